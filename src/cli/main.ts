@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+import { Command, Option } from 'commander';
+import { VERSION } from '../shared/index.js';
+import { runKeysCreate } from './keys.js';
+import { runStart } from './start.js';
+import { fail } from './output.js';
+
+/** The `rapport` command line. Each command lives in its own file. */
+export function buildCli(): Command {
+  const program = new Command('rapport')
+    .description('Rapport: a self-hostable nurturing personalization engine.')
+    .version(VERSION)
+    .showHelpAfterError();
+
+  program
+    .command('start')
+    .description('Run Rapport: API, workers and scheduler (or one role).')
+    .option('--port <port>', 'HTTP port (env RAPPORT_PORT, default 4700)')
+    .option('--host <host>', 'interface to bind (env RAPPORT_HOST, default 127.0.0.1)')
+    .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
+    .addOption(
+      new Option('--role <role>', 'which part to run (env RAPPORT_ROLE)').choices([
+        'all',
+        'api',
+        'worker',
+      ]),
+    )
+    .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent')
+    .action(runStart);
+
+  const keys = program.command('keys').description('Manage API keys.');
+  keys
+    .command('create')
+    .description('Create an API key in the default workspace and print it once.')
+    .addOption(
+      new Option('--scope <scope>', 'what the key may do')
+        .choices(['write', 'read', 'admin'])
+        .makeOptionMandatory(),
+    )
+    .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
+    .option('--json', 'print the key as JSON')
+    .action(runKeysCreate);
+
+  return program;
+}
+
+buildCli()
+  .parseAsync(process.argv)
+  .catch((error: unknown) => fail(error));

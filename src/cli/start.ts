@@ -1,0 +1,55 @@
+import { pino } from 'pino';
+import { loadConfig, type Config } from '../config/index.js';
+import { buildServer, closeContext, createContext } from '../server/index.js';
+import { systemClock } from '../shared/index.js';
+import { openStore } from '../store/index.js';
+import { ensureDefaultWorkspace } from '../workspaces/index.js';
+
+interface StartFlags {
+  port?: string;
+  host?: string;
+  data?: string;
+  role?: Config['role'];
+  logLevel?: string;
+}
+
+/** The composition root: config, store, context, server, signals. */
+export async function runStart(flags: StartFlags): Promise<void> {
+  const config = loadConfig({
+    port: flags.port,
+    host: flags.host,
+    dataDir: flags.data,
+    role: flags.role,
+    logLevel: flags.logLevel,
+  });
+  const logger = pino({ level: config.logLevel, base: { service: 'rapport', role: config.role } });
+  const store = await openStore(config);
+  await ensureDefaultWorkspace(store.db, systemClock);
+  const ctx = createContext({ store, clock: systemClock, logger, adminKey: config.adminKey });
+  const app = buildServer(ctx, { role: config.role });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping: no new requests, finishing in-flight writes');
+    try {
+      await app.close();
+      await closeContext(ctx);
+      await store.close();
+      logger.info('stopped');
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: error }, 'unclean stop');
+      process.exit(1);
+    }
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+
+  const address = await app.listen({ port: config.port, host: config.host });
+  logger.info(
+    { address, store: store.kind, location: store.location },
+    `Rapport ${config.role === 'all' ? '' : `(${config.role}) `}listening on ${address}`,
+  );
+}

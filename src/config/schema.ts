@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/** Every setting and its default, in one place. */
+export const Config = z.object({
+  port: z.coerce.number().int().min(0).max(65535).default(4700),
+  host: z.string().min(1).default('127.0.0.1'),
+  dataDir: z.string().min(1).default('./.rapport'),
+  databaseUrl: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  role: z.enum(['all', 'api', 'worker']).default('all'),
+  adminKey: z.string().min(16, 'must be at least 16 characters').optional(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Pool size for PostgreSQL connections per process. */
+  dbPoolSize: z.coerce.number().int().min(1).max(200).default(10),
+});
+export type Config = z.infer<typeof Config>;
+export type ConfigInput = z.input<typeof Config>;
+
+/** Where each setting can come from: the flag and the environment variable. */
+export const CONFIG_SOURCES: Record<keyof Config, { flag?: string; env: string }> = {
+  port: { flag: '--port', env: 'RAPPORT_PORT' },
+  host: { flag: '--host', env: 'RAPPORT_HOST' },
+  dataDir: { flag: '--data', env: 'RAPPORT_DATA_DIR' },
+  databaseUrl: { env: 'DATABASE_URL' },
+  role: { flag: '--role', env: 'RAPPORT_ROLE' },
+  adminKey: { env: 'RAPPORT_ADMIN_KEY' },
+  logLevel: { flag: '--log-level', env: 'RAPPORT_LOG_LEVEL' },
+  dbPoolSize: { env: 'RAPPORT_DB_POOL_SIZE' },
+};

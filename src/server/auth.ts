@@ -1,0 +1,45 @@
+import type { FastifyRequest } from 'fastify';
+import { ForbiddenError, UnauthorizedError } from '../shared/index.js';
+import {
+  scopeAllows,
+  type KeyResolver,
+  type KeyScope,
+  type Principal,
+} from '../workspaces/index.js';
+
+/**
+ * Reads the API key from `Authorization: Bearer <key>` or HTTP Basic with the key as the
+ * user name (Segment's write-key convention; the password is ignored).
+ */
+export function presentedKey(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (!header) return null;
+  const space = header.indexOf(' ');
+  if (space < 0) return null;
+  const scheme = header.slice(0, space).toLowerCase();
+  const value = header.slice(space + 1).trim();
+  if (scheme === 'bearer') return value || null;
+  if (scheme === 'basic') {
+    const decoded = Buffer.from(value, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    const user = colon < 0 ? decoded : decoded.slice(0, colon);
+    return user || null;
+  }
+  return null;
+}
+
+export async function authenticate(
+  keys: KeyResolver,
+  key: string | null,
+  needed: KeyScope,
+): Promise<Principal> {
+  if (!key) throw new UnauthorizedError();
+  const principal = await keys.resolve(key);
+  if (!principal) throw new UnauthorizedError('Unknown or revoked API key.');
+  if (!scopeAllows(principal.scope, needed)) {
+    throw new ForbiddenError(
+      `This endpoint needs a ${needed} key; the key sent has the ${principal.scope} scope.`,
+    );
+  }
+  return principal;
+}

@@ -1,0 +1,98 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { ValidationError, zodDetails } from '../shared/index.js';
+import { MAX_BATCH_BYTES } from '../ingest/index.js';
+import type { Principal } from '../workspaces/index.js';
+import { authenticate, presentedKey } from './auth.js';
+import type { AppContext } from './context.js';
+import { registerErrorHandler } from './error-handler.js';
+import { isJsonBody, registerJsonBody } from './json-body.js';
+import type { RouteDef } from './route.js';
+import { allRoutes } from './routes/index.js';
+
+export interface ServerOptions {
+  /** 'worker' serves only health and metrics. */
+  role?: 'all' | 'api' | 'worker';
+}
+
+const PUBLIC_PRINCIPAL = null as unknown as Principal;
+
+/** Builds the HTTP app, unstarted. `main` listens; tests call `inject`. */
+export function buildServer(ctx: AppContext, options: ServerOptions = {}): FastifyInstance {
+  const loggerInstance: FastifyBaseLogger = ctx.logger;
+  const app = Fastify({
+    loggerInstance,
+    // Per-request log lines would cost more than ingesting the events they describe;
+    // requests are counted in /metrics and failures are logged by the error handler.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: MAX_BATCH_BYTES,
+    // Segment clients send keep-alive batches; idle sockets must not block shutdown.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  });
+  registerJsonBody(app);
+  registerErrorHandler(app);
+
+  app.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    ctx.metrics.requests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    ctx.metrics.latency.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+    done();
+  });
+
+  const routes = allRoutes(ctx).filter(
+    (r) => options.role !== 'worker' || r.url === '/health' || r.url === '/metrics',
+  );
+  for (const route of routes) registerRoute(app, ctx, route);
+  return app;
+}
+
+function registerRoute(app: FastifyInstance, ctx: AppContext, def: RouteDef): void {
+  app.route({
+    method: def.method,
+    url: def.url,
+    ...(def.bodyLimit ? { bodyLimit: def.bodyLimit } : {}),
+    handler: async (request, reply) => {
+      const principal =
+        def.auth === 'public'
+          ? PUBLIC_PRINCIPAL
+          : await authenticate(ctx.keys, keyFor(request), def.auth);
+      const params = parsePart(def.params, request.params, 'params');
+      const query = parsePart(def.query, request.query, 'query');
+      let body: unknown = request.body;
+      if (!def.rawBody) {
+        const value = isJsonBody(body) ? body.value : body;
+        body = def.body ? parsePart(def.body, value ?? {}, '') : undefined;
+      }
+      const result = await def.handler({ body, query, params, principal, request, reply });
+      if (reply.sent) return reply;
+      return result;
+    },
+  });
+}
+
+/** Segment's HTTP API also accepts the write key inside a JSON body. */
+function keyFor(request: import('fastify').FastifyRequest): string | null {
+  const key = presentedKey(request);
+  if (key) return key;
+  const body = request.body;
+  if (isJsonBody(body) && typeof body.value === 'object' && body.value !== null) {
+    const writeKey = (body.value as { writeKey?: unknown }).writeKey;
+    if (typeof writeKey === 'string' && writeKey) return writeKey;
+  }
+  return null;
+}
+
+function parsePart(
+  schema: import('zod').ZodType | undefined,
+  value: unknown,
+  part: string,
+): unknown {
+  if (!schema) return value;
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const where = part ? `the ${part}` : 'the request body';
+  throw new ValidationError(
+    `Invalid ${part ? part : 'request body'}: see details for each field in ${where}.`,
+    zodDetails(parsed.error, part ? [part] : []),
+  );
+}

@@ -1,0 +1,48 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { AppError } from '../shared/index.js';
+
+interface ErrorBody {
+  error: { code: string; message: string; details: { path: string; problem: string }[] };
+}
+
+const body = (code: string, message: string, details: ErrorBody['error']['details'] = []) => ({
+  error: { code, message, details },
+});
+
+/** The one place errors become responses: `{ "error": { "code", "message", "details" } }`. */
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
+    if (error instanceof AppError) {
+      return reply.code(error.status).send(body(error.code, error.message, error.details));
+    }
+    const fe = error as FastifyError;
+    switch (fe.code) {
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return reply
+          .code(413)
+          .send(
+            body('payload_too_large', 'The request body is larger than this endpoint accepts.'),
+          );
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return reply
+          .code(415)
+          .send(body('unsupported_media_type', 'Send the body as application/json.'));
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+        return reply.code(400).send(body('invalid_request', fe.message));
+    }
+    if (fe.statusCode !== undefined && fe.statusCode >= 400 && fe.statusCode < 500) {
+      return reply.code(fe.statusCode).send(body('invalid_request', fe.message));
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply
+      .code(500)
+      .send(body('internal', 'Something went wrong on our side; the error is logged.'));
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .code(404)
+      .send(body('not_found', `No route ${request.method} ${request.url.split('?')[0]}.`)),
+  );
+}

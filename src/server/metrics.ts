@@ -1,0 +1,54 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { IngestCounters } from '../ingest/index.js';
+
+/** The process's Prometheus metrics, in a registry of its own (no global state). */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly requests = new Counter({
+    name: 'rapport_http_requests_total',
+    help: 'HTTP requests by method, route and status code.',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [this.registry],
+  });
+  readonly latency = new Histogram({
+    name: 'rapport_http_request_duration_seconds',
+    help: 'HTTP request latency by method and route.',
+    labelNames: ['method', 'route'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly eventsIngested = new Counter({
+    name: 'rapport_events_ingested_total',
+    help: 'Events appended to the log, by type (replays not counted).',
+    labelNames: ['type'] as const,
+    registers: [this.registry],
+  });
+  readonly eventsDuplicate = new Counter({
+    name: 'rapport_events_duplicate_total',
+    help: 'Events acknowledged but not stored again because their messageId was seen.',
+    registers: [this.registry],
+  });
+  readonly eventsRejected = new Counter({
+    name: 'rapport_events_rejected_total',
+    help: 'Events or request bodies refused as invalid.',
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'rapport_' });
+  }
+
+  ingestCounters(): IngestCounters {
+    return {
+      accepted: (type, n) => {
+        this.eventsIngested.inc({ type }, n);
+      },
+      duplicate: (n) => {
+        this.eventsDuplicate.inc(n);
+      },
+      rejected: (n) => {
+        if (n > 0) this.eventsRejected.inc(n);
+      },
+    };
+  }
+}

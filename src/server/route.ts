@@ -1,0 +1,49 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import type { KeyScope, Principal } from '../workspaces/index.js';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface HandlerInput<B, Q, P> {
+  body: B;
+  query: Q;
+  params: P;
+  /** Null only on public routes. */
+  principal: Principal;
+  request: FastifyRequest;
+  reply: FastifyReply;
+}
+
+/**
+ * One route, described once: its zod schemas validate the request, type the handler
+ * and generate the OpenAPI document.
+ */
+export interface RouteDef<B = unknown, Q = unknown, P = unknown> {
+  method: Method;
+  /** Fastify syntax: `/v1/profiles/:kind/:value`. */
+  url: string;
+  summary: string;
+  tag: string;
+  /** The key scope required, or 'public'. */
+  auth: KeyScope | 'public';
+  body?: z.ZodType<B>;
+  query?: z.ZodType<Q>;
+  params?: z.ZodType<P>;
+  /** Response schemas by status, for the OpenAPI document. */
+  responses?: Record<number, z.ZodType>;
+  /** Content type of a non-JSON success response. */
+  produces?: string;
+  bodyLimit?: number;
+  /** Handlers that validate the body themselves (e.g. batch) see it unparsed. */
+  rawBody?: boolean;
+  /** Keep out of the OpenAPI document (e.g. an alias path). */
+  hidden?: boolean;
+  handler(input: HandlerInput<B, Q, P>): Promise<unknown>;
+}
+
+/** Identity function that infers the handler's types from the schemas. */
+export function defineRoute<B = undefined, Q = undefined, P = undefined>(
+  def: RouteDef<B, Q, P>,
+): RouteDef {
+  return def;
+}

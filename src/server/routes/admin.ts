@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { listRejected, RejectedFilter, RejectedPage } from '../../ingest/index.js';
+import { createApiKey, KeyScope } from '../../workspaces/index.js';
+import type { AppContext } from '../context.js';
+import { defineRoute, type RouteDef } from '../route.js';
+
+const CreateKey = z.object({ scope: KeyScope });
+const CreatedKey = z.object({ id: z.string(), key: z.string(), scope: KeyScope });
+
+export function adminRoutes(ctx: AppContext): RouteDef[] {
+  return [
+    defineRoute({
+      method: 'POST',
+      url: '/v1/admin/keys',
+      summary: 'Create an API key; the key is shown only in this response',
+      tag: 'admin',
+      auth: 'admin',
+      body: CreateKey,
+      responses: { 201: CreatedKey },
+      handler: async ({ body, principal, reply }) => {
+        const created = await createApiKey(ctx.store.db, ctx.clock, {
+          workspaceId: principal.workspaceId,
+          scope: body.scope,
+        });
+        reply.code(201);
+        return { id: created.id, key: created.key, scope: created.scope };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/v1/admin/rejected',
+      summary: 'Events refused by /v1/batch, with the reason and the payload as sent',
+      tag: 'admin',
+      auth: 'admin',
+      query: RejectedFilter,
+      responses: { 200: RejectedPage },
+      handler: ({ query, principal }) => listRejected(ctx.store.db, principal.workspaceId, query),
+    }),
+  ];
+}

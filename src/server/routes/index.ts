@@ -1,0 +1,18 @@
+import type { AppContext } from '../context.js';
+import type { RouteDef } from '../route.js';
+import { adminRoutes } from './admin.js';
+import { eventRoutes } from './events.js';
+import { ingestRoutes } from './ingest.js';
+import { systemRoutes } from './system.js';
+
+/** Every route of the API, in the order the OpenAPI document lists them. */
+export function allRoutes(ctx: AppContext): RouteDef[] {
+  const routes: RouteDef[] = [];
+  routes.push(
+    ...systemRoutes(ctx, () => routes),
+    ...ingestRoutes(ctx),
+    ...eventRoutes(ctx),
+    ...adminRoutes(ctx),
+  );
+  return routes;
+}

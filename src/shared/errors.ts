@@ -1,0 +1,65 @@
+/**
+ * The registry of expected errors. Each has a stable `code` and an HTTP status; the
+ * server's one error handler turns any of them into
+ * `{ "error": { "code", "message", "details" } }`.
+ */
+export interface ErrorDetail {
+  /** Dotted path of the offending field, e.g. `batch.3.timestamp`; empty for the whole body. */
+  path: string;
+  problem: string;
+}
+
+export class AppError extends Error {
+  constructor(
+    readonly code: string,
+    readonly status: number,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationError extends AppError {
+  constructor(message: string, details: ErrorDetail[]) {
+    super('invalid_request', 400, message, details);
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  constructor(message = 'Missing or unknown API key. Send it as `Authorization: Bearer <key>`.') {
+    super('unauthorized', 401, message);
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(message: string) {
+    super('forbidden', 403, message);
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(message: string) {
+    super('not_found', 404, message);
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(message: string, details: ErrorDetail[] = []) {
+    super('conflict', 409, message, details);
+  }
+}
+
+export class PayloadTooLargeError extends AppError {
+  constructor(message: string, details: ErrorDetail[] = []) {
+    super('payload_too_large', 413, message, details);
+  }
+}
+
+/** A configuration value that stops start-up; the message names the setting. */
+export class ConfigError extends AppError {
+  constructor(message: string, details: ErrorDetail[] = []) {
+    super('invalid_config', 500, message, details);
+  }
+}

@@ -1,0 +1,12 @@
+import type { Kysely } from 'kysely';
+import type { MigrationContext } from '../migration-context.js';
+import * as m0001 from './0001-init.js';
+
+export interface AppMigration {
+  up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void>;
+}
+
+/** Numbered, forward-only. Append; never edit one that has shipped. */
+export const MIGRATIONS: Record<string, AppMigration> = {
+  '0001-init': m0001,
+};

@@ -1,0 +1,21 @@
+import type { Kysely } from 'kysely';
+import type BetterSqlite3 from 'better-sqlite3';
+import type pg from 'pg';
+import type { Database } from './database.js';
+
+export type StoreKind = 'sqlite' | 'postgres';
+
+/**
+ * An open store: one Kysely query layer over either SQLite or PostgreSQL. The raw
+ * handles are here for the few hot paths that bypass the query builder; use them only
+ * inside this module's helpers.
+ */
+export interface Store {
+  readonly kind: StoreKind;
+  readonly db: Kysely<Database>;
+  /** Human-readable location: the SQLite file or the PostgreSQL database name. */
+  readonly location: string;
+  readonly sqlite?: BetterSqlite3.Database;
+  readonly pgPool?: pg.Pool;
+  close(): Promise<void>;
+}

@@ -1,0 +1,3 @@
+export { DEFAULT_WORKSPACE_ID, ensureDefaultWorkspace, workspaceExists } from './workspaces.js';
+export { KeyScope, createApiKey, hashKey, scopeAllows, type CreatedKey } from './keys.js';
+export { KeyResolver, type Principal } from './key-resolver.js';

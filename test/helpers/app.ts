@@ -1,0 +1,59 @@
+import { pino } from 'pino';
+import type { FastifyInstance } from 'fastify';
+import {
+  buildServer,
+  closeContext,
+  createContext,
+  type AppContext,
+} from '../../src/server/index.js';
+import { ManualClock, type Clock } from '../../src/shared/index.js';
+import type { StoreKind } from '../../src/store/index.js';
+import { createApiKey, ensureDefaultWorkspace } from '../../src/workspaces/index.js';
+import { openTestStore, type TestStore } from './stores.js';
+
+export interface TestApp {
+  app: FastifyInstance;
+  ctx: AppContext;
+  testStore: TestStore;
+  clock: Clock;
+  keys: { write: string; read: string; admin: string };
+  close(): Promise<void>;
+}
+
+export const ADMIN_KEY = 'test-admin-key-0123456789';
+
+/** A migrated store, the default workspace, one key per scope and an unstarted server. */
+export async function createTestApp(
+  kind: StoreKind,
+  options: { clock?: Clock; role?: 'all' | 'api' | 'worker' } = {},
+): Promise<TestApp> {
+  const testStore = await openTestStore(kind);
+  const clock = options.clock ?? new ManualClock(Date.UTC(2026, 10, 1, 12));
+  await ensureDefaultWorkspace(testStore.store.db, clock);
+  const ctx = createContext({
+    store: testStore.store,
+    clock,
+    logger: pino({ level: 'silent' }),
+    adminKey: ADMIN_KEY,
+  });
+  const mk = async (scope: 'write' | 'read' | 'admin') =>
+    (await createApiKey(testStore.store.db, clock, { workspaceId: 'default', scope })).key;
+  const keys = { write: await mk('write'), read: await mk('read'), admin: await mk('admin') };
+  const app = buildServer(ctx, { role: options.role ?? 'all' });
+  await app.ready();
+  return {
+    app,
+    ctx,
+    testStore,
+    clock,
+    keys,
+    close: async () => {
+      await app.close();
+      await closeContext(ctx);
+      await testStore.cleanup();
+    },
+  };
+}
+
+export const basic = (key: string) => `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
+export const bearer = (key: string) => `Bearer ${key}`;
