@@ -41,7 +41,10 @@ export interface NormalizeInput {
 }
 
 const idString = (v: unknown): string | null =>
-  v === undefined || v === null ? null : typeof v === 'number' ? String(v) : (v as string);
+  typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null;
+
+/** The largest time a JS Date can hold (ECMA-262 21.4.1.1). */
+const MAX_TIME = 8.64e15;
 
 /**
  * Validates one Segment payload and derives the stored fields. The event time follows
@@ -71,7 +74,7 @@ export function normalizeEvent(input: NormalizeInput): NormalizeResult {
     type = expectedType;
   }
   const schema =
-    typeof type === 'string' && type in SCHEMA_BY_TYPE
+    typeof type === 'string' && Object.hasOwn(SCHEMA_BY_TYPE, type)
       ? SCHEMA_BY_TYPE[type as EventType]
       : SegmentEvent;
   const checked = schema.safeParse(type === obj.type ? obj : { ...obj, type });
@@ -89,12 +92,14 @@ export function normalizeEvent(input: NormalizeInput): NormalizeResult {
     (obj.timestamp as string | null | undefined) ??
     null;
   const clientTime = clientTimeText ? Date.parse(clientTimeText) : null;
-  const timestamp =
+  const corrected =
     clientTime === null
       ? receivedAt
       : sentAt === null
         ? clientTime
         : receivedAt - (sentAt - clientTime);
+  // Absurd device clocks can push the correction outside what a Date can represent.
+  const timestamp = Math.abs(corrected) <= MAX_TIME ? corrected : receivedAt;
 
   const t = type as EventType;
   return {
@@ -111,8 +116,8 @@ export function normalizeEvent(input: NormalizeInput): NormalizeResult {
             : null,
       userId: idString(obj.userId),
       anonymousId: idString(obj.anonymousId),
-      previousId: idString(obj.previousId),
-      groupId: idString(obj.groupId),
+      previousId: t === 'alias' ? idString(obj.previousId) : null,
+      groupId: t === 'group' ? idString(obj.groupId) : null,
       timestamp,
       receivedAt,
       sentAt,
