@@ -33,7 +33,7 @@ describe('loadConfig', () => {
   ])('names the bad setting %#', (flags, env, name) => {
     let error: unknown;
     try {
-      loadConfig(flags as Record<string, string>, env);
+      loadConfig(flags, env);
     } catch (e) {
       error = e;
     }
