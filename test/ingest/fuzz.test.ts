@@ -110,7 +110,7 @@ describe.each(STORE_KINDS)('ingestion fuzz (%s)', (kind) => {
           const rejected = await count('rejected_events');
           const res = await post('/v1/batch', JSON.stringify({ batch }));
           expect([200, 400]).toContain(res.statusCode);
-          const body = res.json();
+          const body: { accepted: number; duplicates: number; rejected: unknown[] } = res.json();
           expect(body.accepted + body.rejected.length).toBe(batch.length);
           expect((await count('events')) - events).toBe(body.accepted - body.duplicates);
           expect((await count('rejected_events')) - rejected).toBe(body.rejected.length);
