@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 const [file, checksFailedArg = '0', testStatusArg = '0'] = process.argv.slice(2);
 const checksFailed = Number(checksFailedArg);
 let passed = 0;
-let failed = 0;
+let failed;
 if (file && existsSync(file)) {
   const report = JSON.parse(readFileSync(file, 'utf8'));
   passed = report.numPassedTests ?? 0;

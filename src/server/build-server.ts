@@ -32,6 +32,24 @@ export function buildServer(ctx: AppContext, options: ServerOptions = {}): Fasti
   registerJsonBody(app);
   registerErrorHandler(app);
 
+  // On shutdown, responses to in-flight requests close their keep-alive connections and
+  // idle ones are closed as they appear, so close() finishes once the work is done.
+  let closing = false;
+  let reaper: NodeJS.Timeout | undefined;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    reaper = setInterval(() => app.server.closeIdleConnections(), 50);
+    done();
+  });
+  app.addHook('onClose', (_instance, done) => {
+    clearInterval(reaper);
+    done();
+  });
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) reply.header('connection', 'close');
+    done(null, payload);
+  });
+
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     ctx.metrics.requests.inc({ method: request.method, route, status: String(reply.statusCode) });

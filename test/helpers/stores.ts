@@ -36,7 +36,7 @@ export async function openTestStore(kind: StoreKind): Promise<TestStore> {
       store,
       dataDir,
       cleanup: async () => {
-        await store.close();
+        await closeQuietly(store);
         rmSync(dataDir, { recursive: true, force: true });
       },
     };
@@ -55,10 +55,23 @@ export async function openTestStore(kind: StoreKind): Promise<TestStore> {
     store,
     databaseUrl,
     cleanup: async () => {
-      await store.close();
+      await closeQuietly(store);
       await adminQuery(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
   };
+}
+
+/** A second handle on a test store's data, e.g. after a child process used it. */
+export function reopenStore(t: TestStore): Store {
+  return t.databaseUrl ? openPostgres(t.databaseUrl, 2) : openSqlite(t.dataDir!);
+}
+
+async function closeQuietly(store: Store): Promise<void> {
+  try {
+    await store.close();
+  } catch {
+    // already closed by the test
+  }
 }
 
 async function adminQuery(url: string, text: string): Promise<void> {
