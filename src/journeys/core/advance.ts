@@ -1,0 +1,407 @@
+import type { JourneyDefinition } from './definition.js';
+import { durationMs } from './duration.js';
+import type { Effect, EffectBase } from './effects.js';
+import type { AdvanceInput, ConditionContext, JourneyEnv, JourneyProfile } from './env.js';
+import { matchesEvent, matchesFilter } from './event-filter.js';
+import { updatedItems } from './items.js';
+import type { JourneyEvent } from './journey-event.js';
+import {
+  resolveTimeZone,
+  ZoneClock,
+  WEEKDAYS,
+  nextLocalTime,
+  parseTimeOfDay,
+} from './local-time.js';
+import { keyOf, getPath } from './paths.js';
+import { renderJson, renderText } from './render.js';
+import { HISTORY_LIMIT, isEnded, type RunState, type RunStatus } from './run-state.js';
+import type { Step, WaitStep } from './steps.js';
+
+export interface AdvanceResult {
+  run: RunState;
+  effects: Effect[];
+  /** False when the input did nothing (the shell need not write the run). */
+  changed: boolean;
+}
+
+/**
+ * Hard bound on steps in one call. Validation forbids cycles without a wait, so a valid
+ * definition never needs more than one visit per step; the bound guards unvalidated input.
+ */
+export const MAX_STEPS_PER_ADVANCE = 1000;
+
+/**
+ * Moves a run forward: runs steps until the run waits or ends, and returns the new run
+ * state and the effects to carry out (sends, webhooks, profile updates, the schedule,
+ * the end). Pure: no I/O, time and randomness come from `env`; the input run is not
+ * modified.
+ *
+ * Inputs: `start` runs a new run from its start step. `timer` resumes a waiting run whose
+ * `wakeAt` has come (an event wait then takes its timeout edge); an early or stale timer
+ * is ignored. `event` first checks the goal (converted) and the exit rules (exited),
+ * then updates the run's items, then resumes an event wait that awaits it; any other
+ * event is ignored.
+ *
+ * @example
+ * const env = { now, random: seededRandom(run.runId), profile, evaluateCondition };
+ * const { run: next, effects } = advance(def, run, { kind: 'timer' }, env);
+ */
+export function advance(
+  def: JourneyDefinition,
+  run: RunState,
+  input: AdvanceInput,
+  env: JourneyEnv,
+): AdvanceResult {
+  const unchanged: AdvanceResult = { run, effects: [], changed: false };
+  if (isEnded(run.status)) return unchanged;
+  switch (input.kind) {
+    case 'start': {
+      if (run.status !== 'active' || run.stepCount > 0) return unchanged;
+      const s = new Stepper(def, run, env);
+      s.runFrom(run.stepId, null);
+      return s.result();
+    }
+    case 'timer': {
+      if (run.status !== 'waiting' || run.wakeAt === null || env.now < run.wakeAt) return unchanged;
+      const s = new Stepper(def, run, env);
+      const step = s.find(run.stepId);
+      if (step?.type !== 'wait') {
+        s.end('exited', 'unknown_step', run.stepId);
+      } else if (step.event) {
+        s.log(step.id, s.visits(step.id), 'timeout');
+        s.runFrom(typeof step.next === 'string' ? step.next : step.next.timeout, null);
+      } else {
+        s.log(step.id, s.visits(step.id), 'resumed');
+        s.runFrom(step.next as string, null);
+      }
+      return s.result();
+    }
+    case 'event':
+      return onEvent(def, run, input.event, env) ?? unchanged;
+  }
+}
+
+function onEvent(
+  def: JourneyDefinition,
+  run: RunState,
+  event: JourneyEvent,
+  env: JourneyEnv,
+): AdvanceResult | null {
+  if (def.goal && matchesEvent(event, def.goal, run.key)) {
+    const s = new Stepper(def, run, env);
+    s.end('converted', 'goal', run.stepId, event);
+    return s.result();
+  }
+  for (const rule of def.exitOn) {
+    if (matchesEvent(event, rule, run.key)) {
+      const s = new Stepper(def, run, env);
+      s.end('exited', `exit_on:${rule.event}`, run.stepId);
+      return s.result();
+    }
+  }
+  const items = updatedItems(def, run.items, run.key, event);
+  const a = run.awaiting;
+  const awaited =
+    run.status === 'waiting' &&
+    a !== null &&
+    event.event === a.event &&
+    (a.keyPath === undefined || keyOf(getPath(event, a.keyPath)) === a.key) &&
+    matchesFilter(event, a.where);
+  if (!awaited && items === null) return null;
+  const s = new Stepper(def, run, env);
+  if (items !== null) s.setItems(items);
+  if (awaited) {
+    const step = s.find(run.stepId);
+    if (step?.type !== 'wait' || typeof step.next === 'string') {
+      s.end('exited', 'unknown_step', run.stepId);
+    } else {
+      s.log(step.id, s.visits(step.id), 'event');
+      s.runFrom(step.next.event, event);
+    }
+  }
+  return s.result();
+}
+
+/** One `advance` call's working copy of the run and the effects it produces. */
+class Stepper {
+  private readonly draft: RunState;
+  private readonly effects: Effect[] = [];
+  private profile: JourneyProfile;
+
+  constructor(
+    private readonly def: JourneyDefinition,
+    run: RunState,
+    private readonly env: JourneyEnv,
+  ) {
+    this.draft = { ...run, visits: { ...run.visits }, history: run.history.slice() };
+    this.draft.updatedAt = env.now;
+    this.profile = env.profile;
+  }
+
+  result(): AdvanceResult {
+    return { run: this.draft, effects: this.effects, changed: true };
+  }
+
+  find(id: string): Step | undefined {
+    for (const step of this.def.steps) if (step.id === id) return step;
+    return undefined;
+  }
+
+  visits(id: string): number {
+    return this.draft.visits[id] ?? 0;
+  }
+
+  setItems(items: RunState['items']): void {
+    this.draft.items = items;
+  }
+
+  log(stepId: string, visit: number, outcome: string): void {
+    const h = this.draft.history;
+    h.push({ stepId, visit, at: this.env.now, outcome });
+    if (h.length > HISTORY_LIMIT) h.splice(0, h.length - HISTORY_LIMIT);
+  }
+
+  private base(): EffectBase {
+    const r = this.draft;
+    return {
+      runId: r.runId,
+      journeyId: r.journeyId,
+      journeyVersion: r.journeyVersion,
+      profileId: r.profileId,
+      at: this.env.now,
+    };
+  }
+
+  private context(event: JourneyEvent | null): ConditionContext {
+    const r = this.draft;
+    return {
+      profile: this.profile,
+      trigger: r.trigger,
+      event,
+      key: r.key,
+      items: r.items,
+      now: this.env.now,
+      run: r,
+    };
+  }
+
+  end(status: RunStatus, reason: string, stepId: string, goal?: JourneyEvent): void {
+    const r = this.draft;
+    r.status = status;
+    r.stepId = stepId;
+    r.endedAt = this.env.now;
+    r.endReason = reason;
+    r.wakeAt = null;
+    r.awaiting = null;
+    const base = this.base();
+    if (status === 'converted')
+      this.effects.push({ ...base, type: 'convert', stepId, event: goal! });
+    else if (status === 'completed')
+      this.effects.push({ ...base, type: 'complete', stepId, reason });
+    else this.effects.push({ ...base, type: 'exit', stepId, reason });
+  }
+
+  /** Executes steps from `id` until the run parks on a wait or ends. */
+  runFrom(id: string, event: JourneyEvent | null): void {
+    const r = this.draft;
+    r.status = 'active';
+    r.wakeAt = null;
+    r.awaiting = null;
+    for (let n = 0; ; n++) {
+      if (n >= MAX_STEPS_PER_ADVANCE) return this.end('exited', 'step_limit', id);
+      const step = this.find(id);
+      if (!step) return this.end('exited', 'unknown_step', id);
+      const visit = this.visits(id) + 1;
+      r.visits[id] = visit;
+      r.stepCount += 1;
+      r.stepId = id;
+      const next = this.execute(step, visit, event);
+      if (next === null) return;
+      id = next;
+    }
+  }
+
+  /** Runs one step; returns the next step id, or null when the run parked or ended. */
+  private execute(step: Step, visit: number, event: JourneyEvent | null): string | null {
+    const r = this.draft;
+    const now = this.env.now;
+    switch (step.type) {
+      case 'wait': {
+        const wakeAt = this.wakeAt(step);
+        if (!step.event && wakeAt <= now) {
+          this.log(step.id, visit, 'passed');
+          return step.next as string;
+        }
+        r.status = 'waiting';
+        r.wakeAt = wakeAt;
+        r.awaiting = step.event
+          ? {
+              event: step.event.event,
+              ...(step.event.where ? { where: step.event.where } : {}),
+              ...(step.event.key !== undefined ? { keyPath: step.event.key } : {}),
+              key: r.key,
+            }
+          : null;
+        this.log(step.id, visit, 'waiting');
+        this.effects.push({ ...this.base(), type: 'schedule', stepId: step.id, wakeAt });
+        return null;
+      }
+      case 'branch': {
+        const ctx = this.context(event);
+        for (let i = 0; i < step.cases.length; i++) {
+          const c = step.cases[i]!;
+          if (this.env.evaluateCondition(c.condition, ctx)) {
+            this.log(step.id, visit, `case:${i}`);
+            return c.next;
+          }
+        }
+        this.log(step.id, visit, 'default');
+        return step.default;
+      }
+      case 'split': {
+        const total = step.arms.reduce((sum, a) => sum + a.weight, 0);
+        let x = this.env.random() * total;
+        let chosen = step.arms.length - 1;
+        for (let i = 0; i < step.arms.length; i++) {
+          x -= step.arms[i]!.weight;
+          if (x < 0) {
+            chosen = i;
+            break;
+          }
+        }
+        this.log(step.id, visit, `arm:${chosen}`);
+        return step.arms[chosen]!.next;
+      }
+      case 'send': {
+        const idempotencyKey = `${r.runId}:${step.id}:${visit}`;
+        if (r.holdout) {
+          this.effects.push({
+            ...this.base(),
+            type: 'suppressed',
+            idempotencyKey,
+            stepId: step.id,
+            visit,
+            action: 'send',
+            reason: 'holdout',
+            channel: step.channel,
+          });
+          this.log(step.id, visit, 'held_out');
+        } else {
+          this.effects.push({
+            ...this.base(),
+            type: 'send',
+            idempotencyKey,
+            stepId: step.id,
+            visit,
+            channel: step.channel,
+            message: step.message,
+            topic: step.topic ?? null,
+            priority: step.priority,
+            url: step.url ?? null,
+            payload: { key: r.key, trigger: r.trigger, items: r.items },
+          });
+          this.log(step.id, visit, 'sent');
+        }
+        return step.next;
+      }
+      case 'update_profile': {
+        const set = step.set ?? {};
+        const unset = step.unset ?? [];
+        this.effects.push({
+          ...this.base(),
+          type: 'update_profile',
+          idempotencyKey: `${r.runId}:${step.id}:${visit}`,
+          stepId: step.id,
+          visit,
+          set,
+          unset,
+        });
+        // Later branches in this same call see the update the shell is about to apply.
+        const traits = Object.fromEntries(
+          Object.entries({ ...this.profile.traits, ...set }).filter(([k]) => !unset.includes(k)),
+        );
+        this.profile = { ...this.profile, traits };
+        this.log(step.id, visit, 'updated');
+        return step.next;
+      }
+      case 'webhook': {
+        const idempotencyKey = `${r.runId}:${step.id}:${visit}`;
+        if (r.holdout) {
+          this.effects.push({
+            ...this.base(),
+            type: 'suppressed',
+            idempotencyKey,
+            stepId: step.id,
+            visit,
+            action: 'webhook',
+            reason: 'holdout',
+            channel: null,
+          });
+          this.log(step.id, visit, 'held_out');
+          return step.next;
+        }
+        const scope = {
+          profile: {
+            id: this.profile.id,
+            traits: this.profile.traits,
+            computed: this.profile.computed,
+          },
+          trigger: r.trigger,
+          event,
+          items: r.items,
+          key: r.key,
+          journey: { id: r.journeyId, version: r.journeyVersion },
+          run: { id: r.runId, enteredAt: r.enteredAt },
+        };
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(step.headers ?? {})) headers[k] = renderText(v, scope);
+        const body =
+          step.method === 'GET' || step.method === 'DELETE'
+            ? undefined
+            : step.body === undefined
+              ? {
+                  profile: scope.profile,
+                  trigger: r.trigger,
+                  items: r.items,
+                  key: r.key,
+                  journey: scope.journey,
+                  stepId: step.id,
+                }
+              : renderJson(step.body, scope);
+        this.effects.push({
+          ...this.base(),
+          type: 'webhook',
+          idempotencyKey,
+          stepId: step.id,
+          visit,
+          url: renderText(step.url, scope),
+          method: step.method,
+          headers,
+          body,
+        });
+        this.log(step.id, visit, 'called');
+        return step.next;
+      }
+      case 'exit':
+        this.log(step.id, visit, 'exit');
+        this.end('completed', step.reason ?? 'exit_step', step.id);
+        return null;
+    }
+  }
+
+  /** When a wait step started now ends (an event wait: its timeout). */
+  private wakeAt(step: WaitStep): number {
+    const now = this.env.now;
+    if (step.duration !== undefined) return now + durationMs(step.duration);
+    if (step.event) return now + durationMs(step.timeout!);
+    const until = step.until!;
+    const tz = resolveTimeZone(this.profile.timezone, this.def.timezone);
+    if (until.time !== undefined) {
+      return nextLocalTime(now, tz, { ...parseTimeOfDay(until.time), weekdays: until.weekdays });
+    }
+    // Weekdays only: go on at once on an allowed day, else at the next one's midnight.
+    const today = new ZoneClock(tz).local(now).weekday;
+    if (until.weekdays!.includes(WEEKDAYS[today]!)) return now;
+    return nextLocalTime(now, tz, { hour: 0, minute: 0, weekdays: until.weekdays });
+  }
+}

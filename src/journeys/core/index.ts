@@ -1,0 +1,111 @@
+// The pure core of journeys: the definition language, its validator, the stepper, entry
+// rules, local-time arithmetic, templates and the simulator. No I/O anywhere in here.
+export {
+  Duration,
+  parseDuration,
+  durationMs,
+  MAX_DURATION_MS,
+  type DurationResult,
+} from './duration.js';
+export { getPath, keyOf } from './paths.js';
+export {
+  JourneyEvent,
+  SEGMENT_ENTERED,
+  SEGMENT_EXITED,
+  DATE_TRIGGER_EVENT,
+  API_TRIGGER_EVENT,
+} from './journey-event.js';
+export {
+  FilterOperator,
+  EventFilter,
+  EventMatcher,
+  matchesOperator,
+  matchesFilter,
+  matchesEvent,
+} from './event-filter.js';
+export {
+  WEEKDAYS,
+  Weekday,
+  LocalTimeOfDay,
+  TimeZone,
+  ZoneClock,
+  isValidTimeZone,
+  resolveTimeZone,
+  nextLocalTime,
+  parseTimeOfDay,
+  localDateString,
+  addDays,
+  type LocalDateTime,
+  type LocalTimeSpec,
+} from './local-time.js';
+export {
+  Condition,
+  Trigger,
+  EventTrigger,
+  SegmentTrigger,
+  DateTrigger,
+  ApiTrigger,
+  CatalogTrigger,
+} from './triggers.js';
+export {
+  StepId,
+  Step,
+  WaitStep,
+  BranchStep,
+  SplitStep,
+  SendStep,
+  UpdateProfileStep,
+  WebhookStep,
+  ExitStep,
+  Channel,
+  Message,
+  edgesOf,
+  type StepType,
+} from './steps.js';
+export {
+  JourneyDefinition,
+  JourneyStatus,
+  ReentryPolicy,
+  ItemTracking,
+  MAX_STEPS,
+  type JourneyDefinitionInput,
+} from './definition.js';
+export {
+  validateJourney,
+  triggerHasKey,
+  MAX_DEFINITION_BYTES,
+  type ValidateOptions,
+  type ValidationResult,
+} from './validate.js';
+export {
+  RunState,
+  RunStatus,
+  AwaitedEvent,
+  HistoryEntry,
+  HISTORY_LIMIT,
+  ENDED_STATUSES,
+  isEnded,
+  createRun,
+  type CreateRunInput,
+} from './run-state.js';
+export { Item, itemsOf } from './items.js';
+export type * from './effects.js';
+export type { JourneyEnv, JourneyProfile, ConditionContext, AdvanceInput } from './env.js';
+export { advance, MAX_STEPS_PER_ADVANCE, type AdvanceResult } from './advance.js';
+export {
+  matchTrigger,
+  canEnter,
+  interestCondition,
+  type TriggerMatch,
+  type PreviousRun,
+} from './entry.js';
+export { isHoldout } from './holdout.js';
+export {
+  nextDateTriggerAt,
+  dateTriggerEvent,
+  parseTraitDate,
+  occurrenceDay,
+  type TraitDate,
+} from './date-trigger.js';
+export { renderJson, renderText } from './render.js';
+export { seededRandom, hash32 } from './random.js';
