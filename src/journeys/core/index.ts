@@ -109,3 +109,28 @@ export {
 } from './date-trigger.js';
 export { renderJson, renderText } from './render.js';
 export { seededRandom, hash32 } from './random.js';
+export {
+  JOURNEY_TEMPLATES,
+  listTemplates,
+  buildFromTemplate,
+  type JourneyTemplate,
+  type TemplateListing,
+  welcomeSeries,
+  WelcomeSeriesParams,
+  browseAbandonment,
+  BrowseAbandonmentParams,
+  cartAbandonment,
+  CartAbandonmentParams,
+  postPurchase,
+  PostPurchaseParams,
+  replenishment,
+  ReplenishmentParams,
+  birthday,
+  BirthdayParams,
+  winBack,
+  WinBackParams,
+  priceDrop,
+  PriceDropParams,
+  backInStock,
+  BackInStockParams,
+} from './templates/index.js';
