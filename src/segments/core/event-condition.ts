@@ -1,0 +1,153 @@
+import { combineAll, nextChange, type Analysis } from './analysis.js';
+import type { CompiledNode } from './compiled-node.js';
+import { durationMs } from './duration.js';
+import type { OperatorName } from './operators.js';
+import { resolvePath, splitPath } from './paths.js';
+import type { EventCondition, Subject, SubjectEvent } from './types.js';
+import { compileTest, type CompiledTest } from './value-tests.js';
+
+const NO_EVENTS: readonly SubjectEvent[] = [];
+
+/** The only operator of a validated test object, and its operand. */
+export function onlyOperator(test: object, skip?: string): [OperatorName, unknown] {
+  for (const [key, value] of Object.entries(test)) {
+    if (key !== skip) return [key as OperatorName, value];
+  }
+  throw new Error('a validated test has one operator');
+}
+
+const compileOnly = (test: object): CompiledTest => compileTest(...onlyOperator(test));
+
+/** Index of the first element of sorted `ts` for which `before` is false. */
+function partition(ts: readonly number[], before: (t: number) => boolean): number {
+  let lo = 0;
+  let hi = ts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (before(ts[mid]!)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Compiles an event condition. Matching events are those named `event` whose `where`
+ * entries all pass, with a finite timestamp no later than now (a future-dated event
+ * counts from its own time on). Evaluation is one pass over the person's events of
+ * that name: O(k) for k such events.
+ */
+export function compileEvent(condition: EventCondition): CompiledNode {
+  const name = condition.event;
+  const where = Object.entries(condition.where ?? {}).map(
+    ([path, test]) => [splitPath(path), compileOnly(test)] as const,
+  );
+  const windowMs = condition.within === undefined ? null : durationMs(condition.within);
+  const [countOp, countOperand] = onlyOperator(condition.count ?? { gte: 1 });
+  const count = compileTest(countOp, countOperand);
+  const first = condition.first ? compileOnly(condition.first) : null;
+  const last = condition.last ? compileOnly(condition.last) : null;
+  // gte/gt stay true once reached, so counting can stop there (when nothing else needs
+  // the remaining events).
+  const enough =
+    first || last
+      ? Infinity
+      : countOp === 'gte'
+        ? (countOperand as number)
+        : countOp === 'gt'
+          ? (countOperand as number) + 1
+          : Infinity;
+
+  const matches = (e: SubjectEvent, now: number): boolean => {
+    if (e.event !== name) return false;
+    for (const [parts, test] of where) {
+      if (!test.test(resolvePath(e, parts), now)) return false;
+    }
+    return true;
+  };
+  const eventsOf = (s: Subject): readonly SubjectEvent[] =>
+    s.eventsByName ? (s.eventsByName.get(name) ?? NO_EVENTS) : s.events;
+
+  const evaluate = (s: Subject, now: number): boolean => {
+    let n = 0;
+    let firstAt = Infinity;
+    let lastAt = -Infinity;
+    for (const e of eventsOf(s)) {
+      const t = e.timestamp;
+      if (!(Number.isFinite(t) && t <= now) || !matches(e, now)) continue;
+      if ((windowMs === null || now < t + windowMs) && ++n >= enough) return true;
+      if (t < firstAt) firstAt = t;
+      if (t > lastAt) lastAt = t;
+    }
+    return (
+      count.test(n, now) &&
+      (first === null || (firstAt !== Infinity && first.test(firstAt, now))) &&
+      (last === null || (lastAt !== -Infinity && last.test(lastAt, now)))
+    );
+  };
+
+  const analyze = (s: Subject, now: number): Analysis => {
+    // Every matching time, past and future: `where` does not depend on the time, so
+    // the set is fixed and only which of them count moves with `now`.
+    const ts: number[] = [];
+    for (const e of eventsOf(s)) {
+      if (Number.isFinite(e.timestamp) && matches(e, now)) ts.push(e.timestamp);
+    }
+    ts.sort((a, b) => a - b);
+    const upTo = (t: number) => partition(ts, (x) => x <= t);
+    const countAt = (t: number) =>
+      upTo(t) - (windowMs === null ? 0 : partition(ts, (x) => x + windowMs <= t));
+    const parts = [analyzeCount(ts, windowMs, count, countAt, now)];
+    if (first) {
+      const valueAt = (t: number) => ts.length > 0 && ts[0]! <= t && first.test(ts[0], t);
+      const after = (t: number) =>
+        ts.length === 0 ? null : ts[0]! > t ? ts[0]! : first.changesAt(ts[0], t);
+      parts.push({ value: valueAt(now), next: nextChange(valueAt, after, now, 8) });
+    }
+    if (last) {
+      const lastAt = (t: number) => {
+        const k = upTo(t);
+        return k > 0 ? ts[k - 1] : undefined;
+      };
+      const valueAt = (t: number) => {
+        const l = lastAt(t);
+        return l !== undefined && last.test(l, t);
+      };
+      const after = (t: number) => {
+        const upcoming = ts[upTo(t)];
+        const l = lastAt(t);
+        const change = l === undefined ? null : last.changesAt(l, t);
+        if (upcoming === undefined) return change;
+        return change === null ? upcoming : Math.min(upcoming, change);
+      };
+      parts.push({ value: valueAt(now), next: nextChange(valueAt, after, now, 3 * ts.length + 8) });
+    }
+    return combineAll(parts);
+  };
+
+  return { evaluate, analyze };
+}
+
+/**
+ * The count changes only when an event's time arrives (T) or leaves the window (T + w);
+ * walk those moments in order, both sequences already sorted, until the test flips.
+ */
+function analyzeCount(
+  ts: readonly number[],
+  windowMs: number | null,
+  count: CompiledTest,
+  countAt: (t: number) => number,
+  now: number,
+): Analysis {
+  const value = count.test(countAt(now), now);
+  let i = partition(ts, (x) => x <= now);
+  let j = windowMs === null ? ts.length : partition(ts, (x) => x + windowMs <= now);
+  while (i < ts.length || j < ts.length) {
+    const entering = i < ts.length ? ts[i]! : Infinity;
+    const leaving = j < ts.length ? ts[j]! + windowMs! : Infinity;
+    const t = Math.min(entering, leaving);
+    while (i < ts.length && ts[i] === t) i++;
+    while (j < ts.length && ts[j]! + windowMs! === t) j++;
+    if (count.test(countAt(t), t) !== value) return { value, next: t };
+  }
+  return { value, next: null };
+}
