@@ -397,7 +397,12 @@ class Stepper {
     const until = step.until!;
     const tz = resolveTimeZone(this.profile.timezone, this.def.timezone);
     if (until.time !== undefined) {
-      return nextLocalTime(now, tz, { ...parseTimeOfDay(until.time), weekdays: until.weekdays });
+      // Strictly after now: a run that loops back to this wait at 09:00 sharp waits for
+      // the next 09:00 instead of passing through again.
+      return nextLocalTime(now + 1, tz, {
+        ...parseTimeOfDay(until.time),
+        weekdays: until.weekdays,
+      });
     }
     // Weekdays only: go on at once on an allowed day, else at the next one's midnight.
     const today = new ZoneClock(tz).local(now).weekday;

@@ -1,5 +1,6 @@
 import type { ErrorDetail } from '../../shared/index.js';
 import type { JourneyDefinition } from './definition.js';
+import { durationMs } from './duration.js';
 import { edgesOf } from './steps.js';
 
 const at = (...parts: (string | number)[]) => parts.map(String).join('.');
@@ -90,7 +91,7 @@ export function graphProblems(def: JourneyDefinition): ErrorDetail[] {
   for (const cycle of waitlessCycles(def, out)) {
     problems.push({
       path: at('steps', index.get(cycle[0]!)!),
-      problem: `steps ${[...cycle, cycle[0]].join(' -> ')} form a cycle with no wait step; a run would loop forever`,
+      problem: `steps ${[...cycle, cycle[0]].join(' -> ')} form a cycle without a wait that always pauses (a positive duration, an event or a time of day); a run would loop forever`,
     });
   }
   return problems;
@@ -98,7 +99,19 @@ export function graphProblems(def: JourneyDefinition): ErrorDetail[] {
 
 /** Strongly connected components of the graph without wait steps that contain a cycle (Tarjan). */
 function waitlessCycles(def: JourneyDefinition, out: Map<string, string[]>): string[][] {
-  const isWait = new Set(def.steps.filter((s) => s.type === 'wait').map((s) => s.id));
+  // Only a wait that always parks breaks a cycle: a zero duration or a weekday-only wait
+  // on an allowed day passes straight through.
+  const isWait = new Set(
+    def.steps
+      .filter(
+        (s) =>
+          s.type === 'wait' &&
+          (s.event !== undefined ||
+            s.until?.time !== undefined ||
+            (s.duration !== undefined && durationMs(s.duration) > 0)),
+      )
+      .map((s) => s.id),
+  );
   const order = new Map<string, number>();
   const low = new Map<string, number>();
   const stack: string[] = [];

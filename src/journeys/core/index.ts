@@ -134,3 +134,13 @@ export {
   backInStock,
   BackInStockParams,
 } from './templates/index.js';
+export { tryEnter, entryContext, type EnterResult } from './enter.js';
+export {
+  simulate,
+  type SimulatedPerson,
+  type SimulateOptions,
+  type SimulationResult,
+  type StepCounts,
+  type StepReach,
+  type GroupCounts,
+} from './simulate.js';

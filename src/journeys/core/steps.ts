@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Duration } from './duration.js';
+import { Duration, parseDuration } from './duration.js';
 import { EventMatcher } from './event-filter.js';
 import { LocalTimeOfDay, Weekday } from './local-time.js';
 import { Condition } from './triggers.js';
@@ -43,6 +43,9 @@ export const WaitStep = z
       return;
     }
     if (w.event !== undefined) {
+      const timeout = w.timeout === undefined ? null : parseDuration(w.timeout);
+      if (timeout?.ok && timeout.ms === 0)
+        ctx.addIssue({ code: 'custom', path: ['timeout'], message: 'must be longer than zero' });
       if (w.timeout === undefined)
         ctx.addIssue({
           code: 'custom',
