@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
-import { appendEvents, type EventRow, type Store } from '../src/store/index.js';
+import type { EventRow, Store } from '../src/store/index.js';
 import { createApiKey, ensureDefaultWorkspace } from '../src/workspaces/index.js';
 import { systemClock } from '../src/shared/index.js';
 import { report } from './_report.js';
@@ -187,7 +187,7 @@ export async function main(args: string[]): Promise<void> {
     await server.stop();
     const check = b.reopen();
     const stored = Number(
-      (await sql<{ n: number }>`SELECT count(*) AS n FROM events`.execute(check.db)).rows[0]!.n,
+      (await sql<{ n: number | string }>`SELECT count(*) AS n FROM events`.execute(check.db)).rows[0]!.n,
     );
     await check.close();
     await b.drop();
