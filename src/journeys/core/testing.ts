@@ -1,0 +1,95 @@
+// Factories for the core's tests (and the shell's): a profile, an env and a runner that
+// drives a run through inputs. Not used by production code.
+import { advance } from './advance.js';
+import type { JourneyDefinition, JourneyDefinitionInput } from './definition.js';
+import type { Effect } from './effects.js';
+import type { ConditionContext, JourneyEnv, JourneyProfile } from './env.js';
+import type { JourneyEvent } from './journey-event.js';
+import { seededRandom } from './random.js';
+import { createRun, type RunState } from './run-state.js';
+import type { Condition } from './triggers.js';
+import { validateJourney } from './validate.js';
+
+export const T0 = Date.UTC(2026, 0, 5, 12, 0, 0); // a Monday, noon UTC
+export const MINUTE = 60_000;
+export const HOUR = 3_600_000;
+export const DAY = 86_400_000;
+
+export function createTestProfile(overrides: Partial<JourneyProfile> = {}): JourneyProfile {
+  return { id: 'p1', traits: {}, computed: {}, ...overrides };
+}
+
+/** Conditions in tests: `{ "trait": name, "eq": value }` against the profile's traits. */
+export function traitCondition(condition: Condition, ctx: ConditionContext): boolean {
+  const c = condition as { trait?: string; eq?: unknown };
+  return c.trait !== undefined && ctx.profile.traits[c.trait] === c.eq;
+}
+
+export function createTestEnv(now: number, overrides: Partial<JourneyEnv> = {}): JourneyEnv {
+  return {
+    now,
+    random: seededRandom(1),
+    profile: createTestProfile(),
+    evaluateCondition: traitCondition,
+    ...overrides,
+  };
+}
+
+/** Parses and validates a definition, failing loudly with the problems. */
+export function define(input: JourneyDefinitionInput | Record<string, unknown>): JourneyDefinition {
+  const r = validateJourney(input);
+  if (!r.ok) throw new Error(`invalid test journey: ${JSON.stringify(r.details)}`);
+  return r.value;
+}
+
+export function trackEvent(
+  event: string,
+  timestamp: number,
+  properties: Record<string, unknown> = {},
+): JourneyEvent {
+  return { event, timestamp, properties };
+}
+
+/** Drives one run: keeps the state and every effect produced. */
+export class RunDriver {
+  run: RunState;
+  readonly effects: Effect[] = [];
+
+  constructor(
+    readonly def: JourneyDefinition,
+    trigger: JourneyEvent,
+    readonly envFor: (now: number) => JourneyEnv = (now) => createTestEnv(now),
+    options: { runId?: string; key?: string | null; holdout?: boolean; profileId?: string } = {},
+  ) {
+    this.run = createRun(def, {
+      runId: options.runId ?? 'run1',
+      profileId: options.profileId ?? 'p1',
+      key: options.key ?? null,
+      trigger,
+      now: trigger.timestamp,
+      ...(options.holdout !== undefined ? { holdout: options.holdout } : {}),
+    });
+    this.step({ kind: 'start' }, trigger.timestamp);
+  }
+
+  step(input: Parameters<typeof advance>[2], now: number): Effect[] {
+    const r = advance(this.def, this.run, input, this.envFor(now));
+    this.run = r.run;
+    this.effects.push(...r.effects);
+    return r.effects;
+  }
+
+  /** Fires the timer at the run's wakeAt. */
+  fire(): Effect[] {
+    if (this.run.wakeAt === null) throw new Error('no timer set');
+    return this.step({ kind: 'timer' }, this.run.wakeAt);
+  }
+
+  send(event: JourneyEvent): Effect[] {
+    return this.step({ kind: 'event', event }, event.timestamp);
+  }
+
+  of<T extends Effect['type']>(type: T): Extract<Effect, { type: T }>[] {
+    return this.effects.filter((e): e is Extract<Effect, { type: T }> => e.type === type);
+  }
+}
