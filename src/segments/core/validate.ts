@@ -30,7 +30,9 @@ export function validateSegment(input: unknown, options: ValidateOptions): Valid
   // not hide a cycle.
   const definition = parsed.success
     ? parsed.data.definition
-    : parsed.error.issues.some((issue) => issue.path[0] === 'definition')
+    : typeof input !== 'object' ||
+        input === null ||
+        parsed.error.issues.some((issue) => issue.path[0] === 'definition')
       ? undefined
       : SegmentDefinition.safeParse((input as { definition?: unknown }).definition).data;
   const { selfId, lookup } = options;
