@@ -13,7 +13,7 @@ import {
   parseTimeOfDay,
 } from './local-time.js';
 import { keyOf, getPath } from './paths.js';
-import { renderJson, renderText } from './render.js';
+import { renderJson, renderText, renderUrl } from './render.js';
 import { HISTORY_LIMIT, isEnded, type RunState, type RunStatus } from './run-state.js';
 import type { Step, WaitStep } from './steps.js';
 
@@ -374,7 +374,7 @@ class Stepper {
           idempotencyKey,
           stepId: step.id,
           visit,
-          url: renderText(step.url, scope),
+          url: renderUrl(step.url, scope),
           method: step.method,
           headers,
           body,

@@ -107,7 +107,7 @@ export {
   occurrenceDay,
   type TraitDate,
 } from './date-trigger.js';
-export { renderJson, renderText } from './render.js';
+export { renderJson, renderText, renderUrl } from './render.js';
 export { seededRandom, hash32 } from './random.js';
 export {
   JOURNEY_TEMPLATES,

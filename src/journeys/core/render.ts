@@ -45,3 +45,10 @@ export function renderJson(template: unknown, scope: unknown, depth = 0): unknow
 export function renderText(template: string, scope: unknown): string {
   return template.replace(ANY, (_m, path: string) => text(getPath(scope, path)));
 }
+
+/** Renders a URL template: each substituted value is percent-encoded. */
+export function renderUrl(template: string, scope: unknown): string {
+  return template.replace(ANY, (_m, path: string) =>
+    encodeURIComponent(text(getPath(scope, path))),
+  );
+}

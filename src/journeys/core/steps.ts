@@ -113,10 +113,14 @@ export const Message = z
   });
 export type Message = z.infer<typeof Message>;
 
+// `{{ path }}` placeholders (spaces allowed inside the braces) are filled at send time.
 const HttpUrl = z
   .string()
   .max(2000)
-  .regex(/^https?:\/\/[^\s]+$/, 'must be an http:// or https:// URL');
+  .regex(
+    /^https?:\/\/(?:[^\s{}]|\{\{\s*[A-Za-z0-9_.$-]+\s*\}\})+$/,
+    'must be an http:// or https:// URL',
+  );
 
 export const SendStep = z
   .strictObject({
