@@ -35,26 +35,3 @@ export function combineAny(parts: readonly Analysis[]): Analysis {
   const negated = combineAll(parts.map((p) => ({ value: !p.value, next: p.next })));
   return { value: !negated.value, next: negated.next };
 }
-
-/**
- * The first time after `now` at which a piecewise-constant `valueAt` differs from its
- * value at `now`, given `candidateAfter(t)`: a time after t no later than the next
- * possible change (null: none). After `limit` candidates that changed nothing it answers
- * the last one, which is still a time before which nothing changed.
- */
-export function nextChange(
-  valueAt: (t: number) => boolean,
-  candidateAfter: (t: number) => number | null,
-  now: number,
-  limit: number,
-): number | null {
-  const initial = valueAt(now);
-  let t = now;
-  for (let i = 0; i < limit; i++) {
-    const candidate = candidateAfter(t);
-    if (candidate === null || !(candidate > t)) return null;
-    if (valueAt(candidate) !== initial) return candidate;
-    t = candidate;
-  }
-  return t > now ? t : null;
-}

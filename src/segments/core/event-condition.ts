@@ -1,4 +1,4 @@
-import { combineAll, nextChange, type Analysis } from './analysis.js';
+import type { Analysis } from './analysis.js';
 import type { CompiledNode } from './compiled-node.js';
 import { durationMs } from './duration.js';
 import type { OperatorName } from './operators.js';
@@ -93,61 +93,34 @@ export function compileEvent(condition: EventCondition): CompiledNode {
       if (Number.isFinite(e.timestamp) && matches(e, now)) ts.push(e.timestamp);
     }
     ts.sort((a, b) => a - b);
-    const upTo = (t: number) => partition(ts, (x) => x <= t);
-    const countAt = (t: number) =>
-      upTo(t) - (windowMs === null ? 0 : partition(ts, (x) => x + windowMs <= t));
-    const parts = [analyzeCount(ts, windowMs, count, countAt, now)];
-    if (first) {
-      const valueAt = (t: number) => ts.length > 0 && ts[0]! <= t && first.test(ts[0], t);
-      const after = (t: number) =>
-        ts.length === 0 ? null : ts[0]! > t ? ts[0]! : first.changesAt(ts[0], t);
-      parts.push({ value: valueAt(now), next: nextChange(valueAt, after, now, 8) });
+    const valueAt = (t: number): boolean => {
+      const past = partition(ts, (x) => x <= t);
+      const n = past - (windowMs === null ? 0 : partition(ts, (x) => x + windowMs <= t));
+      return (
+        count.test(n, t) &&
+        (first === null || (past > 0 && first.test(ts[0], t))) &&
+        (last === null || (past > 0 && last.test(ts[past - 1], t)))
+      );
+    };
+    // The value can only change when an event's time arrives (T), when it leaves the
+    // window (T + within), or when first/last's own test flips for a time T (e.g.
+    // T + d for within_last: d). Walk those moments in order until it does.
+    const moments: number[] = [];
+    const add = (t: number) => {
+      if (t > now) moments.push(t);
+    };
+    for (const t of ts) {
+      add(t);
+      if (windowMs !== null) add(t + windowMs);
+      for (const test of [first, last]) {
+        for (let c = test?.changesAt(t, now) ?? null; c !== null; c = test!.changesAt(t, c)) add(c);
+      }
     }
-    if (last) {
-      const lastAt = (t: number) => {
-        const k = upTo(t);
-        return k > 0 ? ts[k - 1] : undefined;
-      };
-      const valueAt = (t: number) => {
-        const l = lastAt(t);
-        return l !== undefined && last.test(l, t);
-      };
-      const after = (t: number) => {
-        const upcoming = ts[upTo(t)];
-        const l = lastAt(t);
-        const change = l === undefined ? null : last.changesAt(l, t);
-        if (upcoming === undefined) return change;
-        return change === null ? upcoming : Math.min(upcoming, change);
-      };
-      parts.push({ value: valueAt(now), next: nextChange(valueAt, after, now, 3 * ts.length + 8) });
-    }
-    return combineAll(parts);
+    moments.sort((a, b) => a - b);
+    const value = valueAt(now);
+    for (const t of moments) if (valueAt(t) !== value) return { value, next: t };
+    return { value, next: null };
   };
 
   return { evaluate, analyze };
-}
-
-/**
- * The count changes only when an event's time arrives (T) or leaves the window (T + w);
- * walk those moments in order, both sequences already sorted, until the test flips.
- */
-function analyzeCount(
-  ts: readonly number[],
-  windowMs: number | null,
-  count: CompiledTest,
-  countAt: (t: number) => number,
-  now: number,
-): Analysis {
-  const value = count.test(countAt(now), now);
-  let i = partition(ts, (x) => x <= now);
-  let j = windowMs === null ? ts.length : partition(ts, (x) => x + windowMs <= now);
-  while (i < ts.length || j < ts.length) {
-    const entering = i < ts.length ? ts[i]! : Infinity;
-    const leaving = j < ts.length ? ts[j]! + windowMs! : Infinity;
-    const t = Math.min(entering, leaving);
-    while (i < ts.length && ts[i] === t) i++;
-    while (j < ts.length && ts[j]! + windowMs! === t) j++;
-    if (count.test(countAt(t), t) !== value) return { value, next: t };
-  }
-  return { value, next: null };
 }
