@@ -30,6 +30,8 @@ export interface SimulateOptions {
   evaluateCondition?: (condition: Condition, ctx: ConditionContext) => boolean;
   /** Catalog events (price drops, restocks), offered to every person as triggers. */
   catalogEvents?: readonly JourneyEvent[];
+  /** Sees every effect as it is produced, e.g. to preview the messages that would go out. */
+  onEffect?: (effect: Effect) => void;
 }
 
 export interface StepCounts {
@@ -136,7 +138,10 @@ export function simulate(
 
   for (const person of people) {
     const runs = simulatePerson(def, person, options, evaluateCondition, (run, e) => {
-      for (const effect of e) effects[effect.type] += 1;
+      for (const effect of e) {
+        effects[effect.type] += 1;
+        options.onEffect?.(effect);
+      }
       const g = run.holdout ? groups.holdout : groups.treated;
       for (const effect of e) {
         if (effect.type === 'send' || effect.type === 'webhook') g.messages += 1;
