@@ -24,3 +24,44 @@ export {
   isPassive,
   normalName,
 } from './event-kinds.js';
+export { deriveTraits } from './derive-traits.js';
+export { ComputedTraits, AffinityScore } from './computed-traits.js';
+export {
+  WorkspaceModel,
+  ModelSettings,
+  defaultWorkspaceModel,
+  fitWorkspaceModel,
+} from './workspace-model.js';
+export {
+  LifecycleStage,
+  LIFECYCLE_STAGES,
+  lifecycleStage,
+  type LifecycleRules,
+} from './lifecycle.js';
+export { RfmBoundaries, RfmScores, rfmBoundaries, rfmScores, quantile } from './rfm.js';
+export {
+  BgNbdParams,
+  BgNbdFit,
+  fitBgNbd,
+  bgnbdLogLikelihood,
+  bgnbdPAlive,
+  bgnbdExpectedPurchases,
+  bgnbdUnconditionalExpected,
+  type PurchaseSummary,
+} from './bgnbd.js';
+export {
+  GammaGammaParams,
+  GammaGammaFit,
+  fitGammaGamma,
+  gammaGammaLogLikelihood,
+  gammaGammaExpectedSpend,
+  type SpendSummary,
+} from './gamma-gamma.js';
+export { customerLifetimeValue, DAYS_PER_MONTH } from './clv.js';
+export {
+  purchaseHistory,
+  purchaseSummary,
+  spendSummary,
+  type PurchaseHistory,
+} from './purchase-history.js';
+export { seededRng, simulateBgNbd, simulateGammaGamma, type Rng } from './simulate.js';

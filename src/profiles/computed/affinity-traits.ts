@@ -1,0 +1,31 @@
+import { DAY_MS } from './affinity-facts.js';
+import type { AffinityScore } from './computed-traits.js';
+import type { DayWeights } from './facts-schema.js';
+
+/**
+ * Decayed affinity at `now`: Σ weight · 2^(−age / half-life), each day's weight dated at
+ * noon UTC of its day (so ages are off by at most half a day). Future buckets (a `now`
+ * before the event) count at full weight rather than more.
+ */
+export function affinityScore(buckets: DayWeights, now: number, halfLifeDays: number): number {
+  let score = 0;
+  for (const [day, weight] of buckets) {
+    const ageDays = Math.max(0, (now - (day * DAY_MS + DAY_MS / 2)) / DAY_MS);
+    score += weight * Math.pow(2, -ageDays / halfLifeDays);
+  }
+  return score;
+}
+
+/** The `top` values by decayed score (ties by value), scores > 0 only. */
+export function topAffinities(
+  values: Record<string, DayWeights>,
+  now: number,
+  halfLifeDays: number,
+  top: number,
+): AffinityScore[] {
+  return Object.entries(values)
+    .map(([value, buckets]) => ({ value, score: affinityScore(buckets, now, halfLifeDays) }))
+    .filter((a) => a.score > 0)
+    .sort((a, b) => b.score - a.score || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
+    .slice(0, top);
+}
