@@ -33,9 +33,6 @@ function bayesExpectation(params: BgNbdParams, t: number, s: PurchaseSummary) {
     (a - 1) * Math.log(p) +
     (b - 1) * Math.log(q) -
     lnBeta(a, b);
-  let numerator = 0;
-  let evidence = 0;
-  let alive = 0;
   const inner = (p: number, q: number, what: 'num' | 'den' | 'alive') =>
     integrateUnit((u, uc) => {
       const lambda = (scale * u) / uc;
@@ -48,9 +45,9 @@ function bayesExpectation(params: BgNbdParams, t: number, s: PurchaseSummary) {
         s.x > 0 ? Math.exp(lnBase + Math.log(p) + (s.x - 1) * Math.log(q) - lambda * s.tx) : 0;
       return (aliveTerm + deadTerm) * jacobian;
     }, 1e-9);
-  numerator = integrateUnit((p, q) => inner(p, q, 'num'), 1e-9);
-  evidence = integrateUnit((p, q) => inner(p, q, 'den'), 1e-9);
-  alive = integrateUnit((p, q) => inner(p, q, 'alive'), 1e-9);
+  const numerator = integrateUnit((p, q) => inner(p, q, 'num'), 1e-9);
+  const evidence = integrateUnit((p, q) => inner(p, q, 'den'), 1e-9);
+  const alive = integrateUnit((p, q) => inner(p, q, 'alive'), 1e-9);
   return { expected: numerator / evidence, pAlive: alive / evidence };
 }
 
