@@ -11,36 +11,25 @@ import { DAY_MS } from './limits.js';
  * the anniversary itself, i.e. at any time in [A − N days, A + 1 day).
  */
 
-interface Interval {
-  start: number;
-  end: number;
-}
-
+/** Midnight UTC of the anniversary in `year` of a date in month/day (1-based). */
 function anniversaryIn(year: number, month: number, day: number): number {
   const d =
     month === 2 && day === 29 && !isLeapYear(year) ? 28 : Math.min(day, daysInMonth(year, month));
   return utcMs(year, month, d);
 }
 
-/** The windows of years from `fromYear` on, `count` of them, in time order. */
-function windows(date: number, days: number, fromYear: number, count: number): Interval[] {
-  const d = new Date(date);
-  const firstYear = Math.max(d.getUTCFullYear() + 1, fromYear);
-  const out: Interval[] = [];
-  for (let y = firstYear; y < firstYear + count; y++) {
-    const a = anniversaryIn(y, d.getUTCMonth() + 1, d.getUTCDate());
-    if (Number.isFinite(a)) out.push({ start: a - days * DAY_MS, end: a + DAY_MS });
-  }
-  return out;
-}
-
 /** True when `now` is within `days` days before an anniversary of `date`, or on it. */
 export function isAnniversaryWithin(date: number, days: number, now: number): boolean {
+  const d = new Date(date);
+  const firstYear = d.getUTCFullYear() + 1;
+  const month = d.getUTCMonth() + 1;
+  const day = d.getUTCDate();
   // A window is at most 366 days long and ends a day after its anniversary, so only the
   // anniversaries of last year, this year and next year can contain `now`.
   const year = new Date(now).getUTCFullYear();
-  for (const w of windows(date, days, year - 1, 3)) {
-    if (w.start <= now && now < w.end) return true;
+  for (let y = Math.max(firstYear, year - 1); y <= year + 1; y++) {
+    const a = anniversaryIn(y, month, day);
+    if (a - days * DAY_MS <= now && now < a + DAY_MS) return true;
   }
   return false;
 }
@@ -50,22 +39,33 @@ export function isAnniversaryWithin(date: number, days: number, now: number): bo
  * null if it never does again.
  */
 export function anniversaryChangesAt(date: number, days: number, now: number): number | null {
-  const year = new Date(now).getUTCFullYear();
+  const d = new Date(date);
+  const month = d.getUTCMonth() + 1;
+  const day = d.getUTCDate();
   // Windows of consecutive years touch only when days >= 364 (years are 365 or 366 days
   // apart); with 364 a 366-day gap, which breaks the chain, comes within 8 years. So 14
-  // years of windows decide the answer, and a chain that is still unbroken at the end of
-  // them (days = 365) never breaks.
-  const ws = windows(date, days, year - 1, 14);
-  const merged: Interval[] = [];
-  for (const w of ws) {
-    const last = merged[merged.length - 1];
-    if (last && w.start <= last.end) last.end = Math.max(last.end, w.end);
-    else merged.push({ ...w });
+  // years of windows decide the answer, and a chain still unbroken at the end of them
+  // (days = 365) never breaks.
+  const YEARS = 14;
+  const from = Math.max(d.getUTCFullYear() + 1, new Date(now).getUTCFullYear() - 1);
+  let start = NaN; // the window (merged with those it touches) being built
+  let end = NaN;
+  for (let y = from; y < from + YEARS; y++) {
+    const a = anniversaryIn(y, month, day);
+    if (!Number.isFinite(a)) break;
+    const s = a - days * DAY_MS;
+    const e = a + DAY_MS;
+    if (s <= end) {
+      end = e;
+      continue;
+    }
+    // The previous window is complete: does it decide?
+    if (now < start) return start;
+    if (now < end) return end;
+    start = s;
+    end = e;
   }
-  for (let i = 0; i < merged.length; i++) {
-    const w = merged[i]!;
-    if (now < w.start) return w.start;
-    if (now < w.end) return i === merged.length - 1 && ws.length === 14 ? null : w.end;
-  }
+  if (now < start) return start;
+  if (now < end) return end === anniversaryIn(from + YEARS - 1, month, day) + DAY_MS ? null : end;
   return null;
 }

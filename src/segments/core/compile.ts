@@ -3,7 +3,7 @@ import { combineAll, combineAny } from './analysis.js';
 import { checkDefinition, kindOf } from './check-definition.js';
 import type { CompiledNode } from './compiled-node.js';
 import { compileEvent, onlyOperator } from './event-condition.js';
-import { resolvePath, splitPath } from './paths.js';
+import { compilePath } from './paths.js';
 import type { EventCondition, SegmentDefinition, Subject } from './types.js';
 import { compileTest } from './value-tests.js';
 
@@ -77,9 +77,9 @@ function compileNode(node: SegmentDefinition): CompiledNode {
     case 'trait':
     case 'computed': {
       const source = kind === 'trait' ? 'traits' : 'computed';
-      const parts = splitPath((node as unknown as Record<string, string>)[kind]!);
+      const read = compilePath((node as unknown as Record<string, string>)[kind]!);
       const test = compileTest(...onlyOperator(node, kind));
-      const valueOf = (s: Subject) => resolvePath(s[source], parts);
+      const valueOf = (s: Subject) => read(s[source]);
       return {
         evaluate: (s, now) => test.test(valueOf(s), now),
         analyze: (s, now) => {
@@ -100,14 +100,20 @@ function compileNode(node: SegmentDefinition): CompiledNode {
     case 'all': {
       const children = (node as { all: SegmentDefinition[] }).all.map(compileNode);
       return {
-        evaluate: (s, now) => children.every((c) => c.evaluate(s, now)),
+        evaluate: (s, now) => {
+          for (const c of children) if (!c.evaluate(s, now)) return false;
+          return true;
+        },
         analyze: (s, now) => combineAll(children.map((c) => c.analyze(s, now))),
       };
     }
     case 'any': {
       const children = (node as { any: SegmentDefinition[] }).any.map(compileNode);
       return {
-        evaluate: (s, now) => children.some((c) => c.evaluate(s, now)),
+        evaluate: (s, now) => {
+          for (const c of children) if (c.evaluate(s, now)) return true;
+          return false;
+        },
         analyze: (s, now) => combineAny(children.map((c) => c.analyze(s, now))),
       };
     }

@@ -313,3 +313,20 @@ describe('nextCheckAt', () => {
     expect(at({ not: browsersOnPro.all[1]! }, s)).toBe(NOW + 6 * DAY);
   });
 });
+
+describe('compile', () => {
+  it('refuses an invalid definition with the path of each problem', () => {
+    const bad = {
+      all: [{ trait: 'plan' }, { event: 'X', within: 'P1M' }],
+    } as unknown as SegmentDefinition;
+    expect(() => compile(bad)).toThrow(
+      expect.objectContaining({
+        code: 'invalid_request',
+        details: [
+          { path: 'all.0', problem: expect.stringContaining('has no operator') },
+          { path: 'all.1.within', problem: expect.stringContaining('months and years') },
+        ],
+      }),
+    );
+  });
+});

@@ -2,7 +2,7 @@ import type { Analysis } from './analysis.js';
 import type { CompiledNode } from './compiled-node.js';
 import { durationMs } from './duration.js';
 import type { OperatorName } from './operators.js';
-import { resolvePath, splitPath } from './paths.js';
+import { compilePath } from './paths.js';
 import type { EventCondition, Subject, SubjectEvent } from './types.js';
 import { compileTest, type CompiledTest } from './value-tests.js';
 
@@ -17,6 +17,23 @@ export function onlyOperator(test: object, skip?: string): [OperatorName, unknow
 }
 
 const compileOnly = (test: object): CompiledTest => compileTest(...onlyOperator(test));
+
+/** All `where` entries as one predicate, or null when there are none. */
+function compileWhere(
+  where: Record<string, object> | undefined,
+): ((e: SubjectEvent, now: number) => boolean) | null {
+  const entries = Object.entries(where ?? {}).map(([path, test]) => {
+    const read = compilePath(path);
+    const { test: passes } = compileOnly(test);
+    return (e: SubjectEvent, now: number) => passes(read(e), now);
+  });
+  if (entries.length === 0) return null;
+  if (entries.length === 1) return entries[0]!;
+  return (e, now) => {
+    for (let i = 0; i < entries.length; i++) if (!entries[i]!(e, now)) return false;
+    return true;
+  };
+}
 
 /** Index of the first element of sorted `ts` for which `before` is false. */
 function partition(ts: readonly number[], before: (t: number) => boolean): number {
@@ -38,9 +55,7 @@ function partition(ts: readonly number[], before: (t: number) => boolean): numbe
  */
 export function compileEvent(condition: EventCondition): CompiledNode {
   const name = condition.event;
-  const where = Object.entries(condition.where ?? {}).map(
-    ([path, test]) => [splitPath(path), compileOnly(test)] as const,
-  );
+  const where = compileWhere(condition.where);
   const windowMs = condition.within === undefined ? null : durationMs(condition.within);
   const [countOp, countOperand] = onlyOperator(condition.count ?? { gte: 1 });
   const count = compileTest(countOp, countOperand);
@@ -57,24 +72,23 @@ export function compileEvent(condition: EventCondition): CompiledNode {
           ? (countOperand as number) + 1
           : Infinity;
 
-  const matches = (e: SubjectEvent, now: number): boolean => {
-    if (e.event !== name) return false;
-    for (const [parts, test] of where) {
-      if (!test.test(resolvePath(e, parts), now)) return false;
-    }
-    return true;
-  };
+  const matches = (e: SubjectEvent, now: number): boolean =>
+    e.event === name && (where === null || where(e, now));
   const eventsOf = (s: Subject): readonly SubjectEvent[] =>
     s.eventsByName ? (s.eventsByName.get(name) ?? NO_EVENTS) : s.events;
+  const w = windowMs ?? Infinity;
 
   const evaluate = (s: Subject, now: number): boolean => {
+    const events = eventsOf(s);
     let n = 0;
     let firstAt = Infinity;
     let lastAt = -Infinity;
-    for (const e of eventsOf(s)) {
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!;
+      if (e.event !== name) continue;
       const t = e.timestamp;
-      if (!(Number.isFinite(t) && t <= now) || !matches(e, now)) continue;
-      if ((windowMs === null || now < t + windowMs) && ++n >= enough) return true;
+      if (!(Number.isFinite(t) && t <= now) || (where !== null && !where(e, now))) continue;
+      if (now < t + w && ++n >= enough) return true;
       if (t < firstAt) firstAt = t;
       if (t > lastAt) lastAt = t;
     }

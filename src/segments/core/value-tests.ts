@@ -7,12 +7,12 @@ import { equalsTo, isScalar, memberOf, toNumber, type Scalar } from './values.js
 /** An operator with its operand, ready to test values. */
 export interface CompiledTest {
   /** Whether `value` passes at time `now`. Never throws, whatever `value` is. */
-  test(value: unknown, now: number): boolean;
+  test: (value: unknown, now: number) => boolean;
   /**
    * For operators relative to now: the first time after `now` at which `test(value, ·)`
    * changes, or null if it never does. Null for every other operator.
    */
-  changesAt(value: unknown, now: number): number | null;
+  changesAt: (value: unknown, now: number) => number | null;
 }
 
 const never = (): null => null;
