@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { loadConfig, type Config } from '../config/index.js';
-import { buildServer, closeContext, createContext } from '../server/index.js';
+import { buildServer, closeContext, createContext, startBackground } from '../server/index.js';
 import { systemClock } from '../shared/index.js';
 import { openStore } from '../store/index.js';
 import { ensureDefaultWorkspace } from '../workspaces/index.js';
@@ -48,6 +48,7 @@ export async function runStart(flags: StartFlags): Promise<void> {
   process.once('SIGINT', () => void stop('SIGINT'));
 
   const address = await app.listen({ port: config.port, host: config.host });
+  if (config.role !== 'api') startBackground(ctx);
   logger.info(
     { address, store: store.kind, location: store.location },
     `Rapport ${config.role === 'all' ? '' : `(${config.role}) `}listening on ${address}`,

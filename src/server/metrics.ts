@@ -34,6 +34,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly eventsProcessed = new Counter({
+    name: 'rapport_events_processed_total',
+    help: 'Events folded into profiles by the profile stage.',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'rapport_' });
   }

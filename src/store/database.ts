@@ -10,6 +10,13 @@ export interface Database {
   api_keys: ApiKeysTable;
   events: EventsTable;
   rejected_events: RejectedEventsTable;
+  profiles: ProfilesTable;
+  identities: IdentitiesTable;
+  profile_merges: ProfileMergesTable;
+  catalog_items: CatalogItemsTable;
+  catalog_changes: CatalogChangesTable;
+  workspace_settings: WorkspaceSettingsTable;
+  workspace_models: WorkspaceModelsTable;
 }
 
 export interface WorkspacesTable {
@@ -47,6 +54,8 @@ export interface EventsTable {
   sent_at: number | null;
   /** The event exactly as the client sent it (JSON text). */
   raw: string;
+  /** NULL until the profile stage processed it; '' when it had no usable identity. */
+  profile_id: string | null;
 }
 
 export interface RejectedEventsTable {
@@ -58,4 +67,81 @@ export interface RejectedEventsTable {
   /** JSON array of `{path, problem}`. */
   details: string;
   raw: string;
+}
+
+export interface ProfilesTable {
+  id: string;
+  workspace_id: string;
+  /** Set when this profile was merged into another; reads follow it. */
+  merged_into: string | null;
+  /** JSON of the profile facts (see profiles/computed). */
+  facts: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface IdentitiesTable {
+  workspace_id: string;
+  kind: string;
+  value: string;
+  profile_id: string;
+  created_at: number;
+}
+
+export interface ProfileMergesTable {
+  id: Generated<number>;
+  workspace_id: string;
+  winner_id: string;
+  loser_id: string;
+  message_id: string | null;
+  reason: string;
+  identities: string;
+  at: number;
+  undone_at: number | null;
+}
+
+export interface CatalogItemsTable {
+  workspace_id: string;
+  id: string;
+  title: string | null;
+  /** JSON array. */
+  categories: string;
+  brand: string | null;
+  price: number | null;
+  currency: string | null;
+  /** 1, 0 or NULL (unknown). */
+  in_stock: number | null;
+  stock: number | null;
+  url: string | null;
+  image: string | null;
+  /** JSON array. */
+  tags: string;
+  /** JSON object. */
+  attributes: string;
+  created_at: number;
+  updated_at: number;
+  deleted_at: number | null;
+}
+
+export interface CatalogChangesTable {
+  id: Generated<number>;
+  workspace_id: string;
+  item_id: string;
+  field: string;
+  old_value: string | null;
+  new_value: string | null;
+  at: number;
+}
+
+export interface WorkspaceSettingsTable {
+  workspace_id: string;
+  settings: string;
+  updated_at: number;
+}
+
+export interface WorkspaceModelsTable {
+  workspace_id: string;
+  kind: string;
+  model: string;
+  fitted_at: number;
 }

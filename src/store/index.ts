@@ -1,7 +1,14 @@
-export type { Database } from './database.js';
+export type { Database, EventsTable, CatalogItemsTable, CatalogChangesTable } from './database.js';
 export type { Store, StoreKind } from './store.js';
 export { openStore, type StoreOptions } from './open-store.js';
 export { openSqlite, SQLITE_FILE } from './open-sqlite.js';
 export { openPostgres } from './open-postgres.js';
 export { migrate } from './migrate.js';
 export { appendEvents, eventKey, type EventRow, type RejectedRow } from './sql/append-events.js';
+export {
+  withTransaction,
+  withRetriedTransaction,
+  isRetryable,
+  skipLocked,
+  type Tx,
+} from './transaction.js';

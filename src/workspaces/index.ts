@@ -1,3 +1,10 @@
 export { DEFAULT_WORKSPACE_ID, ensureDefaultWorkspace, workspaceExists } from './workspaces.js';
 export { KeyScope, createApiKey, hashKey, scopeAllows, type CreatedKey } from './keys.js';
 export { KeyResolver, type Principal } from './key-resolver.js';
+export {
+  WorkspaceSettings,
+  IdentitySettings,
+  DEFAULT_SETTINGS,
+  readSettings,
+  writeSettings,
+} from './settings.js';

@@ -4,6 +4,7 @@ import {
   buildServer,
   closeContext,
   createContext,
+  startBackground,
   type AppContext,
 } from '../../src/server/index.js';
 import { ManualClock, type Clock } from '../../src/shared/index.js';
@@ -25,7 +26,7 @@ export const ADMIN_KEY = 'test-admin-key-0123456789';
 /** A migrated store, the default workspace, one key per scope and an unstarted server. */
 export async function createTestApp(
   kind: StoreKind,
-  options: { clock?: Clock; role?: 'all' | 'api' | 'worker' } = {},
+  options: { clock?: Clock; role?: 'all' | 'api' | 'worker'; background?: boolean } = {},
 ): Promise<TestApp> {
   const testStore = await openTestStore(kind);
   const clock = options.clock ?? new ManualClock(Date.UTC(2026, 10, 1, 12));
@@ -41,6 +42,7 @@ export async function createTestApp(
   const keys = { write: await mk('write'), read: await mk('read'), admin: await mk('admin') };
   const app = buildServer(ctx, { role: options.role ?? 'all' });
   await app.ready();
+  if (options.background) startBackground(ctx);
   return {
     app,
     ctx,
@@ -53,6 +55,25 @@ export async function createTestApp(
       await testStore.cleanup();
     },
   };
+}
+
+/** Sends a JSON request with a key; returns the injected response. */
+export function send(
+  t: TestApp,
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  url: string,
+  key: string,
+  payload?: unknown,
+) {
+  return t.app.inject({
+    method,
+    url,
+    headers: {
+      authorization: key.startsWith('rk_write') ? basic(key) : bearer(key),
+      ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(payload === undefined ? {} : { payload: JSON.stringify(payload) }),
+  });
 }
 
 export const basic = (key: string) => `Basic ${Buffer.from(`${key}:`).toString('base64')}`;

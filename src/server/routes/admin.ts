@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { listRejected, RejectedFilter, RejectedPage } from '../../ingest/index.js';
-import { createApiKey, KeyScope } from '../../workspaces/index.js';
+import {
+  createApiKey,
+  KeyScope,
+  readSettings,
+  WorkspaceSettings,
+  writeSettings,
+} from '../../workspaces/index.js';
 import type { AppContext } from '../context.js';
 import { defineRoute, type RouteDef } from '../route.js';
 
@@ -35,6 +41,28 @@ export function adminRoutes(ctx: AppContext): RouteDef[] {
       query: RejectedFilter,
       responses: { 200: RejectedPage },
       handler: ({ query, principal }) => listRejected(ctx.store.db, principal.workspaceId, query),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/v1/admin/settings',
+      summary: 'Workspace settings (identity rules, ...)',
+      tag: 'admin',
+      auth: 'admin',
+      responses: { 200: WorkspaceSettings },
+      handler: ({ principal }) => readSettings(ctx.store.db, principal.workspaceId),
+    }),
+    defineRoute({
+      method: 'PUT',
+      url: '/v1/admin/settings',
+      summary: 'Replace workspace settings; omitted sections take their defaults',
+      tag: 'admin',
+      auth: 'admin',
+      body: WorkspaceSettings,
+      responses: { 200: WorkspaceSettings },
+      handler: async ({ body, principal }) => {
+        await writeSettings(ctx.store.db, ctx.clock, principal.workspaceId, body);
+        return body;
+      },
     }),
   ];
 }

@@ -1,6 +1,8 @@
 import type { AppContext } from '../context.js';
 import type { RouteDef } from '../route.js';
 import { adminRoutes } from './admin.js';
+import { catalogRoutes } from './catalog.js';
+import { profileRoutes } from './profiles.js';
 import { eventRoutes } from './events.js';
 import { ingestRoutes } from './ingest.js';
 import { systemRoutes } from './system.js';
@@ -12,6 +14,8 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...systemRoutes(ctx, () => routes),
     ...ingestRoutes(ctx),
     ...eventRoutes(ctx),
+    ...profileRoutes(ctx),
+    ...catalogRoutes(ctx),
     ...adminRoutes(ctx),
   );
   return routes;

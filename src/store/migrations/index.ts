@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { MigrationContext } from '../migration-context.js';
 import * as m0001 from './0001-init.js';
+import * as m0002 from './0002-profiles-catalog.js';
 
 export interface AppMigration {
   up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void>;
@@ -9,4 +10,5 @@ export interface AppMigration {
 /** Numbered, forward-only. Append; never edit one that has shipped. */
 export const MIGRATIONS: Record<string, AppMigration> = {
   '0001-init': m0001,
+  '0002-profiles-catalog': m0002,
 };

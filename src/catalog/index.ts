@@ -1,0 +1,19 @@
+export {
+  CatalogItem,
+  CatalogItemInput,
+  UpsertItems,
+  UpsertResult,
+  ItemQuery,
+  ItemPage,
+} from './item.js';
+export { itemsFromEvent } from './from-event.js';
+export {
+  upsertItems,
+  getItem,
+  listItems,
+  deleteItem,
+  allItems,
+  changesSince,
+  rowToItem,
+  type CatalogChange,
+} from './repo.js';

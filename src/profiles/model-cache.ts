@@ -1,0 +1,74 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../shared/index.js';
+import type { Database } from '../store/index.js';
+import {
+  defaultWorkspaceModel,
+  fitWorkspaceModel,
+  WorkspaceModel,
+  type ProfileFacts,
+} from './computed/index.js';
+
+const KIND = 'profiles';
+
+/**
+ * The per-workspace model behind RFM scores, CLV and lifecycle defaults: fitted over
+ * every profile's facts, stored so all processes share it, cached in memory.
+ */
+export class ModelCache {
+  private readonly cache = new Map<string, { at: number; model: WorkspaceModel }>();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: Clock,
+    /** How long a process trusts its copy before re-reading the store. */
+    private readonly ttlMs = 60_000,
+  ) {}
+
+  async get(workspaceId: string): Promise<WorkspaceModel> {
+    const now = this.clock.now();
+    const hit = this.cache.get(workspaceId);
+    if (hit && now - hit.at < this.ttlMs) return hit.model;
+    const row = await this.db
+      .selectFrom('workspace_models')
+      .select('model')
+      .where('workspace_id', '=', workspaceId)
+      .where('kind', '=', KIND)
+      .executeTakeFirst();
+    const parsed = row ? WorkspaceModel.safeParse(JSON.parse(row.model)) : null;
+    const model = parsed?.success ? parsed.data : defaultWorkspaceModel(now);
+    this.cache.set(workspaceId, { at: now, model });
+    return model;
+  }
+
+  /** Fits the model on every live profile and stores it. */
+  async refresh(workspaceId: string): Promise<WorkspaceModel> {
+    const now = this.clock.now();
+    const facts: ProfileFacts[] = [];
+    let after = '';
+    for (;;) {
+      const rows = await this.db
+        .selectFrom('profiles')
+        .select(['id', 'facts'])
+        .where('workspace_id', '=', workspaceId)
+        .where('merged_into', 'is', null)
+        .where('id', '>', after)
+        .orderBy('id')
+        .limit(5000)
+        .execute();
+      if (rows.length === 0) break;
+      for (const r of rows) facts.push(JSON.parse(r.facts) as ProfileFacts);
+      after = rows[rows.length - 1]!.id;
+    }
+    const model = fitWorkspaceModel(facts, now);
+    const text = JSON.stringify(model);
+    await this.db
+      .insertInto('workspace_models')
+      .values({ workspace_id: workspaceId, kind: KIND, model: text, fitted_at: now })
+      .onConflict((oc) =>
+        oc.columns(['workspace_id', 'kind']).doUpdateSet({ model: text, fitted_at: now }),
+      )
+      .execute();
+    this.cache.set(workspaceId, { at: now, model });
+    return model;
+  }
+}

@@ -1,0 +1,330 @@
+import { sql } from 'kysely';
+import { itemsFromEvent, upsertItems, type CatalogItemInput } from '../catalog/index.js';
+import { newId, type Clock } from '../shared/index.js';
+import { withRetriedTransaction, type Store, type Tx } from '../store/index.js';
+import { readSettings, type WorkspaceSettings } from '../workspaces/index.js';
+import { applyEvent, type ProfileFacts } from './computed/index.js';
+import {
+  DEFAULT_BLOCKED_VALUES,
+  identifiersOf,
+  isBlocked,
+  resolveIdentity,
+  type Identifier,
+} from './identity/index.js';
+import { toLoggedEvent, type LoggedEvent } from './stored-event.js';
+import { WorkingSet } from './working-set.js';
+
+/** What one committed batch changed, for the stages that react to profiles. */
+export interface ProfileChange {
+  workspaceId: string;
+  profileId: string;
+  facts: ProfileFacts;
+  /** This batch's events of the person, in log order. */
+  events: LoggedEvent[];
+  /** Profiles folded into this one in this batch. */
+  merged: string[];
+}
+
+/**
+ * Runs inside the batch's transaction after profiles are written, so a later stage
+ * (segments, journeys) commits atomically with the profile change that caused it.
+ */
+export type ProfileHook = (tx: Tx, changes: ProfileChange[], now: number) => Promise<void>;
+
+export interface ProcessorOptions {
+  batchSize?: number;
+  hooks?: ProfileHook[];
+}
+
+export interface BatchResult {
+  events: number;
+  profiles: number;
+  merges: number;
+}
+
+const UNATTRIBUTED = '';
+
+/**
+ * The profile stage: claims events the log holds but no profile has absorbed yet
+ * (`profile_id IS NULL`), resolves each to a person through the identity graph, folds
+ * it into that person's facts and marks it processed, in one transaction per batch.
+ * Workers on PostgreSQL claim with SKIP LOCKED and lock the profiles they touch, so
+ * several can run at once; a unique-key race between them is retried.
+ */
+export class ProfileProcessor {
+  private readonly batchSize: number;
+  readonly hooks: ProfileHook[];
+  private settingsCache = new Map<string, { at: number; settings: WorkspaceSettings }>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    options: ProcessorOptions = {},
+  ) {
+    this.batchSize = options.batchSize ?? 500;
+    this.hooks = options.hooks ?? [];
+  }
+
+  addHook(hook: ProfileHook): void {
+    this.hooks.push(hook);
+  }
+
+  /** Processes one batch; resolves with what it did (0 events = nothing pending). */
+  processBatch(): Promise<BatchResult> {
+    return withRetriedTransaction(this.store, (tx) => this.runBatch(tx));
+  }
+
+  /** Processes until nothing is pending. */
+  async drain(onBatch?: (r: BatchResult) => void): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const r = await this.processBatch();
+      if (r.events === 0) return total;
+      total += r.events;
+      onBatch?.(r);
+    }
+  }
+
+  async pendingCount(): Promise<number> {
+    const row = await this.store.db
+      .selectFrom('events')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('profile_id', 'is', null)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /**
+   * Reads through the batch's transaction: on SQLite the store has one connection, which
+   * the transaction holds, so reading through `store.db` here would wait forever.
+   */
+  private async settings(tx: Tx, workspaceId: string): Promise<WorkspaceSettings> {
+    const now = this.clock.now();
+    const hit = this.settingsCache.get(workspaceId);
+    if (hit && now - hit.at < 5_000) return hit.settings;
+    const settings = await readSettings(tx, workspaceId);
+    this.settingsCache.set(workspaceId, { at: now, settings });
+    return settings;
+  }
+
+  private async runBatch(tx: Tx): Promise<BatchResult> {
+    const rows = await tx
+      .selectFrom('events')
+      .selectAll()
+      .where('profile_id', 'is', null)
+      .orderBy('id')
+      .limit(this.batchSize)
+      .$call((q) => (this.store.kind === 'postgres' ? q.forUpdate().skipLocked() : q))
+      .execute();
+    if (rows.length === 0) return { events: 0, profiles: 0, merges: 0 };
+    const now = this.clock.now();
+    const byWorkspace = new Map<string, LoggedEvent[]>();
+    for (const row of rows) {
+      const e = toLoggedEvent(row);
+      let list = byWorkspace.get(e.workspaceId);
+      if (!list) byWorkspace.set(e.workspaceId, (list = []));
+      list.push(e);
+    }
+    const result: BatchResult = { events: rows.length, profiles: 0, merges: 0 };
+    const changes: ProfileChange[] = [];
+    for (const [workspaceId, events] of byWorkspace) {
+      const r = await this.processWorkspace(tx, workspaceId, events, now);
+      result.profiles += r.changes.length;
+      result.merges += r.merges;
+      changes.push(...r.changes);
+    }
+    for (const hook of this.hooks) await hook(tx, changes, now);
+    return result;
+  }
+
+  private async processWorkspace(
+    tx: Tx,
+    workspaceId: string,
+    events: LoggedEvent[],
+    now: number,
+  ): Promise<{ changes: ProfileChange[]; merges: number }> {
+    const settings = await this.settings(tx, workspaceId);
+    const blocked = new Set([
+      ...DEFAULT_BLOCKED_VALUES,
+      ...settings.identity.blockedValues.map((v) => v.trim().toLowerCase()),
+    ]);
+    const limits = settings.identity.limits;
+    const ws = new WorkingSet(workspaceId);
+
+    const idsOf = (e: LoggedEvent): Identifier[] => identifiersOf(e, blocked);
+    const aliasIds = (e: LoggedEvent): Identifier[] =>
+      e.previousId !== null && !isBlocked(e.previousId, blocked)
+        ? [
+            { kind: 'user_id', value: e.previousId },
+            { kind: 'anonymous_id', value: e.previousId },
+          ]
+        : [];
+    await ws.load(
+      tx,
+      events.flatMap((e) => [...idsOf(e), ...aliasIds(e)]),
+      this.store.kind === 'postgres',
+    );
+
+    const assigned = new Map<string, number[]>();
+    const touched = new Map<string, LoggedEvent[]>();
+    const mergedInBatch = new Map<string, string[]>();
+    const catalog: CatalogItemInput[] = [];
+
+    for (const e of events) {
+      let ids = idsOf(e);
+      if (e.type === 'alias' && e.previousId !== null) {
+        // previousId is whatever id the person had before: a user id if one is known,
+        // else an anonymous id.
+        const prev = aliasIds(e);
+        const known = prev.find((p) => ws.ownerOf(p) !== undefined);
+        ids = [...ids, known ?? prev[1]!].filter(Boolean);
+      }
+      const decision = resolveIdentity(ids, ws, limits, { explicitMerge: e.type === 'alias' });
+      if (decision.kind === 'none') {
+        push(assigned, UNATTRIBUTED, e.id);
+        continue;
+      }
+      const profile =
+        decision.profileId === null
+          ? ws.create(newId('prf'), now)
+          : ws.profiles.get(decision.profileId)!;
+      for (const loser of decision.merge) {
+        ws.merge(
+          profile.id,
+          loser,
+          e.messageId,
+          e.type === 'alias' ? 'alias' : 'shared identifier',
+        );
+        push(mergedInBatch, profile.id, loser);
+        // Events of the loser already in this batch now belong to the winner.
+        const moved = touched.get(loser);
+        if (moved) {
+          touched.delete(loser);
+          for (const m of moved) push(touched, profile.id, m);
+        }
+        const movedIds = assigned.get(loser);
+        if (movedIds) {
+          assigned.delete(loser);
+          for (const id of movedIds) push(assigned, profile.id, id);
+        }
+      }
+      for (const id of decision.attach) ws.attach(profile.id, id);
+      profile.facts = applyEvent(profile.facts, e);
+      profile.dirty = true;
+      push(assigned, profile.id, e.id);
+      push(touched, profile.id, e);
+      catalog.push(...itemsFromEvent(e.event, e.properties));
+    }
+
+    await this.write(tx, ws, assigned, now);
+    if (catalog.length > 0) await upsertItems(tx, workspaceId, catalog, now);
+
+    const changes: ProfileChange[] = [];
+    for (const [profileId, evs] of touched) {
+      const p = ws.profiles.get(profileId)!;
+      changes.push({
+        workspaceId,
+        profileId,
+        facts: p.facts,
+        events: evs,
+        merged: mergedInBatch.get(profileId) ?? [],
+      });
+    }
+    return { changes, merges: ws.merges.length };
+  }
+
+  private async write(
+    tx: Tx,
+    ws: WorkingSet,
+    assigned: Map<string, number[]>,
+    now: number,
+  ): Promise<void> {
+    const dirty = [...ws.profiles.values()].filter((p) => p.dirty);
+    for (let i = 0; i < dirty.length; i += 200) {
+      await tx
+        .insertInto('profiles')
+        .values(
+          dirty.slice(i, i + 200).map((p) => ({
+            id: p.id,
+            workspace_id: ws.workspaceId,
+            merged_into: p.mergedInto,
+            facts: JSON.stringify(p.facts),
+            created_at: p.createdAt,
+            updated_at: now,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.column('id').doUpdateSet((eb) => ({
+            merged_into: eb.ref('excluded.merged_into'),
+            facts: eb.ref('excluded.facts'),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
+        )
+        .execute();
+    }
+    for (const m of ws.merges) {
+      await tx
+        .updateTable('identities')
+        .set({ profile_id: m.winnerId })
+        .where('workspace_id', '=', ws.workspaceId)
+        .where('profile_id', '=', m.loserId)
+        .execute();
+      await tx
+        .updateTable('events')
+        .set({ profile_id: m.winnerId })
+        .where('workspace_id', '=', ws.workspaceId)
+        .where('profile_id', '=', m.loserId)
+        .execute();
+      await tx
+        .insertInto('profile_merges')
+        .values({
+          workspace_id: ws.workspaceId,
+          winner_id: m.winnerId,
+          loser_id: m.loserId,
+          message_id: m.messageId,
+          reason: m.reason,
+          identities: JSON.stringify(m.identities),
+          at: now,
+          undone_at: null,
+        })
+        .execute();
+    }
+    for (let i = 0; i < ws.newIdentities.length; i += 300) {
+      await tx
+        .insertInto('identities')
+        .values(
+          ws.newIdentities.slice(i, i + 300).map((n) => ({
+            workspace_id: ws.workspaceId,
+            kind: n.kind,
+            value: n.value,
+            profile_id: n.profileId,
+            created_at: now,
+          })),
+        )
+        .execute();
+    }
+    for (const [profileId, ids] of assigned) {
+      for (let i = 0; i < ids.length; i += 500) {
+        await tx
+          .updateTable('events')
+          .set({ profile_id: profileId })
+          .where('id', 'in', ids.slice(i, i + 500))
+          .execute();
+      }
+    }
+  }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  let list = map.get(key);
+  if (!list) map.set(key, (list = []));
+  list.push(value);
+}
+
+/** Used by tests and the CLI to wait for the profile stage. */
+export async function countPending(store: Store): Promise<number> {
+  const r = await sql<{
+    n: number | string;
+  }>`SELECT count(*) AS n FROM events WHERE profile_id IS NULL`.execute(store.db);
+  return Number(r.rows[0]?.n ?? 0);
+}

@@ -1,0 +1,192 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../store/index.js';
+import { deriveTraits, type ProfileFacts, type WorkspaceModel } from './computed/index.js';
+import { normalizeEmail, normalizePhone, type IdentityKind } from './identity/index.js';
+import type { ProfileKind, ProfileList, ProfileListQuery, ProfileView } from './profile-view.js';
+import { toLoggedEvent } from './stored-event.js';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Follows merges to the live profile; null when unknown. */
+export async function liveProfileId(
+  db: Kysely<Database>,
+  workspaceId: string,
+  id: string,
+): Promise<string | null> {
+  let current = id;
+  for (let hops = 0; hops < 50; hops++) {
+    const row = await db
+      .selectFrom('profiles')
+      .select(['id', 'merged_into'])
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', current)
+      .executeTakeFirst();
+    if (!row) return null;
+    if (row.merged_into === null) return row.id;
+    current = row.merged_into;
+  }
+  return null;
+}
+
+/** The profile a (kind, value) names; emails and phones are normalized first. */
+export async function findProfileId(
+  db: Kysely<Database>,
+  workspaceId: string,
+  kind: ProfileKind,
+  value: string,
+): Promise<string | null> {
+  if (kind === 'profile_id') return liveProfileId(db, workspaceId, value);
+  const normalized =
+    kind === 'email' ? normalizeEmail(value) : kind === 'phone' ? normalizePhone(value) : value;
+  if (normalized === null) return null;
+  const row = await db
+    .selectFrom('identities')
+    .select('profile_id')
+    .where('workspace_id', '=', workspaceId)
+    .where('kind', '=', kind satisfies IdentityKind)
+    .where('value', '=', normalized)
+    .executeTakeFirst();
+  return row ? liveProfileId(db, workspaceId, row.profile_id) : null;
+}
+
+export async function loadFacts(
+  db: Kysely<Database>,
+  profileId: string,
+): Promise<{ facts: ProfileFacts; createdAt: number; updatedAt: number } | null> {
+  const row = await db
+    .selectFrom('profiles')
+    .select(['facts', 'created_at', 'updated_at'])
+    .where('id', '=', profileId)
+    .executeTakeFirst();
+  return row
+    ? {
+        facts: JSON.parse(row.facts) as ProfileFacts,
+        createdAt: row.created_at,
+        updatedAt: row.updated_at,
+      }
+    : null;
+}
+
+/** Everything the API shows about one live profile. */
+export async function profileView(
+  db: Kysely<Database>,
+  workspaceId: string,
+  profileId: string,
+  model: WorkspaceModel,
+  now: number,
+  options: { recentEvents?: number; segments?: ProfileView['segments'] } = {},
+): Promise<ProfileView | null> {
+  const loaded = await loadFacts(db, profileId);
+  if (!loaded) return null;
+  const [ids, merged, events] = await Promise.all([
+    db
+      .selectFrom('identities')
+      .select(['kind', 'value'])
+      .where('workspace_id', '=', workspaceId)
+      .where('profile_id', '=', profileId)
+      .orderBy('created_at')
+      .orderBy('value')
+      .execute(),
+    db
+      .selectFrom('profile_merges')
+      .select('loser_id')
+      .where('workspace_id', '=', workspaceId)
+      .where('winner_id', '=', profileId)
+      .where('undone_at', 'is', null)
+      .execute(),
+    db
+      .selectFrom('events')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('profile_id', '=', profileId)
+      .orderBy('id', 'desc')
+      .limit(options.recentEvents ?? 20)
+      .execute(),
+  ]);
+  const computed = deriveTraits(loaded.facts, now, model);
+  const { traits, ...rest } = computed;
+  const identities: ProfileView['identities'] = {
+    user_id: [],
+    anonymous_id: [],
+    email: [],
+    phone: [],
+  };
+  for (const r of ids) identities[r.kind as IdentityKind].push(r.value);
+  return {
+    id: profileId,
+    identities,
+    traits,
+    computed: rest,
+    segments: options.segments ?? [],
+    mergedFrom: merged.map((m) => m.loser_id),
+    createdAt: iso(loaded.createdAt),
+    updatedAt: iso(loaded.updatedAt),
+    recentEvents: events.map((row) => {
+      const e = toLoggedEvent(row);
+      return {
+        id: e.id,
+        messageId: e.messageId,
+        type: e.type,
+        event: e.event,
+        timestamp: iso(e.timestamp),
+        properties: e.type === 'identify' ? e.traits : e.properties,
+      };
+    }),
+  };
+}
+
+/**
+ * Live profiles by id; `q` finds people by any identifier (case-insensitive prefix),
+ * which covers user ids, e-mail addresses, phone numbers and anonymous ids.
+ */
+export async function listProfiles(
+  db: Kysely<Database>,
+  workspaceId: string,
+  query: ProfileListQuery,
+): Promise<ProfileList> {
+  let q = db
+    .selectFrom('profiles')
+    .select(['profiles.id', 'profiles.updated_at'])
+    .where('profiles.workspace_id', '=', workspaceId)
+    .where('profiles.merged_into', 'is', null);
+  if (query.cursor) q = q.where('profiles.id', '>', query.cursor);
+  if (query.q) {
+    const pattern = `${query.q.toLowerCase().replace(/[%_\\]/g, '')}%`;
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('identities')
+          .select('identities.profile_id')
+          .whereRef('identities.profile_id', '=', 'profiles.id')
+          .where(sql<string>`lower(identities.value)`, 'like', pattern),
+      ),
+    );
+  }
+  const rows = await q
+    .orderBy('profiles.id')
+    .limit(query.limit + 1)
+    .execute();
+  const page = rows.slice(0, query.limit);
+  const ids = page.length
+    ? await db
+        .selectFrom('identities')
+        .select(['profile_id', 'kind', 'value'])
+        .where('workspace_id', '=', workspaceId)
+        .where(
+          'profile_id',
+          'in',
+          page.map((p) => p.id),
+        )
+        .execute()
+    : [];
+  return {
+    profiles: page.map((p) => ({
+      id: p.id,
+      identities: ids
+        .filter((i) => i.profile_id === p.id)
+        .map((i) => ({ kind: i.kind, value: i.value })),
+      updatedAt: iso(p.updated_at),
+    })),
+    nextCursor: rows.length > query.limit ? page[page.length - 1]!.id : null,
+  };
+}

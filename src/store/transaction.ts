@@ -1,0 +1,61 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from './database.js';
+import type { Store } from './store.js';
+
+export type Tx = Kysely<Database>;
+
+/**
+ * Runs `fn` in one write transaction. On SQLite it begins IMMEDIATE, taking the write
+ * lock up front: a deferred transaction that reads and then writes can fail with
+ * SQLITE_BUSY when another process wrote in between, and busy_timeout cannot help it.
+ */
+export async function withTransaction<T>(store: Store, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  if (store.kind === 'postgres') return store.db.transaction().execute(fn);
+  return store.db.connection().execute(async (conn) => {
+    await sql`BEGIN IMMEDIATE`.execute(conn);
+    try {
+      const result = await fn(conn);
+      await sql`COMMIT`.execute(conn);
+      return result;
+    } catch (error) {
+      await sql`ROLLBACK`.execute(conn).catch(() => undefined);
+      throw error;
+    }
+  });
+}
+
+/**
+ * Whether a failed transaction may simply be retried: a unique-key race between two
+ * workers, a deadlock or a serialization failure (PostgreSQL), or a busy database (SQLite).
+ */
+export function isRetryable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    code === '23505' ||
+    code === '40P01' ||
+    code === '40001' ||
+    code === 'SQLITE_BUSY' ||
+    code === 'SQLITE_BUSY_SNAPSHOT'
+  );
+}
+
+/** `withTransaction` with a few retries on races that a second attempt resolves. */
+export async function withRetriedTransaction<T>(
+  store: Store,
+  fn: (tx: Tx) => Promise<T>,
+  attempts = 5,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await withTransaction(store, fn);
+    } catch (error) {
+      if (attempt >= attempts || !isRetryable(error)) throw error;
+      await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
+    }
+  }
+}
+
+/** `FOR UPDATE SKIP LOCKED` where the store has it; SQLite's single writer needs none. */
+export function skipLocked(store: Store): ReturnType<typeof sql> {
+  return store.kind === 'postgres' ? sql`FOR UPDATE SKIP LOCKED` : sql``;
+}
