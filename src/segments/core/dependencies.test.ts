@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dependencies } from './dependencies.js';
-import { segmentReferences } from './references.js';
+import { orderByReferences, segmentReferences } from './references.js';
 import type { SegmentDefinition } from './types.js';
 
 const DAY = 86_400_000;
@@ -74,5 +74,28 @@ describe('dependencies', () => {
       { id: 'a', path: ['all', 0, 'segment'] },
       { id: 'b', path: ['all', 1, 'not', 'any', 1, 'segment'] },
     ]);
+  });
+});
+
+describe('orderByReferences', () => {
+  it('puts every segment after the segments it refers to', () => {
+    const definitions = new Map<string, SegmentDefinition>([
+      ['top', { all: [{ segment: 'mid' }, { segment: 'leaf' }, { segment: 'gone' }] }],
+      ['mid', { not: { segment: 'leaf' } }],
+      ['leaf', { trait: 'plan', eq: 'pro' }],
+      ['alone', { computed: 'order_count', gte: 1 }],
+    ]);
+    const order = orderByReferences(definitions);
+    expect([...order].sort()).toEqual(['alone', 'leaf', 'mid', 'top']);
+    expect(order.indexOf('leaf')).toBeLessThan(order.indexOf('mid'));
+    expect(order.indexOf('mid')).toBeLessThan(order.indexOf('top'));
+  });
+
+  it('throws on a cycle, which validation should have refused', () => {
+    const definitions = new Map<string, SegmentDefinition>([
+      ['a', { segment: 'b' }],
+      ['b', { segment: 'a' }],
+    ]);
+    expect(() => orderByReferences(definitions)).toThrow('a → b → a');
   });
 });
