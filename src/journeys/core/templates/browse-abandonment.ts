@@ -11,7 +11,7 @@ export const BrowseAbandonmentParams = z
     ),
     templateId: z.string().min(1).default('browse_abandonment').describe('Reminder template'),
     reentryAfter: Duration.default('P7D').describe(
-      'At most one reminder per person in this period',
+      'A person enters at most once in this period (counted from the previous entry)',
     ),
   })
   .superRefine(webhookUrlNeedsWebhook);

@@ -17,7 +17,9 @@ const alertParams = {
   sendAt: LocalTimeOfDay.optional().describe(
     "Hold the alert until this local time of day in the person's zone (default: at once)",
   ),
-  reentryAfter: Duration.default('P7D').describe('At most one alert per item in this period'),
+  reentryAfter: Duration.default('P7D').describe(
+    'At most one alert per person and item in this period (from the previous entry)',
+  ),
 };
 
 export const PriceDropParams = z
