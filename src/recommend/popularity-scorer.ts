@@ -1,0 +1,78 @@
+import type { CatalogIndex } from './catalog-index.js';
+import type { FeedbackEntry } from './feedback.js';
+import type { PopularityConfig } from './model-config.js';
+import { decayFrom, halfLifeMs, refStrength, type PopularityModel } from './popularity.js';
+import type { Candidate, Scorer, ScoringContext } from './scoring.js';
+import type { InteractionKind } from './schemas.js';
+import { TopK } from './top-k.js';
+
+/** Rebase scores before the decay factor 2^(Δt/h) could overflow a double. */
+const MAX_EXPONENT = 256;
+
+/** Popular and trending at serving time, updated in O(1) per interaction. */
+export class PopularityScorer implements Scorer {
+  readonly name: string;
+  readonly strategy: 'popular' | 'trending';
+  readonly config: PopularityConfig;
+  private readonly scores: Float64Array;
+  private ref: number;
+  private readonly h: number | null;
+  private readonly users: ReadonlySet<string> | null;
+
+  constructor(model: PopularityModel, space: CatalogIndex) {
+    this.name = model.name;
+    this.strategy = model.strategy;
+    this.config = model.config;
+    this.h = halfLifeMs(model.config.halfLifeDays);
+    this.ref = model.refTime;
+    this.users = model.config.userIds ? new Set(model.config.userIds) : null;
+    this.scores = new Float64Array(space.size);
+    model.itemIds.forEach((id, i) => {
+      const idx = space.indexOf(id);
+      if (idx !== undefined) this.scores[idx] = model.scores[i]!;
+    });
+  }
+
+  /** O(n log want) over the item space. */
+  candidates(ctx: ScoringContext, want: number): Candidate[] {
+    const top = new TopK(want);
+    const s = this.scores;
+    for (let i = 0; i < s.length; i++) {
+      const v = s[i]!;
+      if (v > 0 && v >= top.threshold() && ctx.eligible(i)) top.push(i, v);
+    }
+    return top.sorted().map(({ index, score }) => ({ index, score, because: -1 }));
+  }
+
+  /** The current score of an item (decayed to `now`), for tests and explanations. */
+  scoreAt(index: number, now: number): number {
+    const v = this.scores[index] ?? 0;
+    return this.h === null ? v : v * Math.pow(2, -(now - this.ref) / this.h);
+  }
+
+  observe(
+    userId: string,
+    index: number,
+    kind: InteractionKind,
+    t: number,
+    before: FeedbackEntry | null,
+    after: FeedbackEntry,
+  ): void {
+    if (this.users && !this.users.has(userId)) return;
+    this.rebase(t);
+    if (this.config.count === 'interactions') {
+      this.scores[index]! += decayFrom(this.config.weights[kind], t, this.ref, this.h);
+      return;
+    }
+    const w = this.config.weights;
+    const old = before ? refStrength(before, w, this.h, this.ref) : 0;
+    this.scores[index]! += refStrength(after, w, this.h, this.ref) - old;
+  }
+
+  private rebase(t: number): void {
+    if (this.h === null || (t - this.ref) / this.h < MAX_EXPONENT) return;
+    const f = Math.pow(2, -(t - this.ref) / this.h);
+    for (let i = 0; i < this.scores.length; i++) this.scores[i]! *= f;
+    this.ref = t;
+  }
+}
