@@ -142,6 +142,31 @@ describe('advance: waits', () => {
     );
   });
 
+  it('fires a timeout that was already due before handling a late event', () => {
+    const def = journey({
+      steps: [
+        {
+          id: 'first',
+          type: 'wait',
+          event: { event: 'Order Completed', key: 'properties.cart_id' },
+          timeout: 'PT1H',
+          next: { event: 'ordered', timeout: 'remind' },
+        },
+        sendTo('remind', 'done'),
+        { id: 'ordered', type: 'exit', reason: 'ordered' },
+        exit,
+      ],
+    });
+    const d = new RunDriver(def, added(T0), undefined, { key: 'c1' });
+    // The worker missed the 1 h timer; the order is handled first, 5 minutes after it.
+    const effects = d.send(
+      trackEvent('Order Completed', T0 + HOUR + 5 * 60_000, { cart_id: 'c1' }),
+    );
+    expect(effects.map((e) => e.type)).toEqual(['send', 'complete']);
+    expect(d.run).toMatchObject({ status: 'completed', stepId: 'done' });
+    expect(d.run.history.map((h) => h.outcome)).toEqual(['waiting', 'timeout', 'sent', 'exit']);
+  });
+
   it('matches a numeric key against a string key', () => {
     const def = journey({
       steps: [

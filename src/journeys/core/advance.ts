@@ -44,9 +44,10 @@ export const MAX_STEPS_PER_ADVANCE = 1000;
  *
  * Inputs: `start` runs a new run from its start step. `timer` resumes a waiting run whose
  * `wakeAt` has come (an event wait then takes its timeout edge); an early or stale timer
- * is ignored. `event` first checks the goal (converted) and the exit rules (exited),
- * then updates the run's items, then resumes an event wait that awaits it; any other
- * event is ignored.
+ * is ignored. `event` first fires a timer that is already due (worker lag must not let
+ * an order that came after the timeout take the wait's event edge), then checks the goal
+ * (converted) and the exit rules (exited), then updates the run's items, then resumes
+ * an event wait that awaits it; any other event is ignored.
  *
  * @example
  * const env = { now, random: seededRandom(run.runId), profile, evaluateCondition };
@@ -67,24 +68,35 @@ export function advance(
       s.runFrom(run.stepId, null);
       return s.result();
     }
-    case 'timer': {
-      if (run.status !== 'waiting' || run.wakeAt === null || env.now < run.wakeAt) return unchanged;
-      const s = new Stepper(def, run, env);
-      const step = s.find(run.stepId);
-      if (step?.type !== 'wait') {
-        s.end('exited', 'unknown_step', run.stepId);
-      } else if (step.event) {
-        s.log(step.id, s.visits(step.id), 'timeout');
-        s.runFrom(typeof step.next === 'string' ? step.next : step.next.timeout, null);
-      } else {
-        s.log(step.id, s.visits(step.id), 'resumed');
-        s.runFrom(step.next as string, null);
-      }
-      return s.result();
+    case 'timer':
+      return onTimer(def, run, env) ?? unchanged;
+    case 'event': {
+      // A timer that was due before this event fires first, as it would have with no
+      // worker lag (and as the simulator replays it): an order arriving after the
+      // timeout does not take the wait's event edge.
+      const due = onTimer(def, run, env);
+      if (!due) return onEvent(def, run, input.event, env) ?? unchanged;
+      if (isEnded(due.run.status)) return due;
+      const after = onEvent(def, due.run, input.event, env);
+      return after ? { ...after, effects: [...due.effects, ...after.effects] } : due;
     }
-    case 'event':
-      return onEvent(def, run, input.event, env) ?? unchanged;
   }
+}
+
+function onTimer(def: JourneyDefinition, run: RunState, env: JourneyEnv): AdvanceResult | null {
+  if (run.status !== 'waiting' || run.wakeAt === null || env.now < run.wakeAt) return null;
+  const s = new Stepper(def, run, env);
+  const step = s.find(run.stepId);
+  if (step?.type !== 'wait') {
+    s.end('exited', 'unknown_step', run.stepId);
+  } else if (step.event) {
+    s.log(step.id, s.visits(step.id), 'timeout');
+    s.runFrom(typeof step.next === 'string' ? step.next : step.next.timeout, null);
+  } else {
+    s.log(step.id, s.visits(step.id), 'resumed');
+    s.runFrom(step.next as string, null);
+  }
+  return s.result();
 }
 
 function onEvent(
