@@ -144,3 +144,4 @@ export {
   type StepReach,
   type GroupCounts,
 } from './simulate.js';
+export { entryEventNames, runEventNames } from './event-names.js';
