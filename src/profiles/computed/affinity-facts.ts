@@ -4,7 +4,7 @@ import {
   type DayWeights,
   type ProfileFacts,
 } from './facts-schema.js';
-import { get, mergeRecords, withKey, type Rec } from './records.js';
+import { mergeEntries, updateEntry, type Entries } from './records.js';
 
 type Affinity = ProfileFacts['affinity'];
 
@@ -47,13 +47,13 @@ function mergeBuckets(a: DayWeights, b: DayWeights): DayWeights {
 }
 
 /** Drops buckets older than the horizon, and values left with none. */
-function prune(values: Rec<DayWeights>, oldest: number): Rec<DayWeights> {
-  const out: [string, DayWeights][] = [];
-  for (const [value, buckets] of Object.entries(values)) {
+function prune(values: Entries<DayWeights>, oldest: number): Entries<DayWeights> {
+  const out: Entries<DayWeights> = [];
+  for (const [value, buckets] of values) {
     const kept = buckets[0]![0] >= oldest ? buckets : buckets.filter(([d]) => d >= oldest);
-    if (kept.length > 0) out.push([value, kept]);
+    if (kept.length > 0) out.push(kept === buckets ? [value, buckets] : [value, kept]);
   }
-  return Object.fromEntries(out);
+  return out;
 }
 
 function pruneAll(aff: Affinity, lastDay: number): Affinity {
@@ -72,13 +72,23 @@ export function addAffinity(aff: Affinity, day: number, hits: readonly AffinityH
   if (hits.length === 0) return aff;
   const lastDay = aff.last_day === null ? day : Math.max(aff.last_day, day);
   if (day < lastDay - AFFINITY_HORIZON_DAYS) return aff;
-  let out: Affinity = { ...aff, last_day: lastDay };
-  for (const { kind, value, weight } of hits) {
-    const values = out[kind];
-    out = {
-      ...out,
-      [kind]: withKey(values, value, addToBuckets(get(values, value) ?? [], day, weight)),
-    };
+  const out: Affinity = { ...aff, last_day: lastDay };
+  for (const kind of AFFINITY_KINDS) {
+    // This event's weights per value, merged into the sorted list in one pass.
+    const weights = new Map<string, number>();
+    for (const hit of hits) {
+      if (hit.kind === kind) weights.set(hit.value, (weights.get(hit.value) ?? 0) + hit.weight);
+    }
+    if (weights.size === 0) continue;
+    if (weights.size === 1) {
+      const [value, weight] = weights.entries().next().value!;
+      out[kind] = updateEntry(out[kind], value, (b) => addToBuckets(b ?? [], day, weight));
+      continue;
+    }
+    const add: Entries<DayWeights> = [...weights]
+      .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+      .map(([value, weight]) => [value, [[day, weight]]]);
+    out[kind] = mergeEntries(out[kind], add, mergeBuckets);
   }
   return aff.last_day !== null && lastDay > aff.last_day ? pruneAll(out, lastDay) : out;
 }
@@ -88,6 +98,6 @@ export function mergeAffinity(a: Affinity, b: Affinity): Affinity {
   if (a.last_day === null) return b;
   if (b.last_day === null) return a;
   const merged: Affinity = { ...a, last_day: Math.max(a.last_day, b.last_day) };
-  for (const kind of AFFINITY_KINDS) merged[kind] = mergeRecords(a[kind], b[kind], mergeBuckets);
+  for (const kind of AFFINITY_KINDS) merged[kind] = mergeEntries(a[kind], b[kind], mergeBuckets);
   return pruneAll(merged, merged.last_day!);
 }

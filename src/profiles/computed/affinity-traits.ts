@@ -1,6 +1,7 @@
 import { DAY_MS } from './affinity-facts.js';
 import type { AffinityScore } from './computed-traits.js';
 import type { DayWeights } from './facts-schema.js';
+import type { Entries } from './records.js';
 
 /**
  * Decayed affinity at `now`: Σ weight · 2^(−age / half-life), each day's weight dated at
@@ -18,12 +19,12 @@ export function affinityScore(buckets: DayWeights, now: number, halfLifeDays: nu
 
 /** The `top` values by decayed score (ties by value), scores > 0 only. */
 export function topAffinities(
-  values: Record<string, DayWeights>,
+  values: Entries<DayWeights>,
   now: number,
   halfLifeDays: number,
   top: number,
 ): AffinityScore[] {
-  return Object.entries(values)
+  return values
     .map(([value, buckets]) => ({ value, score: affinityScore(buckets, now, halfLifeDays) }))
     .filter((a) => a.score > 0)
     .sort((a, b) => b.score - a.score || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))

@@ -24,7 +24,7 @@ import { field, labelField, type Json } from './fields.js';
 import { localHour } from './local-time.js';
 import { addIds, addOrder, addRefund, orderAmount, orderId } from './orders.js';
 import type { ProfileEvent } from './profile-event.js';
-import { addCount, get, withKey } from './records.js';
+import { addCount, getEntry, updateEntry } from './records.js';
 import { addActivity } from './sessions.js';
 import { earlier, later } from './stamps.js';
 
@@ -68,49 +68,50 @@ function addHour(hours: readonly number[], hour: number): number[] {
 const stamp = <T>(value: T | null, event: ProfileEvent): Stamped<T> | null =>
   value === null ? null : { value, at: event.timestamp, m: event.messageId };
 
-function applyContext(facts: ProfileFacts, ctx: EventContext, event: ProfileEvent): ProfileFacts {
-  return {
-    ...facts,
-    timezone: later(facts.timezone, stamp(ctx.timezone, event)),
-    device: later(facts.device, stamp(ctx.device, event)),
-    os: later(facts.os, stamp(ctx.os, event)),
-    browser: later(facts.browser, stamp(ctx.browser, event)),
-    first_touch: earlier(facts.first_touch, ctx.touch),
-    last_touch: later(facts.last_touch, ctx.touch),
-  };
+// The helpers below write into `out`, the one shallow copy applyEvent makes per event:
+// fields are replaced, never mutated, so `facts` and every structure it shares stay intact.
+
+function applyContext(out: ProfileFacts, ctx: EventContext, event: ProfileEvent): void {
+  if (ctx.timezone !== null) out.timezone = later(out.timezone, stamp(ctx.timezone, event));
+  if (ctx.device !== null) out.device = later(out.device, stamp(ctx.device, event));
+  if (ctx.os !== null) out.os = later(out.os, stamp(ctx.os, event));
+  if (ctx.browser !== null) out.browser = later(out.browser, stamp(ctx.browser, event));
+  if (ctx.touch !== null) {
+    out.first_touch = earlier(out.first_touch, ctx.touch);
+    out.last_touch = later(out.last_touch, ctx.touch);
+  }
 }
 
-function applyTraits(facts: ProfileFacts, event: ProfileEvent): ProfileFacts {
-  let traits = facts.traits;
+function applyTraits(out: ProfileFacts, event: ProfileEvent): void {
   for (const [key, value] of Object.entries(event.traits)) {
     if (value === undefined) continue;
     const next: Stamped<unknown> = { value, at: event.timestamp, m: event.messageId };
-    const current = get(traits, key);
-    if (current === undefined || later(current, next) === next) traits = withKey(traits, key, next);
+    const current = getEntry(out.traits, key);
+    if (current === undefined || later(current, next) === next) {
+      out.traits = updateEntry(out.traits, key, () => next);
+    }
   }
-  return traits === facts.traits ? facts : { ...facts, traits };
 }
 
-function applyCommerce(facts: ProfileFacts, name: string, event: ProfileEvent): ProfileFacts {
+function applyCommerce(out: ProfileFacts, name: string, event: ProfileEvent): void {
   const props = event.properties;
   const at = event.timestamp;
   const m = event.messageId;
-  let out = facts;
   if (name === ORDER_COMPLETED) {
-    out = {
-      ...out,
-      orders: addOrder(out.orders, { id: orderId(props), at, revenue: orderAmount(props), m }),
-    };
+    out.orders = addOrder(out.orders, { id: orderId(props), at, revenue: orderAmount(props), m });
   } else if (name === ORDER_REFUNDED) {
-    const refund = { order_id: orderId(props), at, amount: orderAmount(props), m };
-    out = { ...out, refunds: addRefund(out.refunds, refund) };
+    out.refunds = addRefund(out.refunds, {
+      order_id: orderId(props),
+      at,
+      amount: orderAmount(props),
+      m,
+    });
   } else if (name === ORDER_CANCELLED) {
     const id = orderId(props);
-    if (id !== null) out = { ...out, cancelled_orders: addIds(out.cancelled_orders, [id]) };
+    if (id !== null) out.cancelled_orders = addIds(out.cancelled_orders, [id]);
   }
   const hits = affinityHits(name, props);
-  if (hits.length > 0) out = { ...out, affinity: addAffinity(out.affinity, dayOf(at), hits) };
-  return out;
+  if (hits.length > 0) out.affinity = addAffinity(out.affinity, dayOf(at), hits);
 }
 
 /**
@@ -137,7 +138,7 @@ export function applyEvent(facts: ProfileFacts, event: ProfileEvent): ProfileFac
     event.type === 'track' && typeof event.event === 'string' ? normalName(event.event) : null;
   const passive = name !== null && isPassive(name);
 
-  let out: ProfileFacts = { ...facts, type_counts: addCount(facts.type_counts, event.type, 1) };
+  const out: ProfileFacts = { ...facts, type_counts: addCount(facts.type_counts, event.type, 1) };
   if (event.type === 'track' && typeof event.event === 'string') {
     out.event_counts = addCount(facts.event_counts, event.event, 1);
   }
@@ -146,7 +147,7 @@ export function applyEvent(facts: ProfileFacts, event: ProfileEvent): ProfileFac
   if (ctx) {
     out.first_seen = out.first_seen === null ? t : Math.min(out.first_seen, t);
     out.last_seen = out.last_seen === null ? t : Math.max(out.last_seen, t);
-    out = applyContext(out, ctx, event);
+    applyContext(out, ctx, event);
   }
 
   const engagement = name === null ? null : engagementOf(name, event.properties);
@@ -169,8 +170,8 @@ export function applyEvent(facts: ProfileFacts, event: ProfileEvent): ProfileFac
     out.sessions = addActivity(out.sessions, t);
   }
 
-  if (event.type === 'identify') out = applyTraits(out, event);
-  if (name !== null) out = applyCommerce(out, name, event);
+  if (event.type === 'identify') applyTraits(out, event);
+  if (name !== null) applyCommerce(out, name, event);
   return out;
 }
 

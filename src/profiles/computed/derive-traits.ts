@@ -8,6 +8,7 @@ import type { ProfileFacts } from './facts-schema.js';
 import { gammaGammaExpectedSpend } from './gamma-gamma.js';
 import { lifecycleStage } from './lifecycle.js';
 import { median, purchaseHistory, purchaseSummary, spendSummary } from './purchase-history.js';
+import { toObject } from './records.js';
 import { rfmScores } from './rfm.js';
 import type { WorkspaceModel } from './workspace-model.js';
 
@@ -16,9 +17,7 @@ const YEAR_DAYS = 365;
 /** Stated traits with tombstones (null) dropped. */
 function statedTraits(facts: ProfileFacts): Record<string, unknown> {
   return Object.fromEntries(
-    Object.entries(facts.traits)
-      .filter(([, s]) => s.value !== null)
-      .map(([k, s]) => [k, s.value]),
+    facts.traits.filter(([, s]) => s.value !== null).map(([k, s]) => [k, s.value]),
   );
 }
 
@@ -86,7 +85,7 @@ export function deriveTraits(
   return {
     first_seen: facts.first_seen,
     last_seen: facts.last_seen,
-    event_counts: { ...facts.event_counts },
+    event_counts: toObject(facts.event_counts),
     sessions: facts.sessions.length,
     sessions_last_30d: facts.sessions.filter(([, end]) => end >= now - 30 * DAY_MS).length,
     order_count: orderCount,

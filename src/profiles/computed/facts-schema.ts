@@ -1,25 +1,11 @@
 import { z } from 'zod';
-import { isObject } from './fields.js';
+import { isCanonical, type Entries } from './records.js';
 
-/**
- * A record of client-named keys, validated in place: unlike z.record it does not rebuild
- * the object, so a trait or category named `__proto__` survives a read from the store.
- */
-function safeRecord<T extends z.ZodType>(value: T) {
-  return z.custom<Record<string, z.output<T>>>().superRefine((v, ctx) => {
-    if (!isObject(v)) {
-      ctx.addIssue({ code: 'custom', message: 'must be an object' });
-      return;
-    }
-    for (const [key, item] of Object.entries(v)) {
-      const result = value.safeParse(item);
-      if (result.success) continue;
-      for (const issue of result.error.issues) {
-        ctx.addIssue({ code: 'custom', message: issue.message, path: [key, ...issue.path] });
-      }
-    }
+/** A map stored as `[key, value]` pairs sorted by key (see records.ts). */
+const entries = <T extends z.ZodType>(value: T) =>
+  z.array(z.tuple([z.string(), value])).refine((list) => isCanonical(list as Entries<unknown>), {
+    message: 'keys must be unique and in sorted order',
   });
-}
 
 const Count = z.number().int().min(0);
 const Time = z.number();
@@ -91,9 +77,9 @@ export const ProfileFacts = z.object({
   first_seen: Time.nullable(),
   last_seen: Time.nullable(),
   /** Events by Segment type (track, identify, page, ...). */
-  type_counts: safeRecord(Count),
+  type_counts: entries(Count),
   /** Track events by name. */
-  event_counts: safeRecord(Count),
+  event_counts: entries(Count),
   /** Activity intervals `[start, end]` in ms, sorted, separated by more than the session gap. */
   sessions: z.array(z.tuple([Time, Time])),
   /** Completed orders, de-duplicated by order id, sorted by (at, id, m). */
@@ -105,10 +91,10 @@ export const ProfileFacts = z.object({
   affinity: z.object({
     /** Latest UTC day any product event was seen; buckets older than the horizon are dropped. */
     last_day: z.number().int().nullable(),
-    category: safeRecord(DayWeights),
-    brand: safeRecord(DayWeights),
-    size: safeRecord(DayWeights),
-    colour: safeRecord(DayWeights),
+    category: entries(DayWeights),
+    brand: entries(DayWeights),
+    size: entries(DayWeights),
+    colour: entries(DayWeights),
   }),
   channels: z.object({
     email: ChannelCounts,
@@ -125,7 +111,7 @@ export const ProfileFacts = z.object({
     engaged_utc: Hours,
   }),
   /** Stated traits from identify; a null value is a tombstone (unset). */
-  traits: safeRecord(stamped(z.unknown())),
+  traits: entries(stamped(z.unknown())),
   timezone: stamped(z.string()).nullable(),
   device: stamped(DeviceFact).nullable(),
   os: stamped(z.string()).nullable(),
@@ -149,13 +135,13 @@ export function emptyFacts(): ProfileFacts {
     version: 1,
     first_seen: null,
     last_seen: null,
-    type_counts: {},
-    event_counts: {},
+    type_counts: [],
+    event_counts: [],
     sessions: [],
     orders: [],
     cancelled_orders: [],
     refunds: [],
-    affinity: { last_day: null, category: {}, brand: {}, size: {}, colour: {} },
+    affinity: { last_day: null, category: [], brand: [], size: [], colour: [] },
     channels: {
       email: noEngagement(),
       push: noEngagement(),
@@ -169,7 +155,7 @@ export function emptyFacts(): ProfileFacts {
       engaged_local: zeros(),
       engaged_utc: zeros(),
     },
-    traits: {},
+    traits: [],
     timezone: null,
     device: null,
     os: null,

@@ -1,7 +1,7 @@
 import { mergeAffinity } from './affinity-facts.js';
 import { CHANNELS, type ChannelCounts, type ProfileFacts, type Stamped } from './facts-schema.js';
 import { addIds, mergeOrders, mergeRefunds } from './orders.js';
-import { addArrays, mergeRecords } from './records.js';
+import { addArrays, mergeEntries } from './records.js';
 import { mergeSessions } from './sessions.js';
 import { earlier, later } from './stamps.js';
 
@@ -31,8 +31,8 @@ export function mergeFacts(a: ProfileFacts, b: ProfileFacts): ProfileFacts {
     version: 1,
     first_seen: minOf(a.first_seen, b.first_seen),
     last_seen: maxOf(a.last_seen, b.last_seen),
-    type_counts: mergeRecords(a.type_counts, b.type_counts, sum),
-    event_counts: mergeRecords(a.event_counts, b.event_counts, sum),
+    type_counts: mergeEntries(a.type_counts, b.type_counts, sum),
+    event_counts: mergeEntries(a.event_counts, b.event_counts, sum),
     sessions: mergeSessions(a.sessions, b.sessions),
     orders: mergeOrders(a.orders, b.orders),
     cancelled_orders: addIds(a.cancelled_orders, b.cancelled_orders),
@@ -45,7 +45,7 @@ export function mergeFacts(a: ProfileFacts, b: ProfileFacts): ProfileFacts {
       engaged_local: addArrays(a.hours.engaged_local, b.hours.engaged_local),
       engaged_utc: addArrays(a.hours.engaged_utc, b.hours.engaged_utc),
     },
-    traits: mergeRecords(a.traits, b.traits, (x: Stamped<unknown>, y) => later(x, y)!),
+    traits: mergeEntries(a.traits, b.traits, (x: Stamped<unknown>, y) => later(x, y)!),
     timezone: later(a.timezone, b.timezone),
     device: later(a.device, b.device),
     os: later(a.os, b.os),

@@ -1,52 +1,93 @@
 /**
- * Canonical records. Facts must be byte-identical however the events arrived, so every
- * record keeps its keys in sorted order (JavaScript then enumerates integer-like keys first,
- * which is still a function of the key set alone). Client keys are data: a key named
- * `__proto__` is stored with `Object.defineProperty` / `Object.fromEntries`, never by
- * assignment, so it can never replace a prototype.
+ * Maps keyed by client strings (event names, trait names, categories) are stored in the facts
+ * as arrays of `[key, value]` pairs sorted by key. Three reasons over plain objects:
+ * - canonical: the same set of keys always serializes the same way (objects enumerate
+ *   integer-like keys first and the rest in insertion order);
+ * - safe: a key is data in an array, so `__proto__` or `constructor` can never reach a
+ *   prototype, and no reader can mistake an inherited member for a value;
+ * - cheap: an immutable update copies an array of references (a memcpy) rather than
+ *   re-inserting every property of an object, which matters at hundreds of keys.
+ * Keys compare by UTF-16 code units, like `Array.prototype.sort`.
  */
+export type Entries<T> = [key: string, value: T][];
 
-export type Rec<T> = Record<string, T>;
-
-const byKey = <T>(a: [string, T], b: [string, T]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
-
-/** The own value at `key`, or undefined. */
-export function get<T>(rec: Rec<T>, key: string): T | undefined {
-  return Object.hasOwn(rec, key) ? rec[key] : undefined;
+/** Index of `key`, or `-(insertion point) - 1` when absent (binary search). */
+export function findKey<T>(entries: Entries<T>, key: string): number {
+  let lo = 0;
+  let hi = entries.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const k = entries[mid]![0];
+    if (k < key) lo = mid + 1;
+    else if (k > key) hi = mid - 1;
+    else return mid;
+  }
+  return -lo - 1;
 }
 
-/** A sorted record from entries (later duplicates win). */
-export function fromEntries<T>(entries: [string, T][]): Rec<T> {
-  return Object.fromEntries([...entries].sort(byKey));
+/** The value at `key`, or undefined. */
+export function getEntry<T>(entries: Entries<T>, key: string): T | undefined {
+  const i = findKey(entries, key);
+  return i >= 0 ? entries[i]![1] : undefined;
 }
 
-/** A copy of `rec` with `key` set to `value`, keys kept in canonical order. */
-export function withKey<T>(rec: Rec<T>, key: string, value: T): Rec<T> {
-  if (!Object.hasOwn(rec, key)) return fromEntries([...Object.entries(rec), [key, value]]);
-  const copy = { ...rec };
-  Object.defineProperty(copy, key, { value, enumerable: true, writable: true, configurable: true });
+/** A copy of `entries` with `key` set to `update(current value)`. */
+export function updateEntry<T>(
+  entries: Entries<T>,
+  key: string,
+  update: (current: T | undefined) => T,
+): Entries<T> {
+  const i = findKey(entries, key);
+  const copy = entries.slice();
+  if (i >= 0) copy[i] = [key, update(entries[i]![1])];
+  else copy.splice(-i - 1, 0, [key, update(undefined)]);
   return copy;
 }
 
-/** A copy of `rec` without the keys `keep` rejects, in canonical order. */
-export function filterRecord<T>(rec: Rec<T>, keep: (value: T, key: string) => boolean): Rec<T> {
-  return fromEntries(Object.entries(rec).filter(([k, v]) => keep(v, k)));
-}
-
 /** Adds `delta` to the count at `key`. */
-export function addCount(rec: Rec<number>, key: string, delta: number): Rec<number> {
-  return withKey(rec, key, (get(rec, key) ?? 0) + delta);
+export const addCount = (entries: Entries<number>, key: string, delta: number): Entries<number> =>
+  updateEntry(entries, key, (n) => (n ?? 0) + delta);
+
+/** The union of two sorted entry lists, `combine` for keys in both. O(n + m). */
+export function mergeEntries<T>(
+  a: Entries<T>,
+  b: Entries<T>,
+  combine: (x: T, y: T) => T,
+): Entries<T> {
+  if (a.length === 0) return b;
+  if (b.length === 0) return a;
+  const out: Entries<T> = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const [ka, va] = a[i]!;
+    const [kb, vb] = b[j]!;
+    if (ka < kb) {
+      out.push(a[i++]!);
+    } else if (ka > kb) {
+      out.push(b[j++]!);
+    } else {
+      out.push([ka, combine(va, vb)]);
+      i++;
+      j++;
+    }
+  }
+  while (i < a.length) out.push(a[i++]!);
+  while (j < b.length) out.push(b[j++]!);
+  return out;
 }
 
-/** Merges two records key by key with `combine` for keys present in both. */
-export function mergeRecords<T>(a: Rec<T>, b: Rec<T>, combine: (x: T, y: T) => T): Rec<T> {
-  const out = new Map<string, T>(Object.entries(a));
-  for (const [k, v] of Object.entries(b)) {
-    const mine = out.get(k);
-    out.set(k, mine === undefined ? v : combine(mine, v));
-  }
-  return fromEntries([...out]);
+/** True when keys are strictly increasing (the canonical form). */
+export function isCanonical<T>(entries: Entries<T>): boolean {
+  for (let i = 1; i < entries.length; i++) if (!(entries[i - 1]![0] < entries[i]![0])) return false;
+  return true;
 }
+
+/**
+ * An object for readers (`Object.fromEntries` defines properties, so a `__proto__` key
+ * becomes an own property, never a prototype).
+ */
+export const toObject = <T>(entries: Entries<T>): Record<string, T> => Object.fromEntries(entries);
 
 /** Element-wise sum of two equally long count arrays. */
 export const addArrays = (a: readonly number[], b: readonly number[]): number[] =>
