@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
 import { VERSION } from '../shared/index.js';
+import { runImportCommand } from './import.js';
 import { runKeysCreate } from './keys.js';
+import { runProfilesRebuild } from './profiles.js';
 import { runStart } from './start.js';
 import { fail } from './output.js';
 
@@ -40,6 +42,33 @@ export function buildCli(): Command {
     .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
     .option('--json', 'print the key as JSON')
     .action(runKeysCreate);
+
+  program
+    .command('import')
+    .description('Import events, profiles or catalog items from CSV or JSON Lines files (.gz too).')
+    .argument('<kind>', 'events | profiles | catalog')
+    .argument('<files...>', 'one or more files')
+    .option('--format <format>', 'csv | jsonl (default: from the file name)')
+    .option('--preset <preset>', 'a known file layout: online-retail')
+    .option(
+      '--map <target=column>',
+      'where a CSV column goes, e.g. userId=customer or properties.price=unit_price (repeatable)',
+      (value: string, previous?: string[]) => [...(previous ?? []), value],
+    )
+    .option('--type <type>', 'event type of CSV rows without a type column (default track)')
+    .option('--rejects <file>', 'where rejected rows go (default <name>.rejects.jsonl)')
+    .option('--no-process', 'only append to the log; workers build the profiles later')
+    .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
+    .option('--json', 'print the summary as JSON')
+    .action(runImportCommand);
+
+  const profiles = program.command('profiles').description('Maintain profiles.');
+  profiles
+    .command('rebuild')
+    .description('Re-derive every profile from the event log (--dry-run only compares).')
+    .option('--dry-run', 'report profiles whose facts differ from the log, change nothing')
+    .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
+    .action(runProfilesRebuild);
 
   return program;
 }
