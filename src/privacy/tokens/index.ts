@@ -1,0 +1,13 @@
+export {
+  signPayload,
+  verifyPayload,
+  MAX_TOKEN_LENGTH,
+  type PayloadResult,
+} from './signed-payload.js';
+export {
+  TokenPurpose,
+  ConsentTokenClaims,
+  signToken,
+  verifyToken,
+  type TokenResult,
+} from './consent-token.js';
