@@ -1,7 +1,7 @@
 import { DAY_MS } from './affinity-facts.js';
 import { topAffinities } from './affinity-traits.js';
 import { bgnbdExpectedPurchases, bgnbdPAlive } from './bgnbd.js';
-import { customerLifetimeValue } from './clv.js';
+import { customerLifetimeValue, DAYS_PER_MONTH } from './clv.js';
 import type { ComputedTraits } from './computed-traits.js';
 import { bestSendHour, preferredChannel } from './engagement-traits.js';
 import type { ProfileFacts } from './facts-schema.js';
@@ -11,8 +11,6 @@ import { median, purchaseHistory, purchaseSummary, spendSummary } from './purcha
 import { toObject } from './records.js';
 import { rfmScores } from './rfm.js';
 import type { WorkspaceModel } from './workspace-model.js';
-
-const YEAR_DAYS = 365;
 
 /** Stated traits with tombstones (null) dropped. */
 function statedTraits(facts: ProfileFacts): Record<string, unknown> {
@@ -33,7 +31,7 @@ function predictions(
     ? gammaGammaExpectedSpend(model.gamma_gamma, spendSummary(history))
     : null;
   return {
-    expected_orders_12m: bgnbdExpectedPurchases(model.bgnbd, YEAR_DAYS, summary),
+    expected_orders_12m: bgnbdExpectedPurchases(model.bgnbd, 12 * DAYS_PER_MONTH, summary),
     p_alive: bgnbdPAlive(model.bgnbd, summary),
     clv_12m:
       spend === null

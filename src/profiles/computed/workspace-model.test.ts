@@ -1,10 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { bgnbdUnconditionalExpected, type BgNbdParams } from './bgnbd.js';
 import { deriveTraits } from './derive-traits.js';
 import type { ProfileFacts } from './facts-schema.js';
 import { gamma, seededRng, simulateBgNbd } from './simulate.js';
 import { factsOf, page, track } from './test-events.js';
-import { WorkspaceModel, fitWorkspaceModel } from './workspace-model.js';
+import { ModelSettings, WorkspaceModel, fitWorkspaceModel } from './workspace-model.js';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2025, 0, 1);
@@ -97,4 +98,13 @@ describe('fitWorkspaceModel', () => {
     const empty = fitWorkspaceModel([], NOW, { default_gap_days: 21 });
     expect([empty.customers, empty.rfm, empty.default_gap_days]).toEqual([0, null, 21]);
   });
+});
+
+it('documents every setting with its default in docs/computed-traits.md', () => {
+  const doc = readFileSync(new URL('../../../docs/computed-traits.md', import.meta.url), 'utf8');
+  const table = [...doc.matchAll(/^\| `([a-z_]+)` +\| +([\d.]+) \|/gm)].map(([, name, value]) => [
+    name,
+    Number(value),
+  ]);
+  expect(Object.fromEntries(table)).toEqual(ModelSettings.parse({}));
 });
