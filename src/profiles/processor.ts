@@ -61,7 +61,7 @@ export class ProfileProcessor {
     private readonly clock: Clock,
     options: ProcessorOptions = {},
   ) {
-    this.batchSize = options.batchSize ?? 500;
+    this.batchSize = options.batchSize ?? 1000;
     this.hooks = options.hooks ?? [];
   }
 

@@ -40,15 +40,23 @@ export class OnlineRetailPreset {
   private readonly open = new Map<string, Line[]>();
   private readonly customers = new Set<string>();
   private readonly items = new Map<string, CatalogItemInput>();
+  /** Invoice times repeat for every line of an invoice; converting each once matters. */
+  private readonly times = new Map<string, number>();
+
+  private timeOf(text: string): number {
+    let t = this.times.get(text);
+    if (t === undefined) this.times.set(text, (t = parseLocalDateTime(text, ZONE)));
+    return t;
+  }
 
   push(record: Record<string, unknown>, line: number): PresetOutput[] {
-    const get = (k: string) => (typeof record[k] === 'string' ? (record[k]).trim() : '');
+    const get = (k: string) => (typeof record[k] === 'string' ? record[k].trim() : '');
     const description = get('Description');
     const stockCode = get('StockCode');
     const invoice = get('InvoiceNo') || null;
     const quantity = Number(get('Quantity'));
     const price = Number(get('UnitPrice'));
-    const at = parseLocalDateTime(get('InvoiceDate'), ZONE);
+    const at = this.timeOf(get('InvoiceDate'));
     const customer = get('CustomerID').replace(/\.0+$/, '');
     const itemId = stockCode || description;
 
