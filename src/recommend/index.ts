@@ -60,3 +60,6 @@ export {
 } from './evaluate.js';
 export { parseTimestamp, parseHeader, parseRow, type RowProblem } from './interactions-csv.js';
 export { readInteractionsCsv, type ReadOptions, type ReadResult } from './read-interactions.js';
+export { ModelRegistry, type RegistryOptions, type VersionInfo } from './registry.js';
+export { trainInWorker, type TrainInWorkerOptions } from './train-worker.js';
+export { heldOutTruth, itemPopularity, recommendAll } from './offline-eval.js';

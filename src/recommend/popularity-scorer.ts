@@ -33,7 +33,7 @@ export class PopularityScorer implements Scorer {
     });
   }
 
-  /** O(n log want) over the item space. */
+  /** O(n log want) over the item space; scores are reported decayed to `ctx.now`. */
   candidates(ctx: ScoringContext, want: number): Candidate[] {
     const top = new TopK(want);
     const s = this.scores;
@@ -41,7 +41,8 @@ export class PopularityScorer implements Scorer {
       const v = s[i]!;
       if (v > 0 && v >= top.threshold() && ctx.eligible(i)) top.push(i, v);
     }
-    return top.sorted().map(({ index, score }) => ({ index, score, because: -1 }));
+    const f = this.h === null ? 1 : Math.pow(2, -(ctx.now - this.ref) / this.h);
+    return top.sorted().map(({ index, score }) => ({ index, score: score * f, because: -1 }));
   }
 
   /** The current score of an item (decayed to `now`), for tests and explanations. */

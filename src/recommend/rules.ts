@@ -48,11 +48,12 @@ export class Rules {
       }
     }
     const wanted = [...(req.categories ?? []), ...(req.category ? [req.category] : [])];
-    this.includeCategories =
-      wanted.length > 0 ? new Set(wanted.map((c) => space.categoryId(c))) : null;
-    this.excludeCategories = new Set(req.excludeCategories.map((c) => space.categoryId(c)));
-    this.includeBrands = req.brands ? new Set(req.brands.map((b) => space.brandId(b))) : null;
-    this.excludeBrands = new Set(req.excludeBrands.map((b) => space.brandId(b)));
+    const cat = (c: string) => space.categoryId(c);
+    const brand = (b: string) => space.brandId(b);
+    this.includeCategories = wanted.length > 0 ? known(wanted, cat) : null;
+    this.excludeCategories = known(req.excludeCategories, cat);
+    this.includeBrands = req.brands ? known(req.brands, brand) : null;
+    this.excludeBrands = known(req.excludeBrands, brand);
     this.boosts = req.boosts.map((b) => ({ match: matcher(b.match, space), factor: b.factor }));
   }
 
@@ -93,11 +94,24 @@ export class Rules {
   }
 }
 
+/**
+ * Interned ids of the names the catalog knows. Unknown names are dropped, so they match
+ * nothing (−1 means "no brand", which an unknown brand name must not select).
+ */
+function known(names: readonly string[], id: (name: string) => number): Set<number> {
+  const out = new Set<number>();
+  for (const n of names) {
+    const i = id(n);
+    if (i >= 0) out.add(i);
+  }
+  return out;
+}
+
 /** Compiles an ItemMatch: all given fields must match, any value within a field. */
 export function matcher(m: ItemMatch, space: CatalogIndex): (i: number) => boolean {
   const ids = m.itemIds ? new Set(m.itemIds) : null;
-  const cats = m.categories ? new Set(m.categories.map((c) => space.categoryId(c))) : null;
-  const brands = m.brands ? new Set(m.brands.map((b) => space.brandId(b))) : null;
+  const cats = m.categories ? known(m.categories, (c) => space.categoryId(c)) : null;
+  const brands = m.brands ? known(m.brands, (b) => space.brandId(b)) : null;
   const tags = m.tags ? new Set(m.tags.map((t) => t.toLowerCase())) : null;
   const attrs = m.attributes ? Object.entries(m.attributes) : null;
   return (i) => {

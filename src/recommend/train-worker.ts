@@ -1,0 +1,178 @@
+import { Worker } from 'node:worker_threads';
+import { ValidationError, type ErrorDetail } from '../shared/index.js';
+import type { Model, ModelBundle } from './model.js';
+import type { ModelConfigInput } from './model-config.js';
+import type { CatalogItemInput, Interaction, InteractionKind } from './schemas.js';
+
+/** Interactions packed column-wise so they cross to the worker as a few transferred buffers. */
+export interface PackedInteractions {
+  userIds: string[];
+  itemIds: string[];
+  user: Int32Array;
+  item: Int32Array;
+  timestamp: Float64Array;
+  kind: Uint8Array;
+  /** NaN where the interaction had no quantity. */
+  quantity: Float64Array;
+}
+
+const KIND_CODES: readonly InteractionKind[] = ['view', 'cart', 'purchase'];
+
+export function packInteractions(interactions: readonly Interaction[]): PackedInteractions {
+  const n = interactions.length;
+  const users = new Map<string, number>();
+  const items = new Map<string, number>();
+  const intern = (map: Map<string, number>, id: string) => {
+    let i = map.get(id);
+    if (i === undefined) map.set(id, (i = map.size));
+    return i;
+  };
+  const p: PackedInteractions = {
+    userIds: [],
+    itemIds: [],
+    user: new Int32Array(n),
+    item: new Int32Array(n),
+    timestamp: new Float64Array(n),
+    kind: new Uint8Array(n),
+    quantity: new Float64Array(n),
+  };
+  interactions.forEach((x, i) => {
+    p.user[i] = intern(users, x.userId);
+    p.item[i] = intern(items, x.itemId);
+    p.timestamp[i] = x.timestamp;
+    p.kind[i] = KIND_CODES.indexOf(x.kind);
+    p.quantity[i] = x.quantity ?? NaN;
+  });
+  p.userIds = [...users.keys()];
+  p.itemIds = [...items.keys()];
+  return p;
+}
+
+export function unpackInteractions(p: PackedInteractions): Interaction[] {
+  const out: Interaction[] = new Array<Interaction>(p.user.length);
+  for (let i = 0; i < out.length; i++) {
+    const x: Interaction = {
+      userId: p.userIds[p.user[i]!]!,
+      itemId: p.itemIds[p.item[i]!]!,
+      timestamp: p.timestamp[i]!,
+      kind: KIND_CODES[p.kind[i]!] ?? 'purchase',
+    };
+    if (!Number.isNaN(p.quantity[i])) x.quantity = p.quantity[i]!;
+    out[i] = x;
+  }
+  return out;
+}
+
+/** Where tsx's ESM API lives, resolved from this file when the runtime can. */
+function tsxApi(): string {
+  try {
+    return import.meta.resolve('tsx/esm/api');
+  } catch {
+    return 'tsx/esm/api';
+  }
+}
+
+/** What the worker receives. */
+export interface TrainJob {
+  configs: readonly ModelConfigInput[] | undefined;
+  interactions: PackedInteractions;
+  catalog: readonly CatalogItemInput[];
+  now: number;
+}
+
+/** What the worker sends back. */
+export type TrainReply =
+  | { kind: 'ok'; bundle: ModelBundle }
+  | { kind: 'error'; message: string; details: ErrorDetail[] | null };
+
+/** The distinct ArrayBuffers under a value, for a transfer list. */
+export function buffersOf(models: readonly Model[]): ArrayBuffer[] {
+  const seen = new Set<ArrayBuffer>();
+  for (const m of models) {
+    for (const v of Object.values(m)) {
+      if (ArrayBuffer.isView(v) && v.buffer instanceof ArrayBuffer) seen.add(v.buffer);
+    }
+  }
+  return [...seen];
+}
+
+export interface TrainInWorkerOptions {
+  /** Aborting terminates the worker and rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Heap limit for the worker, in MB (EASE needs ~16·n² bytes for n items). */
+  maxOldGenerationSizeMb?: number;
+}
+
+/**
+ * Runs `trainModels` on a worker thread, so that training (seconds for EASE) never
+ * blocks the event loop that serves requests. Interactions travel packed in transferred
+ * buffers, and the trained arrays come back the same way. Works from compiled
+ * `dist/**\/*.js` and from `src/**\/*.ts` under tsx or vitest (the worker then registers
+ * tsx itself).
+ * @throws ValidationError from the worker for a bad config or catalog, as `trainModels`.
+ * @example
+ * const bundle = await trainInWorker(undefined, interactions, catalog, Date.now());
+ * registry.publish(bundle, Date.now());
+ */
+export function trainInWorker(
+  configs: readonly ModelConfigInput[] | undefined,
+  interactions: readonly Interaction[],
+  catalog: readonly CatalogItemInput[],
+  now: number,
+  options: TrainInWorkerOptions = {},
+): Promise<ModelBundle> {
+  const source = import.meta.url.endsWith('.ts');
+  const entry = new URL(`./train-worker-entry.${source ? 'ts' : 'js'}`, import.meta.url);
+  // From TypeScript sources, the worker first registers tsx's loader in its own thread
+  // (Node 20 does not apply `--import tsx` hooks to a worker's entry module).
+  const script: string | URL = source
+    ? `import(${JSON.stringify(tsxApi())})` +
+      `.then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`
+    : entry;
+  const packed = packInteractions(interactions);
+  const job: TrainJob = { configs, interactions: packed, catalog, now };
+  return new Promise<ModelBundle>((resolve, reject) => {
+    if (options.signal?.aborted) {
+      reject(options.signal.reason as Error);
+      return;
+    }
+    const worker = new Worker(script, {
+      eval: source,
+      workerData: job,
+      transferList: [
+        packed.user.buffer,
+        packed.item.buffer,
+        packed.timestamp.buffer,
+        packed.kind.buffer,
+        packed.quantity.buffer,
+      ] as ArrayBuffer[],
+      execArgv: [],
+      ...(options.maxOldGenerationSizeMb
+        ? { resourceLimits: { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb } }
+        : {}),
+    });
+    let settled = false;
+    const finish = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      options.signal?.removeEventListener('abort', onAbort);
+      fn();
+    };
+    const onAbort = () => {
+      finish(() => reject(options.signal!.reason as Error));
+      void worker.terminate();
+    };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    worker.once('message', (reply: TrainReply) => {
+      finish(() => {
+        if (reply.kind === 'ok') resolve(reply.bundle);
+        else if (reply.details) reject(new ValidationError(reply.message, reply.details));
+        else reject(new Error(reply.message));
+      });
+    });
+    worker.once('error', (error) => finish(() => reject(error)));
+    worker.once('exit', (code) => {
+      finish(() => reject(new Error(`training worker exited with code ${code} before replying`)));
+    });
+  });
+}
