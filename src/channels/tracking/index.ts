@@ -1,0 +1,17 @@
+// Engagement tracking: signed click redirects and open pixels, and the HTML rewrite that
+// puts them in a message.
+export {
+  rewriteLinks,
+  NO_TRACK_ATTRIBUTE,
+  type TrackedLink,
+  type RewriteOptions,
+  type RewriteResult,
+} from './rewrite-links.js';
+export {
+  signClickToken,
+  verifyClickToken,
+  signOpenToken,
+  verifyOpenToken,
+  type ClickClaims,
+  type OpenClaims,
+} from './tokens.js';
