@@ -1,4 +1,4 @@
-import { addAffinity, dayOf, type AffinityHit } from './affinity-facts.js';
+import { addAffinity, DAY_MS, dayOf, type AffinityHit } from './affinity-facts.js';
 import { eventContext, type EventContext } from './context-facts.js';
 import {
   AFFINITY_FIELDS,
@@ -20,7 +20,7 @@ import {
   type ProfileFacts,
   type Stamped,
 } from './facts-schema.js';
-import { field, labelField, type Json } from './fields.js';
+import { field, isObject, labelField, type Json } from './fields.js';
 import { localHour } from './local-time.js';
 import { addIds, addOrder, addRefund, orderAmount, orderId } from './orders.js';
 import type { ProfileEvent } from './profile-event.js';
@@ -159,7 +159,7 @@ export function applyEvent(facts: ProfileFacts, event: ProfileEvent): ProfileFac
 
   // Hours: a person's own timezone when the event names one, else UTC (shifted at read time).
   const hour = ctx?.timezone ? localHour(t, ctx.timezone) : null;
-  const utcHour = new Date(t).getUTCHours();
+  const utcHour = Math.floor((((t % DAY_MS) + DAY_MS) % DAY_MS) / 3_600_000);
   const hourKey = hour === null ? 'utc' : 'local';
   if (engagement && engagement[1] !== 'delivered') {
     const key = `engaged_${hourKey}` as const;
@@ -170,7 +170,7 @@ export function applyEvent(facts: ProfileFacts, event: ProfileEvent): ProfileFac
     out.sessions = addActivity(out.sessions, t);
   }
 
-  if (event.type === 'identify') applyTraits(out, event);
+  if (event.type === 'identify' && isObject(event.traits)) applyTraits(out, event);
   if (name !== null) applyCommerce(out, name, event);
   return out;
 }
