@@ -20,6 +20,7 @@ type Affinity = ProfileFacts['affinity'];
 export const AFFINITY_HORIZON_DAYS = 365;
 
 export const DAY_MS = 86_400_000;
+/** The UTC day number of a timestamp (days since 1970-01-01). */
 export const dayOf = (t: number): number => Math.floor(t / DAY_MS);
 
 export interface AffinityHit {

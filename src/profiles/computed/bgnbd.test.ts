@@ -100,6 +100,17 @@ describe('BG/NBD formulas', () => {
     );
   });
 
+  it.each([
+    [{ r: 0.83, alpha: 69, a: 0.004, b: 6.7 }, 3, 200], // a fit seen on Online Retail
+    [{ r: 1, alpha: 30, a: 0.05, b: 0.5 }, 3, 200],
+    [{ r: 2, alpha: 10, a: 3, b: 1e4 }, 1, 50],
+  ])('has both forms agree at extreme shapes (case %#)', (params, x, T) => {
+    const { aliveExpectationClosed, aliveExpectationIntegral } = bgnbdInternals;
+    expect(
+      aliveExpectationIntegral(params, 365, x, T) / aliveExpectationClosed(params, 365, x, T),
+    ).toBeCloseTo(1, 9);
+  });
+
   it('tends to the NBD when nobody drops out (b → ∞): E = t (r + x) / (α + T)', () => {
     const params = { r: 0.8, alpha: 12, a: 2, b: 1e9 };
     const s = { x: 4, tx: 30, T: 50 };

@@ -7,6 +7,7 @@
 
 export type Json = Record<string, unknown>;
 
+/** A non-null, non-array object. */
 export const isObject = (v: unknown): v is Json =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 

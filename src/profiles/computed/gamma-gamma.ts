@@ -102,6 +102,8 @@ export function fitGammaGamma(
 /**
  * E[spend per transaction | x, m̄] = p(γ + x m̄) / (px + q − 1) (note, eq. 5): with x = 0 it
  * is the population mean pγ/(q−1). Null when q ≤ 1 (the population mean is infinite).
+ * @example
+ * gammaGammaExpectedSpend({ p: 6.25, q: 3.74, gamma: 15.44 }, { x: 3, mean: 50 }); // ≈ 48.1
  */
 export function gammaGammaExpectedSpend(params: GammaGammaParams, s: SpendSummary): number | null {
   const { p, q, gamma } = params;

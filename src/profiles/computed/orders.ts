@@ -78,6 +78,7 @@ export function addRefund(list: readonly RefundFact[], refund: RefundFact): Refu
   return insertSorted(list, refund, compareRefunds);
 }
 
+/** The union of two refund lists (one refund per messageId). */
 export const mergeRefunds = (a: readonly RefundFact[], b: readonly RefundFact[]): RefundFact[] =>
   b.reduce<RefundFact[]>((list, r) => addRefund(list, r), [...a]);
 

@@ -28,6 +28,7 @@ export interface PurchaseHistory {
   gapsDays: number[];
 }
 
+/** Orders (cancelled ones dropped), revenue and purchase occasions of a person. */
 export function purchaseHistory(facts: ProfileFacts): PurchaseHistory {
   const cancelled = new Set(facts.cancelled_orders);
   const orders = facts.orders.filter((o) => o.id === null || !cancelled.has(o.id));

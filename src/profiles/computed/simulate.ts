@@ -58,6 +58,7 @@ export function gamma(rng: Rng, shape: number, rate: number): number {
   }
 }
 
+/** Beta(a, b) as X / (X + Y) with X ~ Gamma(a), Y ~ Gamma(b). */
 export function beta(rng: Rng, a: number, b: number): number {
   const x = gamma(rng, a, 1);
   return x / (x + gamma(rng, b, 1));
