@@ -17,6 +17,7 @@ import {
   type Model,
   type ModelConfigInput,
   type ReadResult,
+  type RowProblem,
 } from '../recommend/index.js';
 
 /** Strategies `rapport eval recs --strategy` accepts. */
@@ -51,8 +52,8 @@ export interface EvalRecsResult {
   users: number;
   catalogItems: number;
   k: number;
-  trainRows: { read: number; skipped: number };
-  testRows: { read: number; skipped: number };
+  trainRows: { read: number; skipped: number; problems: RowProblem[] };
+  testRows: { read: number; skipped: number; problems: RowProblem[] };
   trainingSeconds: Record<string, number>;
   baselineTrainingSeconds: number;
   strategyMetrics: Evaluation;
@@ -100,9 +101,15 @@ class Progress {
     this.bar?.stop();
     this.bar = null;
   }
+  /** A progress note (quiet with --json). */
   note(text: string): void {
     this.stop();
     if (!this.quiet) process.stderr.write(`${text}\n`);
+  }
+  /** A warning, always shown on stderr. */
+  warn(text: string): void {
+    this.stop();
+    process.stderr.write(`${text}\n`);
   }
 }
 
@@ -174,9 +181,9 @@ function parseParams(text: string | undefined): Record<string, unknown> {
 
 function reportSkipped(p: Progress, file: string, r: ReadResult): void {
   if (r.skipped === 0) return;
-  p.note(`${file}: skipped ${r.skipped} of ${r.rows} rows:`);
-  for (const problem of r.problems) p.note(`  line ${problem.line}: ${problem.problem}`);
-  if (r.skipped > r.problems.length) p.note(`  ... and ${r.skipped - r.problems.length} more`);
+  p.warn(`${file}: skipped ${r.skipped} of ${r.rows} rows:`);
+  for (const problem of r.problems) p.warn(`  line ${problem.line}: ${problem.problem}`);
+  if (r.skipped > r.problems.length) p.warn(`  ... and ${r.skipped - r.problems.length} more`);
 }
 
 const seconds = (ms: number) => Math.round(ms) / 1000;
@@ -270,8 +277,8 @@ export async function runEvalRecs(o: EvalRecsOptions): Promise<EvalRecsResult> {
     users: users.length,
     catalogItems: catalog.length,
     k: o.k,
-    trainRows: { read: trainData.rows, skipped: trainData.skipped },
-    testRows: { read: testData.rows, skipped: testData.skipped },
+    trainRows: { read: trainData.rows, skipped: trainData.skipped, problems: trainData.problems },
+    testRows: { read: testData.rows, skipped: testData.skipped, problems: testData.problems },
     trainingSeconds,
     baselineTrainingSeconds,
     strategyMetrics: evaluate(recs, truth, evalOptions),

@@ -72,7 +72,8 @@ export function deserializeBundle(text: string): ModelBundle {
   if (!parsed.success) {
     throw new ValidationError('model bundle is malformed', zodDetails(parsed.error));
   }
-  const bundle = parsed.data as unknown as ModelBundle;
+  const { models, trainedAt, trainedThrough } = parsed.data;
+  const bundle = { models, trainedAt, trainedThrough } as unknown as ModelBundle;
   const problems = bundle.models.flatMap((m, i) => checkModel(m, `models.${i}`));
   if (problems.length > 0) throw new ValidationError('model bundle is inconsistent', problems);
   return bundle;

@@ -30,6 +30,8 @@ interface Entry {
   applied: number;
   /** False after a catalog change until the recommender is rebuilt. */
   fresh: boolean;
+  /** When it last became current (a counter): the eviction and rollback order. */
+  servedAt: number;
 }
 
 /**
@@ -53,6 +55,7 @@ export class ModelRegistry {
   private readonly buffer: { seq: number; x: Interaction }[] = [];
   private seq = 0;
   private nextVersion = 1;
+  private swaps = 0;
 
   constructor(options: RegistryOptions) {
     this.catalog = options.catalog;
@@ -89,26 +92,32 @@ export class ModelRegistry {
       note,
       applied: this.seq,
       fresh: true,
+      servedAt: ++this.swaps,
     };
     this.entries.push(entry);
     this.active = entry;
+    // Evict the versions that served least recently; the current one always stays.
     while (this.entries.length > this.keep) {
-      const i = this.entries.findIndex((e) => e !== this.active);
-      this.entries.splice(i, 1);
+      let oldest = -1;
+      this.entries.forEach((e, i) => {
+        if (e !== this.active && (oldest < 0 || e.servedAt < this.entries[oldest]!.servedAt))
+          oldest = i;
+      });
+      this.entries.splice(oldest, 1);
     }
     return entry.version;
   }
 
   /**
-   * Serves a kept version again (default: the one published before the current one),
-   * after applying the interactions observed since it last served.
+   * Serves a kept version again (default: the one that served before the current one,
+   * i.e. undo the last swap), after applying the interactions observed since it served.
    * @throws Error when that version is not kept.
    */
   rollback(version?: number): number {
-    const current = this.active;
+    const others = this.entries.filter((e) => e !== this.active);
     const target =
       version === undefined
-        ? [...this.entries].reverse().find((e) => current && e.version < current.version)
+        ? others.sort((a, b) => b.servedAt - a.servedAt)[0]
         : this.entries.find((e) => e.version === version);
     if (!target) {
       throw new Error(
@@ -122,6 +131,7 @@ export class ModelRegistry {
       for (const { seq, x } of this.buffer) if (seq > target.applied) target.recommender.observe(x);
     }
     target.applied = this.seq;
+    target.servedAt = ++this.swaps;
     this.active = target;
     return target.version;
   }

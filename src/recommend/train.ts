@@ -121,7 +121,11 @@ function trainPersonalized(config: PersonalizedConfig, data: TrainingData, now: 
 function parseConfig(config: ModelConfigInput, path: string): ModelConfig {
   const parsed = ModelConfig.safeParse(config);
   if (!parsed.success) {
-    throw new ValidationError('invalid model config', zodDetails(parsed.error, [path]));
+    const details = zodDetails(parsed.error, [path]);
+    throw new ValidationError(
+      `invalid model config: ${details[0]!.path}: ${details[0]!.problem}`,
+      details,
+    );
   }
   return parsed.data;
 }
