@@ -24,7 +24,7 @@ const PASSIVE_LAST_WORDS = new Set([
   'deferred',
 ]);
 
-/** True for system and delivery events ("Email Delivered", "Segment Entered", ...). */
+/** True for system and delivery events ("email delivered", "segment entered", ...); `name` in normal form. */
 export function isPassive(name: string): boolean {
   if (PASSIVE_NAMES.has(name)) return true;
   const last = name.slice(name.lastIndexOf(' ') + 1);
