@@ -1,0 +1,177 @@
+import type { FilterImplOptions, Template } from 'liquidjs';
+import type { LiquidError } from 'liquidjs';
+import { Context, Liquid } from 'liquidjs';
+import { OfferTag, RecommendTag, refusedTag } from './block-tags.js';
+import { templateError } from './errors.js';
+import type { TemplateError, TemplateField } from './message-template.js';
+import type { RenderState } from './render-state.js';
+import { RENDER_STATE } from './render-state.js';
+
+/** How a field's output is escaped: HTML fields, JSON bodies, plain text (subject, push). */
+export type Escaping = 'html' | 'json' | 'text';
+
+export function escapingOf(field: TemplateField): Escaping {
+  if (field === 'html') return 'html';
+  if (field === 'webhookBody') return 'json';
+  return 'text';
+}
+
+/** Limits on what one template may cost. Every render of every field is held to them. */
+export interface TemplateLimits {
+  /** Characters of source per field (LiquidJS `parseLimit`). */
+  parseLength: number;
+  /** Wall-clock ms per field render, provider calls included (LiquidJS `renderLimit`). */
+  renderMs: number;
+  /** Allocation units per field render: ranges, joins, padding (LiquidJS `memoryLimit`). */
+  memory: number;
+  /** Characters of output per rendered field. */
+  outputLength: number;
+  /** The largest `limit` a recommend block may ask for. */
+  recommendItems: number;
+}
+
+export const DEFAULT_TEMPLATE_LIMITS: TemplateLimits = {
+  parseLength: 500_000,
+  renderMs: 5_000,
+  memory: 20_000_000,
+  outputLength: 1_000_000,
+  recommendItems: 50,
+};
+
+// Escapes output for the inside of a JSON string, so `{"name": "{{ name }}"}` stays valid
+// JSON whatever the name holds.
+function jsonStringContent(value: unknown): string {
+  let text: string;
+  if (typeof value === 'string') text = value;
+  else if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
+    text = value.toString();
+  } else if (typeof value === 'object' && value !== null) text = JSON.stringify(value);
+  else text = '';
+  return JSON.stringify(text).slice(1, -1);
+}
+
+function readState(context: Context | undefined): RenderState | undefined {
+  return context?.getRegister<RenderState | undefined>(RENDER_STATE);
+}
+
+function createLiquid(escaping: Escaping, limits: TemplateLimits): Liquid {
+  const liquid = new Liquid({
+    outputEscape:
+      escaping === 'html' ? 'escape' : escaping === 'json' ? jsonStringContent : undefined,
+    strictFilters: true, // a misspelt filter is caught when the template is saved
+    strictVariables: false, // a missing variable renders as nothing, never a crash
+    ownPropertyOnly: true,
+    catchAllErrors: true, // report every error of a field at once
+    templates: {}, // no file system, ever
+    timezoneOffset: 0, // dates render in UTC unless a template names a zone
+    locale: 'en-US',
+    parseLimit: limits.parseLength,
+    renderLimit: limits.renderMs,
+    memoryLimit: limits.memory,
+  });
+  liquid.registerTag('recommend', RecommendTag);
+  liquid.registerTag('offer', OfferTag);
+  for (const tag of ['include', 'render', 'layout', 'block'])
+    liquid.registerTag(tag, refusedTag(tag));
+
+  const filters = liquid.filters;
+  const raw = (name: string): FilterImplOptions => {
+    const impl = filters[name];
+    if (impl === undefined) throw new Error(`LiquidJS has no ${name} filter`);
+    return { handler: typeof impl === 'function' ? impl : impl.handler, raw: true };
+  };
+  if (escaping === 'html') {
+    // Already escaped: mark them raw so output escaping does not escape them twice.
+    liquid.registerFilter('escape', raw('escape'));
+    liquid.registerFilter('escape_once', raw('escape_once'));
+  }
+  if (escaping === 'json') {
+    // `{{ items | json }}` embeds a structure in a JSON body as it is.
+    liquid.registerFilter('json', raw('json'));
+  }
+  // `"now" | date` shows the render's time, not the machine's: renders are repeatable.
+  const date = filters.date;
+  const dateHandler = typeof date === 'function' ? date : date?.handler;
+  if (dateHandler) {
+    liquid.registerFilter(
+      'date',
+      function (this: { context: Context }, value: unknown, ...args: unknown[]) {
+        const now = readState(this.context)?.now;
+        const v =
+          (value === 'now' || value === 'today') && now !== undefined ? new Date(now) : value;
+        return (dateHandler as (...a: unknown[]) => unknown).call(this, v, ...args);
+      },
+    );
+  }
+  return liquid;
+}
+
+/**
+ * Three LiquidJS engines (HTML-escaping, JSON-escaping, plain) with Rapport's tags,
+ * filters and limits. Build one per process and reuse it: templates compiled by it render
+ * without being parsed again.
+ */
+export class TemplateEngine {
+  readonly limits: TemplateLimits;
+  private readonly engines: Record<Escaping, Liquid>;
+
+  constructor(limits: Partial<TemplateLimits> = {}) {
+    this.limits = { ...DEFAULT_TEMPLATE_LIMITS, ...limits };
+    this.engines = {
+      html: createLiquid('html', this.limits),
+      json: createLiquid('json', this.limits),
+      text: createLiquid('text', this.limits),
+    };
+  }
+
+  /** Parses one field's source; errors carry the field name and line/column. */
+  parse(
+    field: string,
+    escaping: Escaping,
+    source: string,
+  ): { ok: true; templates: Template[] } | { ok: false; errors: TemplateError[] } {
+    try {
+      return { ok: true, templates: this.engines[escaping].parse(source) };
+    } catch (error) {
+      return { ok: false, errors: expand(field, error) };
+    }
+  }
+
+  /** Renders parsed templates with a scope and per-render state. */
+  async renderField(
+    field: string,
+    escaping: Escaping,
+    templates: Template[],
+    scope: Record<string, unknown>,
+    state: RenderState,
+  ): Promise<{ ok: true; output: string } | { ok: false; errors: TemplateError[] }> {
+    const liquid = this.engines[escaping];
+    const ctx = new Context(scope, liquid.options, { sync: false }, { liquid });
+    ctx.setRegister(RENDER_STATE, state);
+    try {
+      const output = String(await liquid.render(templates, ctx));
+      if (output.length > this.limits.outputLength) {
+        return {
+          ok: false,
+          errors: [
+            {
+              field,
+              message: `renders to ${output.length} characters, over the limit of ${this.limits.outputLength}`,
+            },
+          ],
+        };
+      }
+      return { ok: true, output };
+    } catch (error) {
+      return { ok: false, errors: expand(field, error) };
+    }
+  }
+}
+
+function expand(field: string, error: unknown): TemplateError[] {
+  // LiquidJS gathers the errors of a field (catchAllErrors) into one LiquidErrors.
+  if (error instanceof Error && error.name === 'LiquidErrors' && 'errors' in error) {
+    return (error.errors as LiquidError[]).map((e) => templateError(field, e));
+  }
+  return [templateError(field, error)];
+}

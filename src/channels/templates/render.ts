@@ -1,0 +1,114 @@
+import { CompiledTemplate, compileTemplate } from './compile.js';
+import type { TemplateContext } from './context.js';
+import { applyDefaults, templateScope } from './context.js';
+import type { TemplateEngine } from './engine.js';
+import { escapingOf } from './engine.js';
+import type { MessageTemplate, TemplateError, TemplateField } from './message-template.js';
+import { TEMPLATE_FIELDS } from './message-template.js';
+import type { BlockCall, OfferProvider, RecommendProvider } from './providers.js';
+import { BlockCalls } from './providers.js';
+
+export interface RenderOptions {
+  /** False when the person opted out of personalization (see `mayPersonalize`). */
+  personalized: boolean;
+  /** The render time, epoch ms: what `"now" | date` shows. */
+  now: number;
+  /** Answers `{% recommend %}` blocks; without it they render their `{% else %}`. */
+  recommend?: RecommendProvider;
+  /** Answers `{% offer %}` blocks; without it they render their `{% else %}`. */
+  offer?: OfferProvider;
+  /** The engine to compile with when given an uncompiled template. */
+  engine?: TemplateEngine;
+}
+
+export type RenderedFields = Partial<Record<TemplateField, string>>;
+
+export type RenderResult =
+  | {
+      ok: true;
+      fields: RenderedFields;
+      personalized: boolean;
+      /** The recommendation and offer calls made, with what they returned: what was shown. */
+      blocks: BlockCall[];
+    }
+  | { ok: false; errors: TemplateError[] };
+
+/**
+ * Renders every field of a template for one person. Missing variables render as empty
+ * (or the template's declared default); `html` escapes every output, `webhookBody`
+ * escapes for JSON strings and must render to valid JSON. A person who may not be
+ * personalized gets each field's non-personalized variant when there is one, a context
+ * without behavioural data (see `templateScope`), and recommendation calls with
+ * `personalized: false`. Errors (a throwing provider, a bad block argument, a limit)
+ * come back as values naming the field, never as exceptions.
+ *
+ * @example
+ * const engine = new TemplateEngine();
+ * const compiled = compileTemplate(template, engine);
+ * if (compiled.ok) {
+ *   const out = await renderTemplate(compiled.compiled, { profile }, {
+ *     personalized: mayPersonalize(consents), now: clock.now(), recommend: (r) => recs.get(r),
+ *   });
+ *   if (out.ok) send(out.fields.subject, out.fields.html, out.fields.text);
+ * }
+ */
+export async function renderTemplate(
+  template: MessageTemplate | CompiledTemplate,
+  context: TemplateContext,
+  options: RenderOptions,
+): Promise<RenderResult> {
+  let compiled: CompiledTemplate;
+  if (template instanceof CompiledTemplate) {
+    compiled = template;
+  } else {
+    const result = compileTemplate(template, options.engine);
+    if (!result.ok) return result;
+    compiled = result.compiled;
+  }
+  const { engine } = compiled;
+  const personalized = options.personalized;
+  const scope = applyDefaults(templateScope(context, personalized), compiled.template.defaults);
+  const calls = new BlockCalls(options.recommend, options.offer);
+  const state = {
+    calls,
+    personalized,
+    profileId: context.profile.id,
+    now: options.now,
+    maxItems: engine.limits.recommendItems,
+  };
+
+  const fields: RenderedFields = {};
+  const errors: TemplateError[] = [];
+  for (const field of TEMPLATE_FIELDS) {
+    const variant = personalized ? undefined : compiled.variants.get(field);
+    const templates = variant ?? compiled.fields.get(field);
+    if (templates === undefined) continue;
+    const name = variant ? `nonPersonalized.${field}` : field;
+    // A fresh top-level scope per field: `assign` and `increment` in one field do not leak.
+    const rendered = await engine.renderField(
+      name,
+      escapingOf(field),
+      templates,
+      { ...scope },
+      state,
+    );
+    if (!rendered.ok) {
+      errors.push(...rendered.errors);
+      continue;
+    }
+    if (field === 'webhookBody') {
+      try {
+        JSON.parse(rendered.output);
+      } catch (error) {
+        errors.push({
+          field: name,
+          message: `does not render to valid JSON (${error instanceof Error ? error.message : String(error)})`,
+        });
+        continue;
+      }
+    }
+    fields[field] = rendered.output;
+  }
+  if (errors.length > 0) return { ok: false, errors };
+  return { ok: true, fields, personalized, blocks: calls.calls };
+}
