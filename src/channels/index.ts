@@ -4,3 +4,5 @@
 export * from './templates/index.js';
 export * from './tracking/index.js';
 export { htmlToText } from './html/index.js';
+export * from './webhook/index.js';
+export * from './retry/index.js';

@@ -1,0 +1,1 @@
+export { RetryPolicy, DEFAULT_RETRY_POLICY, nextRetryAt, parseRetryAfter } from './backoff.js';
