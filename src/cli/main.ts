@@ -4,6 +4,7 @@ import { VERSION } from '../shared/index.js';
 import { runImportCommand } from './import.js';
 import { runKeysCreate } from './keys.js';
 import { runProfilesRebuild } from './profiles.js';
+import { runSegmentsList, runSegmentsRecompute, runSegmentsShow } from './segments.js';
 import { runStart } from './start.js';
 import { fail } from './output.js';
 
@@ -69,6 +70,27 @@ export function buildCli(): Command {
     .option('--dry-run', 'report profiles whose facts differ from the log, change nothing')
     .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
     .action(runProfilesRebuild);
+
+  const segments = program.command('segments').description('Inspect and recompute segments.');
+  segments
+    .command('list')
+    .description('List segments with their member counts.')
+    .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
+    .option('--json', 'print JSON')
+    .action(runSegmentsList);
+  segments
+    .command('show')
+    .argument('<id>', 'segment id')
+    .description('Show one segment and its definition.')
+    .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
+    .action(runSegmentsShow);
+  segments
+    .command('recompute')
+    .description('Evaluate every segment from the log and repair memberships that differ.')
+    .option('--check', 'only report differences (exit 1 if any)')
+    .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
+    .option('--json', 'print JSON')
+    .action(runSegmentsRecompute);
 
   return program;
 }

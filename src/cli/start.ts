@@ -3,7 +3,8 @@ import { loadConfig, type Config } from '../config/index.js';
 import { buildServer, closeContext, createContext, startBackground } from '../server/index.js';
 import { systemClock } from '../shared/index.js';
 import { openStore } from '../store/index.js';
-import { ensureDefaultWorkspace } from '../workspaces/index.js';
+import { ensureBuiltIns } from '../segments/index.js';
+import { DEFAULT_WORKSPACE_ID, ensureDefaultWorkspace } from '../workspaces/index.js';
 
 interface StartFlags {
   port?: string;
@@ -25,6 +26,7 @@ export async function runStart(flags: StartFlags): Promise<void> {
   const logger = pino({ level: config.logLevel, base: { service: 'rapport', role: config.role } });
   const store = await openStore(config);
   await ensureDefaultWorkspace(store.db, systemClock);
+  await ensureBuiltIns(store.db, systemClock, DEFAULT_WORKSPACE_ID);
   const ctx = createContext({ store, clock: systemClock, logger, adminKey: config.adminKey });
   const app = buildServer(ctx, { role: config.role });
 

@@ -37,3 +37,4 @@ export { unmergeProfile, type UnmergeResult } from './unmerge.js';
 export { rebuildProfiles, type RebuildResult } from './rebuild.js';
 export { refoldFacts } from './refold.js';
 export { toLoggedEvent, type LoggedEvent } from './stored-event.js';
+export { appendDerivedEvents, type DerivedEvent } from './derived-events.js';

@@ -24,11 +24,15 @@ export class ModelCache {
     private readonly ttlMs = 60_000,
   ) {}
 
-  async get(workspaceId: string): Promise<WorkspaceModel> {
+  /**
+   * Inside a transaction pass its handle: on SQLite the transaction holds the only
+   * connection, so reading through the store's would wait forever.
+   */
+  async get(workspaceId: string, db: Kysely<Database> = this.db): Promise<WorkspaceModel> {
     const now = this.clock.now();
     const hit = this.cache.get(workspaceId);
     if (hit && now - hit.at < this.ttlMs) return hit.model;
-    const row = await this.db
+    const row = await db
       .selectFrom('workspace_models')
       .select('model')
       .where('workspace_id', '=', workspaceId)

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { EventWriter, IngestService } from '../ingest/index.js';
 import { WorkLoop } from '../jobs/index.js';
 import { ModelCache, ProfileProcessor } from '../profiles/index.js';
+import { SegmentRegistry, SegmentStage } from '../segments/index.js';
 import type { Clock } from '../shared/index.js';
 import type { Store } from '../store/index.js';
 import { KeyResolver } from '../workspaces/index.js';
@@ -18,6 +19,8 @@ export interface AppContext {
   ingest: IngestService;
   profiles: ProfileProcessor;
   models: ModelCache;
+  segmentRegistry: SegmentRegistry;
+  segments: SegmentStage;
   /** Background loops; started by `startBackground` in the worker roles. */
   loops: WorkLoop[];
 }
@@ -40,6 +43,17 @@ export function createContext(options: ContextOptions): AppContext {
   const metrics = new Metrics();
   const profiles = new ProfileProcessor(store, clock);
   const models = new ModelCache(store.db, clock);
+  const segmentRegistry = new SegmentRegistry();
+  const segments = new SegmentStage(store, clock, segmentRegistry, models);
+  profiles.addHook(segments.hook);
+  const checkLoop = new WorkLoop('segment-checks', () => segments.runDueChecks(), {
+    logger,
+    idleMs: 200,
+  });
+  const backfillLoop = new WorkLoop('segment-backfill', () => segments.backfillStep(), {
+    logger,
+    idleMs: 1000,
+  });
   const profileLoop = new WorkLoop(
     'profiles',
     async () => {
@@ -82,7 +96,9 @@ export function createContext(options: ContextOptions): AppContext {
     ingest: new IngestService(writer, clock, metrics.ingestCounters()),
     profiles,
     models,
-    loops: [profileLoop, modelLoop],
+    segmentRegistry,
+    segments,
+    loops: [profileLoop, modelLoop, checkLoop, backfillLoop],
   };
 }
 

@@ -17,6 +17,9 @@ export interface Database {
   catalog_changes: CatalogChangesTable;
   workspace_settings: WorkspaceSettingsTable;
   workspace_models: WorkspaceModelsTable;
+  segments: SegmentsTable;
+  segment_members: SegmentMembersTable;
+  segment_checks: SegmentChecksTable;
 }
 
 export interface WorkspacesTable {
@@ -144,4 +147,33 @@ export interface WorkspaceModelsTable {
   kind: string;
   model: string;
   fitted_at: number;
+}
+
+export interface SegmentsTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  description: string | null;
+  /** JSON of the validated definition. */
+  definition: string;
+  kind: string;
+  version: number;
+  backfilled_version: number;
+  created_at: number;
+  updated_at: number;
+  deleted_at: number | null;
+}
+
+export interface SegmentMembersTable {
+  workspace_id: string;
+  segment_id: string;
+  profile_id: string;
+  since: number;
+}
+
+export interface SegmentChecksTable {
+  workspace_id: string;
+  segment_id: string;
+  profile_id: string;
+  due_at: number;
 }

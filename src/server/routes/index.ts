@@ -3,6 +3,7 @@ import type { RouteDef } from '../route.js';
 import { adminRoutes } from './admin.js';
 import { catalogRoutes } from './catalog.js';
 import { profileRoutes } from './profiles.js';
+import { segmentRoutes } from './segments.js';
 import { eventRoutes } from './events.js';
 import { ingestRoutes } from './ingest.js';
 import { systemRoutes } from './system.js';
@@ -15,6 +16,7 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...ingestRoutes(ctx),
     ...eventRoutes(ctx),
     ...profileRoutes(ctx),
+    ...segmentRoutes(ctx),
     ...catalogRoutes(ctx),
     ...adminRoutes(ctx),
   );

@@ -9,6 +9,7 @@ import {
   ProfileView,
   unmergeProfile,
 } from '../../profiles/index.js';
+import { segmentsOf } from '../../segments/index.js';
 import { NotFoundError } from '../../shared/index.js';
 import type { AppContext } from '../context.js';
 import { defineRoute, type RouteDef } from '../route.js';
@@ -38,7 +39,9 @@ export function profileRoutes(ctx: AppContext): RouteDef[] {
         const id = await findProfileId(ctx.store.db, ws, params.kind, params.value);
         const view =
           id &&
-          (await profileView(ctx.store.db, ws, id, await ctx.models.get(ws), ctx.clock.now()));
+          (await profileView(ctx.store.db, ws, id, await ctx.models.get(ws), ctx.clock.now(), {
+            segments: await segmentsOf(ctx.store.db, ws, id),
+          }));
         if (!view) throw new NotFoundError(`No profile with ${params.kind} "${params.value}".`);
         return view;
       },

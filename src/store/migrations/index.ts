@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { MigrationContext } from '../migration-context.js';
 import * as m0001 from './0001-init.js';
 import * as m0002 from './0002-profiles-catalog.js';
+import * as m0003 from './0003-segments.js';
 
 export interface AppMigration {
   up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void>;
@@ -11,4 +12,5 @@ export interface AppMigration {
 export const MIGRATIONS: Record<string, AppMigration> = {
   '0001-init': m0001,
   '0002-profiles-catalog': m0002,
+  '0003-segments': m0003,
 };

@@ -1,0 +1,162 @@
+import {
+  appendDerivedEvents,
+  type LoggedEvent,
+  type ProfileFacts,
+  type WorkspaceModel,
+} from '../profiles/index.js';
+import type { StoreKind, Tx } from '../store/index.js';
+import { DAY_MS } from './core/index.js';
+import type { WorkspaceSegments } from './registry.js';
+import { loadSubjects, needs, type ProfileState } from './subjects.js';
+
+export const SEGMENT_ENTERED = 'Segment Entered';
+export const SEGMENT_EXITED = 'Segment Exited';
+
+export interface EvaluationTarget extends ProfileState {
+  /** Segments to evaluate for this person; dependents of changed memberships follow. */
+  segments: ReadonlySet<string> | 'all';
+}
+
+export interface Transition {
+  profileId: string;
+  segmentId: string;
+  entered: boolean;
+}
+
+export interface ApplyResult {
+  transitions: Transition[];
+  /** Events appended per person and their facts afterwards, for later stages. */
+  emitted: Map<string, { logged: LoggedEvent[]; facts: ProfileFacts | null }>;
+  evaluations: number;
+}
+
+/**
+ * Evaluates segments for a few people, writes membership changes, schedules the next
+ * time-driven re-check of each (segment, person), and appends `Segment Entered` /
+ * `Segment Exited` to their logs — all in the caller's transaction.
+ */
+export async function evaluateAndApply(
+  tx: Tx,
+  kind: StoreKind,
+  ws: WorkspaceSegments,
+  workspaceId: string,
+  targets: readonly EvaluationTarget[],
+  now: number,
+  model: WorkspaceModel,
+): Promise<ApplyResult> {
+  const result: ApplyResult = { transitions: [], emitted: new Map(), evaluations: 0 };
+  if (targets.length === 0 || ws.ordered.length === 0) return result;
+
+  // Everything a target could end up evaluating: its segments and their dependents.
+  const wanted = new Set<string>();
+  for (const t of targets) {
+    if (t.segments === 'all') {
+      for (const s of ws.ordered) wanted.add(s.id);
+      break;
+    }
+    for (const id of t.segments) {
+      wanted.add(id);
+      ws.dependentsOf(id, wanted);
+    }
+  }
+  const need = needs([...wanted].map((id) => ws.byId.get(id)!).filter(Boolean));
+  const subjects = await loadSubjects(tx, workspaceId, targets, need, now, model);
+
+  const enter: { segment_id: string; profile_id: string }[] = [];
+  const exit: { segment_id: string; profile_id: string }[] = [];
+  const checks: { segment_id: string; profile_id: string; due_at: number }[] = [];
+  const noChecks: { segment_id: string; profile_id: string }[] = [];
+  for (const target of targets) {
+    const subject = subjects.get(target.profileId)!;
+    const todo = new Set(target.segments === 'all' ? ws.ordered.map((s) => s.id) : target.segments);
+    for (const segment of ws.ordered) {
+      if (!todo.has(segment.id)) continue;
+      result.evaluations++;
+      const member = segment.compiled(subject, now);
+      const was = subject.segments.has(segment.id);
+      if (member !== was) {
+        const edge = { segment_id: segment.id, profile_id: target.profileId };
+        (member ? enter : exit).push(edge);
+        if (member) subject.segments.add(segment.id);
+        else subject.segments.delete(segment.id);
+        result.transitions.push({
+          profileId: target.profileId,
+          segmentId: segment.id,
+          entered: member,
+        });
+        for (const d of ws.dependentsOf(segment.id)) todo.add(d);
+      }
+      let due = segment.compiled.nextCheckAt(subject, now);
+      // Recency, lifecycle and CLV drift daily with no event; re-check such segments then.
+      if (segment.ageing) due = Math.min(due ?? Infinity, now + DAY_MS);
+      if (due === null || !Number.isFinite(due))
+        noChecks.push({ segment_id: segment.id, profile_id: target.profileId });
+      else checks.push({ segment_id: segment.id, profile_id: target.profileId, due_at: due });
+    }
+  }
+
+  for (const e of chunks(enter)) {
+    await tx
+      .insertInto('segment_members')
+      .values(e.map((x) => ({ ...x, workspace_id: workspaceId, since: now })))
+      .onConflict((oc) => oc.columns(['workspace_id', 'segment_id', 'profile_id']).doNothing())
+      .execute();
+  }
+  for (const x of exit) {
+    await tx
+      .deleteFrom('segment_members')
+      .where('workspace_id', '=', workspaceId)
+      .where('segment_id', '=', x.segment_id)
+      .where('profile_id', '=', x.profile_id)
+      .execute();
+  }
+  for (const c of chunks(checks)) {
+    await tx
+      .insertInto('segment_checks')
+      .values(c.map((x) => ({ ...x, workspace_id: workspaceId })))
+      .onConflict((oc) =>
+        oc
+          .columns(['workspace_id', 'segment_id', 'profile_id'])
+          .doUpdateSet((eb) => ({ due_at: eb.ref('excluded.due_at') })),
+      )
+      .execute();
+  }
+  for (const x of noChecks) {
+    await tx
+      .deleteFrom('segment_checks')
+      .where('workspace_id', '=', workspaceId)
+      .where('segment_id', '=', x.segment_id)
+      .where('profile_id', '=', x.profile_id)
+      .execute();
+  }
+
+  const byProfile = new Map<string, Transition[]>();
+  for (const t of result.transitions) {
+    let list = byProfile.get(t.profileId);
+    if (!list) byProfile.set(t.profileId, (list = []));
+    list.push(t);
+  }
+  for (const [profileId, transitions] of byProfile) {
+    const emitted = await appendDerivedEvents(
+      tx,
+      kind,
+      workspaceId,
+      profileId,
+      transitions.map((t) => ({
+        event: t.entered ? SEGMENT_ENTERED : SEGMENT_EXITED,
+        timestamp: now,
+        properties: {
+          segment_id: t.segmentId,
+          segment_name: ws.byId.get(t.segmentId)?.name ?? t.segmentId,
+        },
+      })),
+      now,
+    );
+    result.emitted.set(profileId, emitted);
+  }
+  return result;
+}
+
+function* chunks<T>(list: readonly T[], size = 200): Generator<T[]> {
+  for (let i = 0; i < list.length; i += size) yield list.slice(i, i + size);
+}

@@ -1,0 +1,48 @@
+import type { Kysely } from 'kysely';
+import type { WorkspaceModel } from '../profiles/index.js';
+import type { Database } from '../store/index.js';
+import { compile, dependencies } from './core/index.js';
+import { scanProfiles } from './full-scan.js';
+import { checkSegment } from './repo.js';
+import type { PreviewResult } from './segment.js';
+
+/** How many people a definition selects right now, and a few of them; nothing is saved. */
+export async function previewSegment(
+  db: Kysely<Database>,
+  workspaceId: string,
+  definition: unknown,
+  sampleSize: number,
+  now: number,
+  model: WorkspaceModel,
+): Promise<PreviewResult> {
+  const started = performance.now();
+  const checked = await checkSegment(db, workspaceId, { name: 'preview', definition });
+  const compiled = compile(checked.definition);
+  const deps = dependencies(checked.definition);
+  let count = 0;
+  const sample: string[] = [];
+  const profiles = await scanProfiles(db, workspaceId, [{ deps }], now, model, (id, subject) => {
+    if (!compiled(subject, now)) return;
+    count++;
+    if (sample.length < sampleSize) sample.push(id);
+  });
+  const ids = sample.length
+    ? await db
+        .selectFrom('identities')
+        .select(['profile_id', 'kind', 'value'])
+        .where('workspace_id', '=', workspaceId)
+        .where('profile_id', 'in', sample)
+        .execute()
+    : [];
+  return {
+    count,
+    profiles,
+    sample: sample.map((profileId) => ({
+      profileId,
+      identities: ids
+        .filter((i) => i.profile_id === profileId)
+        .map((i) => ({ kind: i.kind, value: i.value })),
+    })),
+    tookMs: Math.round(performance.now() - started),
+  };
+}

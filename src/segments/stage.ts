@@ -1,0 +1,224 @@
+import type { ModelCache, ProfileChange, ProfileHook } from '../profiles/index.js';
+import type { Clock } from '../shared/index.js';
+import { skipLocked, withRetriedTransaction, type Store, type Tx } from '../store/index.js';
+import { evaluateAndApply, type EvaluationTarget } from './apply.js';
+import type { ProfileFacts } from '../profiles/index.js';
+import type { SegmentRegistry } from './registry.js';
+import { sql } from 'kysely';
+
+/**
+ * The segments stage of the pipeline. As a profile hook it runs in the profile batch's
+ * transaction: only segments the batch's events can affect are evaluated (the dependency
+ * index), so membership changes commit with the events that caused them. Its loops
+ * re-check (segment, person) pairs when a time window expires, and back-fill new or
+ * changed segments from history.
+ */
+export class SegmentStage {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly registry: SegmentRegistry,
+    private readonly models: ModelCache,
+  ) {}
+
+  readonly hook: ProfileHook = async (tx, changes, now) => {
+    const byWorkspace = new Map<string, ProfileChange[]>();
+    for (const c of changes) {
+      let list = byWorkspace.get(c.workspaceId);
+      if (!list) byWorkspace.set(c.workspaceId, (list = []));
+      list.push(c);
+    }
+    for (const [workspaceId, list] of byWorkspace) {
+      const ws = await this.registry.get(tx, workspaceId);
+      const merged = list.flatMap((c) => c.merged);
+      if (merged.length > 0) await this.forget(tx, workspaceId, merged);
+      if (ws.ordered.length === 0) continue;
+      const targets: EvaluationTarget[] = [];
+      for (const c of list) {
+        // A merge or an unmerge changes a person wholesale: evaluate everything.
+        const segments =
+          c.merged.length > 0 || c.events.length === 0 ? 'all' : ws.affectedBy(c.events);
+        if (segments === 'all' || segments.size > 0)
+          targets.push({ profileId: c.profileId, facts: c.facts, segments });
+      }
+      const model = await this.models.get(workspaceId, tx);
+      const result = await evaluateAndApply(
+        tx,
+        this.store.kind,
+        ws,
+        workspaceId,
+        targets,
+        now,
+        model,
+      );
+      // Later stages (journeys) see the Segment Entered/Exited events and current facts.
+      for (const c of list) {
+        const emitted = result.emitted.get(c.profileId);
+        if (!emitted) continue;
+        c.events.push(...emitted.logged);
+        if (emitted.facts) c.facts = emitted.facts;
+      }
+    }
+  };
+
+  /** Profiles merged away are no longer anyone: drop their memberships and checks. */
+  private async forget(tx: Tx, workspaceId: string, profileIds: string[]): Promise<void> {
+    await tx
+      .deleteFrom('segment_members')
+      .where('workspace_id', '=', workspaceId)
+      .where('profile_id', 'in', profileIds)
+      .execute();
+    await tx
+      .deleteFrom('segment_checks')
+      .where('workspace_id', '=', workspaceId)
+      .where('profile_id', 'in', profileIds)
+      .execute();
+  }
+
+  /** Re-checks due (segment, person) pairs; resolves true if there was work. */
+  async runDueChecks(limit = 500): Promise<boolean> {
+    return withRetriedTransaction(this.store, async (tx) => {
+      const now = this.clock.now();
+      const due = await tx
+        .selectFrom('segment_checks')
+        .select(['workspace_id', 'segment_id', 'profile_id'])
+        .where('due_at', '<=', now)
+        .orderBy('due_at')
+        .limit(limit)
+        .modifyEnd(skipLocked(this.store))
+        .execute();
+      if (due.length === 0) return false;
+      for (const d of due) {
+        await tx
+          .deleteFrom('segment_checks')
+          .where('workspace_id', '=', d.workspace_id)
+          .where('segment_id', '=', d.segment_id)
+          .where('profile_id', '=', d.profile_id)
+          .execute();
+      }
+      const byWorkspace = new Map<string, Map<string, Set<string>>>();
+      for (const d of due) {
+        let ws = byWorkspace.get(d.workspace_id);
+        if (!ws) byWorkspace.set(d.workspace_id, (ws = new Map<string, Set<string>>()));
+        let set = ws.get(d.profile_id);
+        if (!set) ws.set(d.profile_id, (set = new Set()));
+        set.add(d.segment_id);
+      }
+      for (const [workspaceId, people] of byWorkspace) {
+        const ws = await this.registry.get(tx, workspaceId);
+        const facts = await loadFactsOf(tx, [...people.keys()], this.store.kind === 'postgres');
+        const targets: EvaluationTarget[] = [];
+        for (const [profileId, segments] of people) {
+          const f = facts.get(profileId);
+          const live = [...segments].filter((id) => ws.byId.has(id));
+          if (f && live.length > 0) targets.push({ profileId, facts: f, segments: new Set(live) });
+        }
+        const model = await this.models.get(workspaceId, tx);
+        await evaluateAndApply(tx, this.store.kind, ws, workspaceId, targets, now, model);
+      }
+      return true;
+    });
+  }
+
+  /**
+   * Evaluates one page of every live profile for segments whose members have not been
+   * computed for their current version; resolves true while work remains.
+   */
+  async backfillStep(pageSize = 500): Promise<boolean> {
+    const pending = await this.store.db
+      .selectFrom('segments')
+      .select(['workspace_id', 'id', 'version'])
+      .where('deleted_at', 'is', null)
+      .whereRef('backfilled_version', '<', 'version')
+      .limit(1)
+      .executeTakeFirst();
+    if (!pending) return false;
+    await this.backfillSegment(pending.workspace_id, pending.id, pending.version, pageSize);
+    return true;
+  }
+
+  private async backfillSegment(
+    workspaceId: string,
+    segmentId: string,
+    version: number,
+    pageSize: number,
+  ) {
+    let after = '';
+    for (;;) {
+      const more = await withRetriedTransaction(this.store, async (tx) => {
+        const ws = await this.registry.get(tx, workspaceId);
+        if (!ws.byId.has(segmentId)) return false;
+        const rows = await tx
+          .selectFrom('profiles')
+          .select(['id', 'facts'])
+          .where('workspace_id', '=', workspaceId)
+          .where('merged_into', 'is', null)
+          .where('id', '>', after)
+          .orderBy('id')
+          .limit(pageSize)
+          .execute();
+        if (rows.length === 0) return false;
+        after = rows[rows.length - 1]!.id;
+        const model = await this.models.get(workspaceId, tx);
+        const now = this.clock.now();
+        const only = new Set([segmentId]);
+        await evaluateAndApply(
+          tx,
+          this.store.kind,
+          ws,
+          workspaceId,
+          rows.map((r) => ({
+            profileId: r.id,
+            facts: JSON.parse(r.facts) as ProfileFacts,
+            segments: only,
+          })),
+          now,
+          model,
+        );
+        return rows.length === pageSize;
+      });
+      if (!more) break;
+    }
+    await this.store.db
+      .updateTable('segments')
+      .set({ backfilled_version: version })
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', segmentId)
+      .where('version', '=', version)
+      .execute();
+  }
+
+  /** Back-fills every pending segment now (used by the CLI and tests). */
+  async backfillAll(): Promise<void> {
+    while (await this.backfillStep()) {
+      // keep going
+    }
+  }
+
+  async countDue(): Promise<number> {
+    const r = await sql<{
+      n: number | string;
+    }>`SELECT count(*) AS n FROM segment_checks WHERE due_at <= ${this.clock.now()}`.execute(
+      this.store.db,
+    );
+    return Number(r.rows[0]?.n ?? 0);
+  }
+}
+
+async function loadFactsOf(
+  tx: Tx,
+  ids: string[],
+  lock: boolean,
+): Promise<Map<string, ProfileFacts>> {
+  const out = new Map<string, ProfileFacts>();
+  for (let i = 0; i < ids.length; i += 500) {
+    let q = tx
+      .selectFrom('profiles')
+      .select(['id', 'facts'])
+      .where('id', 'in', ids.slice(i, i + 500))
+      .where('merged_into', 'is', null);
+    if (lock) q = q.forUpdate();
+    for (const r of await q.execute()) out.set(r.id, JSON.parse(r.facts) as ProfileFacts);
+  }
+  return out;
+}

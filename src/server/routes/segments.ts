@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import {
+  createSegment,
+  deleteSegment,
+  getSegment,
+  listMembers,
+  listSegments,
+  MemberPage,
+  MembersQuery,
+  previewSegment,
+  PreviewInput,
+  PreviewResult,
+  Segment,
+  SegmentInput,
+  SegmentList,
+  updateSegment,
+} from '../../segments/index.js';
+import type { AppContext } from '../context.js';
+import { defineRoute, type RouteDef } from '../route.js';
+
+const IdParams = z.object({ id: z.string().min(1).max(200) });
+
+export function segmentRoutes(ctx: AppContext): RouteDef[] {
+  const wake = () => {
+    for (const loop of ctx.loops) if (loop.name === 'segment-backfill') loop.wake();
+  };
+  return [
+    defineRoute({
+      method: 'POST',
+      url: '/v1/segments',
+      summary: 'Create a segment; its members are back-filled from history',
+      tag: 'segments',
+      auth: 'admin',
+      body: SegmentInput,
+      responses: { 201: Segment },
+      handler: async ({ body, principal, reply }) => {
+        const segment = await createSegment(ctx.store.db, ctx.clock, principal.workspaceId, body);
+        wake();
+        reply.code(201);
+        return segment;
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/v1/segments',
+      summary: 'All segments with their member counts',
+      tag: 'segments',
+      auth: 'read',
+      responses: { 200: SegmentList },
+      handler: async ({ principal }) => ({
+        segments: await listSegments(ctx.store.db, principal.workspaceId),
+      }),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/v1/segments/preview',
+      summary: 'Count and sample who a definition selects now, without saving it',
+      tag: 'segments',
+      auth: 'read',
+      body: PreviewInput,
+      responses: { 200: PreviewResult },
+      handler: async ({ body, principal }) =>
+        previewSegment(
+          ctx.store.db,
+          principal.workspaceId,
+          body.definition,
+          body.sample,
+          ctx.clock.now(),
+          await ctx.models.get(principal.workspaceId),
+        ),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/v1/segments/:id',
+      summary: 'One segment',
+      tag: 'segments',
+      auth: 'read',
+      params: IdParams,
+      responses: { 200: Segment, 404: z.unknown() },
+      handler: ({ params, principal }) =>
+        getSegment(ctx.store.db, principal.workspaceId, params.id),
+    }),
+    defineRoute({
+      method: 'PUT',
+      url: '/v1/segments/:id',
+      summary: 'Change a segment; a new definition is a new version and is back-filled',
+      tag: 'segments',
+      auth: 'admin',
+      params: IdParams,
+      body: SegmentInput,
+      responses: { 200: Segment, 404: z.unknown(), 409: z.unknown() },
+      handler: async ({ params, body, principal }) => {
+        const segment = await updateSegment(
+          ctx.store.db,
+          ctx.clock,
+          principal.workspaceId,
+          params.id,
+          body,
+        );
+        wake();
+        return segment;
+      },
+    }),
+    defineRoute({
+      method: 'DELETE',
+      url: '/v1/segments/:id',
+      summary: 'Delete a segment no other segment refers to',
+      tag: 'segments',
+      auth: 'admin',
+      params: IdParams,
+      responses: { 204: z.null(), 404: z.unknown(), 409: z.unknown() },
+      handler: async ({ params, principal, reply }) => {
+        await deleteSegment(ctx.store.db, ctx.clock, principal.workspaceId, params.id);
+        reply.code(204);
+        return null;
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/v1/segments/:id/members',
+      summary: "A segment's members, cursor-paged",
+      tag: 'segments',
+      auth: 'read',
+      params: IdParams,
+      query: MembersQuery,
+      responses: { 200: MemberPage, 404: z.unknown() },
+      handler: ({ params, query, principal }) =>
+        listMembers(ctx.store.db, principal.workspaceId, params.id, query),
+    }),
+  ];
+}
