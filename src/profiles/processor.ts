@@ -23,6 +23,8 @@ export interface ProfileChange {
   events: LoggedEvent[];
   /** Profiles folded into this one in this batch. */
   merged: string[];
+  /** The profile was created by this batch: every condition is new for it. */
+  created: boolean;
 }
 
 /**
@@ -228,6 +230,7 @@ export class ProfileProcessor {
         facts: p.facts,
         events: evs,
         merged: mergedInBatch.get(profileId) ?? [],
+        created: p.isNew,
       });
     }
     return { changes, merges: ws.merges.length };

@@ -120,7 +120,7 @@ export async function unmergeProfile(
         .set({ facts: JSON.stringify(facts), updated_at: now })
         .where('id', '=', profileId)
         .execute();
-      changes.push({ workspaceId, profileId, facts, events: [], merged: [] });
+      changes.push({ workspaceId, profileId, facts, events: [], merged: [], created: false });
     }
     for (const hook of hooks) await hook(tx, changes, now);
     return {

@@ -35,9 +35,11 @@ export class SegmentStage {
       if (ws.ordered.length === 0) continue;
       const targets: EvaluationTarget[] = [];
       for (const c of list) {
-        // A merge or an unmerge changes a person wholesale: evaluate everything.
+        // A new person, a merge or an unmerge: every condition may have changed.
         const segments =
-          c.merged.length > 0 || c.events.length === 0 ? 'all' : ws.affectedBy(c.events);
+          c.created || c.merged.length > 0 || c.events.length === 0
+            ? 'all'
+            : ws.affectedBy(c.events);
         if (segments === 'all' || segments.size > 0)
           targets.push({ profileId: c.profileId, facts: c.facts, segments });
       }
