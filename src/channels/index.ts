@@ -6,3 +6,4 @@ export * from './tracking/index.js';
 export { htmlToText } from './html/index.js';
 export * from './webhook/index.js';
 export * from './retry/index.js';
+export * from './email/index.js';
