@@ -7,3 +7,4 @@ export { htmlToText } from './html/index.js';
 export * from './webhook/index.js';
 export * from './retry/index.js';
 export * from './email/index.js';
+export * from './push/index.js';
