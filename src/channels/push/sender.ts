@@ -107,7 +107,9 @@ export class PushSender {
     try {
       const headers = new Headers();
       // Typed as strings, but web-push puts numbers in TTL and Content-Length.
-      for (const [name, value] of Object.entries(details.headers)) headers.set(name, `${value}`);
+      for (const [name, value] of Object.entries(details.headers as Record<string, unknown>)) {
+        headers.set(name, String(value));
+      }
       response = await this.fetch(details.endpoint, {
         method: 'POST',
         headers,
