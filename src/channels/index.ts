@@ -8,3 +8,4 @@ export * from './webhook/index.js';
 export * from './retry/index.js';
 export * from './email/index.js';
 export * from './push/index.js';
+export * from './policy/index.js';
