@@ -4,8 +4,11 @@ import { applyEvent, type ProfileFacts } from './computed/index.js';
 import type { LoggedEvent } from './stored-event.js';
 
 export interface DerivedEvent {
+  /** A track event by name, or an identify that sets traits (journey profile updates). */
+  type?: 'track' | 'identify';
   event: string;
   properties: Record<string, unknown>;
+  traits?: Record<string, unknown>;
   timestamp: number;
 }
 
@@ -37,22 +40,23 @@ export async function appendDerivedEvents(
   const logged: LoggedEvent[] = [];
   for (const e of events) {
     const messageId = `rapport:${randomUUID()}`;
+    const type = e.type ?? 'track';
     const payload = {
-      type: 'track',
-      event: e.event,
+      type,
+      ...(type === 'track' ? { event: e.event } : {}),
       messageId,
       ...(userId !== null ? { userId } : {}),
       ...(anonymousId !== null ? { anonymousId } : {}),
       timestamp: new Date(e.timestamp).toISOString(),
-      properties: e.properties,
+      ...(type === 'track' ? { properties: e.properties } : { traits: e.traits ?? {} }),
     };
     const row = await tx
       .insertInto('events')
       .values({
         workspace_id: workspaceId,
         message_id: messageId,
-        type: 'track',
-        event: e.event,
+        type,
+        event: type === 'track' ? e.event : null,
         user_id: userId,
         anonymous_id: anonymousId,
         previous_id: null,
@@ -69,14 +73,14 @@ export async function appendDerivedEvents(
       id: row.id,
       workspaceId,
       messageId,
-      type: 'track',
-      event: e.event,
+      type,
+      event: type === 'track' ? e.event : null,
       timestamp: e.timestamp,
       userId,
       anonymousId,
       previousId: null,
-      properties: e.properties,
-      traits: {},
+      properties: type === 'track' ? e.properties : {},
+      traits: type === 'identify' ? (e.traits ?? {}) : {},
       context: {},
     });
   }

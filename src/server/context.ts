@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import { EventWriter, IngestService } from '../ingest/index.js';
 import { WorkLoop } from '../jobs/index.js';
 import { ModelCache, ProfileProcessor } from '../profiles/index.js';
+import { JourneyStage } from '../journeys/index.js';
+import { OutboxSender, webhookChannel } from '../messaging/index.js';
 import { SegmentRegistry, SegmentStage } from '../segments/index.js';
 import type { Clock } from '../shared/index.js';
 import type { Store } from '../store/index.js';
@@ -21,6 +23,8 @@ export interface AppContext {
   models: ModelCache;
   segmentRegistry: SegmentRegistry;
   segments: SegmentStage;
+  journeys: JourneyStage;
+  outbox: OutboxSender;
   /** Background loops; started by `startBackground` in the worker roles. */
   loops: WorkLoop[];
 }
@@ -46,6 +50,21 @@ export function createContext(options: ContextOptions): AppContext {
   const segmentRegistry = new SegmentRegistry();
   const segments = new SegmentStage(store, clock, segmentRegistry, models);
   profiles.addHook(segments.hook);
+  const journeys = new JourneyStage(store, clock, models);
+  profiles.addHook(journeys.hook);
+  // A journey that updates a profile re-evaluates the person's segments in the same step.
+  journeys.onProfileUpdated = segments.hook;
+  const outbox = new OutboxSender(
+    store,
+    clock,
+    { webhook: webhookChannel(store, clock) },
+    { logger },
+  );
+  const timerLoop = new WorkLoop('journey-timers', () => journeys.runDueTimers(), {
+    logger,
+    idleMs: 100,
+  });
+  const outboxLoop = new WorkLoop('outbox', () => outbox.step(), { logger, idleMs: 100 });
   const checkLoop = new WorkLoop('segment-checks', () => segments.runDueChecks(), {
     logger,
     idleMs: 200,
@@ -98,7 +117,9 @@ export function createContext(options: ContextOptions): AppContext {
     models,
     segmentRegistry,
     segments,
-    loops: [profileLoop, modelLoop, checkLoop, backfillLoop],
+    journeys,
+    outbox,
+    loops: [profileLoop, modelLoop, checkLoop, backfillLoop, timerLoop, outboxLoop],
   };
 }
 

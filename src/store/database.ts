@@ -20,6 +20,11 @@ export interface Database {
   segments: SegmentsTable;
   segment_members: SegmentMembersTable;
   segment_checks: SegmentChecksTable;
+  journeys: JourneysTable;
+  journey_versions: JourneyVersionsTable;
+  journey_runs: JourneyRunsTable;
+  messages: MessagesTable;
+  message_events: MessageEventsTable;
 }
 
 export interface WorkspacesTable {
@@ -176,4 +181,74 @@ export interface SegmentChecksTable {
   segment_id: string;
   profile_id: string;
   due_at: number;
+}
+
+export interface JourneysTable {
+  workspace_id: string;
+  id: string;
+  name: string;
+  /** draft | active | paused | archived */
+  status: string;
+  /** The version new runs start on. */
+  version: number;
+  template: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface JourneyVersionsTable {
+  workspace_id: string;
+  journey_id: string;
+  version: number;
+  definition: string;
+  created_at: number;
+}
+
+export interface JourneyRunsTable {
+  id: string;
+  workspace_id: string;
+  journey_id: string;
+  version: number;
+  profile_id: string;
+  key: string | null;
+  status: string;
+  step_id: string;
+  holdout: number;
+  wake_at: number | null;
+  /** JSON RunState (see journeys/core). */
+  state: string;
+  entered_at: number;
+  updated_at: number;
+  ended_at: number | null;
+}
+
+export interface MessagesTable {
+  id: string;
+  workspace_id: string;
+  profile_id: string;
+  journey_id: string | null;
+  run_id: string | null;
+  step_id: string | null;
+  idempotency_key: string;
+  channel: string;
+  kind: string;
+  topic: string | null;
+  priority: number;
+  status: string;
+  reason: string | null;
+  payload: string;
+  attempts: number;
+  next_attempt_at: number | null;
+  locked_until: number | null;
+  created_at: number;
+  updated_at: number;
+  sent_at: number | null;
+}
+
+export interface MessageEventsTable {
+  id: Generated<number>;
+  message_id: string;
+  status: string;
+  detail: string | null;
+  at: number;
 }

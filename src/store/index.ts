@@ -1,4 +1,11 @@
-export type { Database, EventsTable, CatalogItemsTable, CatalogChangesTable } from './database.js';
+export type {
+  Database,
+  EventsTable,
+  CatalogItemsTable,
+  CatalogChangesTable,
+  JourneyRunsTable,
+  MessagesTable,
+} from './database.js';
 export type { Store, StoreKind } from './store.js';
 export { openStore, type StoreOptions } from './open-store.js';
 export { openSqlite, SQLITE_FILE } from './open-sqlite.js';

@@ -4,6 +4,7 @@ export { KeyResolver, type Principal } from './key-resolver.js';
 export {
   WorkspaceSettings,
   IdentitySettings,
+  WebhookSettings,
   DEFAULT_SETTINGS,
   readSettings,
   writeSettings,

@@ -21,8 +21,20 @@ export const IdentitySettings = z.object({
 });
 export type IdentitySettings = z.infer<typeof IdentitySettings>;
 
+/** Where journey messages on the webhook channel go, and the secret that signs them. */
+export const WebhookSettings = z.object({
+  url: z
+    .string()
+    .regex(/^https?:\/\//, 'must be an http:// or https:// URL')
+    .nullable()
+    .default(null),
+  secret: z.string().min(16, 'must be at least 16 characters').nullable().default(null),
+});
+export type WebhookSettings = z.infer<typeof WebhookSettings>;
+
 /** Every workspace setting, with its default. Later capabilities add sections. */
 export const WorkspaceSettings = z.object({
+  webhook: WebhookSettings.default({ url: null, secret: null }),
   identity: IdentitySettings.default({
     blockedValues: [],
     limits: { user_id: 1, email: 3, phone: 3, anonymous_id: null },

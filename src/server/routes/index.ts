@@ -2,6 +2,7 @@ import type { AppContext } from '../context.js';
 import type { RouteDef } from '../route.js';
 import { adminRoutes } from './admin.js';
 import { catalogRoutes } from './catalog.js';
+import { journeyRoutes } from './journeys.js';
 import { profileRoutes } from './profiles.js';
 import { segmentRoutes } from './segments.js';
 import { eventRoutes } from './events.js';
@@ -17,6 +18,7 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...eventRoutes(ctx),
     ...profileRoutes(ctx),
     ...segmentRoutes(ctx),
+    ...journeyRoutes(ctx),
     ...catalogRoutes(ctx),
     ...adminRoutes(ctx),
   );

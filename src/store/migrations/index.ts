@@ -3,6 +3,7 @@ import type { MigrationContext } from '../migration-context.js';
 import * as m0001 from './0001-init.js';
 import * as m0002 from './0002-profiles-catalog.js';
 import * as m0003 from './0003-segments.js';
+import * as m0004 from './0004-journeys.js';
 
 export interface AppMigration {
   up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void>;
@@ -13,4 +14,5 @@ export const MIGRATIONS: Record<string, AppMigration> = {
   '0001-init': m0001,
   '0002-profiles-catalog': m0002,
   '0003-segments': m0003,
+  '0004-journeys': m0004,
 };

@@ -1,0 +1,303 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/index.js';
+import {
+  ConflictError,
+  NotFoundError,
+  ValidationError,
+  newId,
+  type Clock,
+  type ErrorDetail,
+} from '../shared/index.js';
+import type { SegmentDefinition } from '../segments/index.js';
+import { conditionValidator } from './conditions.js';
+import { buildFromTemplate, JourneyDefinition, validateJourney } from './core/index.js';
+import type { JourneyOut, JourneyState } from './journey.js';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+async function segmentLookup(db: Kysely<Database>, workspaceId: string) {
+  const rows = await db
+    .selectFrom('segments')
+    .select(['id', 'definition'])
+    .where('workspace_id', '=', workspaceId)
+    .where('deleted_at', 'is', null)
+    .execute();
+  const map = new Map(rows.map((r) => [r.id, JSON.parse(r.definition) as SegmentDefinition]));
+  return (id: string) => map.get(id);
+}
+
+/** Validates a journey against the workspace; problems carry their JSON path. */
+export async function checkJourney(
+  db: Kysely<Database>,
+  workspaceId: string,
+  input: unknown,
+  pathPrefix = 'definition',
+): Promise<JourneyDefinition> {
+  const lookup = await segmentLookup(db, workspaceId);
+  const r = validateJourney(input, { validateCondition: conditionValidator(lookup) });
+  if (!r.ok) {
+    throw new ValidationError(
+      'Invalid journey: see details for each problem.',
+      r.details.map((d: ErrorDetail) => ({
+        path: d.path ? `${pathPrefix}.${d.path}` : pathPrefix,
+        problem: d.problem,
+      })),
+    );
+  }
+  const segmentRef =
+    r.value.trigger.type === 'segment'
+      ? (r.value.trigger as { segmentId: string }).segmentId
+      : null;
+  if (segmentRef && !lookup(segmentRef)) {
+    throw new ValidationError('Invalid journey: the trigger names an unknown segment.', [
+      {
+        path: `${pathPrefix}.trigger.segmentId`,
+        problem: `no segment "${segmentRef}" in this workspace`,
+      },
+    ]);
+  }
+  return r.value;
+}
+
+type Row = Awaited<ReturnType<typeof getRow>>;
+
+async function getRow(db: Kysely<Database>, workspaceId: string, id: string) {
+  const row = await db
+    .selectFrom('journeys')
+    .innerJoin('journey_versions', (j) =>
+      j
+        .onRef('journey_versions.workspace_id', '=', 'journeys.workspace_id')
+        .onRef('journey_versions.journey_id', '=', 'journeys.id')
+        .onRef('journey_versions.version', '=', 'journeys.version'),
+    )
+    .select([
+      'journeys.id',
+      'journeys.name',
+      'journeys.status',
+      'journeys.version',
+      'journeys.template',
+      'journeys.created_at',
+      'journeys.updated_at',
+      'journey_versions.definition',
+    ])
+    .where('journeys.workspace_id', '=', workspaceId)
+    .where('journeys.id', '=', id)
+    .executeTakeFirst();
+  if (!row) throw new NotFoundError(`No journey "${id}".`);
+  return row;
+}
+
+function toOut(row: Row): JourneyOut {
+  return {
+    id: row.id,
+    name: row.name,
+    status: row.status as JourneyState,
+    version: row.version,
+    template: row.template,
+    definition: JSON.parse(row.definition) as Record<string, unknown>,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+  };
+}
+
+export async function getJourney(
+  db: Kysely<Database>,
+  workspaceId: string,
+  id: string,
+): Promise<JourneyOut> {
+  return toOut(await getRow(db, workspaceId, id));
+}
+
+export async function listJourneys(
+  db: Kysely<Database>,
+  workspaceId: string,
+): Promise<JourneyOut[]> {
+  const ids = await db
+    .selectFrom('journeys')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .orderBy('created_at')
+    .execute();
+  return Promise.all(ids.map((r) => getJourney(db, workspaceId, r.id)));
+}
+
+/** Creates a journey from a definition or a template; its id is generated unless given. */
+export async function createJourney(
+  db: Kysely<Database>,
+  clock: Clock,
+  workspaceId: string,
+  input: {
+    template?: string;
+    params?: Record<string, unknown>;
+    name?: string;
+    definition?: unknown;
+    activate: boolean;
+  },
+): Promise<JourneyOut> {
+  let raw: unknown;
+  let template: string | null = null;
+  if (input.template !== undefined) {
+    const built = buildFromTemplate(input.template, input.params ?? {});
+    if (!built.ok) {
+      throw new ValidationError(
+        'Invalid template parameters: see details.',
+        built.details.map((d) => ({ path: d.path, problem: d.problem })),
+      );
+    }
+    template = input.template;
+    raw = { ...built.value, id: newId('jrn'), ...(input.name ? { name: input.name } : {}) };
+  } else {
+    const def = input.definition;
+    if (typeof def !== 'object' || def === null || Array.isArray(def)) {
+      throw new ValidationError(
+        'Send {"definition": {...}} or {"template": "...", "params": {...}}.',
+        [{ path: 'definition', problem: 'must be a journey definition object' }],
+      );
+    }
+    const d = def as Record<string, unknown>;
+    raw = { ...d, id: typeof d.id === 'string' ? d.id : newId('jrn'), version: 1 };
+  }
+  const definition = await checkJourney(db, workspaceId, raw);
+  const exists = await db
+    .selectFrom('journeys')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', definition.id)
+    .executeTakeFirst();
+  if (exists)
+    throw new ConflictError(
+      `A journey "${definition.id}" already exists; PUT /v1/journeys/${definition.id} changes it.`,
+    );
+  const now = clock.now();
+  const status: JourneyState = input.activate ? 'active' : 'draft';
+  await db.transaction().execute(async (tx) => {
+    await tx
+      .insertInto('journeys')
+      .values({
+        workspace_id: workspaceId,
+        id: definition.id,
+        name: definition.name,
+        status,
+        version: 1,
+        template,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    await tx
+      .insertInto('journey_versions')
+      .values({
+        workspace_id: workspaceId,
+        journey_id: definition.id,
+        version: 1,
+        definition: JSON.stringify({ ...definition, version: 1 }),
+        created_at: now,
+      })
+      .execute();
+  });
+  return getJourney(db, workspaceId, definition.id);
+}
+
+/** A changed definition becomes a new version; running people finish on theirs. */
+export async function updateJourney(
+  db: Kysely<Database>,
+  clock: Clock,
+  workspaceId: string,
+  id: string,
+  input: unknown,
+): Promise<JourneyOut> {
+  const current = await getRow(db, workspaceId, id);
+  const body =
+    (typeof input === 'object' && input !== null
+      ? (input as Record<string, unknown>).definition
+      : undefined) ?? input;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ValidationError('Send the new definition.', [
+      { path: 'definition', problem: 'must be an object' },
+    ]);
+  }
+  const version = current.version + 1;
+  const definition = await checkJourney(db, workspaceId, {
+    ...(body as Record<string, unknown>),
+    id,
+    version,
+  });
+  const before = JSON.parse(current.definition) as Record<string, unknown>;
+  if (JSON.stringify({ ...before, version }) === JSON.stringify(definition)) return toOut(current);
+  const now = clock.now();
+  await db.transaction().execute(async (tx) => {
+    await tx
+      .insertInto('journey_versions')
+      .values({
+        workspace_id: workspaceId,
+        journey_id: id,
+        version,
+        definition: JSON.stringify(definition),
+        created_at: now,
+      })
+      .execute();
+    await tx
+      .updateTable('journeys')
+      .set({ version, name: definition.name, updated_at: now })
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', id)
+      .execute();
+  });
+  return getJourney(db, workspaceId, id);
+}
+
+export async function setJourneyStatus(
+  db: Kysely<Database>,
+  clock: Clock,
+  workspaceId: string,
+  id: string,
+  status: JourneyState,
+): Promise<JourneyOut> {
+  const row = await getRow(db, workspaceId, id);
+  if (row.status === 'archived' && status !== 'archived') {
+    throw new ConflictError(`Journey "${id}" is archived; create a new one instead.`);
+  }
+  await db
+    .updateTable('journeys')
+    .set({ status, updated_at: clock.now() })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .execute();
+  return getJourney(db, workspaceId, id);
+}
+
+export interface LoadedJourney {
+  id: string;
+  status: JourneyState;
+  version: number;
+  definition: JourneyDefinition;
+}
+
+/** Every version of every journey of a workspace (runs finish on their own version). */
+export async function loadJourneys(
+  db: Kysely<Database>,
+  workspaceId: string,
+): Promise<{ current: LoadedJourney[]; versions: Map<string, JourneyDefinition> }> {
+  const journeys = await db
+    .selectFrom('journeys')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .execute();
+  const versions = await db
+    .selectFrom('journey_versions')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .execute();
+  const map = new Map<string, JourneyDefinition>();
+  for (const v of versions)
+    map.set(`${v.journey_id}@${v.version}`, JourneyDefinition.parse(JSON.parse(v.definition)));
+  return {
+    current: journeys.map((j) => ({
+      id: j.id,
+      status: j.status as JourneyState,
+      version: j.version,
+      definition: map.get(`${j.id}@${j.version}`)!,
+    })),
+    versions: map,
+  };
+}

@@ -1,0 +1,107 @@
+import {
+  deriveTraits,
+  toLoggedEvent,
+  type ModelCache,
+  type ProfileFacts,
+} from '../profiles/index.js';
+import { indexEvents, type SubjectEvent } from '../segments/index.js';
+import type { Tx } from '../store/index.js';
+import { ConditionCache, evaluator } from './conditions.js';
+import {
+  type Condition,
+  type JourneyDefinition,
+  type JourneyEnv,
+  type JourneyProfile,
+} from './core/index.js';
+
+/** Every condition a definition holds: the trigger's and each branch case's. */
+export function conditionsOf(def: JourneyDefinition): Condition[] {
+  const out: Condition[] = [];
+  if (def.trigger.condition !== undefined) out.push(def.trigger.condition);
+  for (const s of def.steps) {
+    if (s.type === 'branch') for (const c of s.cases) out.push(c.condition);
+  }
+  return out;
+}
+
+/**
+ * One person as journeys see them during a step: profile fields, memberships and the
+ * events their conditions read, loaded once per person per batch.
+ */
+export class PersonContext {
+  private profile: JourneyProfile | null = null;
+  private segments: Set<string> | null = null;
+  private events = new Map<string, SubjectEvent[]>();
+  private loadedNames = new Set<string>();
+
+  constructor(
+    private readonly tx: Tx,
+    readonly workspaceId: string,
+    readonly profileId: string,
+    private facts: ProfileFacts,
+    private readonly models: ModelCache,
+    private readonly conditions: ConditionCache,
+  ) {}
+
+  /** After a profile update the traits must be derived again. */
+  refresh(facts: ProfileFacts): void {
+    this.facts = facts;
+    this.profile = null;
+  }
+
+  async env(def: JourneyDefinition, now: number, random: () => number): Promise<JourneyEnv> {
+    if (!this.profile) {
+      const model = await this.models.get(this.workspaceId, this.tx);
+      const { traits, timezone, ...computed } = deriveTraits(this.facts, now, model);
+      this.profile = { id: this.profileId, traits, computed: { ...computed, timezone }, timezone };
+    }
+    const conds = conditionsOf(def);
+    if (conds.length > 0) await this.loadFor(conds);
+    const profile = this.profile;
+    const base = {
+      traits: profile.traits,
+      computed: profile.computed,
+      events: [...this.events.values()].flat(),
+      eventsByName: indexEvents([...this.events.values()].flat()),
+      segments: this.segments ?? new Set<string>(),
+    };
+    return { now, random, profile, evaluateCondition: evaluator(this.conditions, base) };
+  }
+
+  private async loadFor(conds: Condition[]): Promise<void> {
+    if (!this.segments) {
+      const rows = await this.tx
+        .selectFrom('segment_members')
+        .select('segment_id')
+        .where('workspace_id', '=', this.workspaceId)
+        .where('profile_id', '=', this.profileId)
+        .execute();
+      this.segments = new Set(rows.map((r) => r.segment_id));
+    }
+    const names = new Set<string>();
+    for (const c of conds) for (const n of this.conditions.get(c).events) names.add(n);
+    const missing = [...names].filter((n) => !this.loadedNames.has(n));
+    if (missing.length === 0) return;
+    const rows = await this.tx
+      .selectFrom('events')
+      .selectAll()
+      .where('profile_id', '=', this.profileId)
+      .where('event', 'in', missing)
+      .orderBy('timestamp')
+      .execute();
+    for (const n of missing) {
+      this.loadedNames.add(n);
+      this.events.set(n, []);
+    }
+    for (const row of rows) {
+      const e = toLoggedEvent(row);
+      this.events.get(row.event!)!.push({
+        type: e.type,
+        event: e.event,
+        timestamp: e.timestamp,
+        properties: e.properties,
+        context: e.context,
+      });
+    }
+  }
+}

@@ -1,0 +1,306 @@
+import {
+  appendDerivedEvents,
+  type LoggedEvent,
+  type ModelCache,
+  type ProfileChange,
+  type ProfileFacts,
+  type ProfileHook,
+} from '../profiles/index.js';
+import { enqueueMessages } from '../messaging/index.js';
+import { newId, type Clock } from '../shared/index.js';
+import { skipLocked, withRetriedTransaction, type Store, type Tx } from '../store/index.js';
+import { ConditionCache } from './conditions.js';
+import {
+  advance,
+  entryEventNames,
+  isEnded,
+  runEventNames,
+  seededRandom,
+  tryEnter,
+  type AdvanceInput,
+  type JourneyDefinition,
+  type JourneyEvent,
+  type RunState,
+} from './core/index.js';
+import { collectEffects, type EffectWrites } from './effects.js';
+import { loadJourneys, type LoadedJourney } from './journey-repo.js';
+import { PersonContext } from './person.js';
+import { parseRun, saveRuns, toRow, type RunRow } from './runs.js';
+
+interface Loaded {
+  current: LoadedJourney[];
+  versions: Map<string, JourneyDefinition>;
+  entryNames: Set<string>;
+  runNames: Set<string>;
+}
+
+/** A journey event from a logged event; identify and unnamed pages are not journey events. */
+export function journeyEventOf(e: LoggedEvent): JourneyEvent | null {
+  if (e.event === null || e.type === 'identify' || e.type === 'alias' || e.type === 'group')
+    return null;
+  return {
+    event: e.event,
+    timestamp: e.timestamp,
+    messageId: e.messageId,
+    properties: e.properties,
+    context: e.context,
+  };
+}
+
+/**
+ * The journeys stage. As a profile hook (after segments) it hands a person's new events
+ * to their unfinished runs and starts runs of active journeys whose trigger matches, in
+ * the profile batch's transaction; each step's messages go to the outbox in that same
+ * transaction. A loop wakes runs whose timer is due. State lives in the store only, so
+ * a killed worker loses nothing and a replayed step queues nothing twice.
+ */
+export class JourneyStage {
+  readonly conditions = new ConditionCache();
+  private readonly cache = new Map<string, { stamp: string; loaded: Loaded }>();
+  /** Set by the composition root: re-evaluates segments after a journey updated a profile. */
+  onProfileUpdated: ProfileHook | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly models: ModelCache,
+  ) {}
+
+  private async load(tx: Tx, workspaceId: string): Promise<Loaded> {
+    const probe = await tx
+      .selectFrom('journeys')
+      .select((eb) => [
+        eb.fn.max('updated_at').as('latest'),
+        eb.fn.countAll<number | string>().as('n'),
+      ])
+      .where('workspace_id', '=', workspaceId)
+      .executeTakeFirst();
+    const stamp = `${String(probe?.latest ?? 0)}:${String(probe?.n ?? 0)}`;
+    const hit = this.cache.get(workspaceId);
+    if (hit && hit.stamp === stamp) return hit.loaded;
+    const { current, versions } = await loadJourneys(tx, workspaceId);
+    const entryNames = new Set<string>();
+    for (const j of current)
+      if (j.status === 'active') for (const n of entryEventNames(j.definition)) entryNames.add(n);
+    const runNames = new Set<string>();
+    for (const def of versions.values()) for (const n of runEventNames(def)) runNames.add(n);
+    const loaded = { current, versions, entryNames, runNames };
+    this.cache.set(workspaceId, { stamp, loaded });
+    return loaded;
+  }
+
+  readonly hook: ProfileHook = async (tx, changes, now) => {
+    const byWorkspace = new Map<string, ProfileChange[]>();
+    for (const c of changes) {
+      let list = byWorkspace.get(c.workspaceId);
+      if (!list) byWorkspace.set(c.workspaceId, (list = []));
+      list.push(c);
+    }
+    for (const [workspaceId, list] of byWorkspace) {
+      const loaded = await this.load(tx, workspaceId);
+      if (loaded.current.length === 0) continue;
+      for (const change of list) {
+        const events = change.events
+          .map(journeyEventOf)
+          .filter(
+            (e): e is JourneyEvent =>
+              e !== null && (loaded.entryNames.has(e.event) || loaded.runNames.has(e.event)),
+          );
+        if (events.length === 0) continue;
+        await this.handlePerson(
+          tx,
+          loaded,
+          workspaceId,
+          change.profileId,
+          change.facts,
+          events,
+          now,
+        );
+      }
+    }
+  };
+
+  /**
+   * Offers events to one person: first to their unfinished runs (so a goal that is also a
+   * trigger ends the old run before a new one starts), then to active journeys' triggers.
+   */
+  async handlePerson(
+    tx: Tx,
+    loaded: Loaded,
+    workspaceId: string,
+    profileId: string,
+    facts: ProfileFacts,
+    events: readonly JourneyEvent[],
+    now: number,
+  ): Promise<void> {
+    let q = tx.selectFrom('journey_runs').selectAll().where('profile_id', '=', profileId);
+    if (this.store.kind === 'postgres') q = q.forUpdate();
+    const rows = await q.execute();
+    const runs = rows.map(parseRun);
+    const person = new PersonContext(
+      tx,
+      workspaceId,
+      profileId,
+      facts,
+      this.models,
+      this.conditions,
+    );
+    const dirty = new Map<string, RunState>();
+    const writes: EffectWrites = { messages: [], profileUpdates: [] };
+
+    for (const event of events) {
+      for (let i = 0; i < runs.length; i++) {
+        const run = runs[i]!;
+        if (isEnded(run.status)) continue;
+        const def = loaded.versions.get(`${run.journeyId}@${run.journeyVersion}`);
+        if (!def || !runEventNames(def).includes(event.event)) continue;
+        const r = await this.step(def, run, { kind: 'event', event }, person, now);
+        if (!r.changed) continue;
+        runs[i] = r.run;
+        dirty.set(r.run.runId, r.run);
+        collectEffects(workspaceId, def, r.effects, writes);
+      }
+      for (const j of loaded.current) {
+        if (j.status !== 'active' || !entryEventNames(j.definition).includes(event.event)) continue;
+        const runId = newId('run');
+        const env = await person.env(j.definition, now, seededRandom(`${runId}:0`));
+        const previousRuns = runs.filter((r) => r.journeyId === j.id);
+        const r = tryEnter(j.definition, { runId, event, previousRuns }, env);
+        if (r.kind !== 'entered') continue;
+        runs.push(r.run);
+        dirty.set(r.run.runId, r.run);
+        collectEffects(workspaceId, j.definition, r.effects, writes);
+      }
+    }
+    await this.persist(tx, workspaceId, profileId, [...dirty.values()], writes, now);
+  }
+
+  private async step(
+    def: JourneyDefinition,
+    run: RunState,
+    input: AdvanceInput,
+    person: PersonContext,
+    now: number,
+  ) {
+    const env = await person.env(def, now, seededRandom(`${run.runId}:${run.stepCount}`));
+    return advance(def, run, input, env);
+  }
+
+  private async persist(
+    tx: Tx,
+    workspaceId: string,
+    profileId: string,
+    runs: RunState[],
+    writes: EffectWrites,
+    now: number,
+  ): Promise<void> {
+    if (runs.length > 0)
+      await saveRuns(
+        tx,
+        runs.map((r) => toRow(workspaceId, r)),
+      );
+    if (writes.messages.length > 0) await enqueueMessages(tx, writes.messages, now);
+    if (writes.profileUpdates.length > 0) {
+      const { logged, facts } = await appendDerivedEvents(
+        tx,
+        this.store.kind,
+        workspaceId,
+        profileId,
+        writes.profileUpdates,
+        now,
+      );
+      if (facts && this.onProfileUpdated) {
+        await this.onProfileUpdated(
+          tx,
+          [{ workspaceId, profileId, facts, events: logged, merged: [], created: false }],
+          now,
+        );
+      }
+    }
+  }
+
+  /** Wakes runs whose timer is due; resolves true if there were any. */
+  async runDueTimers(limit = 200): Promise<boolean> {
+    return withRetriedTransaction(this.store, async (tx) => {
+      const now = this.clock.now();
+      const due = await tx
+        .selectFrom('journey_runs')
+        .selectAll()
+        .where('wake_at', '<=', now)
+        .orderBy('wake_at')
+        .limit(limit)
+        .modifyEnd(skipLocked(this.store))
+        .execute();
+      if (due.length === 0) return false;
+      const byPerson = new Map<string, RunRow[]>();
+      for (const r of due) {
+        let list = byPerson.get(r.profile_id);
+        if (!list) byPerson.set(r.profile_id, (list = []));
+        list.push(r);
+      }
+      const facts = new Map<string, ProfileFacts>();
+      const ids = [...byPerson.keys()];
+      for (let i = 0; i < ids.length; i += 500) {
+        const rows = await tx
+          .selectFrom('profiles')
+          .select(['id', 'facts', 'merged_into'])
+          .where('id', 'in', ids.slice(i, i + 500))
+          .execute();
+        for (const r of rows) facts.set(r.id, JSON.parse(r.facts) as ProfileFacts);
+      }
+      for (const [profileId, rows] of byPerson) {
+        const workspaceId = rows[0]!.workspace_id;
+        const loaded = await this.load(tx, workspaceId);
+        const person = new PersonContext(
+          tx,
+          workspaceId,
+          profileId,
+          facts.get(profileId)!,
+          this.models,
+          this.conditions,
+        );
+        const dirty: RunState[] = [];
+        const writes: EffectWrites = { messages: [], profileUpdates: [] };
+        for (const row of rows) {
+          const run = parseRun(row);
+          const def = loaded.versions.get(`${run.journeyId}@${run.journeyVersion}`);
+          const journey = loaded.current.find((j) => j.id === run.journeyId);
+          if (!def || !facts.has(profileId)) {
+            // The person was merged away or the journey vanished: end the run visibly.
+            dirty.push({
+              ...run,
+              status: 'exited',
+              endReason: def ? 'profile merged' : 'journey removed',
+              endedAt: now,
+              wakeAt: null,
+              updatedAt: now,
+            });
+            continue;
+          }
+          if (journey?.status === 'paused') {
+            // Paused journeys hold their runs; look again in a minute.
+            await tx
+              .updateTable('journey_runs')
+              .set({ wake_at: now + 60_000 })
+              .where('id', '=', run.runId)
+              .execute();
+            continue;
+          }
+          const r = await this.step(def, run, { kind: 'timer' }, person, now);
+          if (!r.changed && run.wakeAt !== null && run.wakeAt <= now) {
+            // Nothing to do at this time: clear the timer so it is not claimed again.
+            dirty.push({
+              ...r.run,
+              wakeAt: r.run.wakeAt !== null && r.run.wakeAt > now ? r.run.wakeAt : null,
+            });
+            continue;
+          }
+          dirty.push(r.run);
+          collectEffects(workspaceId, def, r.effects, writes);
+        }
+        await this.persist(tx, workspaceId, profileId, dirty, writes, now);
+      }
+      return true;
+    });
+  }
+}

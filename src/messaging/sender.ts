@@ -1,0 +1,198 @@
+import type { Logger } from 'pino';
+import { DEFAULT_RETRY_POLICY, nextRetryAt, type RetryPolicy } from '../channels/index.js';
+import type { Clock } from '../shared/index.js';
+import { skipLocked, withRetriedTransaction, type Store } from '../store/index.js';
+import { recordStatus } from './outbox.js';
+
+/** A message claimed for delivery. */
+export interface ClaimedMessage {
+  id: string;
+  workspaceId: string;
+  profileId: string;
+  journeyId: string | null;
+  runId: string | null;
+  stepId: string | null;
+  idempotencyKey: string;
+  channel: string;
+  kind: string;
+  topic: string | null;
+  attempts: number;
+  payload: Record<string, unknown>;
+}
+
+/** What a channel did with a message. */
+export type Delivery =
+  | { kind: 'sent'; payload?: Record<string, unknown>; detail?: string }
+  | { kind: 'retry'; error: string; retryAfterMs?: number | undefined }
+  | { kind: 'failed'; error: string }
+  | { kind: 'bounced'; error: string }
+  /** Refused before sending (consent, caps...): a final state with its reason. */
+  | { kind: 'skipped' | 'capped'; reason: string; payload?: Record<string, unknown> }
+  /** Not now (quiet hours, send-time window): try again at `at`, not an attempt. */
+  | { kind: 'defer'; at: number; reason: string };
+
+export type Deliver = (message: ClaimedMessage) => Promise<Delivery>;
+
+export interface SenderOptions {
+  /** How long a claimed message is reserved; a crashed sender's messages return after it. */
+  leaseMs?: number;
+  batchSize?: number;
+  concurrency?: number;
+  retry?: RetryPolicy;
+  logger?: Logger;
+}
+
+/**
+ * Delivers the outbox. A batch is claimed in a short transaction (SKIP LOCKED on
+ * PostgreSQL) and leased; each message goes through its channel outside any transaction;
+ * the outcome is recorded with the status history. Delivery is at least once: a sender
+ * killed between a successful send and recording it resends after the lease, with the
+ * same `Idempotency-Key`, so receivers can drop the copy. A message is never *created*
+ * twice (the outbox key is unique per step visit).
+ */
+export class OutboxSender {
+  private readonly leaseMs: number;
+  private readonly batchSize: number;
+  private readonly concurrency: number;
+  private readonly retry: RetryPolicy;
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly channels: Record<string, Deliver>,
+    private readonly options: SenderOptions = {},
+  ) {
+    this.leaseMs = options.leaseMs ?? 60_000;
+    this.batchSize = options.batchSize ?? 100;
+    this.concurrency = options.concurrency ?? 16;
+    this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
+  }
+
+  /** Delivers one batch of due messages; resolves true if there was any. */
+  async step(): Promise<boolean> {
+    const claimed = await this.claim();
+    if (claimed.length === 0) return false;
+    let next = 0;
+    const worker = async () => {
+      while (next < claimed.length) {
+        const m = claimed[next++]!;
+        await this.deliver(m);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, claimed.length) }, worker));
+    return true;
+  }
+
+  private async claim(): Promise<ClaimedMessage[]> {
+    return withRetriedTransaction(this.store, async (tx) => {
+      const now = this.clock.now();
+      const rows = await tx
+        .selectFrom('messages')
+        .selectAll()
+        .where('next_attempt_at', '<=', now)
+        .orderBy('next_attempt_at')
+        .limit(this.batchSize)
+        .modifyEnd(skipLocked(this.store))
+        .execute();
+      if (rows.length === 0) return [];
+      const until = now + this.leaseMs;
+      await tx
+        .updateTable('messages')
+        .set((eb) => ({
+          status: 'sending',
+          attempts: eb('attempts', '+', 1),
+          locked_until: until,
+          next_attempt_at: until,
+          updated_at: now,
+        }))
+        .where(
+          'id',
+          'in',
+          rows.map((r) => r.id),
+        )
+        .execute();
+      return rows.map((r) => ({
+        id: r.id,
+        workspaceId: r.workspace_id,
+        profileId: r.profile_id,
+        journeyId: r.journey_id,
+        runId: r.run_id,
+        stepId: r.step_id,
+        idempotencyKey: r.idempotency_key,
+        channel: r.channel,
+        kind: r.kind,
+        topic: r.topic,
+        attempts: r.attempts + 1,
+        payload: JSON.parse(r.payload) as Record<string, unknown>,
+      }));
+    });
+  }
+
+  private async deliver(m: ClaimedMessage): Promise<void> {
+    const channel = this.channels[m.channel];
+    let outcome: Delivery;
+    try {
+      outcome = channel
+        ? await channel(m)
+        : { kind: 'failed', error: `no sender for channel "${m.channel}" is configured` };
+    } catch (error) {
+      this.options.logger?.error({ err: error, messageId: m.id }, 'channel threw');
+      outcome = { kind: 'retry', error: error instanceof Error ? error.message : String(error) };
+    }
+    const now = this.clock.now();
+    const db = this.store.db;
+    const payload =
+      'payload' in outcome && outcome.payload ? JSON.stringify(outcome.payload) : undefined;
+    switch (outcome.kind) {
+      case 'sent':
+        await recordStatus(db, m.id, 'sent', now, {
+          nextAttemptAt: null,
+          sentAt: now,
+          reason: outcome.detail ?? null,
+          ...(payload ? { payload } : {}),
+        });
+        return;
+      case 'defer':
+        await db
+          .updateTable('messages')
+          .set((eb) => ({
+            status: 'queued',
+            attempts: eb('attempts', '-', 1),
+            next_attempt_at: outcome.at,
+            locked_until: null,
+            reason: outcome.reason,
+            updated_at: now,
+          }))
+          .where('id', '=', m.id)
+          .execute();
+        return;
+      case 'retry': {
+        const at = nextRetryAt(m.attempts, now, Math.random, {
+          policy: this.retry,
+          retryAfterMs: outcome.retryAfterMs,
+        });
+        await recordStatus(db, m.id, at === null ? 'dead' : 'retry', now, {
+          nextAttemptAt: at,
+          reason:
+            at === null ? `gave up after ${m.attempts} attempts: ${outcome.error}` : outcome.error,
+        });
+        return;
+      }
+      case 'failed':
+      case 'bounced':
+        await recordStatus(db, m.id, outcome.kind, now, {
+          nextAttemptAt: null,
+          reason: outcome.error,
+        });
+        return;
+      case 'skipped':
+      case 'capped':
+        await recordStatus(db, m.id, outcome.kind, now, {
+          nextAttemptAt: null,
+          reason: outcome.reason,
+          ...(payload ? { payload } : {}),
+        });
+        return;
+    }
+  }
+}

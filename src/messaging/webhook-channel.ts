@@ -1,0 +1,61 @@
+import { WebhookSender } from '../channels/index.js';
+import type { Clock } from '../shared/index.js';
+import type { Store } from '../store/index.js';
+import { readSettings } from '../workspaces/index.js';
+import type { ClaimedMessage, Deliver } from './sender.js';
+
+/**
+ * The webhook channel: `webhook` steps call their own URL; `send` steps on the webhook
+ * channel POST the message with the person and the run's context to the step's URL or
+ * the workspace's default. Bodies are signed with the workspace's webhook secret.
+ */
+export function webhookChannel(
+  store: Store,
+  clock: Clock,
+  sender = new WebhookSender({ clock }),
+): Deliver {
+  return async (m: ClaimedMessage) => {
+    const settings = await readSettings(store.db, m.workspaceId);
+    const secret = settings.webhook.secret ?? undefined;
+    if (m.kind === 'webhook') {
+      const p = m.payload as {
+        url: string;
+        method?: 'POST' | 'PUT' | 'PATCH';
+        headers?: Record<string, string>;
+        body?: unknown;
+      };
+      return sender.send({
+        url: p.url,
+        ...(p.method ? { method: p.method } : {}),
+        headers: p.headers ?? {},
+        body: p.body ?? null,
+        secret,
+        deliveryId: m.idempotencyKey,
+      });
+    }
+    const url = (m.payload.url as string | null | undefined) ?? settings.webhook.url;
+    if (!url) {
+      return {
+        kind: 'failed',
+        error: 'no webhook URL: set one on the step or in PUT /v1/admin/settings (webhook.url)',
+      };
+    }
+    const ids = await store.db
+      .selectFrom('identities')
+      .select(['kind', 'value'])
+      .where('workspace_id', '=', m.workspaceId)
+      .where('profile_id', '=', m.profileId)
+      .execute();
+    const identities: Record<string, string[]> = {};
+    for (const i of ids) (identities[i.kind] ??= []).push(i.value);
+    const body = {
+      type: 'journey.message',
+      messageId: m.id,
+      idempotencyKey: m.idempotencyKey,
+      sentAt: new Date(clock.now()).toISOString(),
+      profile: { id: m.profileId, identities },
+      ...m.payload,
+    };
+    return sender.send({ url, body, secret, deliveryId: m.idempotencyKey });
+  };
+}
