@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { evaluate, hitAt, ndcgAt, popularityPercentiles, recallAt } from './evaluate.js';
+import {
+  evaluate,
+  hitAt,
+  ndcgAt,
+  pairedNdcgDifference,
+  popularityPercentiles,
+  recallAt,
+} from './evaluate.js';
 import { heldOutTruth, itemPopularity } from './offline-eval.js';
 import { ix } from './testing.js';
 
@@ -100,5 +107,25 @@ describe('evaluate', () => {
         ['b', 1],
       ]),
     );
+  });
+});
+
+describe('pairedNdcgDifference', () => {
+  it('averages per-person differences', () => {
+    const truth = new Map([
+      ['u1', new Set(['x'])],
+      ['u2', new Set(['y'])],
+    ]);
+    const a = new Map([
+      ['u1', ['x']],
+      ['u2', ['z', 'y']],
+    ]);
+    const b = new Map([['u1', ['z', 'x']]]);
+    // u1: 1 − 1/log2(3); u2: 1/log2(3) − 0.
+    const d = pairedNdcgDifference(a, b, truth, 10, { bootstrap: 0 });
+    expect(d.value).toBeCloseTo((1 - 1 / Math.log2(3) + 1 / Math.log2(3)) / 2, 12);
+    const withCi = pairedNdcgDifference(a, b, truth, 10, { bootstrap: 200, seed: 2 });
+    expect(withCi.low).toBeLessThanOrEqual(withCi.value);
+    expect(withCi.high).toBeGreaterThanOrEqual(withCi.value);
   });
 });

@@ -203,3 +203,40 @@ export function evaluate(
     popularityBias: est(point.pop, draws.pop),
   };
 }
+
+/**
+ * Paired comparison of two recommenders on the same people: the mean per-person
+ * difference (a − b) of NDCG@k, with a 95% bootstrap interval from resampling people.
+ * An interval above 0 means a is better beyond resampling noise.
+ */
+export function pairedNdcgDifference(
+  a: ReadonlyMap<string, readonly string[]>,
+  b: ReadonlyMap<string, readonly string[]>,
+  truth: ReadonlyMap<string, ReadonlySet<string>>,
+  k = 10,
+  options: { bootstrap?: number; seed?: number } = {},
+): Estimate {
+  const diffs: number[] = [];
+  for (const [user, t] of truth) {
+    if (t.size === 0) continue;
+    diffs.push(ndcgAt(a.get(user) ?? [], t, k) - ndcgAt(b.get(user) ?? [], t, k));
+  }
+  const n = diffs.length;
+  const mean = (pick: (i: number) => number) => {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += diffs[pick(i)]!;
+    return n > 0 ? s / n : 0;
+  };
+  const value = mean((i) => i);
+  const rounds = n > 0 ? (options.bootstrap ?? 1000) : 0;
+  const rng = seededRng(options.seed ?? 1);
+  const draws: number[] = [];
+  for (let r = 0; r < rounds; r++) draws.push(mean(() => Math.floor(rng() * n)));
+  if (draws.length === 0) return { value, low: value, high: value };
+  draws.sort((x, y) => x - y);
+  return {
+    value,
+    low: draws[Math.floor(0.025 * draws.length)]!,
+    high: draws[Math.max(0, Math.ceil(0.975 * draws.length) - 1)]!,
+  };
+}

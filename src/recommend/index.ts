@@ -54,6 +54,7 @@ export {
   ndcgAt,
   hitAt,
   popularityPercentiles,
+  pairedNdcgDifference,
   type Evaluation,
   type Estimate,
   type EvaluateOptions,

@@ -63,9 +63,10 @@ export const PersonalizedConfig = z.object({
   algorithm: z.enum(['auto', 'ease', 'als']).default('auto'),
   maxEaseItems: z.int().positive().max(20_000).default(8000),
   weights,
-  halfLifeDays: halfLifeDays(null),
+  // Defaults tuned on the Online Retail validation split (docs/recommendations.md).
+  halfLifeDays: halfLifeDays(30),
   minSupport: z.int().positive().default(3),
-  lambda: z.number().positive().default(300),
+  lambda: z.number().positive().default(200),
   topK: z.int().positive().nullable().default(200),
   minHistory: z.int().nonnegative().default(1),
   als: AlsParams.prefault({}),
