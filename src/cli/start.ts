@@ -27,7 +27,13 @@ export async function runStart(flags: StartFlags): Promise<void> {
   const store = await openStore(config);
   await ensureDefaultWorkspace(store.db, systemClock);
   await ensureBuiltIns(store.db, systemClock, DEFAULT_WORKSPACE_ID);
-  const ctx = createContext({ store, clock: systemClock, logger, adminKey: config.adminKey });
+  const ctx = createContext({
+    store,
+    clock: systemClock,
+    logger,
+    adminKey: config.adminKey,
+    outboxLeaseMs: config.outboxLeaseMs,
+  });
   const app = buildServer(ctx, { role: config.role });
 
   let stopping = false;

@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       role: 'all',
       logLevel: 'info',
       dbPoolSize: 10,
+      outboxLeaseMs: 60_000,
     });
   });
 

@@ -14,6 +14,11 @@ export const Config = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Pool size for PostgreSQL connections per process. */
   dbPoolSize: z.coerce.number().int().min(1).max(200).default(10),
+  /**
+   * How long a sender holds a message it is delivering; if the process dies, another
+   * retries the message after this (at-least-once delivery, same Idempotency-Key).
+   */
+  outboxLeaseMs: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
 });
 export type Config = z.infer<typeof Config>;
 export type ConfigInput = z.input<typeof Config>;
@@ -28,4 +33,5 @@ export const CONFIG_SOURCES: Record<keyof Config, { flag?: string; env: string }
   adminKey: { env: 'RAPPORT_ADMIN_KEY' },
   logLevel: { flag: '--log-level', env: 'RAPPORT_LOG_LEVEL' },
   dbPoolSize: { env: 'RAPPORT_DB_POOL_SIZE' },
+  outboxLeaseMs: { env: 'RAPPORT_OUTBOX_LEASE_MS' },
 };

@@ -36,6 +36,7 @@ export interface ContextOptions {
   adminKey?: string | undefined;
   /** How often a worker refits each workspace's profile model. */
   modelRefreshMs?: number;
+  outboxLeaseMs?: number;
 }
 
 /**
@@ -58,7 +59,7 @@ export function createContext(options: ContextOptions): AppContext {
     store,
     clock,
     { webhook: webhookChannel(store, clock) },
-    { logger },
+    { logger, ...(options.outboxLeaseMs ? { leaseMs: options.outboxLeaseMs } : {}) },
   );
   const timerLoop = new WorkLoop('journey-timers', () => journeys.runDueTimers(), {
     logger,

@@ -65,12 +65,7 @@ export function journeyRoutes(ctx: AppContext): RouteDef[] {
       body: CreateJourney,
       responses: { 201: JourneyOut },
       handler: async ({ body, principal, reply }) => {
-        const journey = await createJourney(
-          ctx.store.db,
-          ctx.clock,
-          principal.workspaceId,
-          body,
-        );
+        const journey = await createJourney(ctx.store.db, ctx.clock, principal.workspaceId, body);
         reply.code(201);
         return journey;
       },
