@@ -1,6 +1,5 @@
 import type { Context, Emitter, Liquid, Parser, TagToken, Template, TopLevelToken } from 'liquidjs';
-import { Hash, Tag } from 'liquidjs';
-import type { DecidedOffer, RecommendedItem } from './providers.js';
+import { Hash, Tag, toValueSync } from 'liquidjs';
 import type { RenderState } from './render-state.js';
 import { RENDER_STATE } from './render-state.js';
 
@@ -75,6 +74,18 @@ abstract class BlockTag extends Tag {
     }
   }
 
+  /** Asks the provider for what the block shows; throws `AwaitingProvider` while it thinks. */
+  protected abstract ask(
+    args: Record<string, unknown>,
+    s: RenderState,
+    show?: boolean,
+  ): readonly unknown[];
+
+  /** Starts the provider call with arguments read from `ctx`, without waiting or showing. */
+  prefetch(ctx: Context, s: RenderState): void {
+    this.ask(toValueSync(this.hash.render(ctx)) as Record<string, unknown>, s, false);
+  }
+
   /** Renders the body once per value with `variable` (and `forloop`) set, or the else. */
   protected *loop(
     ctx: Context,
@@ -120,10 +131,7 @@ export class RecommendTag extends BlockTag {
     super(token, remain, liquid, parser, 'strategy');
   }
 
-  *render(ctx: Context, emitter: Emitter): Generator<unknown, void, unknown> {
-    const s = state(ctx, 'recommend');
-    const args = (yield this.hash.render(ctx)) as Record<string, unknown>;
-    const variable = variableName(args.as, 'item');
+  protected ask(args: Record<string, unknown>, s: RenderState, show = true): readonly unknown[] {
     const strategy = requiredText(args, 'strategy', 'recommend');
     const limit = args.limit ?? DEFAULT_LIMIT;
     if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > s.maxItems) {
@@ -131,14 +139,21 @@ export class RecommendTag extends BlockTag {
         `recommend: limit must be a whole number from 1 to ${s.maxItems} (got ${JSON.stringify(limit)})`,
       );
     }
-    const items = (yield s.calls.recommend({
+    const request = {
       ...passThrough(args),
       strategy,
       limit,
       personalized: s.personalized,
       ...(s.personalized ? { profileId: s.profileId } : {}),
-    })) as readonly RecommendedItem[];
-    yield* this.loop(ctx, emitter, variable, items);
+    };
+    return s.calls.recommend(request, show);
+  }
+
+  *render(ctx: Context, emitter: Emitter): Generator<unknown, void, unknown> {
+    const s = state(ctx, 'recommend');
+    const args = (yield this.hash.render(ctx)) as Record<string, unknown>;
+    const variable = variableName(args.as, 'item');
+    yield* this.loop(ctx, emitter, variable, this.ask(args, s));
   }
 }
 
@@ -152,18 +167,43 @@ export class OfferTag extends BlockTag {
     super(token, remain, liquid, parser, 'placement');
   }
 
-  *render(ctx: Context, emitter: Emitter): Generator<unknown, void, unknown> {
-    const s = state(ctx, 'offer');
-    const args = (yield this.hash.render(ctx)) as Record<string, unknown>;
-    const variable = variableName(args.as, 'offer');
+  protected ask(args: Record<string, unknown>, s: RenderState, show = true): readonly unknown[] {
     const placement = requiredText(args, 'placement', 'offer');
-    const offer = (yield s.calls.offer({
+    const request = {
       ...passThrough(args),
       placement,
       personalized: s.personalized,
       ...(s.personalized ? { profileId: s.profileId } : {}),
-    })) as DecidedOffer | null;
-    yield* this.loop(ctx, emitter, variable, offer === null ? [] : [offer]);
+    };
+    const offer = s.calls.offer(request, show);
+    return offer === null || offer === undefined ? [] : [offer];
+  }
+
+  *render(ctx: Context, emitter: Emitter): Generator<unknown, void, unknown> {
+    const s = state(ctx, 'offer');
+    const args = (yield this.hash.render(ctx)) as Record<string, unknown>;
+    const variable = variableName(args.as, 'offer');
+    yield* this.loop(ctx, emitter, variable, this.ask(args, s));
+  }
+}
+
+/**
+ * Starts the provider calls of the blocks at the top level of a field (outside any other
+ * tag, so certain to render) before rendering, so they run together and the render needs
+ * no second pass. Arguments are read from the root scope; a block whose arguments an
+ * `assign` changes on the way is asked again when rendered, and only what a render
+ * shows is recorded. Errors are left for the render to report where they happen.
+ */
+export function prefetchBlocks(templates: readonly Template[], ctx: Context): void {
+  const s = ctx.getRegister<RenderState | undefined>(RENDER_STATE);
+  if (!s) return;
+  for (const tpl of templates) {
+    if (!(tpl instanceof BlockTag)) continue;
+    try {
+      tpl.prefetch(ctx, s);
+    } catch {
+      // Reported by the render, at the block's position.
+    }
   }
 }
 

@@ -1,9 +1,9 @@
 import type { FilterImplOptions, Template } from 'liquidjs';
-import type { LiquidError } from 'liquidjs';
-import { Context, Liquid } from 'liquidjs';
-import { OfferTag, RecommendTag, refusedTag } from './block-tags.js';
+import { Context, Liquid, LiquidError } from 'liquidjs';
+import { OfferTag, RecommendTag, prefetchBlocks, refusedTag } from './block-tags.js';
 import { templateError } from './errors.js';
 import type { TemplateError, TemplateField } from './message-template.js';
+import { AwaitingProvider } from './providers.js';
 import type { RenderState } from './render-state.js';
 import { RENDER_STATE } from './render-state.js';
 
@@ -29,6 +29,9 @@ export interface TemplateLimits {
   /** The largest `limit` a recommend block may ask for. */
   recommendItems: number;
 }
+
+// Distinct blocks a field may await; each costs a render pass.
+const MAX_ASYNC_BLOCKS = 32;
 
 export const DEFAULT_TEMPLATE_LIMITS: TemplateLimits = {
   parseLength: 500_000,
@@ -114,6 +117,9 @@ function createLiquid(escaping: Escaping, limits: TemplateLimits): Liquid {
 export class TemplateEngine {
   readonly limits: TemplateLimits;
   private readonly engines: Record<Escaping, Liquid>;
+  // Rendering stops at the first error, so a pass stopped by a block awaiting its
+  // provider ends there; parsing still reports every error of a field.
+  private readonly renderOptions: Record<Escaping, Liquid['options']>;
 
   constructor(limits: Partial<TemplateLimits> = {}) {
     this.limits = { ...DEFAULT_TEMPLATE_LIMITS, ...limits };
@@ -121,6 +127,11 @@ export class TemplateEngine {
       html: createLiquid('html', this.limits),
       json: createLiquid('json', this.limits),
       text: createLiquid('text', this.limits),
+    };
+    this.renderOptions = {
+      html: normalized(this.engines.html),
+      json: normalized(this.engines.json),
+      text: normalized(this.engines.text),
     };
   }
 
@@ -137,7 +148,24 @@ export class TemplateEngine {
     }
   }
 
-  /** Renders parsed templates with a scope and per-render state. */
+  /** Starts the provider calls of a field's top-level blocks (see `prefetchBlocks`). */
+  prefetch(
+    escaping: Escaping,
+    templates: Template[],
+    scope: Record<string, unknown>,
+    state: RenderState,
+  ): void {
+    const liquid = this.engines[escaping];
+    const ctx = new Context({ ...scope }, this.renderOptions[escaping], { sync: true }, { liquid });
+    ctx.setRegister(RENDER_STATE, state);
+    prefetchBlocks(templates, ctx);
+  }
+
+  /**
+   * Renders parsed templates with a scope and per-render state. Synchronously, pass after
+   * pass: a pass stopped by a block awaiting its provider is run again once the answer is
+   * in (see `AwaitingProvider`), so a field renders in 1 + (distinct async blocks) passes.
+   */
   async renderField(
     field: string,
     escaping: Escaping,
@@ -146,10 +174,18 @@ export class TemplateEngine {
     state: RenderState,
   ): Promise<{ ok: true; output: string } | { ok: false; errors: TemplateError[] }> {
     const liquid = this.engines[escaping];
-    const ctx = new Context(scope, liquid.options, { sync: false }, { liquid });
-    ctx.setRegister(RENDER_STATE, state);
-    try {
-      const output = String(await liquid.render(templates, ctx));
+    const options = this.renderOptions[escaping];
+    for (let pass = 0; pass <= MAX_ASYNC_BLOCKS; pass++) {
+      // A fresh top-level scope per pass: `assign` and `increment` must not leak.
+      const ctx = new Context({ ...scope }, options, { sync: true }, { liquid });
+      ctx.setRegister(RENDER_STATE, state);
+      let output: string;
+      try {
+        output = String(liquid.renderSync(templates, ctx));
+      } catch (error) {
+        if (isAwaiting(error) && (await state.calls.settle())) continue;
+        return { ok: false, errors: expand(field, error) };
+      }
       if (output.length > this.limits.outputLength) {
         return {
           ok: false,
@@ -162,16 +198,28 @@ export class TemplateEngine {
         };
       }
       return { ok: true, output };
-    } catch (error) {
-      return { ok: false, errors: expand(field, error) };
     }
+    return {
+      ok: false,
+      errors: [{ field, message: `asks providers more than ${MAX_ASYNC_BLOCKS} times` }],
+    };
   }
+}
+
+/** Whether a render stopped only because a block awaits its provider. */
+function isAwaiting(error: unknown): boolean {
+  if (error instanceof AwaitingProvider) return true;
+  return LiquidError.is(error) && isAwaiting(error.originalError);
+}
+
+function normalized(liquid: Liquid): Liquid['options'] {
+  return { ...liquid.options, catchAllErrors: false };
 }
 
 function expand(field: string, error: unknown): TemplateError[] {
   // LiquidJS gathers the errors of a field (catchAllErrors) into one LiquidErrors.
   if (error instanceof Error && error.name === 'LiquidErrors' && 'errors' in error) {
-    return (error.errors as LiquidError[]).map((e) => templateError(field, e));
+    return (error.errors as unknown[]).map((e) => templateError(field, e));
   }
   return [templateError(field, error)];
 }

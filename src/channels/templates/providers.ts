@@ -15,7 +15,10 @@ export interface RecommendRequest {
   [argument: string]: unknown;
 }
 
-export type RecommendProvider = (request: RecommendRequest) => Promise<readonly RecommendedItem[]>;
+/** May answer synchronously (from memory) or with a promise. */
+export type RecommendProvider = (
+  request: RecommendRequest,
+) => readonly RecommendedItem[] | Promise<readonly RecommendedItem[]>;
 
 /** An offer an `{% offer %}` block renders (id, title, url, decision id...). */
 export type DecidedOffer = Readonly<Record<string, unknown>>;
@@ -28,7 +31,9 @@ export interface OfferRequest {
 }
 
 /** Resolves to the offer to show, or `null` for none (the block's `{% else %}` renders). */
-export type OfferProvider = (request: OfferRequest) => Promise<DecidedOffer | null>;
+export type OfferProvider = (
+  request: OfferRequest,
+) => DecidedOffer | null | Promise<DecidedOffer | null>;
 
 /** One provider call made while rendering: what was shown, for attribution and the log. */
 export type BlockCall =
@@ -48,46 +53,120 @@ function stableKey(value: unknown): string | null {
 }
 
 /**
- * The provider calls of one render of one message. The same block in the HTML and the
- * text part asks once and shows the same items in both; every distinct call is recorded
- * in order.
+ * Thrown by a block whose provider has not answered yet. Templates render synchronously
+ * (LiquidJS's async mode costs a promise per node, about half the speed); a block that
+ * needs an answer still in flight stops the pass, the engine awaits the answer and
+ * renders the field again, now from the cache. A provider that answers synchronously
+ * (from memory) never causes a second pass.
+ */
+export class AwaitingProvider extends Error {
+  constructor() {
+    super('a block is waiting for its provider');
+    this.name = 'AwaitingProvider';
+  }
+}
+
+type Entry =
+  | { state: 'ready'; value: unknown }
+  | { state: 'failed'; error: unknown }
+  | { state: 'pending'; promise: Promise<void> };
+
+function isPromise(value: unknown): value is Promise<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+/**
+ * The provider calls of one render of one message, by their arguments. The same block in
+ * the HTML and the text part asks once and shows the same items in both. `calls` records
+ * what the render showed: each distinct call once, when first shown.
  */
 export class BlockCalls {
   readonly calls: BlockCall[] = [];
-  private readonly pending = new Map<string, Promise<unknown>>();
+  private readonly entries = new Map<string, Entry>();
+  private readonly shown = new Set<string>();
 
   constructor(
     private readonly recommendProvider: RecommendProvider | undefined,
     private readonly offerProvider: OfferProvider | undefined,
   ) {}
 
-  recommend(request: RecommendRequest): Promise<readonly RecommendedItem[]> {
-    return this.once('r', request, async () => {
+  /**
+   * The items for a recommend block, or throws (the provider's error, or
+   * AwaitingProvider). With `show` false it only starts the call (a prefetch).
+   */
+  recommend(request: RecommendRequest, show = true): readonly RecommendedItem[] {
+    const provider = this.recommendProvider;
+    return this.answer(
+      'recommend',
+      request,
       // No provider (a preview without a recommender): an empty block, never a crash.
-      const items = this.recommendProvider ? await this.recommendProvider(request) : [];
-      const kept = items.slice(0, request.limit);
-      this.calls.push({ kind: 'recommend', request, items: kept });
-      return kept;
-    });
+      () => (provider ? provider(request) : []),
+      (items: readonly RecommendedItem[]) => items.slice(0, request.limit),
+      (items) => ({ kind: 'recommend', request, items }),
+      show,
+    );
   }
 
-  offer(request: OfferRequest): Promise<DecidedOffer | null> {
-    return this.once('o', request, async () => {
-      const offer = this.offerProvider ? await this.offerProvider(request) : null;
-      this.calls.push({ kind: 'offer', request, offer });
-      return offer;
-    });
+  /** The offer for an offer block (or null), or throws like {@link recommend}. */
+  offer(request: OfferRequest, show = true): DecidedOffer | null {
+    const provider = this.offerProvider;
+    return this.answer(
+      'offer',
+      request,
+      () => (provider ? provider(request) : null),
+      (offer: DecidedOffer | null) => offer,
+      (offer) => ({ kind: 'offer', request, offer }),
+      show,
+    );
   }
 
-  private once<T>(kind: string, request: unknown, run: () => Promise<T>): Promise<T> {
+  /** Waits for every answer in flight; false when there was none. */
+  async settle(): Promise<boolean> {
+    const pending = [...this.entries.values()].flatMap((e) =>
+      e.state === 'pending' ? [e.promise] : [],
+    );
+    await Promise.all(pending);
+    return pending.length > 0;
+  }
+
+  private answer<R, T>(
+    kind: string,
+    request: unknown,
+    ask: () => R | Promise<R>,
+    keep: (answer: R) => T,
+    record: (value: T) => BlockCall,
+    show: boolean,
+  ): T {
     const text = stableKey(request);
-    // An argument that cannot be serialized cannot be compared: ask again.
-    if (text === null) return run();
+    if (text === null) throw new Error(`${kind}: arguments must be plain data`);
     const key = `${kind}:${text}`;
-    const known = this.pending.get(key);
-    if (known) return known as Promise<T>;
-    const started = run();
-    this.pending.set(key, started);
-    return started;
+    let entry = this.entries.get(key);
+    if (entry === undefined) {
+      try {
+        const answer = ask();
+        entry = isPromise(answer)
+          ? {
+              state: 'pending',
+              promise: answer.then(
+                (value) => void this.entries.set(key, { state: 'ready', value: keep(value) }),
+                (error: unknown) => void this.entries.set(key, { state: 'failed', error }),
+              ),
+            }
+          : { state: 'ready', value: keep(answer) };
+      } catch (error) {
+        entry = { state: 'failed', error };
+      }
+      this.entries.set(key, entry);
+    }
+    if (entry.state === 'ready') {
+      if (show && !this.shown.has(key)) {
+        this.shown.add(key);
+        this.calls.push(record(entry.value as T));
+      }
+      return entry.value as T;
+    }
+    if (entry.state === 'failed') throw entry.error;
+    if (!show) return undefined as T; // a prefetch: the answer is on its way
+    throw new AwaitingProvider();
   }
 }

@@ -1,3 +1,4 @@
+import type { Template } from 'liquidjs';
 import { CompiledTemplate, compileTemplate } from './compile.js';
 import type { TemplateContext } from './context.js';
 import { applyDefaults, templateScope } from './context.js';
@@ -77,21 +78,23 @@ export async function renderTemplate(
     maxItems: engine.limits.recommendItems,
   };
 
-  const fields: RenderedFields = {};
-  const errors: TemplateError[] = [];
+  // Which source each field renders from: its variant for a non-personalized render.
+  const sources: { field: TemplateField; name: string; templates: Template[] }[] = [];
   for (const field of TEMPLATE_FIELDS) {
     const variant = personalized ? undefined : compiled.variants.get(field);
     const templates = variant ?? compiled.fields.get(field);
-    if (templates === undefined) continue;
-    const name = variant ? `nonPersonalized.${field}` : field;
-    // A fresh top-level scope per field: `assign` and `increment` in one field do not leak.
-    const rendered = await engine.renderField(
-      name,
-      escapingOf(field),
-      templates,
-      { ...scope },
-      state,
-    );
+    if (templates !== undefined) {
+      sources.push({ field, name: variant ? `nonPersonalized.${field}` : field, templates });
+    }
+  }
+  // Ask every provider at once, then render each field in one synchronous pass.
+  for (const s of sources) engine.prefetch(escapingOf(s.field), s.templates, scope, state);
+  await calls.settle();
+
+  const fields: RenderedFields = {};
+  const errors: TemplateError[] = [];
+  for (const { field, name, templates } of sources) {
+    const rendered = await engine.renderField(name, escapingOf(field), templates, scope, state);
     if (!rendered.ok) {
       errors.push(...rendered.errors);
       continue;

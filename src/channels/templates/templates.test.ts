@@ -459,6 +459,99 @@ describe('renderTemplate: recommend and offer blocks', () => {
     });
   });
 
+  it('takes answers from a synchronous provider and from promises alike, asking once per distinct call', async () => {
+    const asked: string[] = [];
+    const text =
+      '{% recommend strategy: "popular", limit: 2 %}[{{ item.id }}:{% offer placement: "badge", item_id: item.id %}{{ offer.label }}{% else %}-{% endoffer %}]{% endrecommend %}' +
+      '{% recommend strategy: "popular", limit: 2 %}{{ item.id }}{% endrecommend %}';
+    const offer = async (r: { placement: string; item_id?: unknown }) => {
+      asked.push(`offer:${String(r.item_id)}`);
+      return r.item_id === 'p2' ? null : { label: `sale ${String(r.item_id)}` };
+    };
+    const sync = await renderTemplate(template({ text }), ctx(), {
+      personalized: true,
+      now: NOW,
+      engine,
+      recommend: (r) => {
+        asked.push(`recommend:${r.strategy}`);
+        return items;
+      },
+      offer,
+    });
+    expect(sync.ok && sync.fields.text).toBe('[p2:-][p3:sale p3]p2p3');
+    expect(asked).toEqual(['recommend:popular', 'offer:p2', 'offer:p3']);
+    expect(sync.ok && sync.blocks.map((b) => b.kind)).toEqual(['recommend', 'offer', 'offer']);
+  });
+
+  it('asks for every top-level block at once before rendering', async () => {
+    const started: string[] = [];
+    const waiting: (() => void)[] = [];
+    const slow = (r: RecommendRequest) =>
+      new Promise<typeof items>((resolve) => {
+        started.push(r.strategy);
+        waiting.push(() => resolve(items.slice(0, 1)));
+      });
+    const pending = renderTemplate(
+      template({
+        html: '{% recommend strategy: "a" %}{{ item.id }}{% endrecommend %}<hr>{% recommend strategy: "b" %}{{ item.title }}{% endrecommend %}',
+      }),
+      ctx(),
+      { personalized: true, now: NOW, engine, recommend: slow },
+    );
+    // Let the render reach its first await: both providers must be running by then.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(started).toEqual(['a', 'b']);
+    for (const resolve of waiting) resolve();
+    const out = await pending;
+    expect(out.ok && out.fields.html).toBe('p2<hr>Laces &amp; Co');
+  });
+
+  it('records only what was shown when an assign changes a block on the way, and renders blocks inside tags', async () => {
+    const asked: RecommendRequest[] = [];
+    const out = await render(
+      {
+        text: '{% assign n = 2 %}{% recommend strategy: "x", limit: n %}{{ item.id }}{% endrecommend %}{% if true %}|{% recommend strategy: "y", limit: 1 %}{{ item.id }}{% endrecommend %}{% endif %}',
+      },
+      ctx(),
+      {
+        recommend: async (r) => {
+          asked.push(r);
+          return items;
+        },
+      },
+    );
+    expect(out.ok && out.fields.text).toBe('p2p3|p2');
+    // The prefetch read `n` before the assign (limit 4): asked, not shown.
+    expect(asked.map((r) => `${r.strategy}:${r.limit}`)).toEqual(['x:4', 'x:2', 'y:1']);
+    expect(
+      out.ok &&
+        out.blocks.map((b) => `${b.request.strategy as string}:${b.request.limit as number}`),
+    ).toEqual(['x:2', 'y:1']);
+  });
+
+  it('reports a provider that fails asynchronously at its block', async () => {
+    const out = await render(
+      { text: 'a\n{% offer placement: "x" %}{{ offer.id }}{% endoffer %}' },
+      ctx(),
+      {},
+    );
+    expect(out.ok).toBe(true);
+    const failing = await renderTemplate(
+      template({ text: 'a\n {% offer placement: "x" %}{{ offer.id }}{% endoffer %}' }),
+      ctx(),
+      {
+        personalized: true,
+        now: NOW,
+        engine,
+        offer: () => Promise.reject(new Error('decision service down')),
+      },
+    );
+    expect(failing).toEqual({
+      ok: false,
+      errors: [{ field: 'text', line: 2, col: 2, message: 'decision service down' }],
+    });
+  });
+
   it('asks the offer provider and renders the offer or the else', async () => {
     const offer = vi.fn(async (r: { placement: string }) =>
       r.placement === 'email_block' ? { id: 'o1', title: '10% off', decisionId: 'd1' } : null,
