@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { EaseModel } from './ease.js';
+import fc from 'fast-check';
+import { kthLargest, type EaseModel } from './ease.js';
 import { buildFeedbackTable } from './feedback.js';
 import { Recommender } from './recommender.js';
 import { seededRng } from './rng.js';
@@ -161,3 +162,19 @@ function gaussJordan(a: Float64Array, n: number): Float64Array {
   }
   return inv;
 }
+
+describe('kthLargest', () => {
+  it('agrees with sorting (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: -5, max: 5 }), { minLength: 1, maxLength: 40 }),
+        fc.nat(),
+        (xs, r) => {
+          const k = (r % xs.length) + 1;
+          const sorted = [...xs].sort((a, b) => b - a);
+          expect(kthLargest(Float64Array.from(xs), k)).toBe(sorted[k - 1]);
+        },
+      ),
+    );
+  });
+});

@@ -2,7 +2,6 @@ import { entryStrength, tableEntry, type FeedbackTable } from './feedback.js';
 import type { PersonalizedConfig } from './model-config.js';
 import { spdInverseInPlace } from './spd-inverse.js';
 import { DAY_MS } from './schemas.js';
-import { TopK } from './top-k.js';
 
 /**
  * EASE (Steck, "Embarrassingly Shallow Autoencoders for Sparse Data", WWW 2019): an
@@ -128,6 +127,8 @@ export function trainEase(
   const invDiag = new Float64Array(n);
   for (let j = 0; j < n; j++) invDiag[j] = 1 / p[j * n + j]!;
   let o = 0;
+  const row64 = new Float64Array(n);
+  const scratch = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const row = i * n;
     if (keep >= n - 1) {
@@ -137,14 +138,20 @@ export function trainEase(
         weights[o++] = -p[row + j]! * invDiag[j]!;
       }
     } else {
-      const top = new TopK(keep);
+      // The keep-th largest weight by quickselect (O(n) per row), then every weight
+      // above it plus enough equal ones, in column order.
+      for (let j = 0; j < n; j++) row64[j] = j === i ? -Infinity : -p[row + j]! * invDiag[j]!;
+      scratch.set(row64);
+      const cut = kthLargest(scratch, keep);
+      let above = 0;
+      for (let j = 0; j < n; j++) if (row64[j]! > cut) above++;
+      let ties = keep - above;
       for (let j = 0; j < n; j++) {
-        if (j !== i) top.push(j, -p[row + j]! * invDiag[j]!);
-      }
-      const kept = top.sorted().sort((a, b) => a.index - b.index);
-      for (const { index, score } of kept) {
-        cols[o] = index;
-        weights[o++] = score;
+        const v = row64[j]!;
+        if (v > cut || (v === cut && ties-- > 0)) {
+          cols[o] = j;
+          weights[o++] = v;
+        }
       }
     }
     rowPtr[i + 1] = o;
@@ -161,4 +168,29 @@ export function trainEase(
     cols: cols.subarray(0, o).slice(),
     weights: weights.subarray(0, o).slice(),
   };
+}
+
+/** The k-th largest value of `a` (1-based), reordering `a`. Hoare-style quickselect. */
+export function kthLargest(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  const target = k - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! > pivot) i++;
+      while (a[j]! < pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i++] = a[j]!;
+        a[j--] = t;
+      }
+    }
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else return a[target]!;
+  }
+  return a[target]!;
 }
