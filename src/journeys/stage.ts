@@ -67,15 +67,15 @@ export class JourneyStage {
   ) {}
 
   private async load(tx: Tx, workspaceId: string): Promise<Loaded> {
-    const probe = await tx
+    // The journeys table is small: its (id, version, status) rows are the cache stamp, so
+    // an edit or a pause made by any process is seen by the next batch.
+    const rows = await tx
       .selectFrom('journeys')
-      .select((eb) => [
-        eb.fn.max('updated_at').as('latest'),
-        eb.fn.countAll<number | string>().as('n'),
-      ])
+      .select(['id', 'version', 'status'])
       .where('workspace_id', '=', workspaceId)
-      .executeTakeFirst();
-    const stamp = `${String(probe?.latest ?? 0)}:${String(probe?.n ?? 0)}`;
+      .orderBy('id')
+      .execute();
+    const stamp = rows.map((r) => `${r.id}@${r.version}:${r.status}`).join('|');
     const hit = this.cache.get(workspaceId);
     if (hit && hit.stamp === stamp) return hit.loaded;
     const { current, versions } = await loadJourneys(tx, workspaceId);

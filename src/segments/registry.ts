@@ -145,10 +145,11 @@ export class SegmentRegistry {
         eb.fn.max('updated_at').as('latest'),
         eb.fn.countAll<number | string>().as('n'),
         eb.fn.sum<number | string | null>('backfilled_version').as('bf'),
+        eb.fn.sum<number | string | null>('version').as('v'),
       ])
       .where('workspace_id', '=', workspaceId)
       .executeTakeFirst();
-    const stamp = `${String(probe?.latest ?? 0)}:${String(probe?.n ?? 0)}:${String(probe?.bf ?? 0)}`;
+    const stamp = `${String(probe?.latest ?? 0)}:${String(probe?.n ?? 0)}:${String(probe?.bf ?? 0)}:${String(probe?.v ?? 0)}`;
     const hit = this.cache.get(workspaceId);
     if (hit && hit.stamp === stamp) return hit.segments;
     const rows = await db
