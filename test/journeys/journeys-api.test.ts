@@ -49,7 +49,7 @@ describe.each(STORE_KINDS)('journeys API and behaviour (%s)', (kind) => {
   const create = async (definition: Record<string, unknown>) => {
     const res = await send(t, 'POST', '/v1/journeys', t.keys.admin, { definition });
     expect(res.statusCode, res.body).toBe(201);
-    return res.json() as { id: string; version: number };
+    return res.json<{ id: string; version: number }>();
   };
   const webhookJourney = (name: string, extra: Record<string, unknown> = {}) => ({
     name,
