@@ -14,3 +14,4 @@ export { CreateJourney, JourneyOut, JourneyList, JourneyStats, JourneyState } fr
 export { rewriteCondition, conditionValidator, ConditionCache } from './conditions.js';
 export { journeyStats, runsOfProfile } from './stats.js';
 export { simulateJourney, SimulateInput } from './simulate-journey.js';
+export { PRICE_DROPPED, BACK_IN_STOCK } from './special-triggers.js';

@@ -8,6 +8,7 @@ import { indexEvents, type SubjectEvent } from '../segments/index.js';
 import type { Tx } from '../store/index.js';
 import { ConditionCache, evaluator } from './conditions.js';
 import {
+  interestCondition,
   type Condition,
   type JourneyDefinition,
   type JourneyEnv,
@@ -18,6 +19,9 @@ import {
 export function conditionsOf(def: JourneyDefinition): Condition[] {
   const out: Condition[] = [];
   if (def.trigger.condition !== undefined) out.push(def.trigger.condition);
+  // A catalog trigger checks interest in the item with a condition of its own; the item
+  // differs per event but the event names it reads do not.
+  if (def.trigger.type === 'catalog') out.push(interestCondition(def.trigger, ''));
   for (const s of def.steps) {
     if (s.type === 'branch') for (const c of s.cases) out.push(c.condition);
   }

@@ -25,6 +25,12 @@ import {
 import { collectEffects, type EffectWrites } from './effects.js';
 import { loadJourneys, type LoadedJourney } from './journey-repo.js';
 import { PersonContext } from './person.js';
+import {
+  runCatalogChanges,
+  runDueDates,
+  scheduleAllDates,
+  scheduleDates,
+} from './special-triggers.js';
 import { parseRun, saveRuns, toRow, type RunRow } from './runs.js';
 
 interface Loaded {
@@ -66,7 +72,8 @@ export class JourneyStage {
     private readonly models: ModelCache,
   ) {}
 
-  private async load(tx: Tx, workspaceId: string): Promise<Loaded> {
+  /** The workspace's journeys (all versions), cached until one changes. */
+  async loaded(tx: Tx, workspaceId: string): Promise<Loaded> {
     // The journeys table is small: its (id, version, status) rows are the cache stamp, so
     // an edit or a pause made by any process is seen by the next batch.
     const rows = await tx
@@ -97,9 +104,12 @@ export class JourneyStage {
       list.push(c);
     }
     for (const [workspaceId, list] of byWorkspace) {
-      const loaded = await this.load(tx, workspaceId);
+      const loaded = await this.loaded(tx, workspaceId);
       if (loaded.current.length === 0) continue;
       for (const change of list) {
+        if (change.created || change.events.some((e) => e.type === 'identify')) {
+          await scheduleDates(tx, loaded, workspaceId, change.profileId, change.facts, now);
+        }
         const events = change.events
           .map(journeyEventOf)
           .filter(
@@ -132,6 +142,8 @@ export class JourneyStage {
     facts: ProfileFacts,
     events: readonly JourneyEvent[],
     now: number,
+    /** Offer entries only to these journeys (date and catalog triggers). */
+    only?: readonly string[],
   ): Promise<void> {
     let q = tx.selectFrom('journey_runs').selectAll().where('profile_id', '=', profileId);
     if (this.store.kind === 'postgres') q = q.forUpdate();
@@ -162,6 +174,7 @@ export class JourneyStage {
       }
       for (const j of loaded.current) {
         if (j.status !== 'active' || !entryEventNames(j.definition).includes(event.event)) continue;
+        if (only && !only.includes(j.id)) continue;
         const runId = newId('run');
         const env = await person.env(j.definition, now, seededRandom(`${runId}:0`));
         const previousRuns = runs.filter((r) => r.journeyId === j.id);
@@ -219,6 +232,19 @@ export class JourneyStage {
     }
   }
 
+  /** Fires due date triggers and offers catalog changes; resolves true if there was work. */
+  async runTriggers(): Promise<boolean> {
+    const now = this.clock.now();
+    const dates = await runDueDates(this.store, this, now);
+    const catalog = await runCatalogChanges(this.store, this, now);
+    return dates || catalog;
+  }
+
+  /** (Re)computes every person's date-trigger schedule, e.g. after a journey changed. */
+  scheduleAll(workspaceId: string): Promise<number> {
+    return scheduleAllDates(this.store, this, workspaceId, this.clock.now());
+  }
+
   /** Wakes runs whose timer is due; resolves true if there were any. */
   async runDueTimers(limit = 200): Promise<boolean> {
     return withRetriedTransaction(this.store, async (tx) => {
@@ -250,7 +276,7 @@ export class JourneyStage {
       }
       for (const [profileId, rows] of byPerson) {
         const workspaceId = rows[0]!.workspace_id;
-        const loaded = await this.load(tx, workspaceId);
+        const loaded = await this.loaded(tx, workspaceId);
         const person = new PersonContext(
           tx,
           workspaceId,

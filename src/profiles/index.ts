@@ -38,3 +38,4 @@ export { rebuildProfiles, type RebuildResult } from './rebuild.js';
 export { refoldFacts } from './refold.js';
 export { toLoggedEvent, type LoggedEvent } from './stored-event.js';
 export { appendDerivedEvents, type DerivedEvent } from './derived-events.js';
+export { statedTraits } from './stated-traits.js';

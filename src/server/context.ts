@@ -66,6 +66,10 @@ export function createContext(options: ContextOptions): AppContext {
     idleMs: 100,
   });
   const outboxLoop = new WorkLoop('outbox', () => outbox.step(), { logger, idleMs: 100 });
+  const triggerLoop = new WorkLoop('journey-triggers', () => journeys.runTriggers(), {
+    logger,
+    idleMs: 1000,
+  });
   const checkLoop = new WorkLoop('segment-checks', () => segments.runDueChecks(), {
     logger,
     idleMs: 200,
@@ -120,7 +124,7 @@ export function createContext(options: ContextOptions): AppContext {
     segments,
     journeys,
     outbox,
-    loops: [profileLoop, modelLoop, checkLoop, backfillLoop, timerLoop, outboxLoop],
+    loops: [profileLoop, modelLoop, checkLoop, backfillLoop, timerLoop, outboxLoop, triggerLoop],
   };
 }
 

@@ -25,6 +25,8 @@ export interface Database {
   journey_runs: JourneyRunsTable;
   messages: MessagesTable;
   message_events: MessageEventsTable;
+  journey_schedules: JourneySchedulesTable;
+  cursors: CursorsTable;
 }
 
 export interface WorkspacesTable {
@@ -251,4 +253,17 @@ export interface MessageEventsTable {
   status: string;
   detail: string | null;
   at: number;
+}
+
+export interface JourneySchedulesTable {
+  workspace_id: string;
+  journey_id: string;
+  profile_id: string;
+  due_at: number;
+}
+
+export interface CursorsTable {
+  workspace_id: string;
+  name: string;
+  position: number;
 }

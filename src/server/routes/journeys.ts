@@ -44,8 +44,17 @@ export function journeyRoutes(ctx: AppContext): RouteDef[] {
       auth: 'admin',
       params: IdParams,
       responses: { 200: JourneyOut, 404: z.unknown(), 409: z.unknown() },
-      handler: ({ params, principal }) =>
-        setJourneyStatus(ctx.store.db, ctx.clock, principal.workspaceId, params.id, to),
+      handler: async ({ params, principal }) => {
+        const journey = await setJourneyStatus(
+          ctx.store.db,
+          ctx.clock,
+          principal.workspaceId,
+          params.id,
+          to,
+        );
+        if (to === 'active') await ctx.journeys.scheduleAll(principal.workspaceId);
+        return journey;
+      },
     });
   return [
     defineRoute({
@@ -66,6 +75,9 @@ export function journeyRoutes(ctx: AppContext): RouteDef[] {
       responses: { 201: JourneyOut },
       handler: async ({ body, principal, reply }) => {
         const journey = await createJourney(ctx.store.db, ctx.clock, principal.workspaceId, body);
+        if ((journey.definition as { trigger: { type: string } }).trigger.type === 'date') {
+          await ctx.journeys.scheduleAll(principal.workspaceId);
+        }
         reply.code(201);
         return journey;
       },
@@ -101,8 +113,17 @@ export function journeyRoutes(ctx: AppContext): RouteDef[] {
       params: IdParams,
       body: z.unknown(),
       responses: { 200: JourneyOut, 404: z.unknown() },
-      handler: ({ params, body, principal }) =>
-        updateJourney(ctx.store.db, ctx.clock, principal.workspaceId, params.id, body),
+      handler: async ({ params, body, principal }) => {
+        const journey = await updateJourney(
+          ctx.store.db,
+          ctx.clock,
+          principal.workspaceId,
+          params.id,
+          body,
+        );
+        await ctx.journeys.scheduleAll(principal.workspaceId);
+        return journey;
+      },
     }),
     status('/v1/journeys/:id/activate', 'active', 'Start taking entries'),
     status('/v1/journeys/:id/pause', 'paused', 'Stop entries and hold running people'),

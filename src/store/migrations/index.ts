@@ -4,6 +4,7 @@ import * as m0001 from './0001-init.js';
 import * as m0002 from './0002-profiles-catalog.js';
 import * as m0003 from './0003-segments.js';
 import * as m0004 from './0004-journeys.js';
+import * as m0005 from './0005-journey-triggers.js';
 
 export interface AppMigration {
   up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void>;
@@ -15,4 +16,5 @@ export const MIGRATIONS: Record<string, AppMigration> = {
   '0002-profiles-catalog': m0002,
   '0003-segments': m0003,
   '0004-journeys': m0004,
+  '0005-journey-triggers': m0005,
 };
