@@ -71,6 +71,15 @@ type Entry =
   | { state: 'failed'; error: unknown }
   | { state: 'pending'; promise: Promise<void> };
 
+/** Runs `keep` on an answer; a bad answer becomes a failed entry, never a rejection. */
+function settled(keep: () => unknown): Entry {
+  try {
+    return { state: 'ready', value: keep() };
+  } catch (error) {
+    return { state: 'failed', error };
+  }
+}
+
 function isPromise(value: unknown): value is Promise<unknown> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
@@ -101,7 +110,12 @@ export class BlockCalls {
       request,
       // No provider (a preview without a recommender): an empty block, never a crash.
       () => (provider ? provider(request) : []),
-      (items: readonly RecommendedItem[]) => items.slice(0, request.limit),
+      (items: unknown): readonly RecommendedItem[] => {
+        if (!Array.isArray(items)) {
+          throw new Error('recommend: the provider did not answer with a list');
+        }
+        return (items as RecommendedItem[]).slice(0, request.limit);
+      },
       (items) => ({ kind: 'recommend', request, items }),
       show,
     );
@@ -114,7 +128,12 @@ export class BlockCalls {
       'offer',
       request,
       () => (provider ? provider(request) : null),
-      (offer: DecidedOffer | null) => offer,
+      (offer: DecidedOffer | null) => {
+        if (offer !== null && (typeof offer !== 'object' || Array.isArray(offer))) {
+          throw new Error('offer: the provider did not answer with an offer or null');
+        }
+        return offer;
+      },
       (offer) => ({ kind: 'offer', request, offer }),
       show,
     );
@@ -148,11 +167,15 @@ export class BlockCalls {
           ? {
               state: 'pending',
               promise: answer.then(
-                (value) => void this.entries.set(key, { state: 'ready', value: keep(value) }),
+                (value) =>
+                  void this.entries.set(
+                    key,
+                    settled(() => keep(value)),
+                  ),
                 (error: unknown) => void this.entries.set(key, { state: 'failed', error }),
               ),
             }
-          : { state: 'ready', value: keep(answer) };
+          : settled(() => keep(answer));
       } catch (error) {
         entry = { state: 'failed', error };
       }

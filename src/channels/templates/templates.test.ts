@@ -552,6 +552,30 @@ describe('renderTemplate: recommend and offer blocks', () => {
     });
   });
 
+  it.each([
+    ['a list that is not one, synchronously', () => null],
+    ['a list that is not one, through a promise', async () => ({ items: [] })],
+  ])('reports a provider answering %s', async (_name, provider) => {
+    const out = await render(
+      { text: '{% recommend strategy: "x" %}{{ item.id }}{% endrecommend %}' },
+      ctx(),
+      {
+        recommend: provider as unknown as RecommendProvider,
+      },
+    );
+    expect(out).toEqual({
+      ok: false,
+      errors: [
+        {
+          field: 'text',
+          line: 1,
+          col: 1,
+          message: 'recommend: the provider did not answer with a list',
+        },
+      ],
+    });
+  });
+
   it('asks the offer provider and renders the offer or the else', async () => {
     const offer = vi.fn(async (r: { placement: string }) =>
       r.placement === 'email_block' ? { id: 'o1', title: '10% off', decisionId: 'd1' } : null,
