@@ -7,7 +7,7 @@ import {
   startBackground,
   type AppContext,
 } from '../../src/server/index.js';
-import { ManualClock, type Clock } from '../../src/shared/index.js';
+import { ManualClock, systemClock, type Clock } from '../../src/shared/index.js';
 import type { StoreKind } from '../../src/store/index.js';
 import { createApiKey, ensureDefaultWorkspace } from '../../src/workspaces/index.js';
 import { openTestStore, type TestStore } from './stores.js';
@@ -29,7 +29,10 @@ export async function createTestApp(
   options: { clock?: Clock; role?: 'all' | 'api' | 'worker'; background?: boolean } = {},
 ): Promise<TestApp> {
   const testStore = await openTestStore(kind);
-  const clock = options.clock ?? new ManualClock(Date.UTC(2026, 10, 1, 12));
+  // Background loops live in real time; everything else gets a clock tests can move.
+  const clock =
+    options.clock ??
+    (options.background ? systemClock : new ManualClock(Date.UTC(2026, 10, 1, 12)));
   await ensureDefaultWorkspace(testStore.store.db, clock);
   const ctx = createContext({
     store: testStore.store,

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/shared/index.js';
+import { ManualClock, systemClock } from '../../src/shared/index.js';
 import { createTestApp, send, type TestApp } from '../helpers/app.js';
 import { STORE_KINDS } from '../helpers/stores.js';
 import { startReceiver } from '../helpers/webhook-receiver.js';
@@ -112,5 +112,61 @@ describe.each(STORE_KINDS)('cart abandonment over a webhook (%s)', (kind) => {
       status: 'converted',
       key: 'cart-2',
     });
+  });
+});
+
+describe.each(STORE_KINDS)('cart abandonment in real time (%s)', (kind) => {
+  it('reminds about the unordered cart about 3 seconds later, through the running loops', async () => {
+    const hook = await startReceiver();
+    const t = await createTestApp(kind, { background: true, clock: systemClock });
+    try {
+      const created = await send(t, 'POST', '/v1/journeys', t.keys.admin, {
+        template: 'cart_abandonment',
+        params: { delay: 'PT3S', channel: 'webhook', webhookUrl: hook.url },
+      });
+      expect(created.statusCode).toBe(201);
+      const batch = (events: unknown[]) =>
+        send(t, 'POST', '/v1/batch', t.keys.write, { batch: events });
+      const added = Date.now();
+      await batch([
+        {
+          type: 'track',
+          userId: 'ann',
+          event: 'Product Added',
+          properties: { cart_id: 'A', product_id: 'lamp', price: 40 },
+        },
+        {
+          type: 'track',
+          userId: 'ben',
+          event: 'Product Added',
+          properties: { cart_id: 'B', product_id: 'rug', price: 90 },
+        },
+      ]);
+      await new Promise((r) => setTimeout(r, 500));
+      await batch([
+        {
+          type: 'track',
+          userId: 'ben',
+          event: 'Order Completed',
+          properties: { cart_id: 'B', order_id: 'o-B', revenue: 90 },
+        },
+      ]);
+      while (hook.received.length === 0 && Date.now() - added < 10_000) {
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(hook.received).toHaveLength(1);
+      const reminder = hook.received[0]!;
+      expect(reminder.body).toMatchObject({
+        key: 'A',
+        items: [expect.objectContaining({ product_id: 'lamp' })],
+      });
+      const after = reminder.at - added;
+      expect(after).toBeGreaterThanOrEqual(3000);
+      expect(after).toBeLessThan(6000);
+    } finally {
+      await t.close();
+      await hook.close();
+    }
   });
 });
