@@ -1,5 +1,6 @@
 import webPush from 'web-push';
 import type { Clock } from '../../shared/index.js';
+import { describeFetchError, isTimeout, readSnippet } from '../http/index.js';
 import { parseRetryAfter } from '../retry/index.js';
 import type { PushSubscription } from './subscription.js';
 import type { VapidConfig } from './vapid.js';
@@ -117,22 +118,10 @@ export class PushSender {
         redirect: 'manual',
         signal: AbortSignal.timeout(timeoutMs),
       });
-      said = (await response.text()).slice(0, 200);
+      said = await readSnippet(response, 200);
     } catch (error) {
-      if (
-        error instanceof Error &&
-        (error.name === 'TimeoutError' || error.name === 'AbortError')
-      ) {
-        return { kind: 'retry', error: `timed out after ${timeoutMs} ms` };
-      }
-      const cause =
-        error instanceof Error
-          ? (error as Error & { cause?: { code?: string } }).cause?.code
-          : undefined;
-      return {
-        kind: 'retry',
-        error: `network error: ${error instanceof Error ? error.message : String(error)}${cause ? ` (${cause})` : ''}`,
-      };
+      if (isTimeout(error)) return { kind: 'retry', error: `timed out after ${timeoutMs} ms` };
+      return { kind: 'retry', error: `network error: ${describeFetchError(error)}` };
     }
 
     const status = response.status;

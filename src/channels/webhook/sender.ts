@@ -1,5 +1,6 @@
 import type { Clock } from '../../shared/index.js';
 import { VERSION } from '../../shared/index.js';
+import { describeFetchError, isTimeout, readSnippet } from '../http/index.js';
 import { parseRetryAfter } from '../retry/index.js';
 import { SIGNATURE_HEADER, signWebhook } from './signature.js';
 
@@ -45,34 +46,6 @@ const OWNED = new Set([
   'transfer-encoding',
   'connection',
 ]);
-
-/** Reads at most `limit` characters of a response body, then lets the rest go. */
-async function snippet(response: Response, limit: number): Promise<string> {
-  if (!response.body) return '';
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  try {
-    while (text.length < limit) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      text += decoder.decode(value, { stream: true });
-    }
-  } finally {
-    await reader.cancel().catch(() => undefined);
-  }
-  return text.slice(0, limit);
-}
-
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = (error as Error & { cause?: unknown }).cause;
-  const code =
-    cause instanceof Error
-      ? ((cause as Error & { code?: string }).code ?? cause.message)
-      : undefined;
-  return code ? `${error.message} (${code})` : error.message;
-}
 
 /**
  * Delivers webhooks: one HTTP request per call, the outcome as a value. Timeouts,
@@ -151,15 +124,10 @@ export class WebhookSender {
         redirect: 'manual',
         signal: AbortSignal.timeout(timeoutMs),
       });
-      text = await snippet(response, MAX_RESPONSE_SNIPPET);
+      text = await readSnippet(response, MAX_RESPONSE_SNIPPET);
     } catch (error) {
-      if (
-        error instanceof Error &&
-        (error.name === 'TimeoutError' || error.name === 'AbortError')
-      ) {
-        return { kind: 'retry', error: `timed out after ${timeoutMs} ms` };
-      }
-      return { kind: 'retry', error: `network error: ${describe(error)}` };
+      if (isTimeout(error)) return { kind: 'retry', error: `timed out after ${timeoutMs} ms` };
+      return { kind: 'retry', error: `network error: ${describeFetchError(error)}` };
     }
 
     const status = response.status;

@@ -1,0 +1,1 @@
+export { readSnippet, isTimeout, describeFetchError } from './fetch-helpers.js';
