@@ -64,6 +64,24 @@ describe('consentFromTraits', () => {
     });
   });
 
+  it('reads null (a cleared trait) as nothing', () => {
+    expect(
+      consentFromTraits(
+        {
+          email_opt_in: null,
+          unsubscribed: null,
+          consent: { push: null, topics: { offers: null } },
+        },
+        AT,
+      ),
+    ).toEqual({ changes: [], issues: [], keys: ['email_opt_in', 'unsubscribed', 'consent'] });
+    expect(consentFromTraits({ consent: null }, AT)).toEqual({
+      changes: [],
+      issues: [],
+      keys: ['consent'],
+    });
+  });
+
   it('ignores unrelated traits', () => {
     expect(consentFromTraits({ first_name: 'Ann', newsletter_opt_in: true }, AT).changes).toEqual(
       [],

@@ -61,7 +61,8 @@ function readState(value: unknown): { state: ConsentState } | { problem: string 
  *
  * When one identify says both yes and no about the same thing (`email_opt_in: true` and
  * `consent.email: "denied"`), the merge's tie-break makes the no win. Values it cannot
- * read become `issues` and change nothing; it never throws.
+ * read become `issues` and change nothing; `null` (a cleared trait) says nothing. It
+ * never throws.
  *
  * @example
  * consentFromTraits({ email_opt_in: false, consent: { topics: { offers: 'granted' } } }, now)
@@ -76,6 +77,8 @@ export function consentFromTraits(
   const issues: ErrorDetail[] = [];
   const keys: string[] = [];
   const add = (target: ConsentTarget, value: unknown, path: string): void => {
+    // A null trait is a cleared trait: it says nothing about consent.
+    if (value === null || value === undefined) return;
     const read = readState(value);
     if ('state' in read) changes.push({ target, state: read.state, source, at });
     else issues.push({ path, problem: read.problem });
@@ -89,7 +92,9 @@ export function consentFromTraits(
     } else if (key === 'unsubscribed') {
       keys.push(key);
       if (value === true) add({ kind: 'channel', channel: 'email' }, false, key);
-      else if (value !== false) issues.push({ path: key, problem: 'must be true or false' });
+      else if (value !== false && value !== null) {
+        issues.push({ path: key, problem: 'must be true or false' });
+      }
     } else if (key === 'consent') {
       keys.push(key);
       readConsentObject(value, add, issues);
@@ -103,6 +108,7 @@ function readConsentObject(
   add: (target: ConsentTarget, value: unknown, path: string) => void,
   issues: ErrorDetail[],
 ): void {
+  if (value === null) return;
   if (!isRecord(value)) {
     issues.push({ path: 'consent', problem: 'must be an object' });
     return;
@@ -115,6 +121,7 @@ function readConsentObject(
         problem: `unknown key; expected one of ${[...CONSENT_OBJECT_KEYS].join(', ')}`,
       });
     } else if (key === 'topics') {
+      if (inner === null) continue;
       if (!isRecord(inner)) {
         issues.push({ path, problem: 'must be an object of topic: state' });
         continue;
