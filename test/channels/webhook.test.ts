@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebhookSender, nextRetryAt, verifyWebhook } from '../../src/channels/index.js';
 import { ManualClock } from '../../src/shared/index.js';
 
@@ -52,6 +52,7 @@ afterEach(async () => {
 // real time the test runs at, as a real receiver would, so the clock is set to it.
 const clock = new ManualClock(Date.now());
 const sender = new WebhookSender({ clock });
+beforeEach(() => clock.set(Date.now()));
 
 describe('WebhookSender against a loopback receiver', () => {
   it('delivers a signed JSON body that the receiving side verifies', async () => {
@@ -128,7 +129,6 @@ describe('WebhookSender against a loopback receiver', () => {
     expect(second).toEqual({ kind: 'sent', status: 204, responseBody: '' });
     // The same delivery id both times, so the receiver can drop a duplicate.
     expect(received.map((r) => r.headers['rapport-delivery-id'])).toEqual(['msg_1', 'msg_1']);
-    clock.set(Date.now());
   });
 
   it("retries a 429 after the server's Retry-After", async () => {
