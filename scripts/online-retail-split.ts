@@ -219,6 +219,7 @@ const REFERENCE = {
   minSupport: 1,
   topK: null,
   halfLifeDays: null,
+  maxHistory: 1_000_000,
 } as const;
 const REFERENCE_LAMBDAS = [50, 100, 200, 300, 500, 1000, 2000];
 const LAMBDAS = [100, 200, 300, 500];

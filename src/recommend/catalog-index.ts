@@ -94,6 +94,13 @@ export class CatalogIndex {
     return this.categories[i]![0] ?? -1;
   }
 
+  /** Each id's index in this space (−1 for none). */
+  indicesOf(ids: readonly string[]): Int32Array {
+    const out = new Int32Array(ids.length);
+    for (let i = 0; i < ids.length; i++) out[i] = this.index.get(ids[i]!) ?? -1;
+    return out;
+  }
+
   title(i: number): string {
     return this.items[i]?.title ?? this.ids[i]!;
   }
@@ -104,4 +111,11 @@ function intern(map: Map<string, number>, name: string): number {
   let id = map.get(key);
   if (id === undefined) map.set(key, (id = map.size));
   return id;
+}
+
+/** `map[x]` for every x, in a plain loop (typed-array `from` with a callback is slow). */
+export function remap(indices: Int32Array, map: Int32Array): Int32Array {
+  const out = new Int32Array(indices.length);
+  for (let i = 0; i < indices.length; i++) out[i] = map[indices[i]!]!;
+  return out;
 }

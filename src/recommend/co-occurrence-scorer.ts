@@ -1,4 +1,4 @@
-import type { CatalogIndex } from './catalog-index.js';
+import { remap, type CatalogIndex } from './catalog-index.js';
 import { pairSimilarity, type CoOccurrenceModel } from './co-occurrence.js';
 import type { CoOccurrenceConfig } from './model-config.js';
 import { drainAccumulator, type Candidate, type Scorer, type ScoringContext } from './scoring.js';
@@ -42,7 +42,7 @@ export class CoOccurrenceScorer implements Scorer {
     this.gap = model.config.sessionGapMinutes * 60_000;
     this.baskets = model.baskets;
     const n = space.size;
-    const toSpace = Int32Array.from(model.itemIds, (id) => space.indexOf(id) ?? -1);
+    const toSpace = space.indicesOf(model.itemIds);
     this.fromSpace = new Int32Array(n).fill(-1);
     this.itemCounts = new Float64Array(n);
     toSpace.forEach((idx, m) => {
@@ -52,7 +52,7 @@ export class CoOccurrenceScorer implements Scorer {
     });
     this.rowPtr = model.rowPtr;
     this.counts = model.counts;
-    this.cols = Int32Array.from(model.cols, (m) => toSpace[m]!);
+    this.cols = remap(model.cols, toSpace);
     for (const s of model.openSessions) {
       this.sessions.set(s.userId, {
         startAt: s.startAt,

@@ -28,7 +28,7 @@ export class ContentScorer implements Scorer {
     private readonly space: CatalogIndex,
   ) {
     this.name = model.name;
-    this.toSpace = Int32Array.from(model.itemIds, (id) => space.indexOf(id) ?? -1);
+    this.toSpace = space.indicesOf(model.itemIds);
     this.fromSpace = new Int32Array(space.size).fill(-1);
     this.toSpace.forEach((idx, m) => {
       if (idx >= 0) this.fromSpace[idx] = m;

@@ -89,6 +89,18 @@ describe('EASE', () => {
     });
   });
 
+  it('scores from the maxHistory strongest history items only', () => {
+    const models = [train({ ...exact, maxHistory: 1 }, interactions, catalog, T0)];
+    const rec = new Recommender({ catalog, models });
+    const history = [
+      { itemId: 'a', kind: 'purchase' as const },
+      { itemId: 'c', kind: 'view' as const },
+    ];
+    // Only a (strength 1) counts, not c (0.25): b = 4/11 rather than 4/11 + 0.25 · 6/11.
+    const res = rec.recommend({ history, strategy: 'personalized', limit: 1, fill: false }, T0);
+    expect(res.items[0]).toMatchObject({ itemId: 'b', score: expect.closeTo(4 / 11, 6) });
+  });
+
   it('keeps only the topK strongest weights of each row', () => {
     const m = train({ ...exact, topK: 1 }, interactions, catalog, T0) as EaseModel;
     const b = denseB(m);

@@ -1,4 +1,4 @@
-import type { CatalogIndex } from './catalog-index.js';
+import { remap, type CatalogIndex } from './catalog-index.js';
 import { addToEntry, emptyEntry, type FeedbackEntry } from './feedback.js';
 import type { HistoryModel } from './history.js';
 import type { InteractionKind } from './schemas.js';
@@ -162,8 +162,8 @@ export class HistoryStore {
     space: CatalogIndex,
   ) {
     this.cap = model?.config.maxItemsPerUser ?? 5000;
-    const toSpace = Int32Array.from(model?.itemIds ?? [], (id) => space.indexOf(id) ?? -1);
-    this.items = Int32Array.from(model?.item ?? [], (m) => toSpace[m]!);
+    const toSpace = space.indicesOf(model?.itemIds ?? []);
+    this.items = remap(model?.item ?? new Int32Array(0), toSpace);
     model?.userIds.forEach((u, r) => this.rows.set(u, r));
   }
 

@@ -69,6 +69,7 @@ export const PersonalizedConfig = z.object({
   lambda: z.number().positive().default(200),
   topK: z.int().positive().nullable().default(200),
   minHistory: z.int().nonnegative().default(1),
+  maxHistory: z.int().positive().default(200),
   als: AlsParams.prefault({}),
 });
 

@@ -1,10 +1,10 @@
 import { foldIn, type AlsModel } from './als.js';
-import type { CatalogIndex } from './catalog-index.js';
-import type { EaseModel } from './ease.js';
+import { remap, type CatalogIndex } from './catalog-index.js';
+import { kthLargest, type EaseModel } from './ease.js';
 import { strengthOf } from './feedback.js';
 import type { PersonalizedConfig } from './model-config.js';
 import { DAY_MS } from './schemas.js';
-import { drainAccumulator, type Candidate, type Scorer, type ScoringContext } from './scoring.js';
+import type { Candidate, Scorer, ScoringContext } from './scoring.js';
 import { TopK } from './top-k.js';
 
 interface Weighted {
@@ -39,7 +39,22 @@ function weightedHistory(
     );
     if (x > 0) out.push({ index, row, x });
   }
-  return out;
+  return strongest(out, config.maxHistory);
+}
+
+/**
+ * The `max` strongest entries (all when fewer), O(m): scoring cost stays bounded for a
+ * wholesaler or a bot with thousands of items, whose weakest signals barely move the
+ * ranking anyway.
+ */
+function strongest(hist: Weighted[], max: number): Weighted[] {
+  if (hist.length <= max) return hist;
+  const cut = kthLargest(
+    Float64Array.from(hist, (w) => w.x),
+    max,
+  );
+  let ties = max - hist.filter((w) => w.x > cut).length;
+  return hist.filter((w) => w.x > cut || (w.x === cut && ties-- > 0));
 }
 
 function mapFromSpace(itemIds: readonly string[], space: CatalogIndex): Int32Array {
@@ -51,52 +66,77 @@ function mapFromSpace(itemIds: readonly string[], space: CatalogIndex): Int32Arr
   return fromSpace;
 }
 
-/** EASE scoring: Σ_i x_i B_i·, over the person's items only. O(history × topK). */
+/**
+ * EASE scoring: Σ_i x_i B_i·, over the person's items only, O(history × topK) into a
+ * dense accumulator, then one predictable scan for the best eligible items. Tracking
+ * the best contributor per item during accumulation costs two unpredictable branches per
+ * weight, so the explanation is found afterwards for the chosen items only (binary
+ * search in each history item's sorted row).
+ */
 export class EaseScorer implements Scorer {
   readonly strategy = 'personalized' as const;
   readonly name: string;
   private readonly config: PersonalizedConfig;
   private readonly fromSpace: Int32Array;
   private readonly rowPtr: Int32Array;
+  /** Columns in the recommender's space (for scoring) and the model's (sorted, for lookup). */
   private readonly cols: Int32Array;
+  private readonly modelCols: Int32Array;
   private readonly weights: Float32Array;
   private readonly acc: Float64Array;
-  private readonly best: Float64Array;
-  private readonly from: Int32Array;
 
   constructor(model: EaseModel, space: CatalogIndex) {
     this.name = model.name;
     this.config = model.config;
     this.fromSpace = mapFromSpace(model.itemIds, space);
-    const toSpace = Int32Array.from(model.itemIds, (id) => space.indexOf(id) ?? -1);
     this.rowPtr = model.rowPtr;
-    this.cols = Int32Array.from(model.cols, (m) => toSpace[m]!);
+    this.modelCols = model.cols;
+    this.cols = remap(model.cols, space.indicesOf(model.itemIds));
     this.weights = model.weights;
     this.acc = new Float64Array(space.size);
-    this.best = new Float64Array(space.size).fill(-Infinity);
-    this.from = new Int32Array(space.size).fill(-1);
   }
 
   candidates(ctx: ScoringContext, want: number): Candidate[] {
     const hist = weightedHistory(ctx, this.fromSpace, this.config);
     if (hist.length === 0 || hist.length < this.config.minHistory) return [];
-    const { acc, best, from, cols, weights } = this;
-    const touched: number[] = [];
+    const { acc, cols, weights, rowPtr } = this;
+    for (const { row, x } of hist) {
+      const end = rowPtr[row + 1]!;
+      for (let p = rowPtr[row]!; p < end; p++) acc[cols[p]!]! += x * weights[p]!;
+    }
+    const top = new TopK(want);
+    for (let j = 0; j < acc.length; j++) {
+      const s = acc[j]!;
+      if (s > 0 && s >= top.threshold() && ctx.eligible(j)) top.push(j, s);
+    }
+    acc.fill(0);
+    return top
+      .sorted()
+      .map(({ index, score }) => ({ index, score, because: this.because(index, hist) }));
+  }
+
+  /** The history item contributing most to item j's score: argmax_i x_i · B_ij. */
+  private because(j: number, hist: readonly Weighted[]): number {
+    const target = this.fromSpace[j]!;
+    let best = -1;
+    let bestV = -Infinity;
     for (const { index, row, x } of hist) {
-      for (let p = this.rowPtr[row]!; p < this.rowPtr[row + 1]!; p++) {
-        const j = cols[p]!;
-        const v = x * weights[p]!;
-        if (from[j] === -1) touched.push(j);
-        acc[j]! += v;
-        // The explanation names the history item that contributes most.
-        if (v > best[j]!) {
-          best[j] = v;
-          from[j] = index;
+      let lo = this.rowPtr[row]!;
+      let hi = this.rowPtr[row + 1]!;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (this.modelCols[mid]! < target) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo < this.rowPtr[row + 1]! && this.modelCols[lo] === target) {
+        const v = x * this.weights[lo]!;
+        if (v > bestV) {
+          bestV = v;
+          best = index;
         }
       }
     }
-    for (const j of touched) best[j] = -Infinity;
-    return drainAccumulator(acc, from, touched, (i) => ctx.eligible(i), want);
+    return best;
   }
 }
 
@@ -113,7 +153,7 @@ export class AlsScorer implements Scorer {
   ) {
     this.name = model.name;
     this.fromSpace = mapFromSpace(model.itemIds, space);
-    this.toSpace = Int32Array.from(model.itemIds, (id) => space.indexOf(id) ?? -1);
+    this.toSpace = space.indicesOf(model.itemIds);
   }
 
   candidates(ctx: ScoringContext, want: number): Candidate[] {
