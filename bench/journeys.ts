@@ -1,0 +1,309 @@
+// npm run bench -- journeys [--store sqlite|postgres|both] [--people 1000000] [--seconds 30]
+//   [--backlog 5000] [--load 0.5,1] [--rate N] [--queue-seconds 10] [--deliver record|webhook]
+//
+// Durable journeys at scale. Per store: a fresh store with `--people` people enrolled in a
+// three-step journey (wait P1D -> send -> wait PT10S -> send -> exit), written in bulk as
+// real run states parked on the first wait (the HTTP API would take hours for 1M people).
+// Then, with the real timer loop (`JourneyStage.runDueTimers`) and outbox loop
+// (`OutboxSender.step`) running as `startBackground` runs them:
+//  1. reference: a no-op job queue of `--people` jobs in the same store, claimed the same
+//     way, for `--queue-seconds`: jobs/s;
+//  2. saturation: `--backlog` runs whose timers are all overdue: the maximum steps/s
+//     (timer wakes per second) with the outbox delivering beside it, and messages
+//     delivered per second over the phase; the lower of the two is the sustainable
+//     estimate, since every step sends one message;
+//  3. steady load: for each `--load` fraction of that estimate (or a fixed `--rate` of
+//     steps/s), a cohort whose timers come due evenly over `--seconds` (each run wakes
+//     twice, 10 s apart, so half the rate is first wakes): timer lateness (commit - due)
+//     p50/p99/max, delivery lateness (delivered - due);
+//  4. checks: every run that came due completed, the others untouched, two messages per
+//     run, no idempotency key twice, each delivered once.
+// The other people keep timers a day away, as in a real welcome journey: they give the
+// tables and indexes their size. Delivery by default records and returns `sent`, so the
+// figures are the journey engine's and the outbox's, not an HTTP client's; `--deliver
+// webhook` POSTs through the real webhook channel to a no-op server on loopback.
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { createJourney, getJourney, validateJourney } from '../src/journeys/index.js';
+import { closeContext, createContext } from '../src/server/index.js';
+import { systemClock } from '../src/shared/index.js';
+import type { Store, StoreKind } from '../src/store/index.js';
+import { ensureDefaultWorkspace } from '../src/workspaces/index.js';
+import { report } from './_report.js';
+import { openBenchStore, parseStores } from './_stores.js';
+import { checkStore } from './_journeys-checks.js';
+import { createJobs, drainJobs } from './_journeys-queue.js';
+import {
+  BENCH_JOURNEY,
+  WORKSPACE,
+  benchId,
+  enrol,
+  reschedule,
+  storeSize,
+} from './_journeys-setup.js';
+import {
+  DeliveryLog,
+  RecordingClock,
+  benchChannel,
+  countingLogger,
+  deliveryRate,
+  latenessSeries,
+  percentiles,
+  readRuns,
+  startLoops,
+  waitFor,
+  wakesOf,
+  type Loops,
+  type Wake,
+} from './_journeys-measure.js';
+
+const HOUR = 3_600_000;
+const TABLES = ['journey_runs', 'profiles', 'identities', 'messages', 'message_events'];
+const say = (kind: StoreKind, line: string) =>
+  process.stderr.write(`journeys bench: ${kind}: ${line}\n`);
+const fmt = (n: number) => Math.round(n).toLocaleString('en');
+const max = (xs: readonly number[]) => xs.reduce((a, b) => (b > a ? b : a), -Infinity);
+const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+
+interface Options {
+  people: number;
+  seconds: number;
+  backlog: number;
+  loads: number[];
+  rate: number | null;
+  queueSeconds: number;
+  deliver: 'record' | 'webhook';
+}
+
+function parseOptions(args: string[]): { stores: StoreKind[]; options: Options } {
+  const { values } = parseArgs({
+    args,
+    options: {
+      store: { type: 'string' },
+      people: { type: 'string', default: '1000000' },
+      seconds: { type: 'string', default: '30' },
+      backlog: { type: 'string', default: '5000' },
+      load: { type: 'string', default: '0.5,1' },
+      rate: { type: 'string' },
+      'queue-seconds': { type: 'string', default: '10' },
+      deliver: { type: 'string', default: 'record' },
+    },
+  });
+  const num = (name: string, v: string, min: number) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < min)
+      throw new Error(`--${name} must be a number >= ${min}, not "${v}"`);
+    return n;
+  };
+  if (values.deliver !== 'record' && values.deliver !== 'webhook')
+    throw new Error(`--deliver must be record or webhook, not "${values.deliver}"`);
+  const people = Math.floor(num('people', values.people, 100));
+  return {
+    stores: parseStores(values.store),
+    options: {
+      people,
+      seconds: num('seconds', values.seconds, 1),
+      backlog: Math.min(Math.floor(num('backlog', values.backlog, 1)), Math.floor(people / 4)),
+      loads: values.load.split(',').map((l) => num('load', l, 0.01)),
+      rate: values.rate === undefined ? null : num('rate', values.rate, 1),
+      queueSeconds: num('queue-seconds', values['queue-seconds'], 1),
+      deliver: values.deliver,
+    },
+  };
+}
+
+/** Lateness of a cohort's wakes, in ms. */
+function lateness(wakes: readonly Wake[]) {
+  return {
+    timerLatenessMs: percentiles(wakes.map((w) => w.committed - w.due)),
+    claimLatenessMs: percentiles(wakes.map((w) => w.claimed - w.due)),
+    deliveryLatenessMs: percentiles(wakes.map((w) => w.delivered - w.due)),
+  };
+}
+
+/** The journey as `POST /v1/journeys` creates it (validated, version 1, active). */
+async function createBenchJourney(store: Store) {
+  await ensureDefaultWorkspace(store.db, systemClock);
+  await createJourney(store.db, systemClock, WORKSPACE, {
+    definition: BENCH_JOURNEY,
+    activate: true,
+  });
+  const out = await getJourney(store.db, WORKSPACE, BENCH_JOURNEY.id);
+  const checked = validateJourney(out.definition);
+  if (!checked.ok) throw new Error('the stored bench journey does not validate');
+  return checked.value;
+}
+
+async function benchStore(kind: StoreKind, o: Options) {
+  const b = await openBenchStore(kind);
+  const { store } = b;
+  try {
+    const def = await createBenchJourney(store);
+
+    // Enrolment: the saturation cohort's timers are overdue (spread over the minute before
+    // now); everyone else's come due between 2 h and a day from now.
+    const t0 = Date.now();
+    const far = o.people - o.backlog;
+    const wakeOf = (i: number) =>
+      i < o.backlog
+        ? t0 - 60_000 + Math.floor((i * 50_000) / o.backlog)
+        : t0 + 2 * HOUR + Math.floor(((i - o.backlog) * 22 * HOUR) / far);
+    say(kind, `enrolling ${fmt(o.people)} people (profile, identity, run each)...`);
+    let lastLine = Date.now();
+    await enrol(store, def, o.people, wakeOf, (done) => {
+      if (Date.now() - lastLine < 15_000 && done < o.people) return;
+      lastLine = Date.now();
+      say(kind, `  ${fmt(done)} enrolled (${fmt(done / ((Date.now() - t0) / 1000))}/s)`);
+    });
+    const enrolSeconds = (Date.now() - t0) / 1000;
+    const sizeEnrolled = await storeSize(store, TABLES);
+    say(kind, `store with ${fmt(o.people)} runs: ${(sizeEnrolled.totalBytes / 1e9).toFixed(2)} GB`);
+
+    say(kind, `reference: ${fmt(o.people)} no-op jobs, claimed for ${o.queueSeconds} s...`);
+    await createJobs(store, o.people, Date.now());
+    const queue = await drainJobs(store, o.queueSeconds, 200);
+    say(kind, `  no-op queue: ${fmt(queue.jobsPerSecond)} jobs/s`);
+
+    const clock = new RecordingClock();
+    const { logger, errors } = countingLogger();
+    const ctx = createContext({ store, clock, logger: pino({ level: 'silent' }) });
+    const channel = await benchChannel(store, o.deliver);
+    const log = new DeliveryLog();
+    const loops: Loops = startLoops(ctx.journeys, clock, store, log.wrap(channel.deliver), logger);
+    const problems: string[] = [];
+    let completed = 0;
+    /** Waits until a cohort's two messages per run are delivered; its wakes. */
+    const measure = async (ids: string[], label: string) => {
+      const before = log.at.size;
+      await waitFor(
+        () => log.at.size >= before + 2 * ids.length,
+        () => log.at.size + loops.batches(),
+        60_000,
+        (ms) =>
+          say(
+            kind,
+            `  ${label}, ${(ms / 1000).toFixed(0)} s: ${fmt(log.at.size - before)} of ${fmt(2 * ids.length)} messages delivered`,
+          ),
+      );
+      completed += ids.length;
+      const r = wakesOf(await readRuns(store, ids), loops.commits, log.at);
+      problems.push(...r.problems);
+      return r.wakes;
+    };
+    try {
+      // Saturation. All first wakes are older than any second wake, so they are claimed
+      // first: their drain rate is the timer loop's maximum with the outbox beside it.
+      say(kind, `saturation: ${fmt(o.backlog)} overdue runs...`);
+      const satStart = Date.now();
+      const satWakes = await measure(
+        range(0, o.backlog).map((i) => benchId('run', i)),
+        'saturation',
+      );
+      const firstDone = max(satWakes.filter((w) => w.wait === 1).map((w) => w.committed));
+      const maxSteps = o.backlog / ((firstDone - satStart) / 1000);
+      const delivered = deliveryRate(satWakes);
+      const sustainable = Math.min(maxSteps, delivered);
+      const saturation = {
+        runs: o.backlog,
+        maxStepsPerSecond: Math.round(maxSteps),
+        deliveredPerSecond: Math.round(delivered),
+        sustainableEstimate: Math.round(sustainable),
+        ...lateness(satWakes),
+      };
+      say(
+        kind,
+        `  timers ${fmt(maxSteps)} steps/s = ${(maxSteps / queue.jobsPerSecond).toFixed(3)}x the no-op queue; outbox ${fmt(delivered)} messages/s`,
+      );
+
+      // Steady load: cohorts whose timers come due evenly, first wakes at half the rate.
+      const steady = [];
+      let next = o.backlog;
+      for (const load of o.rate === null ? o.loads : [null]) {
+        const steps = o.rate ?? load! * sustainable;
+        const wakeRate = steps / 2;
+        const cohort = Math.min(Math.round(wakeRate * o.seconds), o.people - next);
+        if (cohort < 10) break;
+        // Time for the rewrite itself before the first timer comes due.
+        const lead = 1_000 + Math.ceil((cohort * 1000 * 3) / (o.people / enrolSeconds));
+        const start = Date.now() + lead;
+        const from = next;
+        next += cohort;
+        say(
+          kind,
+          `steady: ${fmt(steps)} steps/s (${fmt(cohort)} runs due over ${o.seconds} s, second wakes 10 s later)...`,
+        );
+        const ids = await reschedule(store, def, from, from + cohort, (i) =>
+          Math.floor(start + ((i - from) * 1000) / wakeRate),
+        );
+        const overran = Date.now() - start;
+        const wakes = await measure(ids, 'steady');
+        const l = lateness(wakes);
+        const lastCommit = max(wakes.map((w) => w.committed));
+        steady.push({
+          load,
+          offeredStepsPerSecond: Math.round(steps),
+          runs: cohort,
+          wakes: wakes.length,
+          stepsPerSecond: Math.round(wakes.length / ((lastCommit - start) / 1000)),
+          sustained: l.timerLatenessMs.p99 < 1000,
+          rescheduleOverranMs: Math.max(0, overran),
+          ...l,
+          p99Every5s: latenessSeries(wakes, start, 5_000),
+        });
+        say(
+          kind,
+          `  timer lateness p50 ${l.timerLatenessMs.p50} ms, p99 ${l.timerLatenessMs.p99} ms, max ${l.timerLatenessMs.max} ms; delivery p99 ${l.deliveryLatenessMs.p99} ms`,
+        );
+      }
+      await loops.stop();
+
+      const checks = await checkStore(store, o.people, completed, log, errors(), problems);
+      say(kind, checks.ok ? 'checks passed' : `CHECKS FAILED: ${checks.failures.join('; ')}`);
+      const sustained = steady.filter((s) => s.sustained).map((s) => s.offeredStepsPerSecond);
+      return {
+        people: o.people,
+        enrolSeconds: Number(enrolSeconds.toFixed(1)),
+        sizeWithRuns: sizeEnrolled,
+        sizeAtEnd: await storeSize(store, [...TABLES, 'bench_jobs']),
+        queue: { ...queue, jobsPerSecond: Math.round(queue.jobsPerSecond) },
+        ratio: Number((maxSteps / queue.jobsPerSecond).toFixed(4)),
+        saturation,
+        steady,
+        maxSustainedStepsPerSecond: sustained.length ? max(sustained) : null,
+        checks,
+      };
+    } finally {
+      await loops.stop();
+      await channel.close();
+      await closeContext(ctx);
+    }
+  } finally {
+    await b.drop();
+  }
+}
+
+type StoreResult = Awaited<ReturnType<typeof benchStore>>;
+
+function summaryOf(kind: StoreKind, r: StoreResult): string {
+  const s = r.saturation;
+  const first = r.steady[0];
+  const at = first
+    ? `at ${fmt(first.offeredStepsPerSecond)} steps/s timer lateness p50 ${fmt(first.timerLatenessMs.p50)} / p99 ${fmt(first.timerLatenessMs.p99)} ms`
+    : 'no steady phase';
+  return (
+    `${kind} ${fmt(s.maxStepsPerSecond)} steps/s = ${r.ratio.toFixed(3)}x no-op queue ` +
+    `(${fmt(r.queue.jobsPerSecond)} jobs/s), outbox ${fmt(s.deliveredPerSecond)} msg/s, ${at}, ` +
+    `sustained ${r.maxSustainedStepsPerSecond === null ? 'none' : fmt(r.maxSustainedStepsPerSecond)} steps/s with p99 < 1 s, ` +
+    `${fmt(r.people)} runs in ${(r.sizeWithRuns.totalBytes / 1e9).toFixed(2)} GB` +
+    (r.checks.ok ? '' : ' CHECKS FAILED')
+  );
+}
+
+export async function main(args: string[]): Promise<void> {
+  const { stores, options } = parseOptions(args);
+  const results: Partial<Record<StoreKind, StoreResult>> = {};
+  for (const kind of stores) results[kind] = await benchStore(kind, options);
+  const lines = stores.map((k) => summaryOf(k, results[k]!));
+  report('journeys', { options, results }, `journeys: ${lines.join('; ')}`);
+  if (stores.some((k) => !results[k]!.checks.ok)) process.exitCode = 1;
+}
