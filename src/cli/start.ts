@@ -3,6 +3,7 @@ import { loadConfig, type Config } from '../config/index.js';
 import { buildServer, closeContext, createContext, startBackground } from '../server/index.js';
 import { systemClock } from '../shared/index.js';
 import { openStore } from '../store/index.js';
+import { ensureDefaultTemplates } from '../messaging/index.js';
 import { ensureBuiltIns } from '../segments/index.js';
 import { DEFAULT_WORKSPACE_ID, ensureDefaultWorkspace } from '../workspaces/index.js';
 
@@ -27,12 +28,15 @@ export async function runStart(flags: StartFlags): Promise<void> {
   const store = await openStore(config);
   await ensureDefaultWorkspace(store.db, systemClock);
   await ensureBuiltIns(store.db, systemClock, DEFAULT_WORKSPACE_ID);
+  await ensureDefaultTemplates(store.db, systemClock, DEFAULT_WORKSPACE_ID);
   const ctx = createContext({
     store,
     clock: systemClock,
     logger,
     adminKey: config.adminKey,
     outboxLeaseMs: config.outboxLeaseMs,
+    smtpUrl: config.smtpUrl,
+    publicUrl: config.publicUrl,
   });
   const app = buildServer(ctx, { role: config.role });
 
@@ -56,6 +60,7 @@ export async function runStart(flags: StartFlags): Promise<void> {
   process.once('SIGINT', () => void stop('SIGINT'));
 
   const address = await app.listen({ port: config.port, host: config.host });
+  if (!config.publicUrl) ctx.publicUrl = address;
   if (config.role !== 'api') startBackground(ctx);
   logger.info(
     { address, store: store.kind, location: store.location },

@@ -19,6 +19,16 @@ export const Config = z.object({
    * retries the message after this (at-least-once delivery, same Idempotency-Key).
    */
   outboxLeaseMs: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+  /** smtp:// or smtps:// with auth and pool options; e-mail is not sent without it. */
+  smtpUrl: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  /** The address people reach this server at: unsubscribe, preference and tracking links. */
+  publicUrl: z
+    .string()
+    .regex(/^https?:\/\/[^/]+/, 'must be an http:// or https:// URL')
+    .optional(),
 });
 export type Config = z.infer<typeof Config>;
 export type ConfigInput = z.input<typeof Config>;
@@ -34,4 +44,6 @@ export const CONFIG_SOURCES: Record<keyof Config, { flag?: string; env: string }
   logLevel: { flag: '--log-level', env: 'RAPPORT_LOG_LEVEL' },
   dbPoolSize: { env: 'RAPPORT_DB_POOL_SIZE' },
   outboxLeaseMs: { env: 'RAPPORT_OUTBOX_LEASE_MS' },
+  smtpUrl: { env: 'SMTP_URL' },
+  publicUrl: { env: 'RAPPORT_PUBLIC_URL' },
 };

@@ -38,6 +38,8 @@ export function collectEffects(
             step: e.stepId,
             message: e.message,
             url: e.url,
+            ...(e.timing ? { timing: e.timing } : {}),
+            queuedAt: e.at,
             key: e.payload.key,
             trigger: e.payload.trigger,
             items: e.payload.items,

@@ -15,3 +15,21 @@ export {
   type SenderOptions,
 } from './sender.js';
 export { webhookChannel } from './webhook-channel.js';
+export { loadConsents, recordConsent, suppress, suppressionsFor } from './consent-store.js';
+export { consentHook } from './consent-hook.js';
+export {
+  checkTemplate,
+  getTemplate,
+  requireTemplate,
+  listTemplates,
+  saveTemplate,
+  ensureDefaultTemplates,
+  templateForChannel,
+  type StoredTemplate,
+} from './templates-repo.js';
+export { emailChannel, pushChannel, type SendDeps, type Emit } from './send-channels.js';
+export { loadRecipient, type Recipient } from './person.js';
+export { LinkMaker } from './links.js';
+export { SubscriptionInput, saveSubscription } from './push-subscriptions.js';
+export { DEFAULT_TEMPLATES } from './default-templates.js';
+export { recordEngagement, type EngagementDeps } from './tracking.js';

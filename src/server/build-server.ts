@@ -28,6 +28,8 @@ export function buildServer(ctx: AppContext, options: ServerOptions = {}): Fasti
     // Segment clients send keep-alive batches; idle sockets must not block shutdown.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // Signed links (unsubscribe, click redirects) carry their claims in the path.
+    routerOptions: { maxParamLength: 4096 },
   });
   registerJsonBody(app);
   registerErrorHandler(app);

@@ -3,7 +3,16 @@ import { EventWriter, IngestService } from '../ingest/index.js';
 import { WorkLoop } from '../jobs/index.js';
 import { ModelCache, ProfileProcessor } from '../profiles/index.js';
 import { JourneyStage } from '../journeys/index.js';
-import { OutboxSender, webhookChannel } from '../messaging/index.js';
+import { EmailSender, PushSender } from '../channels/index.js';
+import {
+  consentHook,
+  emailChannel,
+  OutboxSender,
+  pushChannel,
+  recordEngagement,
+  webhookChannel,
+  type SendDeps,
+} from '../messaging/index.js';
 import { SegmentRegistry, SegmentStage } from '../segments/index.js';
 import type { Clock } from '../shared/index.js';
 import type { Store } from '../store/index.js';
@@ -25,6 +34,20 @@ export interface AppContext {
   segments: SegmentStage;
   journeys: JourneyStage;
   outbox: OutboxSender;
+  /** Where people reach this server (links in messages); set once the server listens. */
+  publicUrl: string;
+  /** Feeds an event Rapport observed about a person into their log, through the pipeline. */
+  emitTo(
+    workspaceId: string,
+    profileId: string,
+    event: string,
+    properties: Record<string, unknown>,
+    messageId: string,
+  ): Promise<void>;
+  /** The recommendation provider templates use, once recommendations are served. */
+  recommendFor?: SendDeps['recommend'];
+  /** Records an open or click from a signed tracking token; returns a click's destination. */
+  track(token: string, kind: 'open' | 'click'): Promise<string | null>;
   /** Background loops; started by `startBackground` in the worker roles. */
   loops: WorkLoop[];
 }
@@ -37,6 +60,8 @@ export interface ContextOptions {
   /** How often a worker refits each workspace's profile model. */
   modelRefreshMs?: number;
   outboxLeaseMs?: number;
+  smtpUrl?: string | undefined;
+  publicUrl?: string | undefined;
 }
 
 /**
@@ -55,10 +80,37 @@ export function createContext(options: ContextOptions): AppContext {
   profiles.addHook(journeys.hook);
   // A journey that updates a profile re-evaluates the person's segments in the same step.
   journeys.onProfileUpdated = segments.hook;
+  profiles.addHook(consentHook);
+  const ctx = {} as AppContext;
+  const sendDeps: SendDeps = {
+    db: store.db,
+    clock,
+    models,
+    get publicUrl() {
+      return ctx.publicUrl;
+    },
+    ...(options.smtpUrl ? { email: new EmailSender(options.smtpUrl) } : {}),
+    // Subscriptions are validated when stored: https, or http on loopback for testing.
+    push: new PushSender({ clock, allowHttp: true }),
+    // Without a recommendations engine, recommend blocks render their {% else %}.
+    recommend: (workspaceId, profileId) => ctx.recommendFor?.(workspaceId, profileId) ?? (() => []),
+    emit: (workspaceId, profileId, event, properties) =>
+      ctx.emitTo(
+        workspaceId,
+        profileId,
+        event,
+        properties,
+        `${event}:${typeof properties.message_id === 'string' ? properties.message_id : profileId}`,
+      ),
+  };
   const outbox = new OutboxSender(
     store,
     clock,
-    { webhook: webhookChannel(store, clock) },
+    {
+      webhook: webhookChannel(store, clock),
+      email: emailChannel(sendDeps),
+      push: pushChannel(sendDeps),
+    },
     { logger, ...(options.outboxLeaseMs ? { leaseMs: options.outboxLeaseMs } : {}) },
   );
   const timerLoop = new WorkLoop('journey-timers', () => journeys.runDueTimers(), {
@@ -110,14 +162,46 @@ export function createContext(options: ContextOptions): AppContext {
     { logger, idleMs: 60_000 },
   );
   const writer = new EventWriter(store, () => profileLoop.wake());
-  return {
+  const ingest = new IngestService(writer, clock, metrics.ingestCounters());
+  const emitTo: AppContext['emitTo'] = async (
+    workspaceId,
+    profileId,
+    event,
+    properties,
+    messageId,
+  ) => {
+    const ids = await store.db
+      .selectFrom('identities')
+      .select(['kind', 'value'])
+      .where('workspace_id', '=', workspaceId)
+      .where('profile_id', '=', profileId)
+      .where('kind', 'in', ['user_id', 'anonymous_id'])
+      .orderBy('kind', 'desc')
+      .execute();
+    const id = ids[0];
+    if (!id) return;
+    const value = {
+      type: 'track',
+      event,
+      messageId,
+      [id.kind === 'user_id' ? 'userId' : 'anonymousId']: id.value,
+      properties,
+    };
+    await ingest.ingestOne(workspaceId, 'track', value, JSON.stringify(value));
+  };
+  const track: AppContext['track'] = (token, kind) =>
+    recordEngagement({ db: store.db, clock, emitTo }, token, kind);
+  return Object.assign(ctx, {
     store,
     clock,
     logger,
     metrics,
     keys: new KeyResolver(store.db, clock, options.adminKey),
     writer,
-    ingest: new IngestService(writer, clock, metrics.ingestCounters()),
+    ingest,
+    publicUrl: (options.publicUrl ?? 'http://127.0.0.1:4700').replace(/\/+$/, ''),
+    emitTo,
+    track,
     profiles,
     models,
     segmentRegistry,
@@ -125,7 +209,7 @@ export function createContext(options: ContextOptions): AppContext {
     journeys,
     outbox,
     loops: [profileLoop, modelLoop, checkLoop, backfillLoop, timerLoop, outboxLoop, triggerLoop],
-  };
+  });
 }
 
 export function startBackground(ctx: AppContext): void {

@@ -40,6 +40,16 @@ export function registerJsonBody(app: FastifyInstance): void {
     },
   );
 
+  // Forms: the preference center, and RFC 8058 one-click unsubscribe POSTs (which mail
+  // providers send as urlencoded or multipart). Handlers read the text.
+  app.addContentTypeParser(
+    ['application/x-www-form-urlencoded', 'multipart/form-data'],
+    { parseAs: 'string', bodyLimit: 64 * 1024 },
+    (_request, body, done) => {
+      done(null, body);
+    },
+  );
+
   app.addHook('preParsing', (request, _reply, payload, done) => {
     const encoding = request.headers['content-encoding'];
     if (!encoding || encoding === 'identity') {

@@ -27,6 +27,11 @@ export interface Database {
   message_events: MessageEventsTable;
   journey_schedules: JourneySchedulesTable;
   cursors: CursorsTable;
+  message_templates: MessageTemplatesTable;
+  consents: ConsentsTable;
+  suppressions: SuppressionsTable;
+  push_subscriptions: PushSubscriptionsTable;
+  workspace_secrets: WorkspaceSecretsTable;
 }
 
 export interface WorkspacesTable {
@@ -266,4 +271,46 @@ export interface CursorsTable {
   workspace_id: string;
   name: string;
   position: number;
+}
+
+export interface MessageTemplatesTable {
+  workspace_id: string;
+  id: string;
+  name: string;
+  channel: string;
+  definition: string;
+  version: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ConsentsTable {
+  workspace_id: string;
+  profile_id: string;
+  consents: string;
+  updated_at: number;
+}
+
+export interface SuppressionsTable {
+  workspace_id: string;
+  channel: string;
+  address: string;
+  reason: string;
+  at: number;
+}
+
+export interface PushSubscriptionsTable {
+  id: string;
+  workspace_id: string;
+  profile_id: string;
+  endpoint: string;
+  keys: string;
+  created_at: number;
+}
+
+export interface WorkspaceSecretsTable {
+  workspace_id: string;
+  kind: string;
+  value: string;
+  created_at: number;
 }

@@ -5,7 +5,10 @@ export {
   WorkspaceSettings,
   IdentitySettings,
   WebhookSettings,
+  EmailSettings,
+  DeliverySettings,
   DEFAULT_SETTINGS,
   readSettings,
   writeSettings,
 } from './settings.js';
+export { workspaceSecrets, type WorkspaceSecrets } from './secrets.js';

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/index.js';
 import type { Clock } from '../shared/index.js';
+import { ConsentPolicy, DEFAULT_CONSENT_POLICY } from '../privacy/index.js';
+import { FrequencyCap, QuietHours, QuietMode } from '../channels/index.js';
 
 const Limit = z.number().int().min(1).max(10_000).nullable();
 
@@ -32,8 +34,44 @@ export const WebhookSettings = z.object({
 });
 export type WebhookSettings = z.infer<typeof WebhookSettings>;
 
+/** Who e-mail comes from. Sending needs `from` (and SMTP_URL). */
+export const EmailSettings = z.object({
+  from: z.email('must be an e-mail address').nullable().default(null),
+  fromName: z.string().max(200).nullable().default(null),
+  replyTo: z.email('must be an e-mail address').nullable().default(null),
+  /** A mailbox for mailto: List-Unsubscribe; the https one-click link is always there. */
+  unsubscribeMailto: z.email('must be an e-mail address').nullable().default(null),
+});
+export type EmailSettings = z.infer<typeof EmailSettings>;
+
+/** How messages reach people: caps across journeys, quiet hours, consent defaults. */
+export const DeliverySettings = z.object({
+  /** e.g. `[{ "channel": "email", "max": 1, "per": "PT16H" }, { "channel": "email", "max": 3, "per": "P7D" }]` */
+  caps: z.array(FrequencyCap).max(20).default([]),
+  /** In the recipient's time zone; null for none. */
+  quietHours: QuietHours.nullable().default(null),
+  /** What happens to a message due in quiet hours, unless its journey says otherwise. */
+  quietMode: QuietMode.default('defer'),
+  /** The hour (0-23) to aim for when a person's own best hour is unknown. */
+  bestHour: z.number().int().min(0).max(23).default(10),
+});
+export type DeliverySettings = z.infer<typeof DeliverySettings>;
+
 /** Every workspace setting, with its default. Later capabilities add sections. */
 export const WorkspaceSettings = z.object({
+  email: EmailSettings.default({
+    from: null,
+    fromName: null,
+    replyTo: null,
+    unsubscribeMailto: null,
+  }),
+  delivery: DeliverySettings.default({
+    caps: [],
+    quietHours: null,
+    quietMode: 'defer',
+    bestHour: 10,
+  }),
+  consent: ConsentPolicy.default(DEFAULT_CONSENT_POLICY),
   webhook: WebhookSettings.default({ url: null, secret: null }),
   identity: IdentitySettings.default({
     blockedValues: [],

@@ -9,6 +9,7 @@ import {
 } from '../../src/server/index.js';
 import { ManualClock, systemClock, type Clock } from '../../src/shared/index.js';
 import type { StoreKind } from '../../src/store/index.js';
+import { ensureDefaultTemplates } from '../../src/messaging/index.js';
 import { createApiKey, ensureDefaultWorkspace } from '../../src/workspaces/index.js';
 import { openTestStore, type TestStore } from './stores.js';
 
@@ -26,7 +27,13 @@ export const ADMIN_KEY = 'test-admin-key-0123456789';
 /** A migrated store, the default workspace, one key per scope and an unstarted server. */
 export async function createTestApp(
   kind: StoreKind,
-  options: { clock?: Clock; role?: 'all' | 'api' | 'worker'; background?: boolean } = {},
+  options: {
+    clock?: Clock;
+    role?: 'all' | 'api' | 'worker';
+    background?: boolean;
+    smtpUrl?: string;
+    publicUrl?: string;
+  } = {},
 ): Promise<TestApp> {
   const testStore = await openTestStore(kind);
   // Background loops live in real time; everything else gets a clock tests can move.
@@ -39,7 +46,10 @@ export async function createTestApp(
     clock,
     logger: pino({ level: 'silent' }),
     adminKey: ADMIN_KEY,
+    smtpUrl: options.smtpUrl,
+    publicUrl: options.publicUrl,
   });
+  await ensureDefaultTemplates(testStore.store.db, clock, 'default');
   const mk = async (scope: 'write' | 'read' | 'admin') =>
     (await createApiKey(testStore.store.db, clock, { workspaceId: 'default', scope })).key;
   const keys = { write: await mk('write'), read: await mk('read'), admin: await mk('admin') };

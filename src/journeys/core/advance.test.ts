@@ -377,6 +377,7 @@ describe('advance: branch, split, send, update_profile, webhook, exit', () => {
         topic: 'cart',
         priority: 'high',
         url: 'https://example.com/h',
+        timing: null,
         payload: {
           key: 'c1',
           trigger: added(T0, 'c1', 'p1', { name: 'Mug', price: 9 }),

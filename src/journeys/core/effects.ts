@@ -29,6 +29,8 @@ export interface SendEffect extends EffectBase {
   priority: 'low' | 'normal' | 'high';
   /** Webhook channel destination; null means the workspace's default. */
   url: string | null;
+  /** Delivery timing asked by the step (best hour within a window, quiet-hours mode). */
+  timing: { bestHourWithin?: string | undefined; quietHours?: 'defer' | 'drop' | undefined } | null;
   /** What the template renders with, besides the profile: the run key, trigger and items. */
   payload: { key: string | null; trigger: JourneyEvent; items: Item[] };
 }

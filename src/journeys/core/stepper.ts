@@ -236,6 +236,7 @@ export class Stepper {
             topic: step.topic ?? null,
             priority: step.priority,
             url: step.url ?? null,
+            timing: step.timing ?? null,
             payload: { key: r.key, trigger: r.trigger, items: r.items },
           });
           this.log(step.id, visit, 'sent');

@@ -133,6 +133,16 @@ export const SendStep = z
     priority: z.enum(['low', 'normal', 'high']).default('normal'),
     /** Destination for the webhook channel; the workspace's webhook URL when absent. */
     url: HttpUrl.optional(),
+    /**
+     * When to deliver: at the person's best hour (from their engagement) within the
+     * window, and what to do in quiet hours (the workspace's choice when absent).
+     */
+    timing: z
+      .strictObject({
+        bestHourWithin: Duration.optional(),
+        quietHours: z.enum(['defer', 'drop']).optional(),
+      })
+      .optional(),
     next: StepId,
   })
   .refine((s) => s.url === undefined || s.channel === 'webhook', {

@@ -2,6 +2,8 @@ import type { AppContext } from '../context.js';
 import type { RouteDef } from '../route.js';
 import { adminRoutes } from './admin.js';
 import { catalogRoutes } from './catalog.js';
+import { channelRoutes } from './channels.js';
+import { publicRoutes } from './public-pages.js';
 import { journeyRoutes } from './journeys.js';
 import { profileRoutes } from './profiles.js';
 import { segmentRoutes } from './segments.js';
@@ -20,6 +22,8 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...segmentRoutes(ctx),
     ...journeyRoutes(ctx),
     ...catalogRoutes(ctx),
+    ...channelRoutes(ctx),
+    ...publicRoutes(ctx),
     ...adminRoutes(ctx),
   );
   return routes;

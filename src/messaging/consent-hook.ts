@@ -1,0 +1,16 @@
+import { consentFromTraits } from '../privacy/index.js';
+import type { ProfileHook } from '../profiles/index.js';
+import { recordConsent } from './consent-store.js';
+
+/**
+ * Consent stated in identify traits (`email_opt_in`, `unsubscribed`, `consent: {...}`,
+ * see docs/consent.md) is recorded with the event's time, in the profile batch.
+ */
+export const consentHook: ProfileHook = async (tx, changes, now) => {
+  for (const c of changes) {
+    const changesOf = c.events
+      .filter((e) => e.type === 'identify')
+      .flatMap((e) => consentFromTraits(e.traits, e.timestamp, 'identify').changes);
+    if (changesOf.length > 0) await recordConsent(tx, c.workspaceId, c.profileId, changesOf, now);
+  }
+};

@@ -1,0 +1,309 @@
+import type { Kysely } from 'kysely';
+import {
+  EmailSender,
+  PushSender,
+  type PushSubscription,
+  renderTemplate,
+  rewriteLinks,
+  MessageTemplate,
+  type RecommendProvider,
+  type TemplateChannel,
+} from '../channels/index.js';
+import { mayPersonalize } from '../privacy/index.js';
+import type { ModelCache } from '../profiles/index.js';
+import type { Clock } from '../shared/index.js';
+import type { Database } from '../store/index.js';
+import { readSettings, workspaceSecrets } from '../workspaces/index.js';
+import { suppress } from './consent-store.js';
+import { gate } from './gate.js';
+import { LinkMaker } from './links.js';
+import { loadRecipient, type Recipient } from './person.js';
+import type { ClaimedMessage, Deliver, Delivery } from './sender.js';
+import { templateForChannel } from './templates-repo.js';
+
+/** An event Rapport observed about a person (sent, bounced...), fed back into their log. */
+export type Emit = (
+  workspaceId: string,
+  profileId: string,
+  event: string,
+  properties: Record<string, unknown>,
+) => Promise<void>;
+
+export interface SendDeps {
+  db: Kysely<Database>;
+  clock: Clock;
+  models: ModelCache;
+  publicUrl: string;
+  /** Absent without SMTP_URL: e-mail then fails with a message saying so. */
+  email?: EmailSender;
+  push: PushSender;
+  emit: Emit;
+  /** Answers `{% recommend %}` blocks (the recommendations engine, when wired). */
+  recommend?: (workspaceId: string, profileId: string) => RecommendProvider;
+}
+
+interface SendPayload {
+  message: { templateId?: string; content?: Record<string, unknown> };
+  topic?: string | null;
+  trigger?: Record<string, unknown>;
+  items?: unknown[];
+  key?: string | null;
+  journey?: Record<string, unknown>;
+  step?: string;
+}
+
+async function resolveTemplate(
+  deps: SendDeps,
+  m: ClaimedMessage,
+  channel: TemplateChannel,
+): Promise<MessageTemplate | string> {
+  const p = m.payload as unknown as SendPayload;
+  if (p.message.templateId) {
+    const t = await templateForChannel(deps.db, m.workspaceId, p.message.templateId, channel);
+    return (
+      t ?? `no ${channel} template "${p.message.templateId}" (create it with POST /v1/templates)`
+    );
+  }
+  const inline = MessageTemplate.safeParse({
+    id: `inline:${m.id}`,
+    name: 'inline',
+    channel,
+    ...(p.message.content ?? {}),
+  });
+  return inline.success
+    ? inline.data
+    : `inline content is not a valid ${channel} message: ${inline.error.issues[0]?.message ?? ''}`;
+}
+
+async function render(
+  deps: SendDeps,
+  m: ClaimedMessage,
+  template: MessageTemplate,
+  r: Recipient,
+  links: Record<string, string>,
+  personalized: boolean,
+) {
+  const p = m.payload as unknown as SendPayload;
+  const now = deps.clock.now();
+  return renderTemplate(
+    template,
+    {
+      profile: { id: r.profileId, traits: r.traits, computed: r.computed },
+      ...(p.trigger ? { event: p.trigger } : {}),
+      links,
+      message: {
+        id: m.id,
+        journey: p.journey ?? null,
+        step: p.step ?? null,
+        key: p.key ?? null,
+        items: p.items ?? [],
+      },
+    },
+    {
+      personalized,
+      now,
+      ...(deps.recommend ? { recommend: deps.recommend(m.workspaceId, r.profileId) } : {}),
+    },
+  );
+}
+
+/** E-mail: consent and policies, render, tracked links, List-Unsubscribe, SMTP. */
+export function emailChannel(deps: SendDeps): Deliver {
+  return async (m): Promise<Delivery> => {
+    const now = deps.clock.now();
+    const recipient = await loadRecipient(deps.db, deps.models, m.workspaceId, m.profileId, now);
+    if (!recipient) return { kind: 'skipped', reason: 'no_profile: the person no longer exists' };
+    const template = await resolveTemplate(deps, m, 'email');
+    if (typeof template === 'string') return { kind: 'failed', error: template };
+    const settings = await readSettings(deps.db, m.workspaceId);
+    const topic = (m.payload.topic as string | null | undefined) ?? template.topic;
+    const stop = await gate(
+      deps.db,
+      m,
+      recipient,
+      settings,
+      { channel: 'email', topic, transactional: template.transactional, address: recipient.email },
+      now,
+    );
+    if (stop) return stop;
+    if (!recipient.email)
+      return { kind: 'skipped', reason: 'no_address: the person has no e-mail address' };
+    if (!settings.email.from)
+      return {
+        kind: 'failed',
+        error: 'no sender address: set email.from in PUT /v1/admin/settings',
+      };
+    if (!deps.email)
+      return { kind: 'failed', error: 'e-mail is not configured: start Rapport with SMTP_URL' };
+
+    const secrets = await workspaceSecrets(deps.db, deps.clock, m.workspaceId);
+    const maker = new LinkMaker(deps.publicUrl, secrets.linkSecret);
+    const unsubscribe = maker.unsubscribe(
+      m.workspaceId,
+      recipient.profileId,
+      'email',
+      m.id,
+      now,
+      topic,
+    );
+    const preferences = maker.preferences(m.workspaceId, recipient.profileId, now);
+    const personalized = mayPersonalize(recipient.consents, settings.consent);
+    const rendered = await render(
+      deps,
+      m,
+      template,
+      recipient,
+      { unsubscribe, preferences },
+      personalized,
+    );
+    if (!rendered.ok)
+      return {
+        kind: 'failed',
+        error: `template ${template.id}: ${rendered.errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`,
+      };
+    let html = rendered.fields.html;
+    let links: { index: number; url: string }[] = [];
+    if (html) {
+      const tracked = rewriteLinks(
+        html,
+        (link) => maker.click(m.id, recipient.profileId, link.index, link.url, now),
+        {
+          exclude: [unsubscribe, preferences],
+          openPixelUrl: maker.open(m.id, recipient.profileId, now),
+        },
+      );
+      html = tracked.html;
+      links = tracked.links.map((l) => ({ index: l.index, url: l.url }));
+    }
+    const from = settings.email.fromName
+      ? { name: settings.email.fromName, address: settings.email.from }
+      : settings.email.from;
+    const result = await deps.email.send({
+      from,
+      to: recipient.email,
+      ...(settings.email.replyTo ? { replyTo: settings.email.replyTo } : {}),
+      subject: rendered.fields.subject ?? '',
+      preheader: rendered.fields.preheader,
+      html,
+      text: rendered.fields.text,
+      messageId: m.id,
+      unsubscribe: {
+        url: unsubscribe,
+        ...(settings.email.unsubscribeMailto ? { mailto: settings.email.unsubscribeMailto } : {}),
+      },
+    });
+    const shown = {
+      ...m.payload,
+      rendered: { ...rendered.fields, html },
+      personalized,
+      to: recipient.email,
+      links,
+      blocks: rendered.blocks,
+    };
+    const base = { message_id: m.id, journey_id: m.journeyId, step_id: m.stepId, channel: 'email' };
+    switch (result.kind) {
+      case 'sent':
+        await deps.emit(m.workspaceId, recipient.profileId, 'Email Sent', base);
+        return { kind: 'sent', payload: shown, detail: result.response };
+      case 'bounced':
+        // The address refuses mail: never send to it again.
+        await suppress(deps.db, m.workspaceId, 'email', recipient.email, 'bounce', now);
+        await deps.emit(m.workspaceId, recipient.profileId, 'Email Bounced', {
+          ...base,
+          error: result.error,
+          code: result.code,
+        });
+        return { kind: 'bounced', error: result.error };
+      default:
+        return result;
+    }
+  };
+}
+
+/** Web push to each of the person's subscriptions; dead subscriptions are removed. */
+export function pushChannel(deps: SendDeps): Deliver {
+  return async (m): Promise<Delivery> => {
+    const now = deps.clock.now();
+    const recipient = await loadRecipient(deps.db, deps.models, m.workspaceId, m.profileId, now);
+    if (!recipient) return { kind: 'skipped', reason: 'no_profile: the person no longer exists' };
+    const template = await resolveTemplate(deps, m, 'push');
+    if (typeof template === 'string') return { kind: 'failed', error: template };
+    const settings = await readSettings(deps.db, m.workspaceId);
+    const topic = (m.payload.topic as string | null | undefined) ?? template.topic;
+    const stop = await gate(
+      deps.db,
+      m,
+      recipient,
+      settings,
+      { channel: 'push', topic, transactional: template.transactional, address: undefined },
+      now,
+    );
+    if (stop) return stop;
+    const subs = await deps.db
+      .selectFrom('push_subscriptions')
+      .selectAll()
+      .where('workspace_id', '=', m.workspaceId)
+      .where('profile_id', '=', recipient.profileId)
+      .execute();
+    if (subs.length === 0)
+      return { kind: 'skipped', reason: 'no_subscription: the person has no push subscription' };
+    const rendered = await render(
+      deps,
+      m,
+      template,
+      recipient,
+      {},
+      mayPersonalize(recipient.consents, settings.consent),
+    );
+    if (!rendered.ok)
+      return {
+        kind: 'failed',
+        error: `template ${template.id}: ${rendered.errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`,
+      };
+    const secrets = await workspaceSecrets(deps.db, deps.clock, m.workspaceId);
+    const subject = settings.email.from
+      ? `mailto:${settings.email.from}`
+      : deps.publicUrl.startsWith('https:')
+        ? deps.publicUrl
+        : 'mailto:push@rapport.invalid';
+    const payload = {
+      title: rendered.fields.pushTitle ?? '',
+      body: rendered.fields.pushBody ?? '',
+      ...(rendered.fields.pushUrl ? { url: rendered.fields.pushUrl } : {}),
+      ...(rendered.fields.pushIcon ? { icon: rendered.fields.pushIcon } : {}),
+      messageId: m.id,
+    };
+    let sent = 0;
+    let retry: string | null = null;
+    let failed: string | null = null;
+    for (const sub of subs) {
+      // Validated when stored (https, or http on loopback for local testing).
+      const subscription = {
+        endpoint: sub.endpoint,
+        keys: JSON.parse(sub.keys) as PushSubscription['keys'],
+      };
+      const r = await deps.push.send(
+        subscription,
+        payload,
+        { subject, ...secrets.vapid },
+        { topic: m.id.slice(-32).replace(/[^A-Za-z0-9_-]/g, '') },
+      );
+      if (r.kind === 'sent') sent++;
+      else if (r.kind === 'gone')
+        await deps.db.deleteFrom('push_subscriptions').where('id', '=', sub.id).execute();
+      else if (r.kind === 'retry') retry = r.error;
+      else failed = r.error;
+    }
+    if (sent > 0) {
+      await deps.emit(m.workspaceId, recipient.profileId, 'Push Notification Sent', {
+        message_id: m.id,
+        journey_id: m.journeyId,
+        step_id: m.stepId,
+        channel: 'push',
+      });
+      return { kind: 'sent', payload: { ...m.payload, rendered: payload, subscriptions: sent } };
+    }
+    if (retry) return { kind: 'retry', error: retry };
+    return { kind: 'failed', error: failed ?? 'every subscription was gone' };
+  };
+}

@@ -1,0 +1,181 @@
+import type { Kysely } from 'kysely';
+import { MessageTemplate, validateTemplate, type MessageTemplateInput } from '../channels/index.js';
+import { ConflictError, NotFoundError, ValidationError, type Clock } from '../shared/index.js';
+import type { Database } from '../store/index.js';
+import { DEFAULT_TEMPLATES } from './default-templates.js';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export interface StoredTemplate {
+  template: MessageTemplate;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * Validates a template: schema problems by path, Liquid syntax errors by field, line and
+ * column. A template that does not parse is refused when saved, not when sent.
+ */
+export function checkTemplate(input: unknown): MessageTemplate {
+  const r = validateTemplate(input);
+  if (r.ok) return r.template;
+  throw new ValidationError(
+    'Invalid template: see details for each problem.',
+    r.errors.map((e) => ({
+      path: e.field,
+      problem:
+        e.line !== undefined ? `line ${e.line}, column ${e.col ?? 0}: ${e.message}` : e.message,
+    })),
+  );
+}
+
+function toStored(row: {
+  definition: string;
+  version: number;
+  created_at: number;
+  updated_at: number;
+}): StoredTemplate {
+  return {
+    template: MessageTemplate.parse(JSON.parse(row.definition)),
+    version: row.version,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+  };
+}
+
+export async function getTemplate(
+  db: Kysely<Database>,
+  workspaceId: string,
+  id: string,
+): Promise<StoredTemplate | null> {
+  const row = await db
+    .selectFrom('message_templates')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row ? toStored(row) : null;
+}
+
+export async function requireTemplate(
+  db: Kysely<Database>,
+  workspaceId: string,
+  id: string,
+): Promise<StoredTemplate> {
+  const t = await getTemplate(db, workspaceId, id);
+  if (!t) throw new NotFoundError(`No template "${id}".`);
+  return t;
+}
+
+export async function listTemplates(
+  db: Kysely<Database>,
+  workspaceId: string,
+): Promise<StoredTemplate[]> {
+  const rows = await db
+    .selectFrom('message_templates')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .orderBy('id')
+    .execute();
+  return rows.map(toStored);
+}
+
+export async function saveTemplate(
+  db: Kysely<Database>,
+  clock: Clock,
+  workspaceId: string,
+  input: unknown,
+  options: { id?: string; create?: boolean } = {},
+): Promise<StoredTemplate> {
+  const body =
+    options.id !== undefined && typeof input === 'object' && input !== null
+      ? { ...(input), id: options.id }
+      : input;
+  const template = checkTemplate(body);
+  const now = clock.now();
+  const existing = await db
+    .selectFrom('message_templates')
+    .select(['version'])
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', template.id)
+    .executeTakeFirst();
+  if (existing && options.create)
+    throw new ConflictError(
+      `A template "${template.id}" exists; PUT /v1/templates/${template.id} changes it.`,
+    );
+  if (!existing && options.id !== undefined && !options.create)
+    throw new NotFoundError(`No template "${template.id}".`);
+  const definition = JSON.stringify(template);
+  if (existing) {
+    await db
+      .updateTable('message_templates')
+      .set({
+        name: template.name,
+        channel: template.channel,
+        definition,
+        version: existing.version + 1,
+        updated_at: now,
+      })
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', template.id)
+      .execute();
+  } else {
+    await db
+      .insertInto('message_templates')
+      .values({
+        workspace_id: workspaceId,
+        id: template.id,
+        name: template.name,
+        channel: template.channel,
+        definition,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+  }
+  return requireTemplate(db, workspaceId, template.id);
+}
+
+/** The starter templates the journey templates refer to; existing ones are kept. */
+export async function ensureDefaultTemplates(
+  db: Kysely<Database>,
+  clock: Clock,
+  workspaceId: string,
+): Promise<void> {
+  const now = clock.now();
+  const templates: MessageTemplateInput[] = DEFAULT_TEMPLATES;
+  await db
+    .insertInto('message_templates')
+    .values(
+      templates.map((t) => {
+        const parsed = checkTemplate(t);
+        return {
+          workspace_id: workspaceId,
+          id: parsed.id,
+          name: parsed.name,
+          channel: parsed.channel,
+          definition: JSON.stringify(parsed),
+          version: 1,
+          created_at: now,
+          updated_at: now,
+        };
+      }),
+    )
+    .onConflict((oc) => oc.columns(['workspace_id', 'id']).doNothing())
+    .execute();
+}
+
+/** The template a send step names, for its channel: `<id>.<channel>` first, then `<id>`. */
+export async function templateForChannel(
+  db: Kysely<Database>,
+  workspaceId: string,
+  id: string,
+  channel: string,
+): Promise<MessageTemplate | null> {
+  const specific = await getTemplate(db, workspaceId, `${id}.${channel}`);
+  if (specific) return specific.template;
+  const plain = await getTemplate(db, workspaceId, id);
+  return plain && plain.template.channel === channel ? plain.template : null;
+}

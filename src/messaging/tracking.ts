@@ -1,0 +1,95 @@
+import type { Kysely } from 'kysely';
+import { verifyClickToken, verifyOpenToken } from '../channels/index.js';
+import type { Clock } from '../shared/index.js';
+import type { Database } from '../store/index.js';
+import { workspaceSecrets } from '../workspaces/index.js';
+import { recordStatus } from './outbox.js';
+
+export interface EngagementDeps {
+  db: Kysely<Database>;
+  clock: Clock;
+  emitTo(
+    workspaceId: string,
+    profileId: string,
+    event: string,
+    properties: Record<string, unknown>,
+    messageId: string,
+  ): Promise<void>;
+}
+
+const RANK = ['sent', 'delivered', 'opened', 'clicked'];
+
+/**
+ * Turns an open pixel or click redirect hit into `Email Opened` / `Email Link Clicked` on
+ * the person (attributed to the message, journey and step) and moves the message's
+ * status forward. The message id in the token leads to the workspace whose secret signed
+ * it. Returns a click's destination; an expired but authentic click still redirects
+ * (the link must keep working) without being counted.
+ */
+export async function recordEngagement(
+  deps: EngagementDeps,
+  token: string,
+  kind: 'open' | 'click',
+): Promise<string | null> {
+  let messageId: unknown;
+  try {
+    messageId = (
+      JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as {
+        m?: unknown;
+      }
+    ).m;
+  } catch {
+    return null;
+  }
+  if (typeof messageId !== 'string') return null;
+  const message = await deps.db
+    .selectFrom('messages')
+    .selectAll()
+    .where('id', '=', messageId)
+    .executeTakeFirst();
+  if (!message) return null;
+  const { linkSecret } = await workspaceSecrets(deps.db, deps.clock, message.workspace_id);
+  const now = deps.clock.now();
+  const base = {
+    message_id: message.id,
+    journey_id: message.journey_id,
+    step_id: message.step_id,
+    channel: message.channel,
+  };
+  if (kind === 'click') {
+    const v = verifyClickToken(token, linkSecret, now);
+    if (!v.ok && v.reason !== 'expired') return null;
+    if (!v.ok) return v.claims.url;
+    await deps.emitTo(
+      message.workspace_id,
+      message.profile_id,
+      'Email Link Clicked',
+      { ...base, url: v.claims.url, link_index: v.claims.linkIndex },
+      `click:${message.id}:${v.claims.linkIndex}`,
+    );
+    await advance(deps, message.id, message.status, 'clicked', now);
+    return v.claims.url;
+  }
+  const v = verifyOpenToken(token, linkSecret, now);
+  if (!v.ok) return null;
+  await deps.emitTo(
+    message.workspace_id,
+    message.profile_id,
+    'Email Opened',
+    base,
+    `open:${message.id}`,
+  );
+  await advance(deps, message.id, message.status, 'opened', now);
+  return null;
+}
+
+async function advance(
+  deps: EngagementDeps,
+  id: string,
+  current: string,
+  next: 'opened' | 'clicked',
+  now: number,
+) {
+  const at = RANK.indexOf(current);
+  if (at >= 0 && at < RANK.indexOf(next)) await recordStatus(deps.db, id, next, now);
+}

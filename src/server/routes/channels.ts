@@ -1,0 +1,233 @@
+import { z } from 'zod';
+import { renderTemplate } from '../../channels/index.js';
+import {
+  listTemplates,
+  loadConsents,
+  loadRecipient,
+  recordConsent,
+  requireTemplate,
+  saveSubscription,
+  saveTemplate,
+  SubscriptionInput,
+} from '../../messaging/index.js';
+import { changesFromUpdate, ConsentUpdate, Consents, mayPersonalize } from '../../privacy/index.js';
+import { findProfileId, ProfileKind } from '../../profiles/index.js';
+import { NotFoundError, ValidationError } from '../../shared/index.js';
+import { readSettings, workspaceSecrets } from '../../workspaces/index.js';
+import type { AppContext } from '../context.js';
+import { defineRoute, type RouteDef } from '../route.js';
+
+const IdParams = z.object({ id: z.string().min(1).max(200) });
+const PersonParams = z.object({ kind: ProfileKind, value: z.string().min(1).max(1024) });
+const StoredTemplate = z.object({
+  template: z.record(z.string(), z.unknown()),
+  version: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+const PreviewInput = z.object({
+  kind: ProfileKind.default('user_id'),
+  value: z.string().min(1),
+  event: z.record(z.string(), z.unknown()).optional(),
+  items: z.array(z.unknown()).optional(),
+});
+
+async function personId(
+  ctx: AppContext,
+  workspaceId: string,
+  kind: ProfileKind,
+  value: string,
+): Promise<string> {
+  const id = await findProfileId(ctx.store.db, workspaceId, kind, value);
+  if (!id) throw new NotFoundError(`No profile with ${kind} "${value}".`);
+  return id;
+}
+
+export function channelRoutes(ctx: AppContext): RouteDef[] {
+  return [
+    defineRoute({
+      method: 'POST',
+      url: '/v1/templates',
+      summary: 'Create a message template; Liquid errors are reported with line and column',
+      tag: 'templates',
+      auth: 'admin',
+      body: z.unknown(),
+      responses: { 201: StoredTemplate },
+      handler: async ({ body, principal, reply }) => {
+        const saved = await saveTemplate(ctx.store.db, ctx.clock, principal.workspaceId, body, {
+          create: true,
+        });
+        reply.code(201);
+        return saved;
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/v1/templates',
+      summary: 'All message templates',
+      tag: 'templates',
+      auth: 'read',
+      handler: async ({ principal }) => ({
+        templates: await listTemplates(ctx.store.db, principal.workspaceId),
+      }),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/v1/templates/:id',
+      summary: 'One message template',
+      tag: 'templates',
+      auth: 'read',
+      params: IdParams,
+      responses: { 200: StoredTemplate, 404: z.unknown() },
+      handler: ({ params, principal }) =>
+        requireTemplate(ctx.store.db, principal.workspaceId, params.id),
+    }),
+    defineRoute({
+      method: 'PUT',
+      url: '/v1/templates/:id',
+      summary: 'Change a message template',
+      tag: 'templates',
+      auth: 'admin',
+      params: IdParams,
+      body: z.unknown(),
+      responses: { 200: StoredTemplate, 404: z.unknown() },
+      handler: ({ params, body, principal }) =>
+        saveTemplate(ctx.store.db, ctx.clock, principal.workspaceId, body, { id: params.id }),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/v1/templates/:id/preview',
+      summary: "Render a template with any person's data (nothing is sent)",
+      tag: 'templates',
+      auth: 'read',
+      params: IdParams,
+      body: PreviewInput,
+      handler: async ({ params, body, principal }) => {
+        const ws = principal.workspaceId;
+        const stored = await requireTemplate(ctx.store.db, ws, params.id);
+        const id = await personId(ctx, ws, body.kind, body.value);
+        const now = ctx.clock.now();
+        const r = await loadRecipient(ctx.store.db, ctx.models, ws, id, now);
+        if (!r) throw new NotFoundError(`No profile "${id}".`);
+        const settings = await readSettings(ctx.store.db, ws);
+        const personalized = mayPersonalize(r.consents, settings.consent);
+        const result = await renderTemplate(
+          stored.template,
+          {
+            profile: { id: r.profileId, traits: r.traits, computed: r.computed },
+            ...(body.event ? { event: body.event } : {}),
+            links: {
+              unsubscribe: `${ctx.publicUrl}/unsubscribe/preview`,
+              preferences: `${ctx.publicUrl}/preferences/preview`,
+            },
+            message: { id: 'preview', items: body.items ?? [] },
+          },
+          {
+            personalized,
+            now,
+            ...(ctx.recommendFor ? { recommend: ctx.recommendFor(ws, id) } : {}),
+          },
+        );
+        if (!result.ok) {
+          throw new ValidationError(
+            'The template does not render for this person.',
+            result.errors.map((e) => ({ path: e.field, problem: e.message })),
+          );
+        }
+        return { personalized, fields: result.fields, blocks: result.blocks };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/v1/profiles/:kind/:value/consent',
+      summary: "A person's consent per channel and topic, and for personalization",
+      tag: 'consent',
+      auth: 'read',
+      params: PersonParams,
+      responses: { 200: Consents },
+      handler: async ({ params, principal }) =>
+        loadConsents(
+          ctx.store.db,
+          principal.workspaceId,
+          await personId(ctx, principal.workspaceId, params.kind, params.value),
+        ),
+    }),
+    defineRoute({
+      method: 'PUT',
+      url: '/v1/profiles/:kind/:value/consent',
+      summary:
+        'Record consent: true/false or granted/denied/unknown per channel, topic, personalization',
+      tag: 'consent',
+      auth: 'write',
+      params: PersonParams,
+      body: ConsentUpdate,
+      responses: { 200: Consents },
+      handler: async ({ params, body, principal }) => {
+        const id = await personId(ctx, principal.workspaceId, params.kind, params.value);
+        const now = ctx.clock.now();
+        return recordConsent(
+          ctx.store.db,
+          principal.workspaceId,
+          id,
+          changesFromUpdate(body, 'api', now),
+          now,
+        );
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/v1/push/subscriptions',
+      summary: "Store a browser's push subscription for a person",
+      tag: 'push',
+      auth: 'write',
+      body: z
+        .object({
+          userId: z.string().min(1).optional(),
+          anonymousId: z.string().min(1).optional(),
+          subscription: SubscriptionInput,
+        })
+        .refine((b) => b.userId !== undefined || b.anonymousId !== undefined, {
+          message: 'either userId or anonymousId is required',
+          path: ['userId'],
+        }),
+      responses: { 201: z.object({ id: z.string(), profileId: z.string() }) },
+      handler: async ({ body, principal, reply }) => {
+        const ws = principal.workspaceId;
+        const kind = body.userId ? 'user_id' : 'anonymous_id';
+        const value = (body.userId ?? body.anonymousId)!;
+        let id = await findProfileId(ctx.store.db, ws, kind, value);
+        if (!id) {
+          // Unknown yet: record who they are through the pipeline, then attach.
+          const event = {
+            type: 'identify',
+            ...(body.userId ? { userId: body.userId } : { anonymousId: body.anonymousId }),
+            messageId: `push-subscribe:${body.subscription.endpoint}`,
+          };
+          await ctx.ingest.ingestOne(ws, 'identify', event, JSON.stringify(event));
+          await ctx.profiles.drain();
+          id = await findProfileId(ctx.store.db, ws, kind, value);
+        }
+        if (!id)
+          throw new ValidationError('Could not resolve the person.', [
+            { path: 'userId', problem: 'blocked or invalid identifier' },
+          ]);
+        reply.code(201);
+        return {
+          id: await saveSubscription(ctx.store.db, ws, id, body.subscription, ctx.clock.now()),
+          profileId: id,
+        };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/v1/push/vapid-public-key',
+      summary: "The workspace's VAPID public key, for PushManager.subscribe",
+      tag: 'push',
+      auth: 'write',
+      handler: async ({ principal }) => ({
+        publicKey: (await workspaceSecrets(ctx.store.db, ctx.clock, principal.workspaceId)).vapid
+          .publicKey,
+      }),
+    }),
+  ];
+}
