@@ -64,3 +64,11 @@ export { readInteractionsCsv, type ReadOptions, type ReadResult } from './read-i
 export { ModelRegistry, type RegistryOptions, type VersionInfo } from './registry.js';
 export { trainInWorker, type TrainInWorkerOptions } from './train-worker.js';
 export { heldOutTruth, itemPopularity, recommendAll } from './offline-eval.js';
+// The serving shell: training from the log, per-workspace registries, live updates.
+export {
+  RecommendationService,
+  type TrainResult,
+  interactionsOf,
+  loadInteractions,
+  toRecommendable,
+} from './serving/index.js';

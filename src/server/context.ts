@@ -13,6 +13,7 @@ import {
   webhookChannel,
   type SendDeps,
 } from '../messaging/index.js';
+import { RecommendationService } from '../recommend/index.js';
 import { SegmentRegistry, SegmentStage } from '../segments/index.js';
 import type { Clock } from '../shared/index.js';
 import type { Store } from '../store/index.js';
@@ -34,6 +35,7 @@ export interface AppContext {
   segments: SegmentStage;
   journeys: JourneyStage;
   outbox: OutboxSender;
+  recommendations: RecommendationService;
   /** Where people reach this server (links in messages); set once the server listens. */
   publicUrl: string;
   /** Feeds an event Rapport observed about a person into their log, through the pipeline. */
@@ -60,6 +62,8 @@ export interface ContextOptions {
   /** How often a worker refits each workspace's profile model. */
   modelRefreshMs?: number;
   outboxLeaseMs?: number;
+  /** How often workers retrain each workspace's recommendation models. */
+  recommendationsTrainMs?: number;
   smtpUrl?: string | undefined;
   publicUrl?: string | undefined;
 }
@@ -81,6 +85,8 @@ export function createContext(options: ContextOptions): AppContext {
   // A journey that updates a profile re-evaluates the person's segments in the same step.
   journeys.onProfileUpdated = segments.hook;
   profiles.addHook(consentHook);
+  const recommendations = new RecommendationService(store, clock, logger);
+  profiles.addHook(recommendations.hook);
   const ctx = {} as AppContext;
   const sendDeps: SendDeps = {
     db: store.db,
@@ -118,6 +124,23 @@ export function createContext(options: ContextOptions): AppContext {
     idleMs: 100,
   });
   const outboxLoop = new WorkLoop('outbox', () => outbox.step(), { logger, idleMs: 100 });
+  const trainEveryMs = options.recommendationsTrainMs ?? 6 * 3_600_000;
+  const lastTrained = new Map<string, number>();
+  const recsLoop = new WorkLoop(
+    'recommendations',
+    async () => {
+      const workspaces = await store.db.selectFrom('workspaces').select('id').execute();
+      for (const { id } of workspaces) {
+        const due = clock.now() - (lastTrained.get(id) ?? -Infinity) >= trainEveryMs;
+        if (!due) continue;
+        lastTrained.set(id, clock.now());
+        await recommendations.train(id);
+      }
+      await recommendations.refreshCatalogs();
+      return false;
+    },
+    { logger, idleMs: 60_000 },
+  );
   const triggerLoop = new WorkLoop('journey-triggers', () => journeys.runTriggers(), {
     logger,
     idleMs: 1000,
@@ -199,6 +222,22 @@ export function createContext(options: ContextOptions): AppContext {
     keys: new KeyResolver(store.db, clock, options.adminKey),
     writer,
     ingest,
+    recommendations,
+    recommendFor:
+      (workspaceId: string, profileId: string) =>
+      (request: { strategy: string; limit: number; personalized: boolean; [k: string]: unknown }) =>
+        recommendations
+          .recommend(workspaceId, {
+            strategy: request.personalized ? request.strategy : 'popular',
+            limit: request.limit,
+            ...(request.personalized ? { userId: profileId } : {}),
+          })
+          .items.map((i) => ({
+            id: i.itemId,
+            title: i.title,
+            reason: i.reason.text,
+            strategy: i.strategy,
+          })),
     publicUrl: (options.publicUrl ?? 'http://127.0.0.1:4700').replace(/\/+$/, ''),
     emitTo,
     track,
@@ -208,7 +247,16 @@ export function createContext(options: ContextOptions): AppContext {
     segments,
     journeys,
     outbox,
-    loops: [profileLoop, modelLoop, checkLoop, backfillLoop, timerLoop, outboxLoop, triggerLoop],
+    loops: [
+      profileLoop,
+      modelLoop,
+      checkLoop,
+      backfillLoop,
+      timerLoop,
+      outboxLoop,
+      triggerLoop,
+      recsLoop,
+    ],
   });
 }
 

@@ -6,6 +6,7 @@ import { channelRoutes } from './channels.js';
 import { publicRoutes } from './public-pages.js';
 import { journeyRoutes } from './journeys.js';
 import { profileRoutes } from './profiles.js';
+import { recommendationRoutes } from './recommendations.js';
 import { segmentRoutes } from './segments.js';
 import { eventRoutes } from './events.js';
 import { ingestRoutes } from './ingest.js';
@@ -22,6 +23,7 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...segmentRoutes(ctx),
     ...journeyRoutes(ctx),
     ...catalogRoutes(ctx),
+    ...recommendationRoutes(ctx),
     ...channelRoutes(ctx),
     ...publicRoutes(ctx),
     ...adminRoutes(ctx),

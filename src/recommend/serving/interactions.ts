@@ -1,0 +1,93 @@
+import type { Kysely } from 'kysely';
+import type { CatalogItem as StoredItem } from '../../catalog/index.js';
+import type { LoggedEvent } from '../../profiles/index.js';
+import { toLoggedEvent } from '../../profiles/index.js';
+import type { Database } from '../../store/index.js';
+import type { CatalogItemInput, Interaction, InteractionKind } from '../schemas.js';
+
+/** Segment e-commerce events and the feedback they are (view < cart < purchase). */
+const KINDS: Record<string, InteractionKind> = {
+  'Product Viewed': 'view',
+  'Product Clicked': 'view',
+  'Product Added': 'cart',
+  'Product Added to Wishlist': 'cart',
+  'Order Completed': 'purchase',
+};
+export const INTERACTION_EVENTS = Object.keys(KINDS);
+
+const idOf = (p: unknown): string | null => {
+  if (typeof p !== 'object' || p === null) return null;
+  const o = p as Record<string, unknown>;
+  const v = o.product_id ?? o.sku ?? o.id;
+  return typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null;
+};
+
+/** The interactions one logged event stands for (an order: one per product). */
+export function interactionsOf(
+  profileId: string,
+  e: Pick<LoggedEvent, 'event' | 'timestamp' | 'properties'>,
+): Interaction[] {
+  const kind = e.event === null ? undefined : KINDS[e.event];
+  if (!kind) return [];
+  const products =
+    kind === 'purchase' && Array.isArray(e.properties.products)
+      ? e.properties.products
+      : [e.properties];
+  const out: Interaction[] = [];
+  for (const p of products.slice(0, 500)) {
+    const itemId = idOf(p);
+    if (!itemId) continue;
+    const q = (p as { quantity?: unknown }).quantity;
+    out.push({
+      userId: profileId,
+      itemId,
+      timestamp: e.timestamp,
+      kind,
+      ...(typeof q === 'number' && q > 0 ? { quantity: q } : {}),
+    });
+  }
+  return out;
+}
+
+/** Every interaction in a workspace's log, attributed to the person (profile) it belongs to. */
+export async function loadInteractions(
+  db: Kysely<Database>,
+  workspaceId: string,
+): Promise<Interaction[]> {
+  const out: Interaction[] = [];
+  let after = 0;
+  for (;;) {
+    const rows = await db
+      .selectFrom('events')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('event', 'in', INTERACTION_EVENTS)
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(20_000)
+      .execute();
+    if (rows.length === 0) return out;
+    after = rows[rows.length - 1]!.id;
+    for (const row of rows) {
+      if (!row.profile_id) continue;
+      out.push(...interactionsOf(row.profile_id, toLoggedEvent(row)));
+    }
+  }
+}
+
+/** The store's catalog in the recommender's shape. */
+export function toRecommendable(items: readonly StoredItem[]): CatalogItemInput[] {
+  return items.map((i) => ({
+    id: i.id,
+    ...(i.title ? { title: i.title } : {}),
+    categories: i.categories,
+    ...(i.brand ? { brand: i.brand } : {}),
+    ...(i.price !== null ? { price: i.price } : {}),
+    ...(i.currency ? { currency: i.currency } : {}),
+    ...(i.in_stock !== null ? { inStock: i.in_stock } : {}),
+    ...(i.stock !== null ? { stock: i.stock } : {}),
+    tags: i.tags,
+    attributes: i.attributes,
+    createdAt: Date.parse(i.created_at),
+  }));
+}

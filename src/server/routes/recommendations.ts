@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import { loadConsents } from '../../messaging/index.js';
+import { mayPersonalize } from '../../privacy/index.js';
+import { findProfileId } from '../../profiles/index.js';
+import { RecommendResponse } from '../../recommend/index.js';
+import { NotFoundError, ValidationError } from '../../shared/index.js';
+import { readSettings } from '../../workspaces/index.js';
+import type { AppContext } from '../context.js';
+import { defineRoute, type RouteDef } from '../route.js';
+
+const list = z
+  .string()
+  .max(10_000)
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  );
+
+const RecsQuery = z.object({
+  userId: z.string().min(1).optional(),
+  anonymousId: z.string().min(1).optional(),
+  itemId: z.string().min(1).optional(),
+  strategy: z.string().min(1).max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(10),
+  exclude: list.optional(),
+  cart: list.optional(),
+  category: z.string().min(1).optional(),
+  brands: list.optional(),
+  minPrice: z.coerce.number().optional(),
+  maxPrice: z.coerce.number().optional(),
+  maxPerCategory: z.coerce.number().int().min(1).optional(),
+});
+
+const TrainOut = z.object({
+  version: z.number().int(),
+  interactions: z.number().int(),
+  items: z.number().int(),
+  seconds: z.number(),
+});
+
+export function recommendationRoutes(ctx: AppContext): RouteDef[] {
+  return [
+    defineRoute({
+      method: 'GET',
+      url: '/v1/recommendations',
+      summary: 'Items for a person and/or an item, with the strategy and reason of each',
+      tag: 'recommendations',
+      auth: 'read',
+      query: RecsQuery,
+      responses: {
+        200: RecommendResponse.extend({
+          personalized: z.boolean(),
+          version: z.number().nullable(),
+        }),
+      },
+      handler: async ({ query, principal }) => {
+        const ws = principal.workspaceId;
+        let profileId: string | null = null;
+        if (query.userId)
+          profileId = await findProfileId(ctx.store.db, ws, 'user_id', query.userId);
+        else if (query.anonymousId)
+          profileId = await findProfileId(ctx.store.db, ws, 'anonymous_id', query.anonymousId);
+        // Someone who opted out of personalization gets what everyone gets.
+        let personalized = true;
+        if (profileId) {
+          const settings = await readSettings(ctx.store.db, ws);
+          personalized = mayPersonalize(
+            await loadConsents(ctx.store.db, ws, profileId),
+            settings.consent,
+          );
+        }
+        const strategy = personalized
+          ? query.strategy?.includes(',')
+            ? query.strategy.split(',')
+            : query.strategy
+          : 'popular';
+        const answer = ctx.recommendations.recommend(ws, {
+          ...(strategy ? { strategy } : {}),
+          ...(profileId && personalized ? { userId: profileId } : {}),
+          ...(query.itemId ? { itemId: query.itemId } : {}),
+          limit: query.limit,
+          ...(query.exclude ? { exclude: query.exclude } : {}),
+          ...(query.cart ? { cart: query.cart } : {}),
+          ...(query.category ? { category: query.category } : {}),
+          ...(query.brands ? { brands: query.brands } : {}),
+          ...(query.minPrice !== undefined ? { minPrice: query.minPrice } : {}),
+          ...(query.maxPrice !== undefined ? { maxPrice: query.maxPrice } : {}),
+          ...(query.maxPerCategory ? { maxPerCategory: query.maxPerCategory } : {}),
+        });
+        return {
+          ...answer,
+          personalized,
+          version: ctx.recommendations.registry(ws)?.currentVersion() ?? null,
+        };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/v1/admin/recommendations/train',
+      summary: 'Retrain the recommendation models now (off the request path) and swap them in',
+      tag: 'recommendations',
+      auth: 'admin',
+      responses: { 200: TrainOut },
+      handler: ({ principal }) => ctx.recommendations.train(principal.workspaceId),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/v1/admin/recommendations/versions',
+      summary: 'Model versions kept in memory, and which one serves',
+      tag: 'recommendations',
+      auth: 'admin',
+      handler: async ({ principal }) => ({
+        versions: ctx.recommendations.versions(principal.workspaceId),
+      }),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/v1/admin/recommendations/rollback',
+      summary: 'Serve a previous model version again',
+      tag: 'recommendations',
+      auth: 'admin',
+      body: z.object({ version: z.number().int().min(1).optional() }),
+      handler: async ({ body, principal }) => {
+        if (!ctx.recommendations.registry(principal.workspaceId))
+          throw new NotFoundError('No model has been trained yet.');
+        try {
+          return { version: ctx.recommendations.rollback(principal.workspaceId, body.version) };
+        } catch (error) {
+          throw new ValidationError(error instanceof Error ? error.message : String(error), [
+            { path: 'version', problem: 'no such kept version' },
+          ]);
+        }
+      },
+    }),
+  ];
+}
