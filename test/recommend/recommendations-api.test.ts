@@ -51,11 +51,11 @@ describe.each(STORE_KINDS)('recommendations over HTTP (%s)', (kind) => {
   const recs = async (query: string) => {
     const res = await send(t, 'GET', `/v1/recommendations?${query}`, t.keys.read);
     expect(res.statusCode, res.body).toBe(200);
-    return res.json() as {
+    return res.json<{
       items: { itemId: string; strategy: string; reason: { text: string } }[];
       personalized: boolean;
       version: number;
-    };
+    }>();
   };
 
   it('recommends for a known customer, with a strategy and a reason per item, never what they bought', async () => {
