@@ -5,7 +5,9 @@ import { runImportCommand } from './import.js';
 import { runKeysCreate } from './keys.js';
 import { runProfilesRebuild } from './profiles.js';
 import { runSegmentsList, runSegmentsRecompute, runSegmentsShow } from './segments.js';
+import { registerEvalCommand } from './eval-recs.js';
 import { runStart } from './start.js';
+import { runTrain } from './train.js';
 import { fail } from './output.js';
 
 /** The `rapport` command line. Each command lives in its own file. */
@@ -91,6 +93,15 @@ export function buildCli(): Command {
     .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
     .option('--json', 'print JSON')
     .action(runSegmentsRecompute);
+
+  program
+    .command('train')
+    .description('Retrain the recommendation models of a running Rapport now.')
+    .option('--url <url>', 'where Rapport runs (env RAPPORT_URL, default http://127.0.0.1:4700)')
+    .option('--key <key>', 'an admin key (env RAPPORT_ADMIN_KEY)')
+    .action(runTrain);
+
+  registerEvalCommand(program);
 
   return program;
 }

@@ -1,0 +1,38 @@
+import { ValidationError } from '../shared/index.js';
+
+/**
+ * Asks a running Rapport to retrain its recommendation models now. Models live in the
+ * serving processes' memory, so training happens there (off the request path, on a
+ * worker thread) and the new version is swapped in without a restart.
+ */
+export async function runTrain(flags: { url?: string; key?: string }): Promise<void> {
+  const url = (flags.url ?? process.env.RAPPORT_URL ?? 'http://127.0.0.1:4700').replace(/\/+$/, '');
+  const key = flags.key ?? process.env.RAPPORT_ADMIN_KEY;
+  if (!key) {
+    throw new ValidationError('An admin key is needed: pass --key or set RAPPORT_ADMIN_KEY.', [
+      { path: '--key', problem: 'missing' },
+    ]);
+  }
+  let res: Response;
+  try {
+    res = await fetch(`${url}/v1/admin/recommendations/train`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}` },
+    });
+  } catch {
+    throw new Error(
+      `Cannot reach Rapport at ${url}: is it running? (rapport start, or pass --url)`,
+    );
+  }
+  const body = (await res.json()) as {
+    version?: number;
+    interactions?: number;
+    items?: number;
+    seconds?: number;
+    error?: { message: string };
+  };
+  if (!res.ok) throw new Error(body.error?.message ?? `training failed with HTTP ${res.status}`);
+  process.stdout.write(
+    `Trained version ${body.version} from ${body.interactions?.toLocaleString('en')} interactions over ${body.items?.toLocaleString('en')} items in ${body.seconds?.toFixed(1)} s; it now serves.\n`,
+  );
+}
