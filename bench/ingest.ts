@@ -187,7 +187,8 @@ export async function main(args: string[]): Promise<void> {
     await server.stop();
     const check = b.reopen();
     const stored = Number(
-      (await sql<{ n: number | string }>`SELECT count(*) AS n FROM events`.execute(check.db)).rows[0]!.n,
+      (await sql<{ n: number | string }>`SELECT count(*) AS n FROM events`.execute(check.db))
+        .rows[0]!.n,
     );
     await check.close();
     await b.drop();

@@ -90,7 +90,7 @@ export async function saveTemplate(
 ): Promise<StoredTemplate> {
   const body =
     options.id !== undefined && typeof input === 'object' && input !== null
-      ? { ...(input), id: options.id }
+      ? { ...input, id: options.id }
       : input;
   const template = checkTemplate(body);
   const now = clock.now();
