@@ -21,7 +21,11 @@ export async function createJobs(store: Store, n: number, now: number): Promise<
     const rows: unknown[][] = [];
     for (let i = from; i < Math.min(n, from + CHUNK); i++) {
       // A scrambled order, so claiming by run_at does not walk the primary key in order.
-      rows.push([benchId('job', i), now - 3_600_000 + ((i * 7_919) % n) * (3_600_000 / n), null]);
+      rows.push([
+        benchId('job', i),
+        now - 3_600_000 + Math.floor((((i * 7_919) % n) * 3_600_000) / n),
+        null,
+      ]);
     }
     await bulkWrite(
       store,

@@ -287,33 +287,42 @@ export async function reschedule(
 
 export interface StoreSize {
   totalBytes: number;
-  /** SQLite: the main file and the WAL; PostgreSQL: each table with its indexes and TOAST. */
-  parts: Record<string, number>;
+  /** SQLite: the main file, the WAL and the shared-memory index. */
+  files?: Record<string, number>;
+  /** Each table with its indexes (and TOAST on PostgreSQL). */
+  tables: Record<string, number>;
 }
 
-/** The store's size on disk: SQLite file + WAL (+ shared memory), or `pg_database_size`. */
+/**
+ * The store's size on disk: the SQLite file + WAL + shm (tables from `dbstat`), or
+ * `pg_database_size` (tables from `pg_total_relation_size`).
+ */
 export async function storeSize(store: Store, tables: readonly string[]): Promise<StoreSize> {
+  const sizes: Record<string, number> = {};
   if (store.kind === 'sqlite') {
-    const parts: Record<string, number> = {};
+    const files: Record<string, number> = {};
     for (const suffix of ['', '-wal', '-shm']) {
       try {
-        parts[`file${suffix}`] = statSync(`${store.location}${suffix}`).size;
+        files[`db${suffix}`] = statSync(`${store.location}${suffix}`).size;
       } catch {
-        parts[`file${suffix}`] = 0;
+        files[`db${suffix}`] = 0;
       }
     }
-    const totalBytes = Object.values(parts).reduce((a, b) => a + b, 0);
-    return { totalBytes, parts };
+    const rows = await sql<{ t: string; n: number }>`
+      SELECT m.tbl_name AS t, SUM(s.pgsize) AS n
+      FROM dbstat s JOIN sqlite_master m ON m.name = s.name GROUP BY m.tbl_name
+    `.execute(store.db);
+    for (const r of rows.rows) if (tables.includes(r.t)) sizes[r.t] = r.n;
+    return { totalBytes: Object.values(files).reduce((a, b) => a + b, 0), files, tables: sizes };
   }
   const total = await sql<{
     n: number | string;
   }>`SELECT pg_database_size(current_database()) AS n`.execute(store.db);
-  const parts: Record<string, number> = {};
   for (const t of tables) {
     const r = await sql<{
       n: number | string;
     }>`SELECT pg_total_relation_size(${t}::regclass) AS n`.execute(store.db);
-    parts[t] = Number(r.rows[0]!.n);
+    sizes[t] = Number(r.rows[0]!.n);
   }
-  return { totalBytes: Number(total.rows[0]!.n), parts };
+  return { totalBytes: Number(total.rows[0]!.n), tables: sizes };
 }
