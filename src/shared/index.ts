@@ -3,3 +3,4 @@ export * from './zod-details.js';
 export * from './clock.js';
 export * from './ids.js';
 export * from './version.js';
+export * from './ttl-cache.js';

@@ -3,7 +3,7 @@ import { loadConsents } from '../../messaging/index.js';
 import { mayPersonalize } from '../../privacy/index.js';
 import { findProfileId } from '../../profiles/index.js';
 import { RecommendResponse } from '../../recommend/index.js';
-import { NotFoundError, ValidationError } from '../../shared/index.js';
+import { NotFoundError, TtlCache, ValidationError } from '../../shared/index.js';
 import { readSettings } from '../../workspaces/index.js';
 import type { AppContext } from '../context.js';
 import { defineRoute, type RouteDef } from '../route.js';
@@ -41,6 +41,14 @@ const TrainOut = z.object({
 });
 
 export function recommendationRoutes(ctx: AppContext): RouteDef[] {
+  // The hot path answers from memory: who an id belongs to and the workspace's consent
+  // policy are cached for a few seconds. A person's own consent is always read fresh: a
+  // "no" takes effect on the next request.
+  const people = new TtlCache<string | null>(ctx.clock, 5_000);
+  const policies = new TtlCache<Awaited<ReturnType<typeof readSettings>>['consent']>(
+    ctx.clock,
+    5_000,
+  );
   return [
     defineRoute({
       method: 'GET',
