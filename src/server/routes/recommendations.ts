@@ -65,19 +65,22 @@ export function recommendationRoutes(ctx: AppContext): RouteDef[] {
       },
       handler: async ({ query, principal }) => {
         const ws = principal.workspaceId;
-        let profileId: string | null = null;
-        if (query.userId)
-          profileId = await findProfileId(ctx.store.db, ws, 'user_id', query.userId);
-        else if (query.anonymousId)
-          profileId = await findProfileId(ctx.store.db, ws, 'anonymous_id', query.anonymousId);
+        const kind = query.userId ? 'user_id' : query.anonymousId ? 'anonymous_id' : null;
+        const value = query.userId ?? query.anonymousId;
+        const profileId =
+          kind && value
+            ? await people.get(`${ws}\u0000${kind}\u0000${value}`, () =>
+                findProfileId(ctx.store.db, ws, kind, value),
+              )
+            : null;
         // Someone who opted out of personalization gets what everyone gets.
         let personalized = true;
         if (profileId) {
-          const settings = await readSettings(ctx.store.db, ws);
-          personalized = mayPersonalize(
-            await loadConsents(ctx.store.db, ws, profileId),
-            settings.consent,
+          const policy = await policies.get(
+            ws,
+            async () => (await readSettings(ctx.store.db, ws)).consent,
           );
+          personalized = mayPersonalize(await loadConsents(ctx.store.db, ws, profileId), policy);
         }
         const strategy = personalized
           ? query.strategy?.includes(',')
