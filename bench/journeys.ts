@@ -36,49 +36,32 @@ import { report } from './_report.js';
 import { openBenchStore, parseStores } from './_stores.js';
 import { checkStore } from './_journeys-checks.js';
 import { createJobs, drainJobs } from './_journeys-queue.js';
-import {
-  BENCH_JOURNEY,
-  SECOND_WAIT_MS,
-  WORKSPACE,
-  benchId,
-  enrol,
-  reschedule,
-  storeSize,
-} from './_journeys-setup.js';
+import { BENCH_JOURNEY, WORKSPACE, benchId, enrol, storeSize } from './_journeys-setup.js';
 import {
   DeliveryLog,
   RecordingClock,
   benchChannel,
   countingLogger,
-  deliveryRate,
-  latenessSeries,
-  percentiles,
   readRuns,
   startLoops,
   waitFor,
   wakesOf,
-  type Loops,
-  type Wake,
 } from './_journeys-measure.js';
+import {
+  fmt,
+  max,
+  nextLoad,
+  saturationPhase,
+  steadyPhase,
+  type Bench,
+  type Options,
+  type Steady,
+} from './_journeys-phases.js';
 
 const HOUR = 3_600_000;
 const TABLES = ['journey_runs', 'profiles', 'identities', 'messages', 'message_events'];
 const say = (kind: StoreKind, line: string) =>
   process.stderr.write(`journeys bench: ${kind}: ${line}\n`);
-const fmt = (n: number) => Math.round(n).toLocaleString('en');
-const max = (xs: readonly number[]) => xs.reduce((a, b) => (b > a ? b : a), -Infinity);
-const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
-
-interface Options {
-  people: number;
-  seconds: number;
-  backlog: number;
-  loads: number[];
-  search: number;
-  rate: number | null;
-  queueSeconds: number;
-  deliver: 'record' | 'webhook';
-}
 
 function parseOptions(args: string[]): { stores: StoreKind[]; options: Options } {
   const { values } = parseArgs({
@@ -117,37 +100,6 @@ function parseOptions(args: string[]): { stores: StoreKind[]; options: Options }
       deliver: values.deliver,
     },
   };
-}
-
-/** Lateness of a cohort's wakes, in ms. */
-function lateness(wakes: readonly Wake[]) {
-  return {
-    timerLatenessMs: percentiles(wakes.map((w) => w.committed - w.due)),
-    claimLatenessMs: percentiles(wakes.map((w) => w.claimed - w.due)),
-    deliveryLatenessMs: percentiles(wakes.map((w) => w.delivered - w.due)),
-  };
-}
-
-type Lateness = ReturnType<typeof lateness>;
-type Steady = Lateness & {
-  load: number;
-  dueStepsPerSecond: number;
-  sustained: boolean;
-  [more: string]: unknown;
-};
-
-/**
- * The next steady load (a fraction of the sustainable estimate): the `--load` list, then
- * `--search` more, each halfway between the highest load sustained and the lowest not,
- * or 1.5 times up while every load was sustained.
- */
-function nextLoad(o: Options, done: readonly Steady[]): number | null {
-  if (done.length < o.loads.length) return o.loads[done.length]!;
-  if (done.length >= o.loads.length + o.search) return null;
-  const lo = Math.max(0, max(done.filter((d) => d.sustained).map((d) => d.load)));
-  const hi = -max(done.filter((d) => !d.sustained).map((d) => -d.load));
-  if (hi === Infinity) return lo < 1 ? 1 : lo * 1.5;
-  return (lo + hi) / 2;
 }
 
 /** The journey as `POST /v1/journeys` creates it (validated, version 1, active). */
@@ -198,98 +150,54 @@ async function benchStore(kind: StoreKind, o: Options) {
     const ctx = createContext({ store, clock, logger: pino({ level: 'silent' }) });
     const channel = await benchChannel(store, o.deliver);
     const log = new DeliveryLog();
-    const loops: Loops = startLoops(ctx.journeys, clock, store, log.wrap(channel.deliver), logger);
+    const loopsStarted = Date.now();
+    const loops = startLoops(ctx.journeys, clock, store, log.wrap(channel.deliver), logger);
     const problems: string[] = [];
     let completed = 0;
-    /** Waits until a cohort's two messages per run are delivered; its wakes. */
-    const measure = async (ids: string[], label: string) => {
-      const before = log.at.size;
-      await waitFor(
-        () => log.at.size >= before + 2 * ids.length,
-        () => log.at.size + loops.batches(),
-        60_000,
-        (ms) =>
-          say(
-            kind,
-            `  ${label}, ${(ms / 1000).toFixed(0)} s: ${fmt(log.at.size - before)} of ${fmt(2 * ids.length)} messages delivered`,
-          ),
-      );
-      completed += ids.length;
-      const r = wakesOf(await readRuns(store, ids), loops.commits, log.at);
-      problems.push(...r.problems);
-      return r.wakes;
+    const bench: Bench = {
+      o,
+      store,
+      def,
+      enrolPerSecond: o.people / enrolSeconds,
+      say: (line) => say(kind, line),
+      measure: async (ids, label) => {
+        const before = log.at.size;
+        await waitFor(
+          () => log.at.size >= before + 2 * ids.length,
+          () => log.at.size + loops.batches(),
+          60_000,
+          (ms) =>
+            say(
+              kind,
+              `  ${label}, ${(ms / 1000).toFixed(0)} s: ${fmt(log.at.size - before)} of ${fmt(2 * ids.length)} messages delivered`,
+            ),
+        );
+        completed += ids.length;
+        const r = wakesOf(await readRuns(store, ids), loops.commits, log.at);
+        problems.push(...r.problems);
+        return r.wakes;
+      },
     };
     try {
-      // Saturation. All first wakes are older than any second wake, so they are claimed
-      // first: their drain rate is the timer loop's maximum with the outbox beside it.
-      say(kind, `saturation: ${fmt(o.backlog)} overdue runs...`);
-      const satStart = Date.now();
-      const satWakes = await measure(
-        range(0, o.backlog).map((i) => benchId('run', i)),
-        'saturation',
-      );
-      const firstDone = max(satWakes.filter((w) => w.wait === 1).map((w) => w.committed));
-      const maxSteps = o.backlog / ((firstDone - satStart) / 1000);
-      const delivered = deliveryRate(satWakes);
-      const sustainable = Math.min(maxSteps, delivered);
-      const saturation = {
-        runs: o.backlog,
-        maxStepsPerSecond: Math.round(maxSteps),
-        deliveredPerSecond: Math.round(delivered),
-        sustainableEstimate: Math.round(sustainable),
-      };
+      const ids = Array.from({ length: o.backlog }, (_, i) => benchId('run', i));
+      const sat = await saturationPhase(bench, ids, loopsStarted);
+      const ratio = sat.maxStepsPerSecond / queue.jobsPerSecond;
       say(
         kind,
-        `  timers ${fmt(maxSteps)} steps/s = ${(maxSteps / queue.jobsPerSecond).toFixed(3)}x the no-op queue; outbox ${fmt(delivered)} messages/s`,
+        `  timers ${fmt(sat.maxStepsPerSecond)} steps/s = ${ratio.toFixed(3)}x the no-op queue; outbox ${fmt(sat.deliveredPerSecond)} messages/s`,
       );
-
-      // Steady load: cohorts whose timers come due evenly, first wakes at half the rate.
-      const reference = o.rate ?? sustainable;
-      const steady: Steady[] = [];
+      const steady: NonNullable<Steady>[] = [];
       let next = o.backlog;
       for (let load = nextLoad(o, steady); load !== null; load = nextLoad(o, steady)) {
-        const steps = load * reference;
-        const wakeRate = steps / 2;
-        const cohort = Math.min(Math.round(wakeRate * o.seconds), o.people - next);
-        if (cohort < 10) break;
-        // Time for the rewrite itself before the first timer comes due.
-        const lead = 1_000 + Math.ceil((cohort * 1000 * 3) / (o.people / enrolSeconds));
-        const start = Date.now() + lead;
-        const from = next;
-        next += cohort;
-        say(
-          kind,
-          `steady: ${fmt(steps)} steps/s (load ${load.toFixed(2)}; ${fmt(cohort)} runs due over ${o.seconds} s, each again 10 s later)...`,
-        );
-        const ids = await reschedule(store, def, from, from + cohort, (i) =>
-          Math.floor(start + ((i - from) * 1000) / wakeRate),
-        );
-        const overran = Date.now() - start;
-        const wakes = await measure(ids, 'steady');
-        // Both waits' timers come due together from 10 s to `seconds`: the full rate.
-        const full = wakes.filter(
-          (w) => w.due >= start + SECOND_WAIT_MS && w.due < start + o.seconds * 1000,
-        );
-        const l = lateness(full.length > 0 ? full : wakes);
-        const lastCommit = max(wakes.map((w) => w.committed));
-        steady.push({
+        const phase = await steadyPhase(
+          bench,
           load,
-          dueStepsPerSecond: Math.round(steps),
-          runs: cohort,
-          // Shorter than --seconds when --people ran out.
-          dueOverSeconds: Number((cohort / wakeRate).toFixed(1)),
-          stepsPerSecond: Math.round(wakes.length / ((lastCommit - start) / 1000)),
-          sustained: l.timerLatenessMs.p99 < 1000 && l.deliveryLatenessMs.p99 < 1000,
-          rescheduleOverranMs: Math.max(0, overran),
-          fullRateWakes: full.length,
-          ...l,
-          allWakes: lateness(wakes),
-          p99Every5s: latenessSeries(wakes, start, 5_000),
-        });
-        say(
-          kind,
-          `  timer lateness p50 ${l.timerLatenessMs.p50} ms, p99 ${l.timerLatenessMs.p99} ms, max ${l.timerLatenessMs.max} ms; delivery p99 ${l.deliveryLatenessMs.p99} ms`,
+          load * (o.rate ?? sat.sustainableEstimate),
+          next,
         );
+        if (!phase) break;
+        steady.push(phase);
+        next += phase.runs;
       }
       await loops.stop();
 
@@ -302,8 +210,13 @@ async function benchStore(kind: StoreKind, o: Options) {
         sizeWithRuns: sizeEnrolled,
         sizeAtEnd: await storeSize(store, [...TABLES, 'bench_jobs']),
         queue: { ...queue, jobsPerSecond: Math.round(queue.jobsPerSecond) },
-        ratio: Number((maxSteps / queue.jobsPerSecond).toFixed(4)),
-        saturation,
+        ratio: Number(ratio.toFixed(4)),
+        saturation: {
+          runs: sat.runs,
+          maxStepsPerSecond: Math.round(sat.maxStepsPerSecond),
+          deliveredPerSecond: Math.round(sat.deliveredPerSecond),
+          sustainableEstimate: Math.round(sat.sustainableEstimate),
+        },
         steady,
         maxSustainedStepsPerSecond: sustained.length ? max(sustained) : null,
         checks,
