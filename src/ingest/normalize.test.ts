@@ -73,3 +73,17 @@ describe('normalizeEvent', () => {
     expect(result.kind === 'invalid' && result.details[0]!.path).toBe('type');
   });
 });
+
+describe('identifiers must be text', () => {
+  it.each(['\ud800', 'a\udc00b', 'x\ud83d'])(
+    'rejects a lone surrogate in messageId (%j)',
+    (messageId) => {
+      const result = norm({ type: 'track', userId: 'u', event: 'E', messageId });
+      expect(result.kind === 'invalid' && result.details.map((d) => d.path)).toEqual(['messageId']);
+    },
+  );
+
+  it('accepts astral characters written as surrogate pairs', () => {
+    expect(norm({ type: 'track', userId: 'u', event: 'E', messageId: 'msg-😀' }).kind).toBe('ok');
+  });
+});

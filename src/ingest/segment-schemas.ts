@@ -5,11 +5,19 @@ import { z } from 'zod';
  * validate; the stored event is built from the client's own object so unknown keys,
  * `__proto__` keys included, are kept verbatim and never merged into a prototype.
  */
-// NUL cannot be stored in a PostgreSQL text column; refuse it in the indexed fields
-// rather than fail the commit. (Inside properties it stays escaped in the raw JSON.)
-const noNul = (s: string) => !s.includes('\u0000');
+// NUL cannot be stored in a PostgreSQL text column, and a lone surrogate is not text at
+// all (stores turn it into U+FFFD, so two different ids would collide): refuse both in
+// the indexed fields rather than fail the commit or merge strangers. Inside properties
+// they stay escaped in the raw JSON.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const Text = (max: number) =>
-  z.string().max(max).refine(noNul, { message: 'must not contain the NUL character' });
+  z
+    .string()
+    .max(max)
+    .refine((s) => !s.includes('\u0000'), { message: 'must not contain the NUL character' })
+    .refine((s) => !LONE_SURROGATE.test(s), {
+      message: 'must be valid Unicode (no lone surrogates)',
+    });
 const Id = z.union([Text(1024).min(1), z.number()]);
 const IsoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), {
   message: 'must be an ISO 8601 date-time',
