@@ -14,6 +14,7 @@ export interface Options {
   rate: number | null;
   queueSeconds: number;
   deliver: 'record' | 'webhook';
+  finish: boolean;
 }
 
 /** What the phases share. */
@@ -24,8 +25,8 @@ export interface Bench {
   /** People enrolled per second (three rows each): bounds how long a reschedule takes. */
   enrolPerSecond: number;
   say(line: string): void;
-  /** Waits until these runs' two messages each are delivered; their wakes. */
-  measure(ids: string[], label: string): Promise<Wake[]>;
+  /** Waits until these runs' two messages each are delivered; their wakes if `read`. */
+  measure(ids: string[], label: string, read?: boolean): Promise<Wake[]>;
 }
 
 export const fmt = (n: number) => Math.round(n).toLocaleString('en');
@@ -117,4 +118,25 @@ export function nextLoad(o: Options, done: readonly NonNullable<Steady>[]): numb
   const hi = -max(done.filter((d) => !d.sustained).map((d) => -d.load));
   if (hi === Infinity) return lo < 1 ? 1 : lo * 1.5;
   return (lo + hi) / 2;
+}
+
+/**
+ * Runs everyone still parked (people `from..`) to the end: their timers are made overdue
+ * and the loops drain them. Only counted; the checks then expect every run completed.
+ */
+export async function finishPhase(b: Bench, from: number) {
+  const runs = b.o.people - from;
+  if (runs <= 0) return { runs: 0, seconds: 0 };
+  b.say(`finish: the other ${fmt(runs)} runs, made overdue...`);
+  const now = Date.now();
+  const ids = await reschedule(
+    b.store,
+    b.def,
+    from,
+    b.o.people,
+    (i) => now - 60_000 + (i % 50_000),
+  );
+  const start = Date.now();
+  await b.measure(ids, 'finish', false);
+  return { runs, seconds: Number(((Date.now() - start) / 1000).toFixed(1)) };
 }
