@@ -10,7 +10,6 @@ import {
   createRun,
   durationMs,
   seededRandom,
-  validateJourney,
   type JourneyDefinition,
   type RunState,
 } from '../src/journeys/index.js';
@@ -51,15 +50,8 @@ export const BENCH_JOURNEY = {
   ],
 } as const;
 
-/** The validated definition as version 1 (what `createJourney` stores). */
-export function benchDefinition(): JourneyDefinition {
-  const checked = validateJourney({ ...BENCH_JOURNEY, version: 1 });
-  if (!checked.ok) throw new Error(`bench journey invalid: ${JSON.stringify(checked.details)}`);
-  return checked.value;
-}
-
-export const FIRST_WAIT_MS = durationMs('P1D');
-export const SECOND_WAIT_MS = durationMs('PT10S');
+export const FIRST_WAIT_MS = durationMs(BENCH_JOURNEY.steps[0].duration);
+export const SECOND_WAIT_MS = durationMs(BENCH_JOURNEY.steps[2].duration);
 
 /** Ids shaped like `newId` (prefix + 16 base64url characters) but reproducible. */
 export function benchId(prefix: 'prf' | 'run' | 'job', i: number): string {
@@ -108,9 +100,9 @@ export function parkedRun(def: JourneyDefinition, i: number, wakeAt: number): Ru
 type ColumnType = 'text' | 'bigint' | 'integer';
 
 /**
- * Multi-row INSERTs in transactions of `rows.length` rows: prepared multi-row statements
- * on SQLite, `unnest` of one array per column on PostgreSQL (one round trip per chunk).
- * `upsert` names the columns a conflicting `id` updates.
+ * Writes `rows` in one transaction: multi-row INSERTs prepared once on SQLite, one
+ * `unnest` of an array per column on PostgreSQL (a single round trip). `upsert` names
+ * the columns a conflicting `id` updates.
  */
 export async function bulkWrite(
   store: Store,
@@ -127,19 +119,22 @@ export async function bulkWrite(
       : ` ON CONFLICT (id) DO UPDATE SET ${upsert.map((c) => `${c} = excluded.${c}`).join(', ')}`;
   if (store.kind === 'sqlite') {
     const db = store.sqlite!;
+    // SQLite allows 32,766 parameters per statement.
     const per = Math.max(1, Math.floor(30_000 / columns.length));
     const tuple = `(${columns.map(() => '?').join(',')})`;
     const statement = (n: number) =>
       db.prepare(
         `INSERT INTO ${table} (${names}) VALUES ${Array.from({ length: n }, () => tuple).join(',')}${conflict}`,
       );
-    const full = statement(Math.min(per, rows.length));
-    // Through Kysely's connection, so a transaction the loops hold open is not joined.
+    // Through Kysely's connection, so a transaction the loops hold open is never joined.
     await store.db.connection().execute(async () => {
+      const full = statement(Math.min(per, rows.length));
       db.transaction(() => {
         for (let i = 0; i < rows.length; i += per) {
           const chunk = rows.slice(i, i + per);
-          (chunk.length === per || i === 0 ? full : statement(chunk.length)).run(chunk.flat());
+          (chunk.length === Math.min(per, rows.length) ? full : statement(chunk.length)).run(
+            chunk.flat(),
+          );
         }
       })();
     });
