@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import { VERSION } from '../shared/index.js';
 import { runImportCommand } from './import.js';
+import { runJourneysList, runJourneysShow, runJourneysStats } from './journeys.js';
 import { runKeysCreate } from './keys.js';
 import { runProfilesRebuild } from './profiles.js';
 import { runSegmentsList, runSegmentsRecompute, runSegmentsShow } from './segments.js';
@@ -93,6 +94,27 @@ export function buildCli(): Command {
     .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
     .option('--json', 'print JSON')
     .action(runSegmentsRecompute);
+
+  const journeys = program.command('journeys').description('Inspect journeys.');
+  journeys
+    .command('list')
+    .description('List journeys with their status and version.')
+    .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
+    .option('--json', 'print JSON')
+    .action(runJourneysList);
+  journeys
+    .command('show')
+    .argument('<id>', 'journey id')
+    .description('Show a journey and its current definition.')
+    .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
+    .action(runJourneysShow);
+  journeys
+    .command('stats')
+    .argument('<id>', 'journey id')
+    .description('Per step: entered, waiting, completed, exited, converted; treated and holdout.')
+    .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
+    .option('--json', 'print JSON')
+    .action(runJourneysStats);
 
   program
     .command('train')
