@@ -86,15 +86,19 @@ export interface Loops {
   /** Batch `now` -> the time that batch committed. */
   commits: Map<number, number>;
   batches: () => number;
+  /** One timer batch, as the timer loop runs it; true if there were due runs. */
+  timerStep: () => Promise<boolean>;
+  /** Starts both loops; returns the time it did. */
+  start(): number;
   stop(): Promise<void>;
 }
 
 /**
- * Starts the timer loop (the journey stage's `runDueTimers`, as `createContext` wires it:
+ * The timer loop (the journey stage's `runDueTimers`, as `createContext` wires it:
  * batches of 200, idle 100 ms) and the outbox loop (an `OutboxSender` over `deliver`,
- * idle 100 ms), like `startBackground` does in a worker.
+ * idle 100 ms), as `startBackground` runs them in a worker.
  */
-export function startLoops(
+export function benchLoops(
   stage: JourneyStage,
   clock: RecordingClock,
   store: Store,
@@ -103,27 +107,28 @@ export function startLoops(
 ): Loops {
   const commits = new Map<number, number>();
   let batches = 0;
-  const timers = new WorkLoop(
-    'journey-timers',
-    async () => {
-      clock.take();
-      const did = await stage.runDueTimers();
-      const at = Date.now();
-      // The first batch that read a value owns it: a later batch can only read the same
-      // millisecond if the earlier one committed within it.
-      for (const t of clock.take()) if (!commits.has(t)) commits.set(t, at);
-      if (did) batches++;
-      return did;
-    },
-    { logger, idleMs: 100 },
-  );
+  const timerStep = async () => {
+    clock.take();
+    const did = await stage.runDueTimers();
+    const at = Date.now();
+    // The first batch that read a value owns it: a later batch can only read the same
+    // millisecond if the earlier one committed within it.
+    for (const t of clock.take()) if (!commits.has(t)) commits.set(t, at);
+    if (did) batches++;
+    return did;
+  };
+  const timers = new WorkLoop('journey-timers', timerStep, { logger, idleMs: 100 });
   const sender = new OutboxSender(store, systemClock, { webhook: deliver }, { logger });
   const outbox = new WorkLoop('outbox', () => sender.step(), { logger, idleMs: 100 });
-  timers.start();
-  outbox.start();
   return {
     commits,
     batches: () => batches,
+    timerStep,
+    start: () => {
+      timers.start();
+      outbox.start();
+      return Date.now();
+    },
     stop: async () => {
       await Promise.all([timers.stop(), outbox.stop()]);
     },
@@ -276,25 +281,25 @@ export function latenessSeries(wakes: readonly Wake[], start: number, bucketMs: 
 }
 
 /**
- * Messages delivered per second of outbox busy time: the time some message was committed
- * and not yet delivered (the union of each wake's [committed, delivered]). Idle time
- * waiting for timers to come due does not count against the outbox.
+ * Messages delivered per second of outbox busy time: the time, from `from` (when the
+ * outbox started), some message was committed and not yet delivered (the union of each
+ * wake's [committed, delivered]). Waiting for timers to come due does not count.
  */
-export function deliveryRate(wakes: readonly Wake[]): number {
+export function deliveryRate(wakes: readonly Wake[], from: number): number {
   const spans = wakes
     .filter((w) => !Number.isNaN(w.delivered))
-    .map((w) => [w.committed, w.delivered] as const)
+    .map((w) => [Math.max(from, w.committed), w.delivered] as const)
     .sort((a, b) => a[0] - b[0]);
   if (spans.length === 0) return NaN;
   let busy = 0;
-  let [from, to] = spans[0]!;
+  let [start, end] = spans[0]!;
   for (const [a, b] of spans) {
-    if (a > to) {
-      busy += to - from;
-      from = a;
-      to = b;
-    } else if (b > to) to = b;
+    if (a > end) {
+      busy += end - start;
+      start = a;
+      end = b;
+    } else if (b > end) end = b;
   }
-  busy += to - from;
+  busy += end - start;
   return spans.length / (busy / 1000);
 }

@@ -11,9 +11,10 @@
 //  1. reference: a no-op job queue of `--people` jobs in the same store, claimed the same
 //     way, for `--queue-seconds`: jobs/s;
 //  2. saturation: `--backlog` runs whose timers are all overdue: the timer loop's maximum
-//     steps/s (timer wakes per second) with the outbox delivering beside it, and the
-//     outbox's messages per second of busy time; the lower of the two (every step sends
-//     one message) is the sustainable estimate (or `--rate` steps/s);
+//     steps/s (timer wakes per second) running alone, as the reference did; then the
+//     outbox's messages per second of busy time, delivering those wakes' messages beside
+//     the timer loop. Every step costs both, so 1 / (1/steps + 1/messages) is the
+//     sustainable estimate (or `--rate` steps/s);
 //  3. steady load: cohorts whose timers come due evenly over `--seconds`, at each `--load`
 //     fraction of the estimate and then `--search` more loads that close in on the
 //     highest one sustained (timer and delivery lateness p99 under 1 s). Each run wakes
@@ -45,9 +46,9 @@ import {
   DeliveryLog,
   RecordingClock,
   benchChannel,
+  benchLoops,
   countingLogger,
   readRuns,
-  startLoops,
   waitFor,
   wakesOf,
 } from './_journeys-measure.js';
@@ -157,14 +158,15 @@ async function benchStore(kind: StoreKind, o: Options) {
     const ctx = createContext({ store, clock, logger: pino({ level: 'silent' }) });
     const channel = await benchChannel(store, o.deliver);
     const log = new DeliveryLog();
-    const loopsStarted = Date.now();
-    const loops = startLoops(ctx.journeys, clock, store, log.wrap(channel.deliver), logger);
+    // Not started yet: the saturation phase runs the timer loop alone first.
+    const loops = benchLoops(ctx.journeys, clock, store, log.wrap(channel.deliver), logger);
     const problems: string[] = [];
     let completed = 0;
     const bench: Bench = {
       o,
       store,
       def,
+      loops,
       enrolPerSecond: o.people / enrolSeconds,
       say: (line) => say(kind, line),
       measure: async (ids, label, read = true) => {
@@ -188,7 +190,7 @@ async function benchStore(kind: StoreKind, o: Options) {
     };
     try {
       const ids = Array.from({ length: o.backlog }, (_, i) => benchId('run', i));
-      const sat = await saturationPhase(bench, ids, loopsStarted);
+      const sat = await saturationPhase(bench, ids);
       const ratio = sat.maxStepsPerSecond / queue.jobsPerSecond;
       say(
         kind,
