@@ -44,7 +44,7 @@ export const DEFAULT_TEMPLATES: MessageTemplateInput[] = [
     'cart_abandonment_reminder',
     'Cart reminder',
     'You left something in your cart',
-    `<p>Your cart is waiting:</p><ul>${items}</ul>{% recommend strategy: "bought_together", limit: 3 %}<p>Goes well with: {% for r in recommendations %}{{ r.title | default: r.id }}{% unless forloop.last %}, {% endunless %}{% endfor %}</p>{% endrecommend %}`,
+    `<p>Your cart is waiting:</p><ul>${items}</ul><p>Goes well with:</p><ul>{% recommend strategy: "bought_together", limit: 3, item_id: message.items[0].product_id %}<li>{{ item.title | default: item.id }}</li>{% endrecommend %}</ul>`,
   ),
   push(
     'cart_abandonment_reminder',
@@ -76,7 +76,7 @@ export const DEFAULT_TEMPLATES: MessageTemplateInput[] = [
     'welcome_3',
     'Welcome, part 3',
     'Picked for you',
-    '{% recommend strategy: "popular", limit: 4 %}<ul>{% for r in recommendations %}<li>{{ r.title | default: r.id }}</li>{% endfor %}</ul>{% endrecommend %}',
+    '<ul>{% recommend strategy: "popular", limit: 4 %}<li>{{ item.title | default: item.id }}</li>{% endrecommend %}</ul>',
     'newsletter',
   ),
   email(
@@ -95,7 +95,7 @@ export const DEFAULT_TEMPLATES: MessageTemplateInput[] = [
     'post_purchase_complementary',
     'Complementary products',
     'Goes well with your order',
-    '{% recommend strategy: "bought_together", limit: 4 %}<ul>{% for r in recommendations %}<li>{{ r.title | default: r.id }}</li>{% endfor %}</ul>{% endrecommend %}',
+    '<ul>{% recommend strategy: "bought_together", limit: 4, item_id: message.items[0].product_id %}<li>{{ item.title | default: item.id }}</li>{% endrecommend %}</ul>',
   ),
   email(
     'replenishment_reminder',

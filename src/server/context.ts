@@ -3,7 +3,7 @@ import { EventWriter, IngestService } from '../ingest/index.js';
 import { WorkLoop } from '../jobs/index.js';
 import { ModelCache, ProfileProcessor } from '../profiles/index.js';
 import { JourneyStage } from '../journeys/index.js';
-import { EmailSender, PushSender } from '../channels/index.js';
+import { EmailSender, PushSender, type RecommendRequest } from '../channels/index.js';
 import {
   consentHook,
   emailChannel,
@@ -223,21 +223,26 @@ export function createContext(options: ContextOptions): AppContext {
     writer,
     ingest,
     recommendations,
-    recommendFor:
-      (workspaceId: string, profileId: string) =>
-      (request: { strategy: string; limit: number; personalized: boolean; [k: string]: unknown }) =>
-        recommendations
-          .recommend(workspaceId, {
-            strategy: request.personalized ? request.strategy : 'popular',
-            limit: request.limit,
-            ...(request.personalized ? { userId: profileId } : {}),
-          })
-          .items.map((i) => ({
-            id: i.itemId,
-            title: i.title,
-            reason: i.reason.text,
-            strategy: i.strategy,
-          })),
+    recommendFor: (workspaceId: string, profileId: string) => (request: RecommendRequest) => {
+      const itemId =
+        typeof request.item_id === 'string' && request.item_id ? request.item_id : undefined;
+      const category = typeof request.category === 'string' ? request.category : undefined;
+      return recommendations
+        .recommend(workspaceId, {
+          // Opted out of personalization: what everyone gets.
+          strategy: request.personalized ? request.strategy : 'popular',
+          limit: request.limit,
+          ...(request.personalized ? { userId: profileId } : {}),
+          ...(request.personalized && itemId ? { itemId } : {}),
+          ...(category ? { category } : {}),
+        })
+        .items.map((i) => ({
+          id: i.itemId,
+          title: i.title,
+          reason: i.reason.text,
+          strategy: i.strategy,
+        }));
+    },
     publicUrl: (options.publicUrl ?? 'http://127.0.0.1:4700').replace(/\/+$/, ''),
     emitTo,
     track,

@@ -52,7 +52,7 @@ describe.each(STORE_KINDS)('recommendations over HTTP (%s)', (kind) => {
     const res = await send(t, 'GET', `/v1/recommendations?${query}`, t.keys.read);
     expect(res.statusCode, res.body).toBe(200);
     return res.json<{
-      items: { itemId: string; strategy: string; reason: { text: string } }[];
+      items: { itemId: string; title?: string; strategy: string; reason: { text: string } }[];
       personalized: boolean;
       version: number;
     }>();
@@ -96,6 +96,21 @@ describe.each(STORE_KINDS)('recommendations over HTTP (%s)', (kind) => {
     expect(plain.personalized).toBe(false);
     const popular = await recs('strategy=popular&limit=5');
     expect(plain.items.map((i) => i.itemId)).toEqual(popular.items.map((i) => i.itemId));
+  });
+
+  it('fills the recommend blocks of message templates', async () => {
+    const preview = await send(t, 'POST', '/v1/templates/welcome_3/preview', t.keys.read, {
+      value: '15291',
+    });
+    expect(preview.statusCode, preview.body).toBe(200);
+    // Popular for her: the block asks for the person, so what she bought is left out.
+    const popular = await recs('userId=15291&strategy=popular&limit=4');
+    const body = preview.json<{ fields: { html: string }; blocks: unknown[] }>();
+    expect(body.blocks).toHaveLength(1);
+    for (const item of popular.items)
+      expect(body.fields.html).toContain(
+        `<li>${(item.title ?? item.itemId).replace(/&/g, '&amp;')}</li>`,
+      );
   });
 
   it('swaps in a retrained version and rolls back', async () => {
