@@ -20,16 +20,24 @@ const ADMIN = 'bench-recs-admin-key-0123456789';
 
 function run(args: string[], env: Record<string, string>): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`rapport ${args.join(' ')} failed:\n${out}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`rapport ${args.join(' ')} failed:\n${out}`)),
+    );
   });
 }
 
 async function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'start', '--port', '0'], { env: { ...process.env, ...env, RAPPORT_LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'start', '--port', '0'], {
+    env: { ...process.env, ...env, RAPPORT_LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   const url = await new Promise<string>((resolve, reject) => {
     const onData = (d: Buffer) => {
@@ -41,7 +49,14 @@ async function start(env: Record<string, string>) {
     child.stderr.on('data', onData);
     child.on('close', (code) => reject(new Error(`server exited ${code}: ${out}`)));
   });
-  return { url, stop: () => new Promise<void>((r) => { child.on('close', () => r()); child.kill('SIGTERM'); }) };
+  return {
+    url,
+    stop: () =>
+      new Promise<void>((r) => {
+        child.on('close', () => r());
+        child.kill('SIGTERM');
+      }),
+  };
 }
 
 async function load(url: string, paths: string[], seconds: number, rate?: number) {
@@ -54,7 +69,13 @@ async function load(url: string, paths: string[], seconds: number, rate?: number
     headers: { authorization: `Bearer ${ADMIN}` },
     requests: [{ setupRequest: (req) => ({ ...req, path: paths[i++ % paths.length] }) }],
   });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
 }
 
 export async function main(args: string[]): Promise<void> {
@@ -69,7 +90,9 @@ export async function main(args: string[]): Promise<void> {
   });
   const seconds = Number(values.seconds);
   const rate = Number(values.rate);
-  const files = [1, 2].map((p) => join(values.data, `online_retail_full_year_no_invoice_stock_part${p}.csv.gz`));
+  const files = [1, 2].map((p) =>
+    join(values.data, `online_retail_full_year_no_invoice_stock_part${p}.csv.gz`),
+  );
   const results: Record<string, unknown> = {};
   const lines: string[] = [];
   for (const kind of parseStores(values.store)) {
@@ -77,22 +100,42 @@ export async function main(args: string[]): Promise<void> {
     await b.store.close();
     const env = { ...b.env, RAPPORT_ADMIN_KEY: ADMIN };
     process.stderr.write(`recs-api bench: ${kind}: importing the Online Retail year...\n`);
-    await run(['import', 'events', '--preset', 'online-retail', ...files, '--rejects', '/dev/null'], { ...env, CI: 'true' });
+    await run(
+      ['import', 'events', '--preset', 'online-retail', ...files, '--rejects', '/dev/null'],
+      { ...env, CI: 'true' },
+    );
     const server = await start(env);
-    const trained = await fetch(`${server.url}/v1/admin/recommendations/train`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` } });
+    const trained = await fetch(`${server.url}/v1/admin/recommendations/train`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN}` },
+    });
     const training = (await trained.json()) as { seconds: number; interactions: number };
     // Real customers and products to ask about.
-    const customers = (await (await fetch(`${server.url}/v1/profiles?limit=500`, { headers: { authorization: `Bearer ${ADMIN}` } })).json()) as {
+    const customers = (await (
+      await fetch(`${server.url}/v1/profiles?limit=500`, {
+        headers: { authorization: `Bearer ${ADMIN}` },
+      })
+    ).json()) as {
       profiles: { identities: { kind: string; value: string }[] }[];
     };
-    const userIds = customers.profiles.flatMap((p) => p.identities.filter((i) => i.kind === 'user_id').map((i) => i.value));
-    const items = (await (await fetch(`${server.url}/v1/catalog/items?limit=500`, { headers: { authorization: `Bearer ${ADMIN}` } })).json()) as { items: { id: string }[] };
+    const userIds = customers.profiles.flatMap((p) =>
+      p.identities.filter((i) => i.kind === 'user_id').map((i) => i.value),
+    );
+    const items = (await (
+      await fetch(`${server.url}/v1/catalog/items?limit=500`, {
+        headers: { authorization: `Bearer ${ADMIN}` },
+      })
+    ).json()) as { items: { id: string }[] };
     const paths = [
       ...userIds.map((u) => `/v1/recommendations?userId=${encodeURIComponent(u)}&limit=10`),
-      ...items.items.slice(0, 200).map((i) => `/v1/recommendations?itemId=${encodeURIComponent(i.id)}&limit=10`),
+      ...items.items
+        .slice(0, 200)
+        .map((i) => `/v1/recommendations?itemId=${encodeURIComponent(i.id)}&limit=10`),
       '/v1/recommendations?anonymousId=new-visitor&limit=10',
     ];
-    const sample = await (await fetch(`${server.url}${paths[0]}`, { headers: { authorization: `Bearer ${ADMIN}` } })).text();
+    const sample = await (
+      await fetch(`${server.url}${paths[0]}`, { headers: { authorization: `Bearer ${ADMIN}` } })
+    ).text();
 
     // The reference: a bare handler answering the same bytes.
     const bare = createServer((_req, res) => {
@@ -111,7 +154,14 @@ export async function main(args: string[]): Promise<void> {
     await new Promise((r) => bare.close(r));
     await server.stop();
     await b.drop();
-    results[kind] = { training, rapportMax, bareMax, rapportAt, bareAt, ratioRps: Number((rapportMax.rps / bareMax.rps).toFixed(3)) };
+    results[kind] = {
+      training,
+      rapportMax,
+      bareMax,
+      rapportAt,
+      bareAt,
+      ratioRps: Number((rapportMax.rps / bareMax.rps).toFixed(3)),
+    };
     lines.push(
       `${kind} ${Math.round(rapportMax.rps).toLocaleString('en')} req/s = ${(rapportMax.rps / bareMax.rps).toFixed(2)}x bare (${Math.round(bareMax.rps).toLocaleString('en')}), ` +
         `p99 ${rapportAt.p99} ms at ${rate}/s (bare ${bareAt.p99} ms), training ${training.seconds.toFixed(1)} s`,
