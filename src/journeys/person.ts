@@ -55,19 +55,47 @@ export class PersonContext {
 
   async env(def: JourneyDefinition, now: number, random: () => number): Promise<JourneyEnv> {
     if (!this.profile) {
+      // Deriving every computed trait costs ~0.1 ms; most steps (waits, sends without
+      // conditions) never look, so the profile derives on first read.
       const model = await this.models.get(this.workspaceId, this.tx);
-      const { traits, timezone, ...computed } = deriveTraits(this.facts, now, model);
-      this.profile = { id: this.profileId, traits, computed: { ...computed, timezone }, timezone };
+      const facts = this.facts;
+      let derived: JourneyProfile | null = null;
+      const get = (): JourneyProfile => {
+        if (!derived) {
+          const { traits, timezone, ...computed } = deriveTraits(facts, now, model);
+          derived = { id: this.profileId, traits, computed: { ...computed, timezone }, timezone };
+        }
+        return derived;
+      };
+      const id = this.profileId;
+      this.profile = {
+        id,
+        get traits() {
+          return get().traits;
+        },
+        get computed() {
+          return get().computed;
+        },
+        get timezone() {
+          return get().timezone;
+        },
+      };
     }
     const conds = conditionsOf(def);
     if (conds.length > 0) await this.loadFor(conds);
     const profile = this.profile;
+    const events = [...this.events.values()].flat();
+    const segments = this.segments ?? new Set<string>();
     const base = {
-      traits: profile.traits,
-      computed: profile.computed,
-      events: [...this.events.values()].flat(),
-      eventsByName: indexEvents([...this.events.values()].flat()),
-      segments: this.segments ?? new Set<string>(),
+      get traits() {
+        return profile.traits;
+      },
+      get computed() {
+        return profile.computed;
+      },
+      events,
+      eventsByName: indexEvents(events),
+      segments,
     };
     return { now, random, profile, evaluateCondition: evaluator(this.conditions, base) };
   }

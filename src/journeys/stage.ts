@@ -274,9 +274,12 @@ export class JourneyStage {
           .execute();
         for (const r of rows) facts.set(r.id, JSON.parse(r.facts) as ProfileFacts);
       }
+      // The journeys of each workspace are looked up once per batch, not per person.
+      const loadedBy = new Map<string, Loaded>();
       for (const [profileId, rows] of byPerson) {
         const workspaceId = rows[0]!.workspace_id;
-        const loaded = await this.loaded(tx, workspaceId);
+        let loaded = loadedBy.get(workspaceId);
+        if (!loaded) loadedBy.set(workspaceId, (loaded = await this.loaded(tx, workspaceId)));
         const person = new PersonContext(
           tx,
           workspaceId,

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import { DEFAULT_RETRY_POLICY, nextRetryAt, type RetryPolicy } from '../channels/index.js';
 import type { Clock } from '../shared/index.js';
-import { skipLocked, withRetriedTransaction, type Store } from '../store/index.js';
-import { recordStatus } from './outbox.js';
+import { skipLocked, withRetriedTransaction, type Store, type Tx } from '../store/index.js';
+import type { MessageStatus } from './message.js';
 
 /** A message claimed for delivery. */
 export interface ClaimedMessage {
@@ -72,14 +72,18 @@ export class OutboxSender {
   async step(): Promise<boolean> {
     const claimed = await this.claim();
     if (claimed.length === 0) return false;
+    const outcomes: Outcome[] = [];
     let next = 0;
     const worker = async () => {
       while (next < claimed.length) {
         const m = claimed[next++]!;
-        await this.deliver(m);
+        outcomes.push(await this.deliver(m));
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, claimed.length) }, worker));
+    // One transaction records the whole batch: a commit (an fsync on SQLite) per batch,
+    // not two per message.
+    await withRetriedTransaction(this.store, (tx) => writeOutcomes(tx, outcomes, this.clock.now()));
     return true;
   }
 
@@ -128,7 +132,7 @@ export class OutboxSender {
     });
   }
 
-  private async deliver(m: ClaimedMessage): Promise<void> {
+  private async deliver(m: ClaimedMessage): Promise<Outcome> {
     const channel = this.channels[m.channel];
     let outcome: Delivery;
     try {
@@ -140,59 +144,90 @@ export class OutboxSender {
       outcome = { kind: 'retry', error: error instanceof Error ? error.message : String(error) };
     }
     const now = this.clock.now();
-    const db = this.store.db;
     const payload =
       'payload' in outcome && outcome.payload ? JSON.stringify(outcome.payload) : undefined;
     switch (outcome.kind) {
       case 'sent':
-        await recordStatus(db, m.id, 'sent', now, {
+        return {
+          id: m.id,
+          status: 'sent',
           nextAttemptAt: null,
           sentAt: now,
           reason: outcome.detail ?? null,
-          ...(payload ? { payload } : {}),
-        });
-        return;
+          payload,
+        };
       case 'defer':
-        await db
-          .updateTable('messages')
-          .set((eb) => ({
-            status: 'queued',
-            attempts: eb('attempts', '-', 1),
-            next_attempt_at: outcome.at,
-            locked_until: null,
-            reason: outcome.reason,
-            updated_at: now,
-          }))
-          .where('id', '=', m.id)
-          .execute();
-        return;
+        return {
+          id: m.id,
+          status: 'queued',
+          nextAttemptAt: outcome.at,
+          reason: outcome.reason,
+          deferred: true,
+        };
       case 'retry': {
         const at = nextRetryAt(m.attempts, now, Math.random, {
           policy: this.retry,
           retryAfterMs: outcome.retryAfterMs,
         });
-        await recordStatus(db, m.id, at === null ? 'dead' : 'retry', now, {
+        return {
+          id: m.id,
+          status: at === null ? 'dead' : 'retry',
           nextAttemptAt: at,
           reason:
             at === null ? `gave up after ${m.attempts} attempts: ${outcome.error}` : outcome.error,
-        });
-        return;
+        };
       }
       case 'failed':
       case 'bounced':
-        await recordStatus(db, m.id, outcome.kind, now, {
-          nextAttemptAt: null,
-          reason: outcome.error,
-        });
-        return;
+        return { id: m.id, status: outcome.kind, nextAttemptAt: null, reason: outcome.error };
       case 'skipped':
       case 'capped':
-        await recordStatus(db, m.id, outcome.kind, now, {
+        return {
+          id: m.id,
+          status: outcome.kind,
           nextAttemptAt: null,
           reason: outcome.reason,
-          ...(payload ? { payload } : {}),
-        });
-        return;
+          payload,
+        };
     }
+  }
+}
+
+interface Outcome {
+  id: string;
+  status: MessageStatus;
+  nextAttemptAt: number | null;
+  reason: string | null;
+  sentAt?: number;
+  payload?: string | undefined;
+  /** Not an attempt: back in the queue without a history entry. */
+  deferred?: boolean;
+}
+
+async function writeOutcomes(tx: Tx, outcomes: readonly Outcome[], now: number): Promise<void> {
+  for (const o of outcomes) {
+    await tx
+      .updateTable('messages')
+      .set((eb) => ({
+        status: o.status,
+        updated_at: now,
+        locked_until: null,
+        next_attempt_at: o.nextAttemptAt,
+        reason: o.reason,
+        ...(o.deferred ? { attempts: eb('attempts', '-', 1) } : {}),
+        ...(o.sentAt !== undefined ? { sent_at: o.sentAt } : {}),
+        ...(o.payload !== undefined ? { payload: o.payload } : {}),
+      }))
+      .where('id', '=', o.id)
+      .execute();
+  }
+  const history = outcomes
+    .filter((o) => !o.deferred)
+    .map((o) => ({ message_id: o.id, status: o.status, detail: o.reason, at: now }));
+  for (let i = 0; i < history.length; i += 200) {
+    await tx
+      .insertInto('message_events')
+      .values(history.slice(i, i + 200))
+      .execute();
   }
 }

@@ -117,7 +117,13 @@ export function createContext(options: ContextOptions): AppContext {
       email: emailChannel(sendDeps),
       push: pushChannel(sendDeps),
     },
-    { logger, ...(options.outboxLeaseMs ? { leaseMs: options.outboxLeaseMs } : {}) },
+    {
+      logger,
+      ...(options.outboxLeaseMs ? { leaseMs: options.outboxLeaseMs } : {}),
+      // Each delivery reads the store; on PostgreSQL leave pool connections for the
+      // pipeline and the API.
+      concurrency: store.kind === 'postgres' ? 6 : 16,
+    },
   );
   const timerLoop = new WorkLoop('journey-timers', () => journeys.runDueTimers(), {
     logger,
