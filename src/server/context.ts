@@ -11,6 +11,7 @@ import {
   pushChannel,
   recordEngagement,
   webhookChannel,
+  type Deliver,
   type SendDeps,
 } from '../messaging/index.js';
 import { RecommendationService } from '../recommend/index.js';
@@ -66,6 +67,8 @@ export interface ContextOptions {
   recommendationsTrainMs?: number;
   smtpUrl?: string | undefined;
   publicUrl?: string | undefined;
+  /** Replaces or adds delivery channels (benchmarks, custom channels). */
+  channels?: Record<string, Deliver>;
 }
 
 /**
@@ -116,6 +119,7 @@ export function createContext(options: ContextOptions): AppContext {
       webhook: webhookChannel(store, clock),
       email: emailChannel(sendDeps),
       push: pushChannel(sendDeps),
+      ...options.channels,
     },
     {
       logger,
