@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { itemsFromEvent, upsertItems, type CatalogItemInput } from '../catalog/index.js';
 import { newId, type Clock } from '../shared/index.js';
-import { withRetriedTransaction, type Store, type Tx } from '../store/index.js';
+import { assignEvents, withRetriedTransaction, type Store, type Tx } from '../store/index.js';
 import { readSettings, type WorkspaceSettings } from '../workspaces/index.js';
 import { applyEvent, type ProfileFacts } from './computed/index.js';
 import {
@@ -306,15 +306,7 @@ export class ProfileProcessor {
         )
         .execute();
     }
-    for (const [profileId, ids] of assigned) {
-      for (let i = 0; i < ids.length; i += 500) {
-        await tx
-          .updateTable('events')
-          .set({ profile_id: profileId })
-          .where('id', 'in', ids.slice(i, i + 500))
-          .execute();
-      }
-    }
+    await assignEvents(tx, this.store.kind, assigned);
   }
 }
 

@@ -19,3 +19,4 @@ export {
   skipLocked,
   type Tx,
 } from './transaction.js';
+export { assignEvents } from './sql/assign-events.js';
