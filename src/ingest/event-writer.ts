@@ -22,33 +22,48 @@ interface Pending {
  */
 export class EventWriter {
   private queue: Pending[] = [];
-  private flushing: Promise<void> | null = null;
+  private readonly flushes = new Set<Promise<void>>();
+  private scheduled = false;
   private closed = false;
+  /**
+   * Commits in flight at once. SQLite has one writer, so one; PostgreSQL overlaps a few
+   * so the next group is written while the previous waits for its commit.
+   */
+  private readonly maxInFlight: number;
 
   constructor(
     private readonly store: Store,
     /** Called after each commit with the events that were new, in log order. */
     private readonly onCommitted: (fresh: NormalizedEvent[]) => void = () => undefined,
-  ) {}
+  ) {
+    this.maxInFlight = store.kind === 'postgres' ? 6 : 1;
+  }
 
   /** Resolves with the new (non-replayed) events once they are committed. */
   write(events: NormalizedEvent[], rejected: RejectedRow[] = []): Promise<NormalizedEvent[]> {
     if (this.closed) return Promise.reject(new Error('event writer is closed'));
     return new Promise<NormalizedEvent[]>((resolve, reject) => {
       this.queue.push({ events, rejected, resolve, reject });
-      this.flushing ??= this.flushLoop();
+      this.schedule();
     });
   }
 
-  private async flushLoop(): Promise<void> {
-    // Let requests that arrived in the same tick join this commit.
-    await new Promise((r) => setImmediate(r));
-    while (this.queue.length > 0) {
+  /** Starts a flush on the next turn (so requests of this tick join it) if one may start. */
+  private schedule(): void {
+    if (this.scheduled || this.queue.length === 0 || this.flushes.size >= this.maxInFlight) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      if (this.queue.length === 0 || this.flushes.size >= this.maxInFlight) return;
       const group = this.queue;
       this.queue = [];
-      await this.commitGroup(group);
-    }
-    this.flushing = null;
+      const flush = this.commitGroup(group).finally(() => {
+        this.flushes.delete(flush);
+        this.schedule();
+      });
+      this.flushes.add(flush);
+      this.schedule();
+    });
   }
 
   private async commitGroup(group: Pending[]): Promise<void> {
@@ -89,7 +104,10 @@ export class EventWriter {
   /** Waits for every queued write to commit, then refuses new ones. */
   async close(): Promise<void> {
     this.closed = true;
-    while (this.flushing) await this.flushing;
+    while (this.flushes.size > 0 || this.queue.length > 0 || this.scheduled) {
+      if (this.flushes.size > 0) await Promise.all([...this.flushes]);
+      else await new Promise((r) => setImmediate(r));
+    }
   }
 }
 
