@@ -87,8 +87,10 @@ export async function evaluateAndApply(
         for (const d of ws.dependentsOf(segment.id)) todo.add(d);
       }
       let due = segment.compiled.nextCheckAt(subject, now);
-      // Recency, lifecycle and CLV drift daily with no event; re-check such segments then.
-      if (segment.ageing) due = Math.min(due ?? Infinity, now + DAY_MS);
+      // Recency, RFM and lifecycle step at instants we can compute; CLV and p_alive drift
+      // continuously, so such segments are also re-checked daily.
+      if (segment.ageing)
+        due = Math.min(due ?? Infinity, subject.traitsChangeAt ?? Infinity, now + DAY_MS);
       if (due === null || !Number.isFinite(due))
         noChecks.push({ segment_id: segment.id, profile_id: target.profileId });
       else checks.push({ segment_id: segment.id, profile_id: target.profileId, due_at: due });

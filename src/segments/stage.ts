@@ -123,33 +123,45 @@ export class SegmentStage {
   }
 
   /**
-   * Evaluates one page of every live profile for segments whose members have not been
-   * computed for their current version; resolves true while work remains.
+   * Back-fills the segments of one workspace whose members have not been computed for
+   * their current version: one pass over the live profiles evaluates all of them together
+   * (creating fifty segments costs one scan, not fifty). Resolves true while work remains.
    */
   async backfillStep(pageSize = 500): Promise<boolean> {
-    const pending = await this.store.db
+    const first = await this.store.db
       .selectFrom('segments')
-      .select(['workspace_id', 'id', 'version'])
+      .select('workspace_id')
       .where('deleted_at', 'is', null)
       .whereRef('backfilled_version', '<', 'version')
       .limit(1)
       .executeTakeFirst();
-    if (!pending) return false;
-    await this.backfillSegment(pending.workspace_id, pending.id, pending.version, pageSize);
+    if (!first) return false;
+    const pending = await this.store.db
+      .selectFrom('segments')
+      .select(['id', 'version'])
+      .where('workspace_id', '=', first.workspace_id)
+      .where('deleted_at', 'is', null)
+      .whereRef('backfilled_version', '<', 'version')
+      .execute();
+    await this.backfillSegments(
+      first.workspace_id,
+      new Map(pending.map((p) => [p.id, p.version])),
+      pageSize,
+    );
     return true;
   }
 
-  private async backfillSegment(
+  private async backfillSegments(
     workspaceId: string,
-    segmentId: string,
-    version: number,
+    versions: Map<string, number>,
     pageSize: number,
   ) {
     let after = '';
     for (;;) {
       const more = await withRetriedTransaction(this.store, async (tx) => {
         const ws = await this.registry.get(tx, workspaceId);
-        if (!ws.byId.has(segmentId)) return false;
+        const only = new Set([...versions.keys()].filter((id) => ws.byId.has(id)));
+        if (only.size === 0) return false;
         const rows = await tx
           .selectFrom('profiles')
           .select(['id', 'facts'])
@@ -163,7 +175,6 @@ export class SegmentStage {
         after = rows[rows.length - 1]!.id;
         const model = await this.models.get(workspaceId, tx);
         const now = this.clock.now();
-        const only = new Set([segmentId]);
         await evaluateAndApply(
           tx,
           this.store.kind,
@@ -181,13 +192,16 @@ export class SegmentStage {
       });
       if (!more) break;
     }
-    await this.store.db
-      .updateTable('segments')
-      .set({ backfilled_version: version })
-      .where('workspace_id', '=', workspaceId)
-      .where('id', '=', segmentId)
-      .where('version', '=', version)
-      .execute();
+    // A segment edited meanwhile keeps its newer version pending and is back-filled again.
+    for (const [segmentId, version] of versions) {
+      await this.store.db
+        .updateTable('segments')
+        .set({ backfilled_version: version })
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', segmentId)
+        .where('version', '=', version)
+        .execute();
+    }
   }
 
   /** Back-fills every pending segment now (used by the CLI and tests). */

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import {
   deriveTraits,
   toLoggedEvent,
+  traitsChangeAt,
   type ProfileFacts,
   type WorkspaceModel,
 } from '../profiles/index.js';
@@ -21,6 +22,13 @@ export interface Needs {
   /** Whether traits or computed traits are read (deriving them costs ~0.1 ms a person). */
   traits: boolean;
 }
+
+export type LoadedSubject = Subject & {
+  /** Current memberships. */
+  segments: Set<string>;
+  /** When a stepwise computed trait next changes with no event (see traitsChangeAt). */
+  traitsChangeAt: number | null;
+};
 
 export function needs(segments: Iterable<Pick<LoadedSegment, 'deps'>>): Needs {
   const events = new Set<string>();
@@ -50,7 +58,7 @@ export async function loadSubjects(
   need: Needs,
   now: number,
   model: WorkspaceModel,
-): Promise<Map<string, Subject & { segments: Set<string> }>> {
+): Promise<Map<string, LoadedSubject>> {
   const ids = profiles.map((p) => p.profileId);
   const events = new Map<string, SubjectEvent[]>();
   const memberships = new Map<string, Set<string>>();
@@ -88,7 +96,7 @@ export async function loadSubjects(
       set.add(r.segment_id);
     }
   }
-  const out = new Map<string, Subject & { segments: Set<string> }>();
+  const out = new Map<string, LoadedSubject>();
   for (const p of profiles) {
     const { traits, ...computed } = need.traits
       ? deriveTraits(p.facts, now, model)
@@ -100,6 +108,7 @@ export async function loadSubjects(
       events: list,
       eventsByName: indexEvents(list),
       segments: memberships.get(p.profileId) ?? new Set(),
+      traitsChangeAt: need.traits ? traitsChangeAt(p.facts, now, model) : null,
     });
   }
   return out;

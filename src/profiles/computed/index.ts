@@ -25,6 +25,7 @@ export {
   normalName,
 } from './event-kinds.js';
 export { deriveTraits } from './derive-traits.js';
+export { traitsChangeAt } from './trait-expiry.js';
 export { ComputedTraits, AffinityScore } from './computed-traits.js';
 export {
   WorkspaceModel,
