@@ -61,7 +61,7 @@ export async function runStart(flags: StartFlags): Promise<void> {
 
   const address = await app.listen({ port: config.port, host: config.host });
   if (!config.publicUrl) ctx.publicUrl = address;
-  if (config.role !== 'api') startBackground(ctx);
+  startBackground(ctx, config.role);
   logger.info(
     { address, store: store.kind, location: store.location },
     `Rapport ${config.role === 'all' ? '' : `(${config.role}) `}listening on ${address}`,

@@ -53,6 +53,11 @@ export interface AppContext {
   track(token: string, kind: 'open' | 'click'): Promise<string | null>;
   /** Background loops; started by `startBackground` in the worker roles. */
   loops: WorkLoop[];
+  /**
+   * What an API-only process runs instead: recommendation training and folding the
+   * interactions other processes commit into its serving models.
+   */
+  servingLoops: WorkLoop[];
 }
 
 export interface ContextOptions {
@@ -151,6 +156,10 @@ export function createContext(options: ContextOptions): AppContext {
     },
     { logger, idleMs: 60_000 },
   );
+  const followLoop = new WorkLoop('recommendations-follow', () => recommendations.follow(), {
+    logger,
+    idleMs: 1000,
+  });
   const triggerLoop = new WorkLoop('journey-triggers', () => journeys.runTriggers(), {
     logger,
     idleMs: 1000,
@@ -272,15 +281,20 @@ export function createContext(options: ContextOptions): AppContext {
       triggerLoop,
       recsLoop,
     ],
+    servingLoops: [recsLoop, followLoop],
   });
 }
 
-export function startBackground(ctx: AppContext): void {
-  for (const loop of ctx.loops) loop.start();
+/**
+ * Starts the background work of a role: a worker (or `all`) runs the whole pipeline; an
+ * API-only process trains and follows its recommendation models, so it can serve them.
+ */
+export function startBackground(ctx: AppContext, role: 'all' | 'api' | 'worker' = 'all'): void {
+  for (const loop of role === 'api' ? ctx.servingLoops : ctx.loops) loop.start();
 }
 
 /** Finishes queued writes and running background steps; the store is closed by its opener. */
 export async function closeContext(ctx: AppContext): Promise<void> {
   await ctx.writer.close();
-  await Promise.all(ctx.loops.map((l) => l.stop()));
+  await Promise.all([...ctx.loops, ...ctx.servingLoops].map((l) => l.stop()));
 }

@@ -49,13 +49,35 @@ export function interactionsOf(
   return out;
 }
 
-/** Every interaction in a workspace's log, attributed to the person (profile) it belongs to. */
+/**
+ * The id up to which every event in the log has been through the profile stage (and so
+ * carries the profile it belongs to): just below the oldest pending event, else the last.
+ */
+export async function processedThrough(db: Kysely<Database>): Promise<number> {
+  const pending = await db
+    .selectFrom('events')
+    .select((eb) => eb.fn.min<number | string | null>('id').as('id'))
+    .where('profile_id', 'is', null)
+    .executeTakeFirst();
+  if (pending?.id !== null && pending?.id !== undefined) return Number(pending.id) - 1;
+  const last = await db
+    .selectFrom('events')
+    .select((eb) => eb.fn.max<number | string | null>('id').as('id'))
+    .executeTakeFirst();
+  return Number(last?.id ?? 0);
+}
+
+/**
+ * The interactions in a workspace's log with `after < id <= through`, attributed to the
+ * person (profile) each belongs to, in log order; a page at a time.
+ */
 export async function loadInteractions(
   db: Kysely<Database>,
   workspaceId: string,
+  after = 0,
+  through = Number.MAX_SAFE_INTEGER,
 ): Promise<Interaction[]> {
   const out: Interaction[] = [];
-  let after = 0;
   for (;;) {
     const rows = await db
       .selectFrom('events')
@@ -63,6 +85,7 @@ export async function loadInteractions(
       .where('workspace_id', '=', workspaceId)
       .where('event', 'in', INTERACTION_EVENTS)
       .where('id', '>', after)
+      .where('id', '<=', through)
       .orderBy('id')
       .limit(20_000)
       .execute();

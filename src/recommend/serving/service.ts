@@ -6,7 +6,12 @@ import type { Store } from '../../store/index.js';
 import { ModelRegistry, type VersionInfo } from '../registry.js';
 import type { RecommendRequestInput, RecommendResponse } from '../request.js';
 import { trainInWorker } from '../train-worker.js';
-import { interactionsOf, loadInteractions, toRecommendable } from './interactions.js';
+import {
+  interactionsOf,
+  loadInteractions,
+  processedThrough,
+  toRecommendable,
+} from './interactions.js';
 
 export interface TrainResult {
   version: number;
@@ -25,7 +30,10 @@ export interface TrainResult {
 export class RecommendationService {
   private readonly registries = new Map<string, ModelRegistry>();
   private readonly training = new Map<string, Promise<TrainResult>>();
+  private readonly queued = new Map<string, Promise<TrainResult>>();
   private catalogStamp = new Map<string, number>();
+  /** Per workspace: the log id through which interactions are in the serving models. */
+  private readonly folded = new Map<string, number>();
 
   constructor(
     private readonly store: Store,
@@ -37,20 +45,39 @@ export class RecommendationService {
     return this.registries.get(workspaceId);
   }
 
-  /** Trains now (one training per workspace at a time; a second call joins it). */
+  /**
+   * Trains now, from the log as it is at the call. One training per workspace runs at a
+   * time: a call while one runs queues a single next one (which later calls join), so
+   * the answer never predates the request.
+   */
   train(workspaceId: string): Promise<TrainResult> {
+    const queued = this.queued.get(workspaceId);
+    if (queued) return queued;
+    const start = () => {
+      const job = this.doTrain(workspaceId).finally(() => {
+        if (this.training.get(workspaceId) === job) this.training.delete(workspaceId);
+      });
+      this.training.set(workspaceId, job);
+      return job;
+    };
     const running = this.training.get(workspaceId);
-    if (running) return running;
-    const job = this.doTrain(workspaceId).finally(() => this.training.delete(workspaceId));
-    this.training.set(workspaceId, job);
-    return job;
+    if (!running) return start();
+    const next = running
+      .catch(() => undefined)
+      .then(() => {
+        this.queued.delete(workspaceId);
+        return start();
+      });
+    this.queued.set(workspaceId, next);
+    return next;
   }
 
   private async doTrain(workspaceId: string): Promise<TrainResult> {
     const started = performance.now();
     const now = this.clock.now();
+    const through = await processedThrough(this.store.db);
     const [interactions, items] = await Promise.all([
-      loadInteractions(this.store.db, workspaceId),
+      loadInteractions(this.store.db, workspaceId, 0, through),
       allItems(this.store.db, workspaceId),
     ]);
     const catalog = toRecommendable(items);
@@ -68,6 +95,7 @@ export class RecommendationService {
       `${interactions.length} interactions, ${catalog.length} items`,
     );
     this.catalogStamp.set(workspaceId, now);
+    this.folded.set(workspaceId, Math.max(this.folded.get(workspaceId) ?? 0, through));
     const seconds = (performance.now() - started) / 1000;
     this.logger?.info(
       { workspaceId, version, interactions: interactions.length, items: catalog.length, seconds },
@@ -101,6 +129,26 @@ export class RecommendationService {
       for (const e of c.events) for (const x of interactionsOf(c.profileId, e)) registry.observe(x);
     }
   };
+
+  /**
+   * Folds interactions the profile stage has committed since the last call into the
+   * serving models, reading the log. For processes that serve recommendations but do not
+   * run the profile stage themselves (`--role api`), whose models would otherwise only
+   * move at the next training. Resolves true while a page was full (more may wait).
+   */
+  async follow(pageLimit = 20_000): Promise<boolean> {
+    let more = false;
+    for (const [workspaceId, registry] of this.registries) {
+      const after = this.folded.get(workspaceId) ?? 0;
+      const through = Math.min(await processedThrough(this.store.db), after + pageLimit);
+      if (through <= after) continue;
+      for (const x of await loadInteractions(this.store.db, workspaceId, after, through))
+        registry.observe(x);
+      this.folded.set(workspaceId, through);
+      if (through === after + pageLimit) more = true;
+    }
+    return more;
+  }
 
   /** Refreshes the catalog (stock, prices) every few minutes without retraining. */
   async refreshCatalogs(maxAgeMs = 5 * 60_000): Promise<void> {

@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT, runCli } from '../helpers/cli.js';
 
 /** The JSON `rapport eval recs --json` prints (see src/cli/eval-recs.ts). */
 interface EvalRecsResult {
@@ -15,28 +14,11 @@ interface EvalRecsResult {
   popularityMetrics: { ndcg: { value: number } };
 }
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIX = join(ROOT, 'test/fixtures/recs');
 const dir = mkdtempSync(join(tmpdir(), 'rapport-eval-recs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(FIX, 'eval-cli.ts'), 'eval', 'recs', ...args],
-      {
-        cwd: ROOT,
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = (args: string[]) => runCli(['eval', 'recs', ...args]);
 
 const files = ['--train', join(FIX, 'tiny-train.csv'), '--test', join(FIX, 'tiny-test.csv')];
 
