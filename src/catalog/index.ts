@@ -13,6 +13,7 @@ export {
   listItems,
   deleteItem,
   allItems,
+  catalogSignature,
   changesSince,
   rowToItem,
   type CatalogChange,

@@ -141,6 +141,9 @@ export async function upsertItems(
     } else {
       result.created++;
     }
+    // Every write moves the item's stamp forward, even twice in one millisecond, so
+    // catalogSignature() always sees it.
+    if (old) row.updated_at = Math.max(now, old.updated_at + 1);
     writes.push(row);
   }
   for (let i = 0; i < writes.length; i += 200) {
@@ -242,7 +245,15 @@ export async function deleteItem(
 ): Promise<boolean> {
   const res = await db
     .updateTable('catalog_items')
-    .set({ deleted_at: now, updated_at: now })
+    .set((eb) => ({
+      deleted_at: now,
+      updated_at: eb
+        .case()
+        .when('updated_at', '>=', now)
+        .then(eb('updated_at', '+', 1))
+        .else(now)
+        .end(),
+    }))
     .where('workspace_id', '=', workspaceId)
     .where('id', '=', id)
     .where('deleted_at', 'is', null)
@@ -259,6 +270,25 @@ export async function allItems(db: Kysely<Database>, workspaceId: string): Promi
     .orderBy('id')
     .execute();
   return rows.map(rowToItem);
+}
+
+/**
+ * Changes whenever an item is added, updated or deleted (every write moves the item's
+ * `updated_at` forward, deletes included), for a cheap "has the catalog changed?" check.
+ */
+export async function catalogSignature(
+  db: Kysely<Database>,
+  workspaceId: string,
+): Promise<string> {
+  const row = await db
+    .selectFrom('catalog_items')
+    .select((eb) => [
+      eb.fn.countAll<number | string>().as('n'),
+      eb.fn.sum<number | string | null>('updated_at').as('stamps'),
+    ])
+    .where('workspace_id', '=', workspaceId)
+    .executeTakeFirstOrThrow();
+  return `${Number(row.n)}:${String(row.stamps ?? 0)}`;
 }
 
 export interface CatalogChange {

@@ -128,8 +128,11 @@ export function trainCoOccurrence(
   const rows: { cols: Int32Array; counts: Float32Array }[] = [];
   const counter = new Float64Array(n);
   const touched: number[] = [];
+  for (let a = 0; a < n; a++) itemCounts[a] = holdPtr[a + 1]! - holdPtr[a]!;
+  const sim = new Float64Array(n);
+  const similarity = (a: number, b: number) =>
+    pairSimilarity(config, counter[b]!, itemCounts[a]!, itemCounts[b]!, baskets.length);
   for (let a = 0; a < n; a++) {
-    itemCounts[a] = holdPtr[a + 1]! - holdPtr[a]!;
     for (let p = holdPtr[a]!; p < holdPtr[a + 1]!; p++) {
       for (const b of baskets[hold[p]!]!) {
         if (b === a) continue;
@@ -138,7 +141,10 @@ export function trainCoOccurrence(
       }
     }
     if (touched.length > config.maxPairsPerItem) {
-      touched.sort((x, y) => counter[y]! - counter[x]! || x - y);
+      // Keep the neighbours that would rank: a row is read whole at serving time, so its
+      // length is the per-request cost.
+      for (const b of touched) sim[b] = similarity(a, b);
+      touched.sort((x, y) => sim[y]! - sim[x]! || counter[y]! - counter[x]! || x - y);
       for (const b of touched.splice(config.maxPairsPerItem)) counter[b] = 0;
     }
     touched.sort((x, y) => x - y);

@@ -41,7 +41,7 @@ const coOccurrence = (strategy: 'bought_together' | 'viewed_together', kinds: In
     similarity: z.enum(['cosine', 'jaccard', 'lift']).default('cosine'),
     shrinkage: z.number().nonnegative().default(5),
     minCount: z.int().positive().default(1),
-    maxPairsPerItem: z.int().positive().default(2000),
+    maxPairsPerItem: z.int().positive().default(300),
   });
 export const BoughtTogetherConfig = coOccurrence('bought_together', ['purchase']);
 export const ViewedTogetherConfig = coOccurrence('viewed_together', ['view']);

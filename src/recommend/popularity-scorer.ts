@@ -18,6 +18,10 @@ export class PopularityScorer implements Scorer {
   private ref: number;
   private readonly h: number | null;
   private readonly users: ReadonlySet<string> | null;
+  /** Scored items in score order as of the last sort, and the items changed since. */
+  private order = new Int32Array(0);
+  private changed: number[] = [];
+  private readonly isChanged: Uint8Array;
 
   constructor(model: PopularityModel, space: CatalogIndex) {
     this.name = model.name;
@@ -31,15 +35,33 @@ export class PopularityScorer implements Scorer {
       const idx = space.indexOf(id);
       if (idx !== undefined) this.scores[idx] = model.scores[i]!;
     });
+    this.isChanged = new Uint8Array(space.size);
+    this.sort();
   }
 
-  /** O(n log want) over the item space; scores are reported decayed to `ctx.now`. */
+  /**
+   * The best eligible items, scores reported decayed to `ctx.now`. Walks the items in
+   * score order and stops at the first one that cannot enter, so a request costs
+   * O(want + ineligible skipped + items changed since the last sort) instead of O(n).
+   * Decay scales every score alike and keeps the order; only `observe` disturbs it, and
+   * the items it touched are checked one by one until the next sort.
+   */
   candidates(ctx: ScoringContext, want: number): Candidate[] {
+    if (this.changed.length > Math.max(256, this.scores.length >> 4)) this.sort();
     const top = new TopK(want);
     const s = this.scores;
-    for (let i = 0; i < s.length; i++) {
+    for (const i of this.changed) {
       const v = s[i]!;
       if (v > 0 && v >= top.threshold() && ctx.eligible(i)) top.push(i, v);
+    }
+    const order = this.order;
+    for (let k = 0; k < order.length; k++) {
+      const i = order[k]!;
+      if (this.isChanged[i]) continue;
+      const v = s[i]!;
+      // Later items score no higher; ties still go through TopK's index rule.
+      if (v < top.threshold()) break;
+      if (v > 0 && ctx.eligible(i)) top.push(i, v);
     }
     const f = this.h === null ? 1 : Math.pow(2, -(ctx.now - this.ref) / this.h);
     return top.sorted().map(({ index, score }) => ({ index, score: score * f, because: -1 }));
@@ -61,6 +83,10 @@ export class PopularityScorer implements Scorer {
   ): void {
     if (this.users && !this.users.has(userId)) return;
     this.rebase(t);
+    if (!this.isChanged[index]) {
+      this.isChanged[index] = 1;
+      this.changed.push(index);
+    }
     if (this.config.count === 'interactions') {
       this.scores[index]! += decayFrom(this.config.weights[kind], t, this.ref, this.h);
       return;
@@ -68,6 +94,17 @@ export class PopularityScorer implements Scorer {
     const w = this.config.weights;
     const old = before ? refStrength(before, w, this.h, this.ref) : 0;
     this.scores[index]! += refStrength(after, w, this.h, this.ref) - old;
+  }
+
+  /** Items with a positive score, best first (ties: lower index), O(n log n). */
+  private sort(): void {
+    const s = this.scores;
+    const items: number[] = [];
+    for (let i = 0; i < s.length; i++) if (s[i]! > 0) items.push(i);
+    items.sort((a, b) => s[b]! - s[a]! || a - b);
+    this.order = Int32Array.from(items);
+    for (const i of this.changed) this.isChanged[i] = 0;
+    this.changed = [];
   }
 
   private rebase(t: number): void {

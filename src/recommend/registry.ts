@@ -81,8 +81,19 @@ export class ModelRegistry {
   /**
    * Makes a newly trained bundle current and returns its version number. Observed
    * interactions later than the bundle's `trainedThrough` are replayed into it first.
+   * A `catalog` given here replaces the registry's (the other versions are rebuilt with
+   * it when restored), without rebuilding the outgoing version first.
    */
-  publish(bundle: ModelBundle, now: number, note?: string): number {
+  publish(
+    bundle: ModelBundle,
+    now: number,
+    note?: string,
+    catalog?: readonly CatalogItemInput[],
+  ): number {
+    if (catalog) {
+      this.catalog = catalog;
+      for (const e of this.entries) e.fresh = false;
+    }
     const recommender = this.build(bundle);
     const entry: Entry = {
       version: this.nextVersion++,

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from './database.js';
+import { withStatementCache } from './statement-cache.js';
 import type { Store } from './store.js';
 
 export const SQLITE_FILE = 'rapport.db';
@@ -21,7 +22,7 @@ export function openSqlite(dataDir: string): Store {
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('temp_store = MEMORY');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     kind: 'sqlite',
     db,

@@ -113,6 +113,32 @@ describe.each(STORE_KINDS)('recommendations over HTTP (%s)', (kind) => {
       );
   });
 
+  it('picks up catalog changes without retraining, and rebuilds only when the catalog changed', async () => {
+    const ws = 'default';
+    const serving = () => t.ctx.recommendations.registry(ws)?.current();
+    await t.ctx.recommendations.refreshCatalogs(0);
+    const before = serving();
+    // Nothing changed: the serving recommender stays as it is.
+    await t.ctx.recommendations.refreshCatalogs(0);
+    expect(serving()).toBe(before);
+
+    const top = (await recs('strategy=popular&limit=3')).items[0]!.itemId;
+    // Same clock instant as the import's writes: the change must still be seen.
+    const put = await send(t, 'PUT', '/v1/catalog/items', t.keys.write, {
+      items: [{ id: top, in_stock: false }],
+    });
+    expect(put.json()).toMatchObject({ updated: 1 });
+    await t.ctx.recommendations.refreshCatalogs(0);
+    expect(serving()).not.toBe(before);
+    expect((await recs('strategy=popular&limit=3')).items.map((i) => i.itemId)).not.toContain(top);
+
+    await send(t, 'PUT', '/v1/catalog/items', t.keys.write, {
+      items: [{ id: top, in_stock: true }],
+    });
+    await t.ctx.recommendations.refreshCatalogs(0);
+    expect((await recs('strategy=popular&limit=3')).items[0]!.itemId).toBe(top);
+  });
+
   it('swaps in a retrained version and rolls back', async () => {
     expect(
       (await send(t, 'POST', '/v1/admin/recommendations/train', t.keys.admin)).json().version,

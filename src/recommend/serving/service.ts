@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { allItems } from '../../catalog/index.js';
+import { allItems, catalogSignature } from '../../catalog/index.js';
 import type { ProfileHook } from '../../profiles/index.js';
 import type { Clock } from '../../shared/index.js';
 import type { Store } from '../../store/index.js';
@@ -31,7 +31,9 @@ export class RecommendationService {
   private readonly registries = new Map<string, ModelRegistry>();
   private readonly training = new Map<string, Promise<TrainResult>>();
   private readonly queued = new Map<string, Promise<TrainResult>>();
-  private catalogStamp = new Map<string, number>();
+  /** Per workspace: when the catalog was last looked at, and its signature then. */
+  private readonly catalogChecked = new Map<string, number>();
+  private readonly catalogSeen = new Map<string, string>();
   /** Per workspace: the log id through which interactions are in the serving models. */
   private readonly folded = new Map<string, number>();
 
@@ -80,21 +82,22 @@ export class RecommendationService {
       loadInteractions(this.store.db, workspaceId, 0, through),
       allItems(this.store.db, workspaceId),
     ]);
+    const signature = await catalogSignature(this.store.db, workspaceId);
     const catalog = toRecommendable(items);
     const bundle = await trainInWorker(undefined, interactions, catalog, now);
     let registry = this.registries.get(workspaceId);
     if (!registry) {
       registry = new ModelRegistry({ catalog });
       this.registries.set(workspaceId, registry);
-    } else {
-      registry.setCatalog(catalog);
     }
     const version = registry.publish(
       bundle,
       now,
       `${interactions.length} interactions, ${catalog.length} items`,
+      catalog,
     );
-    this.catalogStamp.set(workspaceId, now);
+    this.catalogChecked.set(workspaceId, now);
+    this.catalogSeen.set(workspaceId, signature);
     this.folded.set(workspaceId, Math.max(this.folded.get(workspaceId) ?? 0, through));
     const seconds = (performance.now() - started) / 1000;
     this.logger?.info(
@@ -150,13 +153,20 @@ export class RecommendationService {
     return more;
   }
 
-  /** Refreshes the catalog (stock, prices) every few minutes without retraining. */
+  /**
+   * Picks up catalog changes (stock, prices, new items) every few minutes without
+   * retraining. Rebuilding the serving recommender holds the event loop for a while
+   * (about 0.1 s for 4k items), so it happens only when the catalog actually changed.
+   */
   async refreshCatalogs(maxAgeMs = 5 * 60_000): Promise<void> {
     const now = this.clock.now();
     for (const [workspaceId, registry] of this.registries) {
-      if (now - (this.catalogStamp.get(workspaceId) ?? 0) < maxAgeMs) continue;
+      if (now - (this.catalogChecked.get(workspaceId) ?? 0) < maxAgeMs) continue;
+      this.catalogChecked.set(workspaceId, now);
+      const signature = await catalogSignature(this.store.db, workspaceId);
+      if (signature === this.catalogSeen.get(workspaceId)) continue;
       registry.setCatalog(toRecommendable(await allItems(this.store.db, workspaceId)));
-      this.catalogStamp.set(workspaceId, now);
+      this.catalogSeen.set(workspaceId, signature);
     }
   }
 }
