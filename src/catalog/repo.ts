@@ -276,10 +276,7 @@ export async function allItems(db: Kysely<Database>, workspaceId: string): Promi
  * Changes whenever an item is added, updated or deleted (every write moves the item's
  * `updated_at` forward, deletes included), for a cheap "has the catalog changed?" check.
  */
-export async function catalogSignature(
-  db: Kysely<Database>,
-  workspaceId: string,
-): Promise<string> {
+export async function catalogSignature(db: Kysely<Database>, workspaceId: string): Promise<string> {
   const row = await db
     .selectFrom('catalog_items')
     .select((eb) => [
