@@ -47,7 +47,9 @@ export const CatalogItem = z.object({
 export type CatalogItem = z.infer<typeof CatalogItem>;
 
 export const UpsertItems = z.object({
-  items: z.array(CatalogItemInput).min(1).max(1000),
+  // A misspelt field (`inStock` for `in_stock`) would otherwise be dropped and the item
+  // reported "unchanged": unknown fields are errors here.
+  items: z.array(CatalogItemInput.strict()).min(1).max(1000),
 });
 
 export const UpsertResult = z.object({

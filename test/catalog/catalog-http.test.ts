@@ -110,6 +110,15 @@ describe.each(STORE_KINDS)('catalog API (%s)', (kind) => {
     expect((await get('ok-1')).statusCode).toBe(404);
   });
 
+  it('rejects an unknown field instead of ignoring it', async () => {
+    await put([{ id: 'spelt', title: 'Lamp' }]);
+    const res = await put([{ id: 'spelt', inStock: false }]);
+    expect(res.statusCode).toBe(400);
+    const details = res.json().error.details as { path: string; problem: string }[];
+    expect(details.map((d) => d.path)).toEqual(['items.0']);
+    expect(details[0]!.problem).toContain('inStock');
+  });
+
   it('learns items from product events without overwriting with missing fields', async () => {
     await put([{ id: 'p-9', title: 'Canvas Bag', categories: ['Bags'], price: 35, brand: 'Acme' }]);
     await send(t, 'POST', '/v1/batch', t.keys.write, {
