@@ -5,7 +5,7 @@
 // connection fire its whole per-second quota at the top of every second, which measures
 // bursts of `rate` requests rather than a steady rate.
 import { Agent, request } from 'node:http';
-import { percentiles } from './_segments-load.js';
+import { percentiles } from './_percentiles.js';
 
 export interface OpenLoopOptions {
   url: string;

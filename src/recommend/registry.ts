@@ -90,10 +90,7 @@ export class ModelRegistry {
     note?: string,
     catalog?: readonly CatalogItemInput[],
   ): number {
-    if (catalog) {
-      this.catalog = catalog;
-      for (const e of this.entries) e.fresh = false;
-    }
+    if (catalog) this.replaceCatalog(catalog);
     const recommender = this.build(bundle);
     const entry: Entry = {
       version: this.nextVersion++,
@@ -162,13 +159,18 @@ export class ModelRegistry {
   /** Replaces the catalog: rebuilds the current version now, the others when restored. */
   setCatalog(catalog: readonly CatalogItemInput[]): void {
     const recommender = this.active ? this.build(this.active.bundle, catalog) : null;
-    this.catalog = catalog;
-    for (const e of this.entries) e.fresh = false;
+    this.replaceCatalog(catalog);
     if (this.active && recommender) {
       this.active.recommender = recommender;
       this.active.fresh = true;
       this.active.applied = this.seq;
     }
+  }
+
+  /** Every kept version is rebuilt with the new catalog when it next serves. */
+  private replaceCatalog(catalog: readonly CatalogItemInput[]): void {
+    this.catalog = catalog;
+    for (const e of this.entries) e.fresh = false;
   }
 
   versions(): VersionInfo[] {

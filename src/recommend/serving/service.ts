@@ -78,11 +78,12 @@ export class RecommendationService {
     const started = performance.now();
     const now = this.clock.now();
     const through = await processedThrough(this.store.db);
+    // Read before the items: a change made in between then shows at the next check.
+    const signature = await catalogSignature(this.store.db, workspaceId);
     const [interactions, items] = await Promise.all([
       loadInteractions(this.store.db, workspaceId, 0, through),
       allItems(this.store.db, workspaceId),
     ]);
-    const signature = await catalogSignature(this.store.db, workspaceId);
     const catalog = toRecommendable(items);
     const bundle = await trainInWorker(undefined, interactions, catalog, now);
     let registry = this.registries.get(workspaceId);
