@@ -34,9 +34,19 @@ export interface ProfileChange {
 export type ProfileHook = (tx: Tx, changes: ProfileChange[], now: number) => Promise<void>;
 
 export interface ProcessorOptions {
+  /** Most events one batch (one transaction) takes. */
   batchSize?: number;
+  /**
+   * How long one batch should hold the store, in ms: the batch size adapts to what
+   * events cost lately, so that events arriving meanwhile (and, on SQLite, ingestion,
+   * which waits for the one connection) wait about this long at most.
+   */
+  targetBatchMs?: number;
   hooks?: ProfileHook[];
 }
+
+/** The fewest events a batch takes when it can: below that, per-batch work dominates. */
+const MIN_BATCH = 20;
 
 export interface BatchResult {
   events: number;
@@ -55,6 +65,9 @@ const UNATTRIBUTED = '';
  */
 export class ProfileProcessor {
   private readonly batchSize: number;
+  private readonly targetBatchMs: number;
+  /** Recent cost of one event, in ms (exponentially weighted); null before any batch. */
+  private msPerEvent: number | null = null;
   readonly hooks: ProfileHook[];
   private settingsCache = new Map<string, { at: number; settings: WorkspaceSettings }>();
 
@@ -64,6 +77,7 @@ export class ProfileProcessor {
     options: ProcessorOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 1000;
+    this.targetBatchMs = options.targetBatchMs ?? 200;
     this.hooks = options.hooks ?? [];
   }
 
@@ -72,8 +86,24 @@ export class ProfileProcessor {
   }
 
   /** Processes one batch; resolves with what it did (0 events = nothing pending). */
-  processBatch(): Promise<BatchResult> {
-    return withRetriedTransaction(this.store, (tx) => this.runBatch(tx));
+  async processBatch(): Promise<BatchResult> {
+    const limit = this.nextBatchSize();
+    const started = performance.now();
+    const result = await withRetriedTransaction(this.store, (tx) => this.runBatch(tx, limit));
+    // Batches smaller than the minimum are mostly fixed cost: they would overstate
+    // what an event costs.
+    if (result.events >= Math.min(MIN_BATCH, limit)) {
+      const cost = (performance.now() - started) / result.events;
+      this.msPerEvent = this.msPerEvent === null ? cost : 0.7 * this.msPerEvent + 0.3 * cost;
+    }
+    return result;
+  }
+
+  /** How many events the next batch takes: as many as fit the target duration. */
+  nextBatchSize(): number {
+    if (this.msPerEvent === null || this.msPerEvent <= 0) return this.batchSize;
+    const fit = Math.floor(this.targetBatchMs / this.msPerEvent);
+    return Math.max(Math.min(MIN_BATCH, this.batchSize), Math.min(this.batchSize, fit));
   }
 
   /** Processes until nothing is pending. */
@@ -109,13 +139,13 @@ export class ProfileProcessor {
     return settings;
   }
 
-  private async runBatch(tx: Tx): Promise<BatchResult> {
+  private async runBatch(tx: Tx, limit: number): Promise<BatchResult> {
     const rows = await tx
       .selectFrom('events')
       .selectAll()
       .where('profile_id', 'is', null)
       .orderBy('id')
-      .limit(this.batchSize)
+      .limit(limit)
       .$call((q) => (this.store.kind === 'postgres' ? q.forUpdate().skipLocked() : q))
       .execute();
     if (rows.length === 0) return { events: 0, profiles: 0, merges: 0 };

@@ -3,6 +3,7 @@ import { ValidationError, type ErrorDetail } from '../shared/index.js';
 import type { Model, ModelBundle } from './model.js';
 import type { ModelConfigInput } from './model-config.js';
 import type { CatalogItemInput, Interaction, InteractionKind } from './schemas.js';
+import type { StoreAddress } from '../store/index.js';
 
 /** Interactions packed column-wise so they cross to the worker as a few transferred buffers. */
 export interface PackedInteractions {
@@ -72,17 +73,28 @@ function tsxApi(): string {
   }
 }
 
+/**
+ * A workspace's interactions in the log, read by the worker itself over its own
+ * connection, so that reading and parsing a year of events never holds the event loop.
+ */
+export interface LogSource {
+  store: StoreAddress;
+  workspaceId: string;
+  /** Log ids `<= through` (all of them processed by the profile stage). */
+  through: number;
+}
+
 /** What the worker receives. */
 export interface TrainJob {
   configs: readonly ModelConfigInput[] | undefined;
-  interactions: PackedInteractions;
+  interactions: PackedInteractions | LogSource;
   catalog: readonly CatalogItemInput[];
   now: number;
 }
 
 /** What the worker sends back. */
 export type TrainReply =
-  | { kind: 'ok'; bundle: ModelBundle }
+  | { kind: 'ok'; bundle: ModelBundle; interactions: number }
   | { kind: 'error'; message: string; details: ErrorDetail[] | null };
 
 /** The distinct ArrayBuffers under a value, for a transfer list. */
@@ -114,13 +126,44 @@ export interface TrainInWorkerOptions {
  * const bundle = await trainInWorker(undefined, interactions, catalog, Date.now());
  * registry.publish(bundle, Date.now());
  */
-export function trainInWorker(
+export async function trainInWorker(
   configs: readonly ModelConfigInput[] | undefined,
   interactions: readonly Interaction[],
   catalog: readonly CatalogItemInput[],
   now: number,
   options: TrainInWorkerOptions = {},
 ): Promise<ModelBundle> {
+  const packed = packInteractions(interactions);
+  const job: TrainJob = { configs, interactions: packed, catalog, now };
+  const transfer = [
+    packed.user.buffer,
+    packed.item.buffer,
+    packed.timestamp.buffer,
+    packed.kind.buffer,
+    packed.quantity.buffer,
+  ] as ArrayBuffer[];
+  return (await runWorker(job, transfer, options)).bundle;
+}
+
+/**
+ * Trains the default models from a workspace's interactions in the log, which the worker
+ * reads itself (the calling thread only sends the catalog and receives the models).
+ * Resolves with the bundle and how many interactions it was trained on.
+ */
+export function trainFromLog(
+  source: LogSource,
+  catalog: readonly CatalogItemInput[],
+  now: number,
+  options: TrainInWorkerOptions = {},
+): Promise<{ bundle: ModelBundle; interactions: number }> {
+  return runWorker({ configs: undefined, interactions: source, catalog, now }, [], options);
+}
+
+function runWorker(
+  job: TrainJob,
+  transferList: ArrayBuffer[],
+  options: TrainInWorkerOptions,
+): Promise<{ bundle: ModelBundle; interactions: number }> {
   const source = import.meta.url.endsWith('.ts');
   const entry = new URL(`./train-worker-entry.${source ? 'ts' : 'js'}`, import.meta.url);
   // From TypeScript sources, the worker first registers tsx's loader in its own thread
@@ -129,9 +172,7 @@ export function trainInWorker(
     ? `import(${JSON.stringify(tsxApi())})` +
       `.then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`
     : entry;
-  const packed = packInteractions(interactions);
-  const job: TrainJob = { configs, interactions: packed, catalog, now };
-  return new Promise<ModelBundle>((resolve, reject) => {
+  return new Promise((resolve, reject) => {
     if (options.signal?.aborted) {
       reject(options.signal.reason as Error);
       return;
@@ -139,13 +180,7 @@ export function trainInWorker(
     const worker = new Worker(script, {
       eval: source,
       workerData: job,
-      transferList: [
-        packed.user.buffer,
-        packed.item.buffer,
-        packed.timestamp.buffer,
-        packed.kind.buffer,
-        packed.quantity.buffer,
-      ] as ArrayBuffer[],
+      transferList,
       execArgv: [],
       ...(options.maxOldGenerationSizeMb
         ? { resourceLimits: { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb } }
@@ -165,7 +200,8 @@ export function trainInWorker(
     options.signal?.addEventListener('abort', onAbort, { once: true });
     worker.once('message', (reply: TrainReply) => {
       finish(() => {
-        if (reply.kind === 'ok') resolve(reply.bundle);
+        if (reply.kind === 'ok')
+          resolve({ bundle: reply.bundle, interactions: reply.interactions });
         else if (reply.details) reject(new ValidationError(reply.message, reply.details));
         else reject(new Error(reply.message));
       });

@@ -6,8 +6,8 @@ export type {
   JourneyRunsTable,
   MessagesTable,
 } from './database.js';
-export type { Store, StoreKind } from './store.js';
-export { openStore, type StoreOptions } from './open-store.js';
+export type { Store, StoreAddress, StoreKind } from './store.js';
+export { openStore, openStoreAt, type StoreOptions } from './open-store.js';
 export { openSqlite, SQLITE_FILE } from './open-sqlite.js';
 export { openPostgres } from './open-postgres.js';
 export { migrate } from './migrate.js';

@@ -29,6 +29,7 @@ export function openPostgres(url: string, poolSize = 10): Store {
     kind: 'postgres',
     db,
     location: new URL(url).pathname.slice(1) || 'postgres',
+    address: { kind: 'postgres', url },
     pgPool: pool,
     close: async () => {
       await db.destroy();

@@ -29,6 +29,7 @@ export function openSqlite(dataDir: string): Store {
     kind: 'sqlite',
     db,
     location: file,
+    address: { kind: 'sqlite', dataDir: dir },
     sqlite,
     close: async () => {
       await db.destroy();

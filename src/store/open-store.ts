@@ -1,7 +1,7 @@
 import { migrate } from './migrate.js';
 import { openPostgres } from './open-postgres.js';
 import { openSqlite } from './open-sqlite.js';
-import type { Store } from './store.js';
+import type { Store, StoreAddress } from './store.js';
 
 export interface StoreOptions {
   dataDir: string;
@@ -21,4 +21,15 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     throw error;
   }
   return store;
+}
+
+/**
+ * Opens another handle on an open store's data, without migrating: for a worker thread
+ * that reads beside the process's own connections (on SQLite, WAL lets it read while the
+ * main thread writes).
+ */
+export function openStoreAt(address: StoreAddress, poolSize = 2): Store {
+  return address.kind === 'postgres'
+    ? openPostgres(address.url, poolSize)
+    : openSqlite(address.dataDir);
 }

@@ -5,6 +5,9 @@ import type { Database } from './database.js';
 
 export type StoreKind = 'sqlite' | 'postgres';
 
+/** Where a store's data lives: enough for another thread or process to open it too. */
+export type StoreAddress = { kind: 'sqlite'; dataDir: string } | { kind: 'postgres'; url: string };
+
 /**
  * An open store: one Kysely query layer over either SQLite or PostgreSQL. The raw
  * handles are here for the few hot paths that bypass the query builder; use them only
@@ -15,6 +18,7 @@ export interface Store {
   readonly db: Kysely<Database>;
   /** Human-readable location: the SQLite file or the PostgreSQL database name. */
   readonly location: string;
+  readonly address: StoreAddress;
   readonly sqlite?: BetterSqlite3.Database;
   readonly pgPool?: pg.Pool;
   close(): Promise<void>;

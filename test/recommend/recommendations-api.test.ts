@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runImport } from '../../src/importer/index.js';
+import { loadInteractions } from '../../src/recommend/index.js';
 import { ManualClock } from '../../src/shared/index.js';
 import { createTestApp, send, type TestApp } from '../helpers/app.js';
 import { STORE_KINDS } from '../helpers/stores.js';
@@ -10,6 +11,7 @@ const quiet = { write: () => true, isTTY: false } as unknown as NodeJS.WriteStre
 describe.each(STORE_KINDS)('recommendations over HTTP (%s)', (kind) => {
   let t: TestApp;
   let bought: Set<string>;
+  let trainedOn: number;
   beforeAll(async () => {
     t = await createTestApp(kind, { clock: new ManualClock(Date.UTC(2011, 5, 25)) });
     await runImport(
@@ -32,7 +34,7 @@ describe.each(STORE_KINDS)('recommendations over HTTP (%s)', (kind) => {
     );
     const trained = await send(t, 'POST', '/v1/admin/recommendations/train', t.keys.admin);
     expect(trained.statusCode, trained.body).toBe(200);
-    expect(trained.json().interactions).toBeGreaterThan(500);
+    trainedOn = trained.json<{ interactions: number }>().interactions;
     const events = (
       await send(
         t,
@@ -57,6 +59,12 @@ describe.each(STORE_KINDS)('recommendations over HTTP (%s)', (kind) => {
       version: number;
     }>();
   };
+
+  it('trains on every interaction in the log, read by the training worker over its own connection', async () => {
+    const onMainThread = await loadInteractions(t.ctx.store.db, 'default');
+    expect(onMainThread.length).toBeGreaterThan(500);
+    expect(trainedOn).toBe(onMainThread.length);
+  });
 
   it('recommends for a known customer, with a strategy and a reason per item, never what they bought', async () => {
     const r = await recs('userId=13047&limit=10');

@@ -5,13 +5,17 @@ import type { Entries } from './records.js';
 
 /**
  * Decayed affinity at `now`: Σ weight · 2^(−age / half-life), each day's weight dated at
- * noon UTC of its day (so ages are off by at most half a day). Future buckets (a `now`
- * before the event) count at full weight rather than more.
+ * the start of its UTC day. Every bucket then decays by the same factor as time passes, so
+ * the ranking of values changes only when events arrive: segments on "top category" stay
+ * true without re-checks, and a recompute agrees with what was evaluated at the event.
+ * (Dated at noon, today's bucket sat in the future each morning, held at full weight
+ * while the others decayed, and rankings flipped with no event.) Buckets of a later day
+ * than `now` (a client clock running fast) count at full weight rather than more.
  */
 export function affinityScore(buckets: DayWeights, now: number, halfLifeDays: number): number {
   let score = 0;
   for (const [day, weight] of buckets) {
-    const ageDays = Math.max(0, (now - (day * DAY_MS + DAY_MS / 2)) / DAY_MS);
+    const ageDays = Math.max(0, (now - day * DAY_MS) / DAY_MS);
     score += weight * Math.pow(2, -ageDays / halfLifeDays);
   }
   return score;

@@ -142,8 +142,11 @@ describe('affinities', () => {
     }),
   ];
 
+  // Buckets are dated at the start of their UTC day (D0 is noon).
+  const MIDNIGHT = D0 - DAY / 2;
+
   it('halves a weight after one half-life (view 1 < add-to-cart 3 < purchase 5)', () => {
-    const t = derive(events, D0 + 30 * DAY);
+    const t = derive(events, MIDNIGHT + 30 * DAY);
     expect(t.affinities.category).toEqual([
       { value: 'Bags', score: 5 },
       { value: 'Shoes', score: 0.5 },
@@ -158,10 +161,33 @@ describe('affinities', () => {
 
   it('takes the half-life and the list length from the workspace settings (no rebuild)', () => {
     const m = defaultWorkspaceModel(D0, { affinity_half_life_days: 10, affinity_top: 1 });
-    const t = derive(events, D0 + 30 * DAY, m);
+    const t = derive(events, MIDNIGHT + 30 * DAY, m);
     expect(t.affinities.category).toEqual([{ value: 'Bags', score: 5 }]);
-    const later = derive(events, D0 + 60 * DAY, m);
+    const later = derive(events, MIDNIGHT + 60 * DAY, m);
     expect(later.affinities.category).toEqual([{ value: 'Bags', score: 5 / 8 }]);
+  });
+
+  it('keeps the ranking as time passes with no event, today included', () => {
+    // 50 yesterday against 49 today: at the default 30-day half-life today's 49 weigh
+    // 49 · 2^(1/30) ≈ 50.1 at any hour. (With buckets dated at noon, "Old" led in the
+    // morning and "New" in the evening.)
+    const mixed = [
+      ...Array.from({ length: 10 }, (_, i) =>
+        track(
+          'Order Completed',
+          MIDNIGHT - DAY + HOUR,
+          { order_id: `o${i}`, products: [{ category: 'Old' }] },
+          { messageId: `o${i}` },
+        ),
+      ),
+      ...Array.from({ length: 49 }, (_, i) =>
+        track('Product Viewed', MIDNIGHT + HOUR, { category: 'New' }, { messageId: `v${i}` }),
+      ),
+    ];
+    for (const hour of [1, 6, 11, 13, 18, 23]) {
+      const top = derive(mixed, MIDNIGHT + hour * HOUR).affinities.category.map((a) => a.value);
+      expect(top, `at ${hour}:00`).toEqual(['New', 'Old']);
+    }
   });
 
   it('forgets day buckets a year older than the latest product event', () => {

@@ -5,7 +5,7 @@ import type { Clock } from '../../shared/index.js';
 import type { Store } from '../../store/index.js';
 import { ModelRegistry, type VersionInfo } from '../registry.js';
 import type { RecommendRequestInput, RecommendResponse } from '../request.js';
-import { trainInWorker } from '../train-worker.js';
+import { trainFromLog } from '../train-worker.js';
 import {
   interactionsOf,
   loadInteractions,
@@ -80,12 +80,12 @@ export class RecommendationService {
     const through = await processedThrough(this.store.db);
     // Read before the items: a change made in between then shows at the next check.
     const signature = await catalogSignature(this.store.db, workspaceId);
-    const [interactions, items] = await Promise.all([
-      loadInteractions(this.store.db, workspaceId, 0, through),
-      allItems(this.store.db, workspaceId),
-    ]);
-    const catalog = toRecommendable(items);
-    const bundle = await trainInWorker(undefined, interactions, catalog, now);
+    const catalog = toRecommendable(await allItems(this.store.db, workspaceId));
+    const { bundle, interactions } = await trainFromLog(
+      { store: this.store.address, workspaceId, through },
+      catalog,
+      now,
+    );
     let registry = this.registries.get(workspaceId);
     if (!registry) {
       registry = new ModelRegistry({ catalog });
@@ -94,7 +94,7 @@ export class RecommendationService {
     const version = registry.publish(
       bundle,
       now,
-      `${interactions.length} interactions, ${catalog.length} items`,
+      `${interactions} interactions, ${catalog.length} items`,
       catalog,
     );
     this.catalogChecked.set(workspaceId, now);
@@ -102,10 +102,10 @@ export class RecommendationService {
     this.folded.set(workspaceId, Math.max(this.folded.get(workspaceId) ?? 0, through));
     const seconds = (performance.now() - started) / 1000;
     this.logger?.info(
-      { workspaceId, version, interactions: interactions.length, items: catalog.length, seconds },
+      { workspaceId, version, interactions, items: catalog.length, seconds },
       'recommendation models trained',
     );
-    return { version, interactions: interactions.length, items: catalog.length, seconds };
+    return { version, interactions, items: catalog.length, seconds };
   }
 
   /** Answers from memory; an empty answer until the workspace's first training. */

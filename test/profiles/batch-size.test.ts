@@ -1,0 +1,48 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ProfileProcessor } from '../../src/profiles/index.js';
+import { createTestApp, send, type TestApp } from '../helpers/app.js';
+import { STORE_KINDS } from '../helpers/stores.js';
+
+const views = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({
+    type: 'track',
+    event: 'Product Viewed',
+    userId: `u${i % 7}`,
+    messageId: `m${i}`,
+    properties: { product_id: `p${i % 5}` },
+  }));
+
+describe.each(STORE_KINDS)('profile batch size (%s)', (kind) => {
+  let t: TestApp;
+  afterEach(async () => {
+    await t.close();
+  });
+
+  const pendingAfter = async (n: number) => {
+    t = await createTestApp(kind);
+    const res = await send(t, 'POST', '/v1/batch', t.keys.write, { batch: views(n) });
+    expect(res.statusCode, res.body).toBe(200);
+  };
+  const sizes = async (p: ProfileProcessor) => {
+    const out: number[] = [];
+    for (let r = await p.processBatch(); r.events > 0; r = await p.processBatch())
+      out.push(r.events);
+    return out;
+  };
+
+  it('takes fewer events per transaction once events cost more than the target allows', async () => {
+    await pendingAfter(100);
+    // No event can fit a target of a nanosecond: after the first, unmeasured batch, each
+    // takes the minimum.
+    const p = new ProfileProcessor(t.ctx.store, t.clock, { batchSize: 50, targetBatchMs: 1e-6 });
+    expect(await sizes(p)).toEqual([50, 20, 20, 10]);
+    expect(await p.pendingCount()).toBe(0);
+  });
+
+  it('keeps the full batch size while events fit the target', async () => {
+    await pendingAfter(100);
+    const p = new ProfileProcessor(t.ctx.store, t.clock, { batchSize: 40, targetBatchMs: 1e9 });
+    expect(await sizes(p)).toEqual([40, 40, 20]);
+    expect(p.nextBatchSize()).toBe(40);
+  });
+});
