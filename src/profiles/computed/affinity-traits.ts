@@ -21,16 +21,45 @@ export function affinityScore(buckets: DayWeights, now: number, halfLifeDays: nu
   return score;
 }
 
-/** The `top` values by decayed score (ties by value), scores > 0 only. */
+/**
+ * The `top` values by decayed score (ties by value), scores > 0 only.
+ *
+ * When no bucket lies after `now`, every score is one common factor, 2^(−(now − ref) /
+ * half-life), times a sum that does not depend on `now` (ages taken from the latest
+ * bucket, `ref`). Values are ranked by that sum, so the order is the same at every `now`
+ * to the last bit: computed directly, two scores that are equal in exact arithmetic (one
+ * view 30 days after two views, at a 30-day half-life) round either way depending on
+ * `now`, and a "top category" would flip between evaluations with no event.
+ */
 export function topAffinities(
   values: Entries<DayWeights>,
   now: number,
   halfLifeDays: number,
   top: number,
 ): AffinityScore[] {
+  let ref = -Infinity;
+  for (const [, buckets] of values) ref = Math.max(ref, buckets[buckets.length - 1]?.[0] ?? ref);
+  if (ref * DAY_MS > now) {
+    // A bucket after `now` counts at full weight, so scores do not share one factor.
+    return values
+      .map(([value, buckets]) => ({ value, score: affinityScore(buckets, now, halfLifeDays) }))
+      .filter((a) => a.score > 0)
+      .sort(byScoreThenValue)
+      .slice(0, top);
+  }
+  const factor = Math.pow(2, -(now - ref * DAY_MS) / DAY_MS / halfLifeDays);
   return values
-    .map(([value, buckets]) => ({ value, score: affinityScore(buckets, now, halfLifeDays) }))
+    .map(([value, buckets]) => {
+      let key = 0;
+      for (const [day, weight] of buckets) key += weight * Math.pow(2, -(ref - day) / halfLifeDays);
+      return { value, key, score: key * factor };
+    })
     .filter((a) => a.score > 0)
-    .sort((a, b) => b.score - a.score || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
-    .slice(0, top);
+    .sort((a, b) => b.key - a.key || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
+    .slice(0, top)
+    .map(({ value, score }) => ({ value, score }));
+}
+
+function byScoreThenValue(a: AffinityScore, b: AffinityScore): number {
+  return b.score - a.score || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0);
 }

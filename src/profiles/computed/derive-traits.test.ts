@@ -190,6 +190,28 @@ describe('affinities', () => {
     }
   });
 
+  it('ranks values equal in exact arithmetic the same way at every hour', () => {
+    // One view today weighs exactly what two views 30 days earlier do (30-day half-life):
+    // a tie, broken by value, whatever rounding the hour gives the two scores.
+    const tie = [
+      track('Product Viewed', MIDNIGHT + HOUR, { category: 'Zebra' }, { messageId: 'z' }),
+      ...[1, 2].map((i) =>
+        track(
+          'Product Viewed',
+          MIDNIGHT - 30 * DAY + HOUR,
+          { category: 'Aardvark' },
+          { messageId: `a${i}` },
+        ),
+      ),
+    ];
+    const facts = factsOf(tie);
+    for (let h = 1; h < 24 * 40; h += 7) {
+      const [first, second] = deriveTraits(facts, MIDNIGHT + h * HOUR, model).affinities.category;
+      expect([first!.value, second!.value], `${h} h after midnight`).toEqual(['Aardvark', 'Zebra']);
+      expect(first!.score).toBeCloseTo(second!.score, 12);
+    }
+  });
+
   it('forgets day buckets a year older than the latest product event', () => {
     const facts = factsOf([
       track('Product Viewed', D0, { category: 'Old' }),
