@@ -4,6 +4,7 @@
 // them; when that batch's transaction has committed (`processBatch()` returned), the
 // transitions are stamped with the commit time. Latency = commit - acknowledgement
 // (the ingest promise resolving), one sample per event that changed a membership.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { LoggedEvent, ProfileChange } from '../src/profiles/index.js';
 import { SEGMENT_ENTERED, SEGMENT_EXITED } from '../src/segments/index.js';
 import { startBackground, type AppContext } from '../src/server/index.js';
@@ -112,14 +113,18 @@ export async function runLoad(
 ): Promise<Record<string, unknown>> {
   const sent = new Map<string, Sent>();
   const committed: Committed[] = [];
-  let attempt: Omit<Committed, 'at'>[] = [];
   let processed = 0;
 
   // Hooks run inside the batch's transaction, after the segments and journeys hooks,
-  // so the Segment Entered/Exited events those appended are in `c.events`. A retried
-  // batch runs the hook again: each call starts the attempt afresh.
+  // so the Segment Entered/Exited events those appended are in `c.events`. Batches may
+  // run concurrently (several profile workers on PostgreSQL): each call's transitions
+  // travel in its own async context. A retried batch runs the hook again: each call
+  // starts the attempt afresh.
+  const batch = new AsyncLocalStorage<{ attempt: Omit<Committed, 'at'>[] }>();
   ctx.profiles.addHook((_tx, changes: ProfileChange[]) => {
-    attempt = [];
+    const slot = batch.getStore();
+    if (!slot) return Promise.resolve();
+    slot.attempt = [];
     for (const c of changes) {
       const causes = c.events.filter((e: LoggedEvent) => sent.has(e.messageId));
       const transitions = c.events
@@ -129,16 +134,16 @@ export async function runLoad(
           entered: e.event === SEGMENT_ENTERED,
         }));
       if (causes.length > 0 && transitions.length > 0)
-        attempt.push({ causes: causes.map((e) => e.messageId), transitions });
+        slot.attempt.push({ causes: causes.map((e) => e.messageId), transitions });
     }
     return Promise.resolve();
   });
   const processBatch = ctx.profiles.processBatch.bind(ctx.profiles);
   ctx.profiles.processBatch = async () => {
-    const r = await processBatch();
+    const slot = { attempt: [] as Omit<Committed, 'at'>[] };
+    const r = await batch.run(slot, processBatch);
     const at = performance.now();
-    for (const a of attempt) committed.push({ ...a, at });
-    attempt = [];
+    for (const a of slot.attempt) committed.push({ ...a, at });
     processed += r.events;
     return r;
   };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { StoreKind, Tx } from '../store/index.js';
+import type { Insertable } from 'kysely';
+import type { EventsTable, StoreKind, Tx } from '../store/index.js';
 import { applyEvent, type ProfileFacts } from './computed/index.js';
 import type { LoggedEvent } from './stored-event.js';
 
@@ -24,76 +25,166 @@ export async function appendDerivedEvents(
   profileId: string,
   events: readonly DerivedEvent[],
   now: number,
-): Promise<{ logged: LoggedEvent[]; facts: ProfileFacts | null }> {
-  if (events.length === 0) return { logged: [], facts: null };
-  const ids = await tx
+): Promise<Appended> {
+  const out = await appendDerivedEventsMany(tx, kind, workspaceId, [{ profileId, events }], now);
+  return out.get(profileId)!;
+}
+
+export interface Appended {
+  logged: LoggedEvent[];
+  /** The person's facts afterwards; null when nothing was appended or no such profile. */
+  facts: ProfileFacts | null;
+}
+
+/** Rows per multi-row statement: 13 parameters each stays far below SQLite's limit. */
+const CHUNK = 200;
+
+/**
+ * `appendDerivedEvents` for many people at once, with a few statements per chunk of
+ * people rather than several per person (a back-fill appends a million of these; on
+ * PostgreSQL each statement is a round trip).
+ */
+export async function appendDerivedEventsMany(
+  tx: Tx,
+  kind: StoreKind,
+  workspaceId: string,
+  batch: readonly { profileId: string; events: readonly DerivedEvent[] }[],
+  now: number,
+): Promise<Map<string, Appended>> {
+  const out = new Map<string, Appended>();
+  const todo = batch.filter((b) => b.events.length > 0);
+  for (const b of batch)
+    if (b.events.length === 0) out.set(b.profileId, { logged: [], facts: null });
+  for (let i = 0; i < todo.length; i += CHUNK) {
+    const part = todo.slice(i, i + CHUNK);
+    const who = await identitiesOf(
+      tx,
+      workspaceId,
+      part.map((b) => b.profileId),
+    );
+    const rows: (Insertable<EventsTable> & { message_id: string })[] = [];
+    const logged = new Map<string, LoggedEvent[]>();
+    const byMessage = new Map<string, LoggedEvent>();
+    for (const { profileId, events } of part) {
+      const { userId, anonymousId } = who.get(profileId) ?? { userId: null, anonymousId: null };
+      const list: LoggedEvent[] = [];
+      for (const e of events) {
+        const messageId = `rapport:${randomUUID()}`;
+        const type = e.type ?? 'track';
+        const payload = {
+          type,
+          ...(type === 'track' ? { event: e.event } : {}),
+          messageId,
+          ...(userId !== null ? { userId } : {}),
+          ...(anonymousId !== null ? { anonymousId } : {}),
+          timestamp: new Date(e.timestamp).toISOString(),
+          ...(type === 'track' ? { properties: e.properties } : { traits: e.traits ?? {} }),
+        };
+        rows.push({
+          workspace_id: workspaceId,
+          message_id: messageId,
+          type,
+          event: type === 'track' ? e.event : null,
+          user_id: userId,
+          anonymous_id: anonymousId,
+          previous_id: null,
+          group_id: null,
+          timestamp: e.timestamp,
+          received_at: now,
+          sent_at: null,
+          raw: JSON.stringify(payload),
+          profile_id: profileId,
+        });
+        const event: LoggedEvent = {
+          id: 0,
+          workspaceId,
+          messageId,
+          type,
+          event: type === 'track' ? e.event : null,
+          timestamp: e.timestamp,
+          userId,
+          anonymousId,
+          previousId: null,
+          properties: type === 'track' ? e.properties : {},
+          traits: type === 'identify' ? (e.traits ?? {}) : {},
+          context: {},
+        };
+        list.push(event);
+        byMessage.set(messageId, event);
+      }
+      logged.set(profileId, list);
+    }
+    for (let r = 0; r < rows.length; r += CHUNK) {
+      // Ids are matched by message id: RETURNING does not promise the order of VALUES.
+      const inserted = await tx
+        .insertInto('events')
+        .values(rows.slice(r, r + CHUNK))
+        .returning(['id', 'message_id'])
+        .execute();
+      for (const row of inserted) byMessage.get(row.message_id)!.id = row.id;
+    }
+
+    let q = tx
+      .selectFrom('profiles')
+      .select(['id', 'facts'])
+      .where(
+        'id',
+        'in',
+        part.map((b) => b.profileId),
+      )
+      .orderBy('id');
+    if (kind === 'postgres') q = q.forUpdate();
+    const current = new Map((await q.execute()).map((r) => [r.id, r.facts]));
+    for (const { profileId } of part) {
+      const list = logged.get(profileId)!;
+      const text = current.get(profileId);
+      if (text === undefined) {
+        out.set(profileId, { logged: list, facts: null });
+        continue;
+      }
+      let facts = JSON.parse(text) as ProfileFacts;
+      for (const e of list) facts = applyEvent(facts, e);
+      await tx
+        .updateTable('profiles')
+        .set({ facts: JSON.stringify(facts), updated_at: now })
+        .where('id', '=', profileId)
+        .execute();
+      out.set(profileId, { logged: list, facts });
+    }
+  }
+  return out;
+}
+
+/**
+ * Who each person is in the events appended for them, as in their own events: their
+ * first user id, else their first anonymous id.
+ */
+async function identitiesOf(
+  tx: Tx,
+  workspaceId: string,
+  profileIds: readonly string[],
+): Promise<Map<string, { userId: string | null; anonymousId: string | null }>> {
+  const rows = await tx
     .selectFrom('identities')
-    .select(['kind', 'value'])
+    .select(['profile_id', 'kind', 'value'])
     .where('workspace_id', '=', workspaceId)
-    .where('profile_id', '=', profileId)
+    .where('profile_id', 'in', profileIds)
     .where('kind', 'in', ['user_id', 'anonymous_id'])
     .orderBy('kind', 'desc')
     .orderBy('created_at')
     .execute();
-  const userId = ids.find((i) => i.kind === 'user_id')?.value ?? null;
-  const anonymousId = userId === null ? (ids[0]?.value ?? null) : null;
-  const logged: LoggedEvent[] = [];
-  for (const e of events) {
-    const messageId = `rapport:${randomUUID()}`;
-    const type = e.type ?? 'track';
-    const payload = {
-      type,
-      ...(type === 'track' ? { event: e.event } : {}),
-      messageId,
-      ...(userId !== null ? { userId } : {}),
-      ...(anonymousId !== null ? { anonymousId } : {}),
-      timestamp: new Date(e.timestamp).toISOString(),
-      ...(type === 'track' ? { properties: e.properties } : { traits: e.traits ?? {} }),
-    };
-    const row = await tx
-      .insertInto('events')
-      .values({
-        workspace_id: workspaceId,
-        message_id: messageId,
-        type,
-        event: type === 'track' ? e.event : null,
-        user_id: userId,
-        anonymous_id: anonymousId,
-        previous_id: null,
-        group_id: null,
-        timestamp: e.timestamp,
-        received_at: now,
-        sent_at: null,
-        raw: JSON.stringify(payload),
-        profile_id: profileId,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    logged.push({
-      id: row.id,
-      workspaceId,
-      messageId,
-      type,
-      event: type === 'track' ? e.event : null,
-      timestamp: e.timestamp,
-      userId,
-      anonymousId,
-      previousId: null,
-      properties: type === 'track' ? e.properties : {},
-      traits: type === 'identify' ? (e.traits ?? {}) : {},
-      context: {},
-    });
+  const out = new Map<string, { userId: string | null; anonymousId: string | null }>();
+  for (const r of rows) {
+    const who = out.get(r.profile_id);
+    if (!who) {
+      // user_id sorts before anonymous_id: a person with a user id shows it first.
+      out.set(
+        r.profile_id,
+        r.kind === 'user_id'
+          ? { userId: r.value, anonymousId: null }
+          : { userId: null, anonymousId: r.value },
+      );
+    }
   }
-  let q = tx.selectFrom('profiles').select('facts').where('id', '=', profileId);
-  if (kind === 'postgres') q = q.forUpdate();
-  const current = await q.executeTakeFirst();
-  if (!current) return { logged, facts: null };
-  let facts = JSON.parse(current.facts) as ProfileFacts;
-  for (const e of logged) facts = applyEvent(facts, e);
-  await tx
-    .updateTable('profiles')
-    .set({ facts: JSON.stringify(facts), updated_at: now })
-    .where('id', '=', profileId)
-    .execute();
-  return { logged, facts };
+  return out;
 }

@@ -37,5 +37,10 @@ export { unmergeProfile, type UnmergeResult } from './unmerge.js';
 export { rebuildProfiles, type RebuildResult } from './rebuild.js';
 export { refoldFacts } from './refold.js';
 export { toLoggedEvent, type LoggedEvent } from './stored-event.js';
-export { appendDerivedEvents, type DerivedEvent } from './derived-events.js';
+export {
+  appendDerivedEvents,
+  appendDerivedEventsMany,
+  type Appended,
+  type DerivedEvent,
+} from './derived-events.js';
 export { statedTraits } from './stated-traits.js';

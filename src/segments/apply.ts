@@ -1,7 +1,6 @@
 import {
-  appendDerivedEvents,
-  type LoggedEvent,
-  type ProfileFacts,
+  appendDerivedEventsMany,
+  type Appended,
   type WorkspaceModel,
 } from '../profiles/index.js';
 import type { StoreKind, Tx } from '../store/index.js';
@@ -26,7 +25,7 @@ export interface Transition {
 export interface ApplyResult {
   transitions: Transition[];
   /** Events appended per person and their facts afterwards, for later stages. */
-  emitted: Map<string, { logged: LoggedEvent[]; facts: ProfileFacts | null }>;
+  emitted: Map<string, Appended>;
   evaluations: number;
 }
 
@@ -104,14 +103,7 @@ export async function evaluateAndApply(
       .onConflict((oc) => oc.columns(['workspace_id', 'segment_id', 'profile_id']).doNothing())
       .execute();
   }
-  for (const x of exit) {
-    await tx
-      .deleteFrom('segment_members')
-      .where('workspace_id', '=', workspaceId)
-      .where('segment_id', '=', x.segment_id)
-      .where('profile_id', '=', x.profile_id)
-      .execute();
-  }
+  await deletePairs(tx, 'segment_members', workspaceId, exit);
   for (const c of chunks(checks)) {
     await tx
       .insertInto('segment_checks')
@@ -123,14 +115,7 @@ export async function evaluateAndApply(
       )
       .execute();
   }
-  for (const x of noChecks) {
-    await tx
-      .deleteFrom('segment_checks')
-      .where('workspace_id', '=', workspaceId)
-      .where('segment_id', '=', x.segment_id)
-      .where('profile_id', '=', x.profile_id)
-      .execute();
-  }
+  await deletePairs(tx, 'segment_checks', workspaceId, noChecks);
 
   const byProfile = new Map<string, Transition[]>();
   for (const t of result.transitions) {
@@ -138,13 +123,13 @@ export async function evaluateAndApply(
     if (!list) byProfile.set(t.profileId, (list = []));
     list.push(t);
   }
-  for (const [profileId, transitions] of byProfile) {
-    const emitted = await appendDerivedEvents(
-      tx,
-      kind,
-      workspaceId,
+  result.emitted = await appendDerivedEventsMany(
+    tx,
+    kind,
+    workspaceId,
+    [...byProfile].map(([profileId, transitions]) => ({
       profileId,
-      transitions.map((t) => ({
+      events: transitions.map((t) => ({
         event: t.entered ? SEGMENT_ENTERED : SEGMENT_EXITED,
         timestamp: now,
         properties: {
@@ -152,11 +137,40 @@ export async function evaluateAndApply(
           segment_name: ws.byId.get(t.segmentId)?.name ?? t.segmentId,
         },
       })),
-      now,
-    );
-    result.emitted.set(profileId, emitted);
-  }
+    })),
+    now,
+  );
   return result;
+}
+
+/**
+ * One statement per segment and chunk of people rather than per pair (a back-fill clears
+ * ~40 pairs per person). Grouped by segment, each is an index range with an IN list, which
+ * both stores plan well; a list of (segment, person) tuples made PostgreSQL OR together
+ * one index scan per pair.
+ */
+async function deletePairs(
+  tx: Tx,
+  table: 'segment_members' | 'segment_checks',
+  workspaceId: string,
+  pairs: readonly { segment_id: string; profile_id: string }[],
+): Promise<void> {
+  const bySegment = new Map<string, string[]>();
+  for (const p of pairs) {
+    let list = bySegment.get(p.segment_id);
+    if (!list) bySegment.set(p.segment_id, (list = []));
+    list.push(p.profile_id);
+  }
+  for (const [segmentId, profileIds] of bySegment) {
+    for (const chunk of chunks(profileIds, 500)) {
+      await tx
+        .deleteFrom(table)
+        .where('workspace_id', '=', workspaceId)
+        .where('segment_id', '=', segmentId)
+        .where('profile_id', 'in', chunk)
+        .execute();
+    }
+  }
 }
 
 function* chunks<T>(list: readonly T[], size = 200): Generator<T[]> {

@@ -74,6 +74,12 @@ export interface ContextOptions {
   publicUrl?: string | undefined;
   /** Replaces or adds delivery channels (benchmarks, custom channels). */
   channels?: Record<string, Deliver>;
+  /**
+   * Profile-stage loops in this process. On PostgreSQL several claim disjoint pending
+   * events (SKIP LOCKED) and overlap their round trips (default 3); SQLite has one
+   * connection, so one (default).
+   */
+  profileWorkers?: number;
 }
 
 /**
@@ -172,14 +178,19 @@ export function createContext(options: ContextOptions): AppContext {
     logger,
     idleMs: 1000,
   });
-  const profileLoop = new WorkLoop(
-    'profiles',
-    async () => {
-      const r = await profiles.processBatch();
-      if (r.events > 0) metrics.eventsProcessed.inc(r.events);
-      return r.events > 0;
-    },
-    { logger, idleMs: 250 },
+  const profileWorkers = options.profileWorkers ?? (store.kind === 'postgres' ? 3 : 1);
+  const profileLoops = Array.from(
+    { length: profileWorkers },
+    (_, i) =>
+      new WorkLoop(
+        i === 0 ? 'profiles' : `profiles-${i + 1}`,
+        async () => {
+          const r = await profiles.processBatch();
+          if (r.events > 0) metrics.eventsProcessed.inc(r.events);
+          return r.events > 0;
+        },
+        { logger, idleMs: 250 },
+      ),
   );
   const refreshMs = options.modelRefreshMs ?? 3_600_000;
   const modelLoop = new WorkLoop(
@@ -203,7 +214,9 @@ export function createContext(options: ContextOptions): AppContext {
     },
     { logger, idleMs: 60_000 },
   );
-  const writer = new EventWriter(store, () => profileLoop.wake());
+  const writer = new EventWriter(store, () => {
+    for (const loop of profileLoops) loop.wake();
+  });
   const ingest = new IngestService(writer, clock, metrics.ingestCounters());
   const emitTo: AppContext['emitTo'] = async (
     workspaceId,
@@ -272,7 +285,7 @@ export function createContext(options: ContextOptions): AppContext {
     journeys,
     outbox,
     loops: [
-      profileLoop,
+      ...profileLoops,
       modelLoop,
       checkLoop,
       backfillLoop,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ProfileProcessor } from '../../src/profiles/index.js';
+import { ProfileProcessor, rebuildProfiles } from '../../src/profiles/index.js';
 import { createTestApp, send, type TestApp } from '../helpers/app.js';
 import { STORE_KINDS } from '../helpers/stores.js';
 
@@ -44,5 +44,40 @@ describe.each(STORE_KINDS)('profile batch size (%s)', (kind) => {
     const p = new ProfileProcessor(t.ctx.store, t.clock, { batchSize: 40, targetBatchMs: 1e9 });
     expect(await sizes(p)).toEqual([40, 40, 20]);
     expect(p.nextBatchSize()).toBe(40);
+  });
+
+  it('runs several profile workers at once (three on PostgreSQL): every event once, facts equal to a rebuild', async () => {
+    t = await createTestApp(kind);
+    const workers = t.ctx.loops.filter((l) => l.name.startsWith('profiles'));
+    expect(workers).toHaveLength(kind === 'postgres' ? 3 : 1);
+    // Ten people, each seen anonymously and then identified, in interleaved batches.
+    const batch = Array.from({ length: 300 }, (_, i) => {
+      const p = i % 10;
+      return i < 100
+        ? { type: 'page', anonymousId: `anon-${p}`, messageId: `m${i}`, properties: {} }
+        : {
+            type: 'track',
+            event: i % 3 === 0 ? 'Order Completed' : 'Product Viewed',
+            userId: `user-${p}`,
+            ...(i < 150 ? { anonymousId: `anon-${p}` } : {}),
+            messageId: `m${i}`,
+            properties: { order_id: `o${i}`, revenue: i, product_id: `p${i % 4}` },
+          };
+    });
+    expect((await send(t, 'POST', '/v1/batch', t.keys.write, { batch })).statusCode).toBe(200);
+    const processors = [1, 2, 3].map(
+      () => new ProfileProcessor(t.ctx.store, t.clock, { batchSize: 15 }),
+    );
+    const done = await Promise.all(processors.map((p) => p.drain()));
+    expect(done.reduce((a, b) => a + b, 0)).toBe(300);
+    expect(await processors[0]!.pendingCount()).toBe(0);
+    const live = await t.ctx.store.db
+      .selectFrom('profiles')
+      .select('id')
+      .where('merged_into', 'is', null)
+      .execute();
+    expect(live).toHaveLength(10);
+    const rebuilt = await rebuildProfiles(t.ctx.store, t.clock, 'default', { dryRun: true });
+    expect(rebuilt.changed).toEqual([]);
   });
 });
