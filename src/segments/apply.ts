@@ -149,7 +149,7 @@ export async function evaluateAndApply(
  * both stores plan well; a list of (segment, person) tuples made PostgreSQL OR together
  * one index scan per pair.
  */
-async function deletePairs(
+export async function deletePairs(
   tx: Tx,
   table: 'segment_members' | 'segment_checks',
   workspaceId: string,

@@ -1,7 +1,7 @@
 import type { ModelCache, ProfileChange, ProfileHook } from '../profiles/index.js';
 import type { Clock } from '../shared/index.js';
 import { skipLocked, withRetriedTransaction, type Store, type Tx } from '../store/index.js';
-import { evaluateAndApply, type EvaluationTarget } from './apply.js';
+import { deletePairs, evaluateAndApply, type EvaluationTarget } from './apply.js';
 import type { ProfileFacts } from '../profiles/index.js';
 import type { SegmentRegistry } from './registry.js';
 import { sql } from 'kysely';
@@ -90,14 +90,14 @@ export class SegmentStage {
         .modifyEnd(skipLocked(this.store))
         .execute();
       if (due.length === 0) return false;
+      const claimed = new Map<string, { segment_id: string; profile_id: string }[]>();
       for (const d of due) {
-        await tx
-          .deleteFrom('segment_checks')
-          .where('workspace_id', '=', d.workspace_id)
-          .where('segment_id', '=', d.segment_id)
-          .where('profile_id', '=', d.profile_id)
-          .execute();
+        let list = claimed.get(d.workspace_id);
+        if (!list) claimed.set(d.workspace_id, (list = []));
+        list.push(d);
       }
+      for (const [workspaceId, pairs] of claimed)
+        await deletePairs(tx, 'segment_checks', workspaceId, pairs);
       const byWorkspace = new Map<string, Map<string, Set<string>>>();
       for (const d of due) {
         let ws = byWorkspace.get(d.workspace_id);
