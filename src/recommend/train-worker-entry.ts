@@ -2,7 +2,7 @@
 // (not copying) the typed arrays of the models. Interactions come packed from the
 // caller, or the worker reads them from the log over its own store connection.
 import { parentPort, workerData } from 'node:worker_threads';
-import { AppError } from '../shared/index.js';
+import { AppError, lowerThreadPriority } from '../shared/index.js';
 import type { Interaction } from './schemas.js';
 import { trainModels } from './train.js';
 import {
@@ -29,6 +29,8 @@ async function interactionsOf(source: PackedInteractions | LogSource): Promise<I
   }
 }
 
+// Training is background work: requests and the pipeline on the main thread come first.
+lowerThreadPriority();
 const job = workerData as TrainJob;
 let reply: TrainReply;
 let transfer: ArrayBuffer[] = [];

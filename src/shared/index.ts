@@ -4,3 +4,4 @@ export * from './clock.js';
 export * from './ids.js';
 export * from './version.js';
 export * from './ttl-cache.js';
+export { lowerThreadPriority, BACKGROUND_NICE } from './background-priority.js';
