@@ -16,6 +16,7 @@ export {
   countPending,
   type ProfileChange,
   type ProfileHook,
+  type CommittedHook,
   type BatchResult,
 } from './processor.js';
 export { ModelCache } from './model-cache.js';

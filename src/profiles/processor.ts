@@ -33,6 +33,13 @@ export interface ProfileChange {
  */
 export type ProfileHook = (tx: Tx, changes: ProfileChange[], now: number) => Promise<void>;
 
+/**
+ * Runs once after a batch's transaction has committed, with what it changed (including
+ * what the hooks appended): for in-memory state, which an attempt that rolls back or is
+ * retried must not touch.
+ */
+export type CommittedHook = (changes: readonly ProfileChange[]) => void;
+
 export interface ProcessorOptions {
   /** Most events one batch (one transaction) takes. */
   batchSize?: number;
@@ -69,6 +76,7 @@ export class ProfileProcessor {
   /** Recent cost of one event, in ms (exponentially weighted); null before any batch. */
   private msPerEvent: number | null = null;
   readonly hooks: ProfileHook[];
+  private readonly committedHooks: CommittedHook[] = [];
   private settingsCache = new Map<string, { at: number; settings: WorkspaceSettings }>();
 
   constructor(
@@ -85,11 +93,21 @@ export class ProfileProcessor {
     this.hooks.push(hook);
   }
 
+  onCommitted(hook: CommittedHook): void {
+    this.committedHooks.push(hook);
+  }
+
   /** Processes one batch; resolves with what it did (0 events = nothing pending). */
   async processBatch(): Promise<BatchResult> {
     const limit = this.nextBatchSize();
     const started = performance.now();
-    const result = await withRetriedTransaction(this.store, (tx) => this.runBatch(tx, limit));
+    let changes: ProfileChange[] = [];
+    const result = await withRetriedTransaction(this.store, async (tx) => {
+      const attempt = await this.runBatch(tx, limit);
+      changes = attempt.changes;
+      return attempt.result;
+    });
+    for (const hook of this.committedHooks) hook(changes);
     // Batches smaller than the minimum are mostly fixed cost: they would overstate
     // what an event costs.
     if (result.events >= Math.min(MIN_BATCH, limit)) {
@@ -139,7 +157,10 @@ export class ProfileProcessor {
     return settings;
   }
 
-  private async runBatch(tx: Tx, limit: number): Promise<BatchResult> {
+  private async runBatch(
+    tx: Tx,
+    limit: number,
+  ): Promise<{ result: BatchResult; changes: ProfileChange[] }> {
     const rows = await tx
       .selectFrom('events')
       .selectAll()
@@ -148,7 +169,7 @@ export class ProfileProcessor {
       .limit(limit)
       .$call((q) => (this.store.kind === 'postgres' ? q.forUpdate().skipLocked() : q))
       .execute();
-    if (rows.length === 0) return { events: 0, profiles: 0, merges: 0 };
+    if (rows.length === 0) return { result: { events: 0, profiles: 0, merges: 0 }, changes: [] };
     const now = this.clock.now();
     const byWorkspace = new Map<string, LoggedEvent[]>();
     for (const row of rows) {
@@ -166,7 +187,7 @@ export class ProfileProcessor {
       changes.push(...r.changes);
     }
     for (const hook of this.hooks) await hook(tx, changes, now);
-    return result;
+    return { result, changes };
   }
 
   private async processWorkspace(

@@ -1,8 +1,4 @@
-import {
-  appendDerivedEventsMany,
-  type Appended,
-  type WorkspaceModel,
-} from '../profiles/index.js';
+import { appendDerivedEventsMany, type Appended, type WorkspaceModel } from '../profiles/index.js';
 import type { StoreKind, Tx } from '../store/index.js';
 import { DAY_MS } from './core/index.js';
 import type { WorkspaceSegments } from './registry.js';

@@ -100,7 +100,7 @@ export function createContext(options: ContextOptions): AppContext {
   journeys.onProfileUpdated = segments.hook;
   profiles.addHook(consentHook);
   const recommendations = new RecommendationService(store, clock, logger);
-  profiles.addHook(recommendations.hook);
+  profiles.onCommitted(recommendations.onCommitted);
   const ctx = {} as AppContext;
   const sendDeps: SendDeps = {
     db: store.db,

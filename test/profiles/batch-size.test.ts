@@ -80,4 +80,27 @@ describe.each(STORE_KINDS)('profile batch size (%s)', (kind) => {
     const rebuilt = await rebuildProfiles(t.ctx.store, t.clock, 'default', { dryRun: true });
     expect(rebuilt.changed).toEqual([]);
   });
+
+  it('calls committed hooks once per committed batch, never for an attempt that rolled back', async () => {
+    await pendingAfter(30);
+    const p = new ProfileProcessor(t.ctx.store, t.clock, { batchSize: 100 });
+    const seen: string[][] = [];
+    p.onCommitted((changes) => seen.push(changes.flatMap((c) => c.events.map((e) => e.messageId))));
+    let fail = true;
+    p.addHook(() => {
+      if (!fail) return Promise.resolve();
+      fail = false;
+      return Promise.reject(new Error('stage failed'));
+    });
+    await expect(p.processBatch()).rejects.toThrow('stage failed');
+    expect(seen).toEqual([]);
+    expect(await p.pendingCount()).toBe(30);
+    expect((await p.processBatch()).events).toBe(30);
+    expect(seen).toHaveLength(1);
+    expect([...seen[0]!].sort()).toEqual(
+      views(30)
+        .map((v) => v.messageId)
+        .sort(),
+    );
+  });
 });

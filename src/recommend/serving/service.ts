@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { allItems, catalogSignature } from '../../catalog/index.js';
-import type { ProfileHook } from '../../profiles/index.js';
+import type { CommittedHook } from '../../profiles/index.js';
 import type { Clock } from '../../shared/index.js';
 import type { Store } from '../../store/index.js';
 import { ModelRegistry, type VersionInfo } from '../registry.js';
@@ -125,8 +125,11 @@ export class RecommendationService {
     return registry.rollback(version);
   }
 
-  /** Folds each batch's product interactions into the serving models as they commit. */
-  readonly hook: ProfileHook = async (_tx, changes) => {
+  /**
+   * Folds each batch's product interactions into the serving models once it has
+   * committed (a batch retried after a race would otherwise count them twice).
+   */
+  readonly onCommitted: CommittedHook = (changes) => {
     for (const c of changes) {
       const registry = this.registries.get(c.workspaceId);
       if (!registry) continue;
