@@ -83,7 +83,37 @@ describe.each(STORE_KINDS)('journeys survive kill -9 and share work (%s)', (kind
     return { s, hook, start, post, signUps };
   }
 
+  /**
+   * The receiver has every message before the sender records it as sent: wait (bounded)
+   * until the store shows every run completed and every message sent, then verify.
+   */
+  async function settled(s: TestStore) {
+    const db = reopenStore(s);
+    try {
+      await until(
+        async () => {
+          const open = await db.db
+            .selectFrom('journey_runs')
+            .select((eb) => eb.fn.countAll<number | string>().as('n'))
+            .where('status', '<>', 'completed')
+            .executeTakeFirstOrThrow();
+          const unsent = await db.db
+            .selectFrom('messages')
+            .select((eb) => eb.fn.countAll<number | string>().as('n'))
+            .where('status', '<>', 'sent')
+            .executeTakeFirstOrThrow();
+          return Number(open.n) === 0 && Number(unsent.n) === 0;
+        },
+        15_000,
+        'runs completed and messages recorded as sent',
+      );
+    } finally {
+      await db.close();
+    }
+  }
+
   async function verify(s: TestStore, hook: Awaited<ReturnType<typeof startReceiver>>) {
+    await settled(s);
     const db = reopenStore(s);
     try {
       const runs = await db.db.selectFrom('journey_runs').select(['status']).execute();
@@ -161,7 +191,6 @@ describe.each(STORE_KINDS)('journeys survive kill -9 and share work (%s)', (kind
       await db.close();
       throw e;
     }
-    await new Promise((r) => setTimeout(r, 300));
     const resent = await verify(s, hook);
     // At least once: only messages caught between a send and its record can go twice, and
     // they carry the same Idempotency-Key for the receiver to drop.
@@ -179,7 +208,6 @@ describe.each(STORE_KINDS)('journeys survive kill -9 and share work (%s)', (kind
       ).toBe(201);
       expect((await signUps(b)).status).toBe(200);
       await until(() => hook.received.length >= PEOPLE * 2, 30_000, 'all deliveries');
-      await new Promise((r) => setTimeout(r, 500));
       expect(await verify(s, hook)).toBe(0);
       expect(hook.received).toHaveLength(PEOPLE * 2);
     }, 60_000);
