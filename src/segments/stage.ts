@@ -90,23 +90,21 @@ export class SegmentStage {
         .modifyEnd(skipLocked(this.store))
         .execute();
       if (due.length === 0) return false;
-      const claimed = new Map<string, { segment_id: string; profile_id: string }[]>();
+      const byWorkspace = new Map<string, typeof due>();
       for (const d of due) {
-        let list = claimed.get(d.workspace_id);
-        if (!list) claimed.set(d.workspace_id, (list = []));
+        let list = byWorkspace.get(d.workspace_id);
+        if (!list) byWorkspace.set(d.workspace_id, (list = []));
         list.push(d);
       }
-      for (const [workspaceId, pairs] of claimed)
-        await deletePairs(tx, 'segment_checks', workspaceId, pairs);
-      const byWorkspace = new Map<string, Map<string, Set<string>>>();
-      for (const d of due) {
-        let ws = byWorkspace.get(d.workspace_id);
-        if (!ws) byWorkspace.set(d.workspace_id, (ws = new Map<string, Set<string>>()));
-        let set = ws.get(d.profile_id);
-        if (!set) ws.set(d.profile_id, (set = new Set()));
-        set.add(d.segment_id);
-      }
-      for (const [workspaceId, people] of byWorkspace) {
+      for (const [workspaceId, claimed] of byWorkspace) {
+        // Claimed checks are done; evaluating schedules each pair's next one afresh.
+        await deletePairs(tx, 'segment_checks', workspaceId, claimed);
+        const people = new Map<string, Set<string>>();
+        for (const d of claimed) {
+          let set = people.get(d.profile_id);
+          if (!set) people.set(d.profile_id, (set = new Set()));
+          set.add(d.segment_id);
+        }
         const ws = await this.registry.get(tx, workspaceId);
         const facts = await loadFactsOf(tx, [...people.keys()], this.store.kind === 'postgres');
         const targets: EvaluationTarget[] = [];

@@ -11,6 +11,7 @@ function niceOf(tid: number): number {
 
 describe.runIf(process.platform === 'linux')('lowerThreadPriority', () => {
   it('renices the calling worker thread only, not the process', async () => {
+    const before = niceOf(process.pid);
     const entry = new URL('./background-priority.ts', import.meta.url).href;
     const tsx = import.meta.resolve('tsx/esm/api');
     const worker = new Worker(
@@ -23,8 +24,9 @@ describe.runIf(process.platform === 'linux')('lowerThreadPriority', () => {
       worker.once('error', reject);
     });
     expect(tid).toBeGreaterThan(0);
-    expect(niceOf(tid!)).toBe(BACKGROUND_NICE);
-    expect(niceOf(process.pid)).toBe(0);
+    // A test run already nicer than that keeps its niceness.
+    expect(niceOf(tid!)).toBe(Math.max(before, BACKGROUND_NICE));
+    expect(niceOf(process.pid)).toBe(before);
     await worker.terminate();
   });
 });

@@ -55,11 +55,15 @@ export function topAffinities(
       return { value, key, score: key * factor };
     })
     .filter((a) => a.score > 0)
-    .sort((a, b) => b.key - a.key || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
+    .sort((a, b) => b.key - a.key || byValue(a, b))
     .slice(0, top)
     .map(({ value, score }) => ({ value, score }));
 }
 
 function byScoreThenValue(a: AffinityScore, b: AffinityScore): number {
-  return b.score - a.score || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0);
+  return b.score - a.score || byValue(a, b);
+}
+
+function byValue(a: { value: string }, b: { value: string }): number {
+  return a.value < b.value ? -1 : a.value > b.value ? 1 : 0;
 }
