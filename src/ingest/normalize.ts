@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ErrorDetail } from '../shared/index.js';
 import { zodDetails } from '../shared/index.js';
+import { eventTime, parseEventTime } from './event-time.js';
+import { findJsonProblem } from './json-checks.js';
 import { MAX_EVENT_BYTES } from './limits.js';
 import {
   IDENTITY_PROBLEM,
@@ -37,19 +39,17 @@ export interface NormalizeInput {
   /** Set by the single-event endpoints: the type the URL names. */
   expectedType?: EventType;
   /** The batch-level sentAt, used when the event has none. */
-  batchSentAt?: string | null | undefined;
+  batchSentAt?: string | number | null | undefined;
 }
 
 const idString = (v: unknown): string | null =>
   typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null;
 
-/** The largest time a JS Date can hold (ECMA-262 21.4.1.1). */
-const MAX_TIME = 8.64e15;
-
 /**
  * Validates one Segment payload and derives the stored fields. The event time follows
  * Segment: a client time (`originalTimestamp`, else `timestamp`) sent with `sentAt` is
- * corrected for the device's clock skew as `receivedAt - (sentAt - clientTime)`.
+ * corrected for the device's clock skew as `receivedAt - (sentAt - clientTime)`; see
+ * {@link eventTime} for the bound on future times.
  */
 export function normalizeEvent(input: NormalizeInput): NormalizeResult {
   const { value, raw, expectedType } = input;
@@ -62,6 +62,8 @@ export function normalizeEvent(input: NormalizeInput): NormalizeResult {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { kind: 'invalid', details: [{ path: '', problem: 'event must be a JSON object' }] };
   }
+  const stored = findJsonProblem(value);
+  if (stored) return { kind: 'invalid', details: [stored] };
   const obj = value as Record<string, unknown>;
   let type = obj.type;
   if (expectedType) {
@@ -85,21 +87,13 @@ export function normalizeEvent(input: NormalizeInput): NormalizeResult {
   if (details.length > 0) return { kind: 'invalid', details };
 
   const receivedAt = input.receivedAt;
-  const sentAtText = (obj.sentAt as string | null | undefined) ?? input.batchSentAt ?? null;
-  const sentAt = sentAtText ? Date.parse(sentAtText) : null;
-  const clientTimeText =
-    (obj.originalTimestamp as string | null | undefined) ??
-    (obj.timestamp as string | null | undefined) ??
-    null;
-  const clientTime = clientTimeText ? Date.parse(clientTimeText) : null;
-  const corrected =
-    clientTime === null
-      ? receivedAt
-      : sentAt === null
-        ? clientTime
-        : receivedAt - (sentAt - clientTime);
-  // Absurd device clocks can push the correction outside what a Date can represent.
-  const timestamp = Math.abs(corrected) <= MAX_TIME ? corrected : receivedAt;
+  const timeOf = (v: unknown): number | null => {
+    const parsed = v === undefined || v === null ? null : parseEventTime(v);
+    return parsed?.ok ? parsed.ms : null;
+  };
+  const sentAt = timeOf(obj.sentAt) ?? timeOf(input.batchSentAt);
+  const clientTime = timeOf(obj.originalTimestamp) ?? timeOf(obj.timestamp);
+  const timestamp = eventTime(clientTime, sentAt, receivedAt);
 
   const t = type as EventType;
   return {

@@ -1,36 +1,32 @@
 import { z } from 'zod';
+import { EventTime } from './event-time.js';
+import { textProblem } from './json-checks.js';
 
 /**
  * The Segment spec payloads (https://segment.com/docs/connections/spec/). These schemas
  * validate; the stored event is built from the client's own object so unknown keys,
  * `__proto__` keys included, are kept verbatim and never merged into a prototype.
  */
-// NUL cannot be stored in a PostgreSQL text column, and a lone surrogate is not text at
-// all (stores turn it into U+FFFD, so two different ids would collide): refuse both in
-// the indexed fields rather than fail the commit or merge strangers. Inside properties
-// they stay escaped in the raw JSON.
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// NUL and lone surrogates are refused anywhere in an event (json-checks.ts); the indexed
+// fields repeat the check so their schemas say so on their own.
 const Text = (max: number) =>
   z
     .string()
     .max(max)
-    .refine((s) => !s.includes('\u0000'), { message: 'must not contain the NUL character' })
-    .refine((s) => !LONE_SURROGATE.test(s), {
-      message: 'must be valid Unicode (no lone surrogates)',
+    .superRefine((s, ctx) => {
+      const problem = textProblem(s);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
     });
 const Id = z.union([Text(1024).min(1), z.number()]);
-const IsoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), {
-  message: 'must be an ISO 8601 date-time',
-});
 const Dict = z.record(z.string(), z.unknown());
 
 const Common = {
   messageId: Text(255).min(1).optional(),
   userId: Id.nullish(),
   anonymousId: Id.nullish(),
-  timestamp: IsoTime.nullish(),
-  originalTimestamp: IsoTime.nullish(),
-  sentAt: IsoTime.nullish(),
+  timestamp: EventTime.nullish(),
+  originalTimestamp: EventTime.nullish(),
+  sentAt: EventTime.nullish(),
   context: Dict.nullish(),
   integrations: Dict.nullish(),
 };
@@ -115,7 +111,7 @@ export const SCHEMA_BY_TYPE = {
 
 export const BatchRequest = z.looseObject({
   batch: z.array(z.unknown()).min(1, 'must hold at least one event').max(10_000),
-  sentAt: IsoTime.nullish(),
+  sentAt: EventTime.nullish(),
   context: Dict.nullish(),
   writeKey: z.string().optional(),
 });

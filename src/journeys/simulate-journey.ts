@@ -120,6 +120,7 @@ export async function simulateJourney(
           userId: null,
           anonymousId: null,
           previousId: null,
+          receivedAt: e.timestamp,
           traits: {},
           context: e.context ?? {},
           type: e.type as 'track',

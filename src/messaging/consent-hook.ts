@@ -10,7 +10,11 @@ export const consentHook: ProfileHook = async (tx, changes, now) => {
   for (const c of changes) {
     const changesOf = c.events
       .filter((e) => e.type === 'identify')
-      .flatMap((e) => consentFromTraits(e.traits, e.timestamp, 'identify').changes);
+      // A statement is never dated after Rapport received it: a client clock (or a
+      // forged timestamp) must not outrank every later "no".
+      .flatMap(
+        (e) => consentFromTraits(e.traits, Math.min(e.timestamp, e.receivedAt), 'identify').changes,
+      );
     if (changesOf.length > 0) await recordConsent(tx, c.workspaceId, c.profileId, changesOf, now);
   }
 };

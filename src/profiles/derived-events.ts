@@ -102,6 +102,7 @@ export async function appendDerivedEventsMany(
           type,
           event: type === 'track' ? e.event : null,
           timestamp: e.timestamp,
+          receivedAt: now,
           userId,
           anonymousId,
           previousId: null,

@@ -14,6 +14,8 @@ export interface LoggedEvent extends ProfileEvent {
   userId: string | null;
   anonymousId: string | null;
   previousId: string | null;
+  /** When Rapport received it; a statement in it (consent) is never dated later. */
+  receivedAt: number;
 }
 
 /**
@@ -37,6 +39,7 @@ export function toLoggedEvent(row: EventRowOut): LoggedEvent {
     userId: row.user_id,
     anonymousId: row.anonymous_id,
     previousId: row.previous_id,
+    receivedAt: row.received_at,
     properties: objectOr(payload.properties),
     traits: objectOr(payload.traits),
     context: objectOr(payload.context),

@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basic, bearer, createTestApp, type TestApp } from '../helpers/app.js';
 import { STORE_KINDS } from '../helpers/stores.js';
+import { countPending } from '../../src/profiles/index.js';
 
 describe.each(STORE_KINDS)('ingestion over HTTP (%s)', (kind) => {
   let t: TestApp;
@@ -189,9 +190,10 @@ describe.each(STORE_KINDS)('ingestion over HTTP (%s)', (kind) => {
     expect(res.json().error.details[0].path).toBe(path);
   });
 
-  it('stores unicode, huge numbers, deep nesting, __proto__ and SQL-looking strings verbatim', async () => {
+  it('stores unicode, huge numbers, nesting to the limit, __proto__ and SQL-looking strings verbatim', async () => {
+    // The event is level 1, properties 2: 30 objects under "deep" reach level 32, the limit.
     let deep = '"bottom"';
-    for (let i = 0; i < 500; i++) deep = `{"d":${deep}}`;
+    for (let i = 0; i < 30; i++) deep = `{"d":${deep}}`;
     const raw =
       `{"userId":"Robert'); DROP TABLE events;--","event":"Ünïcødé 🎉 ✓","messageId":"weird-1",` +
       `"properties":{"big":123456789012345678901234567890,"tiny":1e-400,"__proto__":{"admin":true},` +
@@ -209,6 +211,45 @@ describe.each(STORE_KINDS)('ingestion over HTTP (%s)', (kind) => {
     expect((await post('/v1/batch', batchRaw)).statusCode).toBe(200);
     const [row2] = await rawRows('weird-2');
     expect(row2!.raw).toBe(raw.replace('weird-1', 'weird-2').replace('{', '{"type":"track",'));
+  });
+
+  it('refuses nesting past the limit and NUL anywhere, naming the path, and the pipeline goes on', async () => {
+    const deep = `${'{"a":'.repeat(4200)}1${'}'.repeat(4200)}`;
+    const single = await post('/v1/identify', `{"userId":"deep","traits":{"x":${deep}}}`);
+    expect(single.statusCode).toBe(400);
+    expect(single.json().error.details).toEqual([
+      {
+        path: `traits.x${'.a'.repeat(30)}`,
+        problem: 'nests deeper than 32 levels of objects and arrays',
+      },
+    ]);
+    const nul = await post(
+      '/v1/track',
+      JSON.stringify({
+        userId: 'n',
+        event: 'Product Viewed',
+        properties: { product_id: 'p\u0000' },
+      }),
+    );
+    expect(nul.statusCode).toBe(400);
+    expect(nul.json().error.details[0].path).toBe('properties.product_id');
+
+    const batch = await post(
+      '/v1/batch',
+      `{"batch":[{"type":"identify","userId":"ok-1","messageId":"nest-ok"},` +
+        `{"type":"identify","userId":"deep","traits":{"x":${deep}}},` +
+        `{"type":"identify","userId":"n","traits":{"email":"a\\u0000b@example.com"}}]}`,
+    );
+    expect(batch.statusCode).toBe(200);
+    expect(batch.json()).toMatchObject({
+      accepted: 1,
+      rejected: [
+        { index: 1, details: [{ path: expect.stringMatching(/^batch\.1\.traits\.x\.a/) }] },
+        { index: 2, details: [{ path: 'batch.2.traits.email' }] },
+      ],
+    });
+    expect(await t.ctx.profiles.drain()).toBeGreaterThan(0);
+    expect(await countPending(t.ctx.store)).toBe(0);
   });
 
   it('accepts gzip-compressed bodies', async () => {
