@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/index.js';
+import { readStoredPayload } from './json-checks.js';
 import { EVENT_TYPES } from './segment-schemas.js';
 
 export const EventFilter = z.object({
@@ -29,8 +30,10 @@ export const StoredEvent = z.object({
   timestamp: z.string(),
   receivedAt: z.string(),
   sentAt: z.string().nullable(),
-  /** The event as the client sent it. */
-  payload: z.record(z.string(), z.unknown()),
+  /** The event as the client sent it; null when it cannot be shown as JSON (then see `raw`). */
+  payload: z.record(z.string(), z.unknown()).nullable(),
+  /** The stored text, given only when `payload` is null. */
+  raw: z.string().optional(),
 });
 export type StoredEvent = z.infer<typeof StoredEvent>;
 
@@ -61,20 +64,24 @@ export async function listEvents(
     .execute();
   const page = rows.slice(0, filter.limit);
   return {
-    events: page.map((r) => ({
-      id: r.id,
-      messageId: r.message_id,
-      type: r.type as StoredEvent['type'],
-      event: r.event,
-      userId: r.user_id,
-      anonymousId: r.anonymous_id,
-      previousId: r.previous_id,
-      groupId: r.group_id,
-      timestamp: iso(r.timestamp),
-      receivedAt: iso(r.received_at),
-      sentAt: r.sent_at === null ? null : iso(r.sent_at),
-      payload: JSON.parse(r.raw) as Record<string, unknown>,
-    })),
+    events: page.map((r) => {
+      const payload = readStoredPayload(r.raw);
+      return {
+        id: r.id,
+        messageId: r.message_id,
+        type: r.type as StoredEvent['type'],
+        event: r.event,
+        userId: r.user_id,
+        anonymousId: r.anonymous_id,
+        previousId: r.previous_id,
+        groupId: r.group_id,
+        timestamp: iso(r.timestamp),
+        receivedAt: iso(r.received_at),
+        sentAt: r.sent_at === null ? null : iso(r.sent_at),
+        payload,
+        ...(payload === null ? { raw: r.raw } : {}),
+      };
+    }),
     nextCursor: rows.length > filter.limit ? String(page[page.length - 1]!.id) : null,
   };
 }

@@ -66,3 +66,31 @@ export function findJsonProblem(value: unknown, maxDepth = MAX_JSON_DEPTH): Erro
   }
   return null;
 }
+
+/** Whether objects and arrays in `value` nest deeper than `maxDepth`. Iterative. */
+export function nestsDeeperThan(value: unknown, maxDepth: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth > maxDepth) return true;
+    for (const inner of Array.isArray(v) ? v : Object.values(v)) stack.push([inner, depth + 1]);
+  }
+  return false;
+}
+
+/**
+ * Reads a stored event's JSON text for an API answer: the parsed object, or null when it
+ * cannot be read or nests past what the ingestion limit allows (events stored before that
+ * limit existed, or imported by hand). Serializers recurse; the text is always safe.
+ */
+export function readStoredPayload(raw: string): Record<string, unknown> | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  return nestsDeeperThan(value, MAX_JSON_DEPTH) ? null : (value as Record<string, unknown>);
+}

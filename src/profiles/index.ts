@@ -13,6 +13,7 @@ export {
 } from './identity/index.js';
 export {
   ProfileProcessor,
+  MAX_ATTEMPTS,
   countPending,
   type ProfileChange,
   type ProfileHook,
@@ -45,3 +46,12 @@ export {
   type DerivedEvent,
 } from './derived-events.js';
 export { statedTraits } from './stated-traits.js';
+export {
+  QuarantineFilter,
+  QuarantinePage,
+  QuarantinedEvent,
+  listQuarantined,
+  retryQuarantined,
+  dropQuarantined,
+  countQuarantined,
+} from './quarantine.js';

@@ -1,7 +1,14 @@
 import { sql } from 'kysely';
 import { itemsFromEvent, upsertItems, type CatalogItemInput } from '../catalog/index.js';
 import { newId, type Clock } from '../shared/index.js';
-import { assignEvents, withRetriedTransaction, type Store, type Tx } from '../store/index.js';
+import {
+  assignEvents,
+  isStoreUnavailable,
+  withRetriedTransaction,
+  withTransaction,
+  type Store,
+  type Tx,
+} from '../store/index.js';
 import { readSettings, type WorkspaceSettings } from '../workspaces/index.js';
 import { applyEvent, type ProfileFacts } from './computed/index.js';
 import {
@@ -11,6 +18,7 @@ import {
   resolveIdentity,
   type Identifier,
 } from './identity/index.js';
+import { quarantineEvent } from './quarantine.js';
 import { toLoggedEvent, type LoggedEvent } from './stored-event.js';
 import { WorkingSet } from './working-set.js';
 
@@ -50,7 +58,14 @@ export interface ProcessorOptions {
    */
   targetBatchMs?: number;
   hooks?: ProfileHook[];
+  /** Told when an event is quarantined (logs, metrics). */
+  onQuarantine?: (entry: { eventId: number; error: string }) => void;
+  /** Told when a committed hook throws. */
+  onHookError?: (error: unknown) => void;
 }
+
+/** Tries an event gets, alone in its transaction, before it is quarantined. */
+export const MAX_ATTEMPTS = 3;
 
 /** The fewest events a batch takes when it can: below that, per-batch work dominates. */
 const MIN_BATCH = 20;
@@ -78,6 +93,8 @@ export class ProfileProcessor {
   readonly hooks: ProfileHook[];
   private readonly committedHooks: CommittedHook[] = [];
   private settingsCache = new Map<string, { at: number; settings: WorkspaceSettings }>();
+  private readonly onQuarantine: ProcessorOptions['onQuarantine'];
+  private readonly onHookError: ProcessorOptions['onHookError'];
 
   constructor(
     private readonly store: Store,
@@ -87,6 +104,8 @@ export class ProfileProcessor {
     this.batchSize = options.batchSize ?? 1000;
     this.targetBatchMs = options.targetBatchMs ?? 200;
     this.hooks = options.hooks ?? [];
+    this.onQuarantine = options.onQuarantine;
+    this.onHookError = options.onHookError;
   }
 
   addHook(hook: ProfileHook): void {
@@ -97,24 +116,121 @@ export class ProfileProcessor {
     this.committedHooks.push(hook);
   }
 
-  /** Processes one batch; resolves with what it did (0 events = nothing pending). */
+  /**
+   * Processes one batch; resolves with what it did (0 events = nothing pending). When the
+   * batch fails for a reason other than the store being unavailable, its events are
+   * split until the ones that fail alone are found; each is retried a bounded number of
+   * times, then quarantined, and the rest are processed: one bad event never stalls the
+   * events behind it.
+   */
   async processBatch(): Promise<BatchResult> {
     const limit = this.nextBatchSize();
     const started = performance.now();
-    let changes: ProfileChange[] = [];
-    const result = await withRetriedTransaction(this.store, async (tx) => {
-      const attempt = await this.runBatch(tx, limit);
-      changes = attempt.changes;
-      return attempt.result;
-    });
-    for (const hook of this.committedHooks) hook(changes);
+    let claimed: number[] = [];
+    let outcome: { result: BatchResult; changes: ProfileChange[] };
+    try {
+      outcome = await this.attempt(limit, undefined, (ids) => (claimed = ids));
+    } catch (error) {
+      if (claimed.length === 0 || isStoreUnavailable(error)) throw error;
+      return this.settle(claimed);
+    }
+    this.committed(outcome.changes);
     // Batches smaller than the minimum are mostly fixed cost: they would overstate
     // what an event costs.
+    const { result } = outcome;
     if (result.events >= Math.min(MIN_BATCH, limit)) {
       const cost = (performance.now() - started) / result.events;
       this.msPerEvent = this.msPerEvent === null ? cost : 0.7 * this.msPerEvent + 0.3 * cost;
     }
     return result;
+  }
+
+  /** One transaction over the next pending events, or over these pending ids. */
+  private async attempt(
+    limit: number,
+    ids: readonly number[] | undefined,
+    onClaim?: (ids: number[]) => void,
+  ): Promise<{ result: BatchResult; changes: ProfileChange[] }> {
+    return withRetriedTransaction(this.store, (tx) => this.runBatch(tx, limit, ids, onClaim));
+  }
+
+  /**
+   * Processes a failed batch's events by halves, so good events commit in few
+   * transactions and each failing one is found in O(log n) attempts.
+   */
+  private async settle(ids: readonly number[]): Promise<BatchResult> {
+    const total: BatchResult = { events: 0, profiles: 0, merges: 0 };
+    const add = (r: BatchResult) => {
+      total.events += r.events;
+      total.profiles += r.profiles;
+      total.merges += r.merges;
+    };
+    const visit = async (part: readonly number[]): Promise<void> => {
+      try {
+        const outcome = await this.attempt(part.length, part);
+        this.committed(outcome.changes);
+        add(outcome.result);
+      } catch (error) {
+        if (isStoreUnavailable(error)) throw error;
+        if (part.length === 1) {
+          add(await this.retryOrQuarantine(part[0]!, error));
+          return;
+        }
+        const mid = part.length >> 1;
+        await visit(part.slice(0, mid));
+        await visit(part.slice(mid));
+      }
+    };
+    await visit(ids);
+    return total;
+  }
+
+  /** One event that failed alone: a few more tries, then the quarantine. */
+  private async retryOrQuarantine(eventId: number, first: unknown): Promise<BatchResult> {
+    let error = first;
+    for (let attempt = 2; attempt <= MAX_ATTEMPTS; attempt++) {
+      try {
+        const outcome = await this.attempt(1, [eventId]);
+        this.committed(outcome.changes);
+        return outcome.result;
+      } catch (next) {
+        if (isStoreUnavailable(next)) throw next;
+        error = next;
+      }
+    }
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    await withTransaction(this.store, async (tx) => {
+      const row = await tx
+        .selectFrom('events')
+        .select('workspace_id')
+        .where('id', '=', eventId)
+        .executeTakeFirst();
+      if (!row) return;
+      await quarantineEvent(tx, {
+        eventId,
+        workspaceId: row.workspace_id,
+        error: message,
+        attempts: MAX_ATTEMPTS,
+        now: this.clock.now(),
+      });
+    });
+    this.onQuarantine?.({ eventId, error: message });
+    // It counts as handled: the caller's loop goes on to the next events.
+    return { events: 1, profiles: 0, merges: 0 };
+  }
+
+  /**
+   * In-memory followers of committed batches. The batch is durable whatever they do, so
+   * one that throws is reported, not allowed to fail the batch.
+   */
+  private committed(changes: ProfileChange[]): void {
+    for (const hook of this.committedHooks) {
+      try {
+        hook(changes);
+      } catch (error) {
+        this.onHookError?.(error);
+      }
+    }
   }
 
   /** How many events the next batch takes: as many as fit the target duration. */
@@ -160,15 +276,19 @@ export class ProfileProcessor {
   private async runBatch(
     tx: Tx,
     limit: number,
+    ids: readonly number[] | undefined,
+    onClaim: ((ids: number[]) => void) | undefined,
   ): Promise<{ result: BatchResult; changes: ProfileChange[] }> {
     const rows = await tx
       .selectFrom('events')
       .selectAll()
       .where('profile_id', 'is', null)
+      .$call((q) => (ids ? q.where('id', 'in', ids) : q))
       .orderBy('id')
       .limit(limit)
       .$call((q) => (this.store.kind === 'postgres' ? q.forUpdate().skipLocked() : q))
       .execute();
+    onClaim?.(rows.map((r) => r.id));
     if (rows.length === 0) return { result: { events: 0, profiles: 0, merges: 0 }, changes: [] };
     const now = this.clock.now();
     const byWorkspace = new Map<string, LoggedEvent[]>();

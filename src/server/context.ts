@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { EventWriter, IngestService } from '../ingest/index.js';
 import { WorkLoop } from '../jobs/index.js';
-import { ModelCache, ProfileProcessor } from '../profiles/index.js';
+import { countQuarantined, ModelCache, ProfileProcessor } from '../profiles/index.js';
 import { JourneyStage } from '../journeys/index.js';
 import { EmailSender, PushSender, type RecommendRequest } from '../channels/index.js';
 import {
@@ -49,6 +49,8 @@ export interface AppContext {
   ): Promise<void>;
   /** The recommendation provider templates use, once recommendations are served. */
   recommendFor?: SendDeps['recommend'];
+  /** Tells this process's profile stage that events are waiting (after a retry, say). */
+  wakePipeline(): void;
   /** Records an open or click from a signed tracking token; returns a click's destination. */
   track(token: string, kind: 'open' | 'click'): Promise<string | null>;
   /** Background loops; started by `startBackground` in the worker roles. */
@@ -89,7 +91,14 @@ export interface ContextOptions {
 export function createContext(options: ContextOptions): AppContext {
   const { store, clock, logger } = options;
   const metrics = new Metrics();
-  const profiles = new ProfileProcessor(store, clock);
+  metrics.countQuarantine(() => countQuarantined(store.db));
+  const profiles = new ProfileProcessor(store, clock, {
+    onQuarantine: ({ eventId, error }) => {
+      metrics.eventsQuarantined.inc();
+      logger.warn({ eventId, error }, 'event quarantined: see GET /v1/admin/quarantine');
+    },
+    onHookError: (err) => logger.error({ err }, 'a committed-batch hook failed'),
+  });
   const models = new ModelCache(store.db, clock);
   const segmentRegistry = new SegmentRegistry();
   const segments = new SegmentStage(store, clock, segmentRegistry, models);
@@ -274,6 +283,9 @@ export function createContext(options: ContextOptions): AppContext {
           reason: i.reason.text,
           strategy: i.strategy,
         }));
+    },
+    wakePipeline: () => {
+      for (const loop of profileLoops) loop.wake();
     },
     publicUrl: (options.publicUrl ?? 'http://127.0.0.1:4700').replace(/\/+$/, ''),
     emitTo,

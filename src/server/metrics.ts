@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { IngestCounters } from '../ingest/index.js';
 
 /** The process's Prometheus metrics, in a registry of its own (no global state). */
@@ -39,6 +39,24 @@ export class Metrics {
     help: 'Events folded into profiles by the profile stage.',
     registers: [this.registry],
   });
+
+  readonly eventsQuarantined = new Counter({
+    name: 'rapport_events_quarantined_total',
+    help: 'Events this process set aside after they failed the profile stage repeatedly.',
+    registers: [this.registry],
+  });
+
+  /** Reads the quarantine's size from the store at each scrape, so every process agrees. */
+  countQuarantine(count: () => Promise<number>): void {
+    new Gauge({
+      name: 'rapport_quarantined_events',
+      help: 'Events waiting in the quarantine (GET /v1/admin/quarantine), all workspaces.',
+      registers: [this.registry],
+      async collect() {
+        this.set(await count());
+      },
+    });
+  }
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'rapport_' });

@@ -32,6 +32,7 @@ export interface Database {
   suppressions: SuppressionsTable;
   push_subscriptions: PushSubscriptionsTable;
   workspace_secrets: WorkspaceSecretsTable;
+  quarantined_events: QuarantinedEventsTable;
 }
 
 export interface WorkspacesTable {
@@ -313,4 +314,13 @@ export interface WorkspaceSecretsTable {
   kind: string;
   value: string;
   created_at: number;
+}
+
+export interface QuarantinedEventsTable {
+  event_id: number;
+  workspace_id: string;
+  /** The last error, truncated. */
+  error: string;
+  attempts: number;
+  quarantined_at: number;
 }

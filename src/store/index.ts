@@ -5,6 +5,7 @@ export type {
   CatalogChangesTable,
   JourneyRunsTable,
   MessagesTable,
+  QuarantinedEventsTable,
 } from './database.js';
 export type { Store, StoreAddress, StoreKind } from './store.js';
 export { openStore, openStoreAt, type StoreOptions } from './open-store.js';
@@ -16,6 +17,7 @@ export {
   withTransaction,
   withRetriedTransaction,
   isRetryable,
+  isStoreUnavailable,
   skipLocked,
   type Tx,
 } from './transaction.js';

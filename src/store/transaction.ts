@@ -59,3 +59,27 @@ export async function withRetriedTransaction<T>(
 export function skipLocked(store: Store): ReturnType<typeof sql> {
   return store.kind === 'postgres' ? sql`FOR UPDATE SKIP LOCKED` : sql``;
 }
+
+// PostgreSQL SQLSTATE classes that mean the server, not the statement, is the problem:
+// 08 connection exception, 53 insufficient resources, 57 operator intervention, 58
+// system error, XX internal error.
+const UNAVAILABLE_CLASSES = new Set(['08', '53', '57', '58', 'XX']);
+const UNAVAILABLE_SQLITE =
+  /^SQLITE_(IOERR|FULL|CANTOPEN|CORRUPT|NOTADB|READONLY|NOMEM|PROTOCOL|BUSY)/;
+const UNAVAILABLE_NODE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
+
+/**
+ * Whether an error says the store cannot serve anyone right now (connection lost, disk
+ * full, server shutting down), as opposed to a statement this data made fail. Work that
+ * fails this way waits and retries; it is never blamed on the event at hand.
+ */
+export function isStoreUnavailable(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | null;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  if (UNAVAILABLE_NODE.has(code) || UNAVAILABLE_SQLITE.test(code)) return true;
+  if (/^[0-9A-Z]{5}$/.test(code) && UNAVAILABLE_CLASSES.has(code.slice(0, 2))) return true;
+  const message = typeof e?.message === 'string' ? e.message : '';
+  return /Connection terminated|connection is closed|database connection is not open/i.test(
+    message,
+  );
+}

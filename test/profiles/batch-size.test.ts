@@ -92,15 +92,15 @@ describe.each(STORE_KINDS)('profile batch size (%s)', (kind) => {
       fail = false;
       return Promise.reject(new Error('stage failed'));
     });
-    await expect(p.processBatch()).rejects.toThrow('stage failed');
-    expect(seen).toEqual([]);
-    expect(await p.pendingCount()).toBe(30);
+    // The failed attempt is rolled back and its events tried again (by halves, had the
+    // retry failed too): the hook sees the one attempt that committed.
     expect((await p.processBatch()).events).toBe(30);
-    expect(seen).toHaveLength(1);
-    expect([...seen[0]!].sort()).toEqual(
+    expect(seen.map((s) => s.length)).toEqual([30]);
+    expect(seen.flat().sort()).toEqual(
       views(30)
         .map((v) => v.messageId)
         .sort(),
     );
+    expect(await p.pendingCount()).toBe(0);
   });
 });

@@ -7,10 +7,25 @@ import {
   WorkspaceSettings,
   writeSettings,
 } from '../../workspaces/index.js';
+import {
+  dropQuarantined,
+  listQuarantined,
+  QuarantineFilter,
+  QuarantinePage,
+  retryQuarantined,
+} from '../../profiles/index.js';
+import { NotFoundError } from '../../shared/index.js';
 import type { AppContext } from '../context.js';
 import { defineRoute, type RouteDef } from '../route.js';
 
 const CreateKey = z.object({ scope: KeyScope });
+const QuarantineParams = z.object({
+  eventId: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+});
+const notQuarantined = (id: number) =>
+  new NotFoundError(
+    `No quarantined event ${id} in this workspace (GET /v1/admin/quarantine lists them).`,
+  );
 const CreatedKey = z.object({ id: z.string(), key: z.string(), scope: KeyScope });
 
 export function adminRoutes(ctx: AppContext): RouteDef[] {
@@ -41,6 +56,48 @@ export function adminRoutes(ctx: AppContext): RouteDef[] {
       query: RejectedFilter,
       responses: { 200: RejectedPage },
       handler: ({ query, principal }) => listRejected(ctx.store.db, principal.workspaceId, query),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/v1/admin/quarantine',
+      summary: 'Events the profile stage set aside after repeated failures, with the error',
+      tag: 'admin',
+      auth: 'admin',
+      query: QuarantineFilter,
+      responses: { 200: QuarantinePage },
+      handler: ({ query, principal }) =>
+        listQuarantined(ctx.store.db, principal.workspaceId, query),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/v1/admin/quarantine/:eventId/retry',
+      summary: 'Send a quarantined event through the profile stage again',
+      tag: 'admin',
+      auth: 'admin',
+      params: QuarantineParams,
+      responses: { 200: z.object({ retried: z.literal(true) }) },
+      handler: async ({ params, principal }) => {
+        if (!(await retryQuarantined(ctx.store, principal.workspaceId, params.eventId))) {
+          throw notQuarantined(params.eventId);
+        }
+        ctx.wakePipeline();
+        return { retried: true as const };
+      },
+    }),
+    defineRoute({
+      method: 'DELETE',
+      url: '/v1/admin/quarantine/:eventId',
+      summary: 'Delete a quarantined event from the log for good',
+      tag: 'admin',
+      auth: 'admin',
+      params: QuarantineParams,
+      responses: { 200: z.object({ dropped: z.literal(true) }) },
+      handler: async ({ params, principal }) => {
+        if (!(await dropQuarantined(ctx.store, principal.workspaceId, params.eventId))) {
+          throw notQuarantined(params.eventId);
+        }
+        return { dropped: true as const };
+      },
     }),
     defineRoute({
       method: 'GET',
