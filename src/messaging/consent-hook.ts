@@ -1,20 +1,22 @@
 import { consentFromTraits } from '../privacy/index.js';
 import type { ProfileHook } from '../profiles/index.js';
-import { recordConsent } from './consent-store.js';
+import { mergeConsents, recordConsent } from './consent-store.js';
 
 /**
  * Consent stated in identify traits (`email_opt_in`, `unsubscribed`, `consent: {...}`,
- * see docs/consent.md) is recorded with the event's time, in the profile batch.
+ * see docs/consent.md) is recorded in the profile batch, and merged profiles' statements
+ * follow them into the survivor.
  */
 export const consentHook: ProfileHook = async (tx, changes, now) => {
   for (const c of changes) {
-    const changesOf = c.events
+    await mergeConsents(tx, c.workspaceId, c.profileId, c.merged, now);
+    const said = c.events
       .filter((e) => e.type === 'identify')
       // A statement is never dated after Rapport received it: a client clock (or a
       // forged timestamp) must not outrank every later "no".
       .flatMap(
         (e) => consentFromTraits(e.traits, Math.min(e.timestamp, e.receivedAt), 'identify').changes,
       );
-    if (changesOf.length > 0) await recordConsent(tx, c.workspaceId, c.profileId, changesOf, now);
+    if (said.length > 0) await recordConsent(tx, c.workspaceId, c.profileId, said, now, c.facts);
   }
 };

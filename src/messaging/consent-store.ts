@@ -1,19 +1,137 @@
 import type { Kysely } from 'kysely';
 import {
-  applyConsentChanges,
-  emptyConsents,
-  normalizeAddress,
+  compareStatements,
+  ConsentSource,
+  ConsentState,
   Consents,
+  emptyConsents,
+  foldStatements,
+  normalizeAddress,
+  parseTargetName,
+  targetName,
   type ConsentChange,
   type Suppression,
 } from '../privacy/index.js';
+import { emailAddressesOf, liveProfileId, type ProfileFacts } from '../profiles/index.js';
 import type { Database } from '../store/index.js';
 
+/** Whose statement it is: a person, or an address whoever holds it. */
+const profileSubject = (profileId: string) => `profile:${profileId}`;
+const emailSubject = (address: string) => `email:${normalizeAddress('email', address)}`;
+
+interface StoredStatement extends ConsentChange {
+  id: number;
+}
+
+/** A subject's statements, decoded; a row that does not decode (never written so) is skipped. */
+async function statementsOf(
+  db: Kysely<Database>,
+  workspaceId: string,
+  subject: string,
+): Promise<StoredStatement[]> {
+  const rows = await db
+    .selectFrom('consent_statements')
+    .select(['id', 'target', 'state', 'source', 'at'])
+    .where('workspace_id', '=', workspaceId)
+    .where('subject', '=', subject)
+    .execute();
+  const out: StoredStatement[] = [];
+  for (const r of rows) {
+    const target = parseTargetName(r.target);
+    const state = ConsentState.safeParse(r.state);
+    const source = ConsentSource.safeParse(r.source);
+    if (target && state.success && source.success) {
+      out.push({ id: r.id, target, state: state.data, source: source.data, at: r.at });
+    }
+  }
+  return out;
+}
+
+/**
+ * Appends statements to a subject's history. A statement that repeats the subject's
+ * latest one about the same thing (an app sending `email_opt_in: true` with every
+ * identify) moves that one's time forward instead of adding a row, so the history stays
+ * short. That is exact: for any statements arriving later, at any time, the fold gives
+ * what it would have given with both rows (a repeat of the last word changes nothing
+ * between them that a later arrival could see).
+ */
+async function append(
+  db: Kysely<Database>,
+  workspaceId: string,
+  subject: string,
+  changes: readonly ConsentChange[],
+  now: number,
+  origin: string | null,
+): Promise<void> {
+  if (changes.length === 0) return;
+  const latest = new Map<string, StoredStatement>();
+  for (const s of await statementsOf(db, workspaceId, subject)) {
+    const key = targetName(s.target);
+    const current = latest.get(key);
+    if (!current || compareStatements(current, s) < 0) latest.set(key, s);
+  }
+  for (const change of changes) {
+    const key = targetName(change.target);
+    const last = latest.get(key);
+    const repeats =
+      last !== undefined &&
+      last.state === change.state &&
+      last.source === change.source &&
+      change.at >= last.at;
+    if (repeats) {
+      await db
+        .updateTable('consent_statements')
+        .set({ at: change.at, recorded_at: now })
+        .where('id', '=', last.id)
+        .execute();
+      latest.set(key, { ...last, at: change.at });
+      continue;
+    }
+    const inserted = await db
+      .insertInto('consent_statements')
+      .values({
+        workspace_id: workspaceId,
+        subject,
+        target: key,
+        state: change.state,
+        source: change.source,
+        at: change.at,
+        recorded_at: now,
+        origin_profile_id: origin,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const stored = { ...change, id: inserted.id };
+    if (!last || compareStatements(last, stored) < 0) latest.set(key, stored);
+  }
+}
+
+/** Folds a person's history into their consents and keeps the result for fast reads. */
+async function refold(
+  db: Kysely<Database>,
+  workspaceId: string,
+  profileId: string,
+  now: number,
+): Promise<Consents> {
+  const consents = foldStatements(await statementsOf(db, workspaceId, profileSubject(profileId)));
+  const text = JSON.stringify(consents);
+  await db
+    .insertInto('consents')
+    .values({ workspace_id: workspaceId, profile_id: profileId, consents: text, updated_at: now })
+    .onConflict((oc) =>
+      oc.columns(['workspace_id', 'profile_id']).doUpdateSet({ consents: text, updated_at: now }),
+    )
+    .execute();
+  return consents;
+}
+
+/** A person's consents; a profile merged since (an old link's) reads the survivor's. */
 export async function loadConsents(
   db: Kysely<Database>,
   workspaceId: string,
   profileId: string,
 ): Promise<Consents> {
+  profileId = (await liveProfileId(db, workspaceId, profileId)) ?? profileId;
   const row = await db
     .selectFrom('consents')
     .select('consents')
@@ -25,24 +143,72 @@ export async function loadConsents(
   return parsed.success ? parsed.data : emptyConsents();
 }
 
-/** Applies changes (last writer wins by time, ties to the "no") and stores the result. */
+/**
+ * Records what a person said and returns their consents. E-mail statements (the channel
+ * and topics) are also statements about each of the person's e-mail addresses, so a "no"
+ * holds for the address whichever profile later holds it (see `addressConsents`).
+ * `facts` spares a read when the caller (the profile stage) holds them. A profile merged
+ * since (the one an old unsubscribe link names) speaks for the survivor.
+ */
 export async function recordConsent(
   db: Kysely<Database>,
   workspaceId: string,
   profileId: string,
   changes: readonly ConsentChange[],
   now: number,
+  facts?: ProfileFacts,
 ): Promise<Consents> {
-  const next = applyConsentChanges(await loadConsents(db, workspaceId, profileId), changes);
-  const text = JSON.stringify(next);
+  const live = await liveProfileId(db, workspaceId, profileId);
+  if (live !== null && live !== profileId) {
+    return recordConsent(db, workspaceId, live, changes, now);
+  }
+  await append(db, workspaceId, profileSubject(profileId), changes, now, profileId);
+  const aboutEmail = changes.filter(
+    (c) =>
+      c.target.kind === 'topic' || (c.target.kind === 'channel' && c.target.channel === 'email'),
+  );
+  if (aboutEmail.length > 0) {
+    for (const address of await emailAddressesOf(db, workspaceId, profileId, facts)) {
+      await append(db, workspaceId, emailSubject(address), aboutEmail, now, profileId);
+    }
+  }
+  return refold(db, workspaceId, profileId, now);
+}
+
+/** What was said about an e-mail address, by every profile that held it. */
+export async function addressConsents(
+  db: Kysely<Database>,
+  workspaceId: string,
+  address: string,
+): Promise<Consents> {
+  return foldStatements(await statementsOf(db, workspaceId, emailSubject(address)));
+}
+
+/**
+ * Profiles merged into another: their statements become the survivor's (each keeps the
+ * profile that made it), and the survivor's consents are folded again.
+ */
+export async function mergeConsents(
+  db: Kysely<Database>,
+  workspaceId: string,
+  winnerId: string,
+  loserIds: readonly string[],
+  now: number,
+): Promise<void> {
+  if (loserIds.length === 0) return;
+  const moved = await db
+    .updateTable('consent_statements')
+    .set({ subject: profileSubject(winnerId) })
+    .where('workspace_id', '=', workspaceId)
+    .where('subject', 'in', loserIds.map(profileSubject))
+    .executeTakeFirst();
+  if (Number(moved.numUpdatedRows) === 0) return;
   await db
-    .insertInto('consents')
-    .values({ workspace_id: workspaceId, profile_id: profileId, consents: text, updated_at: now })
-    .onConflict((oc) =>
-      oc.columns(['workspace_id', 'profile_id']).doUpdateSet({ consents: text, updated_at: now }),
-    )
+    .deleteFrom('consents')
+    .where('workspace_id', '=', workspaceId)
+    .where('profile_id', 'in', [...loserIds])
     .execute();
-  return next;
+  await refold(db, workspaceId, winnerId, now);
 }
 
 export async function suppress(

@@ -10,7 +10,7 @@ import { mayContact, type ConsentChannel } from '../privacy/index.js';
 import type { Database } from '../store/index.js';
 import type { Kysely } from 'kysely';
 import type { WorkspaceSettings } from '../workspaces/index.js';
-import { suppressionsFor } from './consent-store.js';
+import { addressConsents, suppressionsFor } from './consent-store.js';
 import type { Recipient } from './person.js';
 import type { ClaimedMessage, Delivery } from './sender.js';
 
@@ -48,7 +48,15 @@ export async function gate(
     request.channel,
     request.address,
   );
-  const decision = mayContact(recipient.consents, { ...request, suppressions }, settings.consent);
+  const addressSaid =
+    request.channel === 'email' && request.address
+      ? await addressConsents(db, message.workspaceId, request.address)
+      : undefined;
+  const decision = mayContact(
+    recipient.consents,
+    { ...request, suppressions, addressConsents: addressSaid },
+    settings.consent,
+  );
   if (!decision.ok)
     return {
       kind: 'skipped',

@@ -15,7 +15,13 @@ export {
   type SenderOptions,
 } from './sender.js';
 export { webhookChannel } from './webhook-channel.js';
-export { loadConsents, recordConsent, suppress, suppressionsFor } from './consent-store.js';
+export {
+  addressConsents,
+  loadConsents,
+  recordConsent,
+  suppress,
+  suppressionsFor,
+} from './consent-store.js';
 export { consentHook } from './consent-hook.js';
 export {
   checkTemplate,

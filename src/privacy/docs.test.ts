@@ -3,10 +3,9 @@ import { describe, expect, it } from 'vitest';
 import {
   ConsentPolicy,
   ConsentUpdate,
-  applyConsentChanges,
   changesFromUpdate,
   consentFromTraits,
-  emptyConsents,
+  foldStatements,
   mayContact,
 } from './consent/index.js';
 
@@ -17,7 +16,7 @@ const json = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(
 describe('docs/consent.md', () => {
   it('shows an update in the API shape', () => {
     const update = ConsentUpdate.parse(json[0]);
-    const consents = applyConsentChanges(emptyConsents(), changesFromUpdate(update, 'api', 5));
+    const consents = foldStatements(changesFromUpdate(update, 'api', 5));
     expect(consents).toEqual({
       channels: {
         email: { state: 'denied', source: 'api', at: 5 },
@@ -33,7 +32,7 @@ describe('docs/consent.md', () => {
 
   it('reads the identify example as described', () => {
     const read = consentFromTraits(json[1] as Record<string, unknown>, 7);
-    expect(applyConsentChanges(emptyConsents(), read.changes)).toEqual({
+    expect(foldStatements(read.changes)).toEqual({
       channels: { email: { state: 'denied', source: 'identify', at: 7 } },
       topics: { offers: { state: 'granted', source: 'identify', at: 7 } },
     });
@@ -43,7 +42,7 @@ describe('docs/consent.md', () => {
     expect(ConsentPolicy.parse(json[2])).toEqual(json[2]);
     expect(json).toHaveLength(3);
     const at = Date.parse('2026-01-02T03:04:05.000Z');
-    const denied = applyConsentChanges(emptyConsents(), [
+    const denied = foldStatements([
       { target: { kind: 'channel', channel: 'email' }, state: 'denied', source: 'unsubscribe', at },
     ]);
     const decision = mayContact(denied, { channel: 'email' });

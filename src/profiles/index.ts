@@ -29,6 +29,7 @@ export {
   ProfileSummary,
 } from './profile-view.js';
 export {
+  emailAddressesOf,
   findProfileId,
   liveProfileId,
   loadFacts,

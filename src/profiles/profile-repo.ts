@@ -3,6 +3,7 @@ import type { Database } from '../store/index.js';
 import { deriveTraits, type ProfileFacts, type WorkspaceModel } from './computed/index.js';
 import { normalizeEmail, normalizePhone, type IdentityKind } from './identity/index.js';
 import type { ProfileKind, ProfileList, ProfileListQuery, ProfileView } from './profile-view.js';
+import { statedTraits } from './stated-traits.js';
 import { toLoggedEvent } from './stored-event.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -189,4 +190,29 @@ export async function listProfiles(
     })),
     nextCursor: rows.length > query.limit ? page[page.length - 1]!.id : null,
   };
+}
+
+/**
+ * Every e-mail address a person may be reached at: the e-mail identities and the stated
+ * `email` trait (which a message goes to even when the identity limit kept it out of the
+ * graph), normalized. Pass the facts when the caller holds them.
+ */
+export async function emailAddressesOf(
+  db: Kysely<Database>,
+  workspaceId: string,
+  profileId: string,
+  facts?: ProfileFacts,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('identities')
+    .select('value')
+    .where('workspace_id', '=', workspaceId)
+    .where('profile_id', '=', profileId)
+    .where('kind', '=', 'email')
+    .execute();
+  const out = new Set(rows.map((r) => r.value));
+  const known = facts ?? (await loadFacts(db, profileId))?.facts;
+  const stated = known ? normalizeEmail(statedTraits(known).traits.email) : null;
+  if (stated) out.add(stated);
+  return [...out].sort();
 }

@@ -33,6 +33,7 @@ export interface Database {
   push_subscriptions: PushSubscriptionsTable;
   workspace_secrets: WorkspaceSecretsTable;
   quarantined_events: QuarantinedEventsTable;
+  consent_statements: ConsentStatementsTable;
 }
 
 export interface WorkspacesTable {
@@ -323,4 +324,19 @@ export interface QuarantinedEventsTable {
   error: string;
   attempts: number;
   quarantined_at: number;
+}
+
+export interface ConsentStatementsTable {
+  id: Generated<number>;
+  workspace_id: string;
+  /** `profile:<id>` or `<channel>:<normalized address>`. */
+  subject: string;
+  /** `channel:email`, `topic:offers`, `personalization`. */
+  target: string;
+  state: string;
+  source: string;
+  /** When it was said (never after it was received). */
+  at: number;
+  recorded_at: number;
+  origin_profile_id: string | null;
 }

@@ -1,38 +1,13 @@
 import { createECDH, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/shared/index.js';
 import { createTestApp, send, type TestApp } from '../helpers/app.js';
+import { startSmtp } from '../helpers/smtp.js';
 import { STORE_KINDS } from '../helpers/stores.js';
 
 const HOUR = 3_600_000;
-
-async function startSmtp(): Promise<{ url: string; mails: ParsedMail[]; close(): Promise<void> }> {
-  const mails: ParsedMail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream)
-        .then((mail) => {
-          mails.push(mail);
-          callback();
-        })
-        .catch(callback);
-    },
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.server.address() as AddressInfo;
-  return {
-    url: `smtp://127.0.0.1:${port}`,
-    mails,
-    close: () => new Promise((r) => server.close(() => r())),
-  };
-}
 
 describe.each(STORE_KINDS)('e-mail journeys, consent and delivery policies (%s)', (kind) => {
   let t: TestApp;

@@ -20,9 +20,9 @@ import {
   verifyClickToken,
 } from '../../src/channels/index.js';
 import {
-  applyConsentChanges,
   consentFromTraits,
-  emptyConsents,
+  foldStatements,
+  type ConsentChange,
   mayContact,
   mayPersonalize,
   signToken,
@@ -106,10 +106,11 @@ afterAll(async () => {
 describe('a cart reminder from consent to unsubscribe', () => {
   it('sends a well-formed, tracked e-mail and honours the one-click unsubscribe from its header', async () => {
     // Consent from an identify call.
-    let consents = applyConsentChanges(
-      emptyConsents(),
-      consentFromTraits({ email_opt_in: true }, NOW - 86_400_000).changes,
-    );
+    const history: ConsentChange[] = consentFromTraits(
+      { email_opt_in: true },
+      NOW - 86_400_000,
+    ).changes;
+    let consents = foldStatements(history);
     expect(
       mayContact(consents, { channel: 'email', topic: 'cart', address: 'zoe@example.com' }),
     ).toEqual({ ok: true });
@@ -245,14 +246,13 @@ describe('a cart reminder from consent to unsubscribe', () => {
     const later = NOW + 2 * 86_400_000;
     const verified = verifyToken(token, SECRET, { now: later, purpose: 'unsubscribe' });
     if (!verified.ok) throw new Error(verified.reason);
-    consents = applyConsentChanges(consents, [
-      {
-        target: { kind: 'channel', channel: verified.claims.channel ?? 'email' },
-        state: 'denied',
-        source: 'unsubscribe',
-        at: later,
-      },
-    ]);
+    history.push({
+      target: { kind: 'channel', channel: verified.claims.channel ?? 'email' },
+      state: 'denied',
+      source: 'unsubscribe',
+      at: later,
+    });
+    consents = foldStatements(history);
 
     // Every later e-mail is refused; web push still goes.
     expect(mayContact(consents, { channel: 'email', topic: 'cart' })).toMatchObject({
@@ -265,10 +265,10 @@ describe('a cart reminder from consent to unsubscribe', () => {
     });
     expect(mayContact(consents, { channel: 'push', topic: 'cart' })).toEqual({ ok: true });
     // An import of last year's opt-in arriving afterwards does not undo it.
-    consents = applyConsentChanges(
-      consents,
-      consentFromTraits({ email_opt_in: true }, NOW - 365 * 86_400_000, 'import').changes,
+    history.push(
+      ...consentFromTraits({ email_opt_in: true }, NOW - 365 * 86_400_000, 'import').changes,
     );
+    consents = foldStatements(history);
     expect(mayContact(consents, { channel: 'email' })).toMatchObject({
       ok: false,
       reason: 'channel_denied',

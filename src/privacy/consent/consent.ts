@@ -11,6 +11,7 @@ export type ConsentState = z.infer<typeof ConsentState>;
 /** Where a consent came from; kept with it so "why may we e-mail this person" has an answer. */
 export const ConsentSource = z.enum([
   'api',
+  'admin',
   'identify',
   'preference_center',
   'unsubscribe',
@@ -96,4 +97,19 @@ export function targetName(target: ConsentTarget): string {
     case 'personalization':
       return 'personalization';
   }
+}
+
+/** The target a {@link targetName} names, or null when the name is not one. */
+export function parseTargetName(name: string): ConsentTarget | null {
+  if (name === 'personalization') return { kind: 'personalization' };
+  const [kind, value = ''] = name.split(/:(.*)/s);
+  if (kind === 'channel') {
+    const channel = ConsentChannel.safeParse(value);
+    return channel.success ? { kind: 'channel', channel: channel.data } : null;
+  }
+  if (kind === 'topic') {
+    const topic = Topic.safeParse(value);
+    return topic.success ? { kind: 'topic', topic: topic.data } : null;
+  }
+  return null;
 }

@@ -6,7 +6,7 @@ import { ConsentPolicy, DEFAULT_CONSENT_POLICY, mayContact, mayPersonalize } fro
 import type { Suppression } from './suppression.js';
 
 const AT = Date.UTC(2026, 0, 2, 3, 4, 5);
-const entry = (state: 'granted' | 'denied' | 'unknown', source = 'api' as const) => ({
+const entry = (state: 'granted' | 'denied' | 'unknown', source: 'api' | 'unsubscribe' = 'api') => ({
   state,
   source,
   at: AT,
@@ -157,6 +157,59 @@ describe('mayContact', () => {
       ok: false,
       reason: 'suppressed',
       detail: 'email address is suppressed (bounce, 2026-01-02T03:04:05.000Z)',
+    });
+  });
+
+  it.each<[string, ContactRequest, string | null]>([
+    [
+      'an address someone unsubscribed, for a person who said yes',
+      { channel: 'email', addressConsents: consents({ channels: { email: entry('denied') } }) },
+      'address_denied',
+    ],
+    [
+      'a topic denied for the address',
+      {
+        channel: 'email',
+        topic: 'offers',
+        addressConsents: consents({ topics: { offers: entry('denied') } }),
+      },
+      'topic_denied',
+    ],
+    [
+      'an address denied, for a transactional message',
+      {
+        channel: 'email',
+        transactional: true,
+        addressConsents: consents({ channels: { email: entry('denied') } }),
+      },
+      null,
+    ],
+    [
+      'an address granted does not stand in for the person',
+      { channel: 'sms', addressConsents: consents({ channels: { sms: entry('granted') } }) },
+      'channel_not_granted',
+    ],
+  ])('the address: %s', (_name, request, refusal) => {
+    const person = consents({ channels: { email: entry('granted') } });
+    const decision = mayContact(person, request);
+    if (refusal === null) expect(decision).toEqual({ ok: true });
+    else expect(decision).toMatchObject({ ok: false, reason: refusal });
+  });
+
+  it('withholds even transactional mail from a denied address when the policy says so', () => {
+    const decision = mayContact(
+      consents(),
+      {
+        channel: 'email',
+        transactional: true,
+        addressConsents: consents({ channels: { email: entry('denied', 'unsubscribe') } }),
+      },
+      ConsentPolicy.parse({ transactional: 'respect_channel_denial' }),
+    );
+    expect(decision).toEqual({
+      ok: false,
+      reason: 'address_denied',
+      detail: 'email address is denied (unsubscribe, 2026-01-02T03:04:05.000Z)',
     });
   });
 

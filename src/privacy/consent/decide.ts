@@ -53,10 +53,20 @@ export interface ContactRequest {
   address?: string | undefined;
   /** The suppressions that may cover this person or address (bounces, complaints). */
   suppressions?: readonly Suppression[] | undefined;
+  /**
+   * What was said about the address itself, by whichever profile held it: a "no" belongs
+   * to the address as well as to the person (see `foldStatements`).
+   */
+  addressConsents?: Consents | undefined;
 }
 
 export type ContactRefusal =
-  'suppressed' | 'channel_denied' | 'channel_not_granted' | 'topic_denied' | 'topic_not_granted';
+  | 'suppressed'
+  | 'address_denied'
+  | 'channel_denied'
+  | 'channel_not_granted'
+  | 'topic_denied'
+  | 'topic_not_granted';
 
 export type ContactDecision =
   | { ok: true }
@@ -81,11 +91,12 @@ function since(entry: ConsentEntry): string {
  * 1. A suppression of the channel and address (a hard bounce) refuses anything,
  *    transactional included: the address does not work.
  * 2. A transactional message is allowed, unless the policy says `respect_channel_denial`
- *    and the channel is denied.
- * 3. The channel: `denied` refuses; `unknown` refuses when the policy for that channel is
- *    `opt_in`.
- * 4. The topic, when given: `denied` refuses; `unknown` refuses when the topic's mode
- *    (`topicModes[topic]`, else `topics`) is `opt_in`.
+ *    and the channel is denied (for the person or the address).
+ * 3. The channel: `denied` refuses; then the address: the channel denied for the
+ *    address, by any profile that held it, refuses (`address_denied`); then `unknown`
+ *    refuses when the policy for that channel is `opt_in`.
+ * 4. The topic, when given: `denied` for the person or the address refuses; `unknown`
+ *    refuses when the topic's mode (`topicModes[topic]`, else `topics`) is `opt_in`.
  *
  * @example
  * mayContact(consents, { channel: 'email', topic: 'offers', address: 'ann@example.com' }, policy)
@@ -107,15 +118,24 @@ export function mayContact(
   }
 
   const channelEntry = consents.channels[channel];
+  const address = request.addressConsents;
+  const addressEntry = address?.channels[channel];
   if (request.transactional) {
-    if (policy.transactional === 'respect_channel_denial' && channelEntry?.state === 'denied') {
-      return refuse('channel_denied', `${channel} is denied ${since(channelEntry)}`);
+    if (policy.transactional === 'respect_channel_denial') {
+      if (channelEntry?.state === 'denied') {
+        return refuse('channel_denied', `${channel} is denied ${since(channelEntry)}`);
+      }
+      if (addressEntry?.state === 'denied') {
+        return refuse('address_denied', `${channel} address is denied ${since(addressEntry)}`);
+      }
     }
     return { ok: true };
   }
-
   if (channelEntry?.state === 'denied') {
     return refuse('channel_denied', `${channel} is denied ${since(channelEntry)}`);
+  }
+  if (addressEntry?.state === 'denied') {
+    return refuse('address_denied', `${channel} address is denied ${since(addressEntry)}`);
   }
   if (channelEntry?.state !== 'granted' && policy.channels[channel] === 'opt_in') {
     return refuse('channel_not_granted', `${channel} needs a yes (opt-in policy) and has none`);
@@ -125,6 +145,14 @@ export function mayContact(
     const topicEntry = Object.hasOwn(consents.topics, topic) ? consents.topics[topic] : undefined;
     if (topicEntry?.state === 'denied') {
       return refuse('topic_denied', `topic ${topic} is denied ${since(topicEntry)}`);
+    }
+    const addressTopic =
+      address && Object.hasOwn(address.topics, topic) ? address.topics[topic] : undefined;
+    if (addressTopic?.state === 'denied') {
+      return refuse(
+        'topic_denied',
+        `topic ${topic} is denied for this address ${since(addressTopic)}`,
+      );
     }
     const mode = Object.hasOwn(policy.topicModes, topic) ? policy.topicModes[topic] : policy.topics;
     if (topicEntry?.state !== 'granted' && mode === 'opt_in') {

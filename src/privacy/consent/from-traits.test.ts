@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { emptyConsents } from './consent.js';
 import { consentFromTraits } from './from-traits.js';
-import { applyConsentChanges } from './merge.js';
+import { foldStatements } from './merge.js';
 
 const AT = Date.UTC(2026, 4, 1);
 
@@ -134,11 +133,9 @@ describe('consentFromTraits', () => {
 
   it('lets the no win when one identify says both', () => {
     const { changes } = consentFromTraits({ email_opt_in: true, consent: { email: 'denied' } }, AT);
-    expect(applyConsentChanges(emptyConsents(), changes).channels.email?.state).toBe('denied');
+    expect(foldStatements(changes).channels.email?.state).toBe('denied');
     const reversed = consentFromTraits({ consent: { email: 'denied' }, email_opt_in: true }, AT);
-    expect(applyConsentChanges(emptyConsents(), reversed.changes).channels.email?.state).toBe(
-      'denied',
-    );
+    expect(foldStatements(reversed.changes).channels.email?.state).toBe('denied');
   });
 
   it('takes the source it is given (an import)', () => {

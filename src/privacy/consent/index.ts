@@ -11,8 +11,9 @@ export {
   emptyConsents,
   consentFor,
   targetName,
+  parseTargetName,
 } from './consent.js';
-export { applyConsentChanges, supersedes } from './merge.js';
+export { foldStatements, compareStatements, SOURCE_STRENGTH } from './merge.js';
 export { consentFromTraits, type TraitConsent } from './from-traits.js';
 export { ConsentUpdate, changesFromUpdate } from './update.js';
 export { Suppression, normalizeAddress, findSuppression } from './suppression.js';

@@ -156,7 +156,7 @@ export function channelRoutes(ctx: AppContext): RouteDef[] {
       method: 'PUT',
       url: '/v1/profiles/:kind/:value/consent',
       summary:
-        'Record consent: true/false or granted/denied/unknown per channel, topic, personalization',
+        'Record consent: true/false or granted/denied/unknown per channel, topic, personalization. With a write key a "yes" cannot undo an unsubscribe; with an admin key it can.',
       tag: 'consent',
       auth: 'write',
       params: PersonParams,
@@ -165,11 +165,14 @@ export function channelRoutes(ctx: AppContext): RouteDef[] {
       handler: async ({ params, body, principal }) => {
         const id = await personId(ctx, principal.workspaceId, params.kind, params.value);
         const now = ctx.clock.now();
+        // A write key ships in every browser: what it says is weak, and its "yes" cannot
+        // undo an unsubscribe. An admin key speaks with the person's own weight.
+        const source = principal.scope === 'admin' ? 'admin' : 'api';
         return recordConsent(
           ctx.store.db,
           principal.workspaceId,
           id,
-          changesFromUpdate(body, 'api', now),
+          changesFromUpdate(body, source, now),
           now,
         );
       },

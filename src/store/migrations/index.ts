@@ -7,6 +7,7 @@ import * as m0004 from './0004-journeys.js';
 import * as m0005 from './0005-journey-triggers.js';
 import * as m0006 from './0006-channels.js';
 import * as m0010 from './0010-quarantine.js';
+import * as m0011 from './0011-consent-statements.js';
 
 export interface AppMigration {
   up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void>;
@@ -21,4 +22,5 @@ export const MIGRATIONS: Record<string, AppMigration> = {
   '0005-journey-triggers': m0005,
   '0006-channels': m0006,
   '0010-quarantine': m0010,
+  '0011-consent-statements': m0011,
 };
