@@ -32,4 +32,4 @@ export { loadRecipient, type Recipient } from './person.js';
 export { LinkMaker } from './links.js';
 export { SubscriptionInput, saveSubscription } from './push-subscriptions.js';
 export { DEFAULT_TEMPLATES } from './default-templates.js';
-export { recordEngagement, type EngagementDeps } from './tracking.js';
+export { recordEngagement, type EngagementDeps, type EngagementResult } from './tracking.js';

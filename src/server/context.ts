@@ -12,13 +12,14 @@ import {
   recordEngagement,
   webhookChannel,
   type Deliver,
+  type EngagementResult,
   type SendDeps,
 } from '../messaging/index.js';
 import { RecommendationService } from '../recommend/index.js';
 import { SegmentRegistry, SegmentStage } from '../segments/index.js';
 import type { Clock } from '../shared/index.js';
 import type { Store } from '../store/index.js';
-import { KeyResolver } from '../workspaces/index.js';
+import { KeyResolver, LinkSecrets } from '../workspaces/index.js';
 import { Metrics } from './metrics.js';
 
 /** Everything a request handler or background loop may use, built once. */
@@ -49,8 +50,10 @@ export interface AppContext {
   ): Promise<void>;
   /** The recommendation provider templates use, once recommendations are served. */
   recommendFor?: SendDeps['recommend'];
-  /** Records an open or click from a signed tracking token; returns a click's destination. */
-  track(token: string, kind: 'open' | 'click'): Promise<string | null>;
+  /** Link secrets for the public routes: read (cached), never created by a request. */
+  linkSecrets: LinkSecrets;
+  /** Records an open or click from a signed tracking token; gives a click's destination. */
+  track(token: string, kind: 'open' | 'click'): Promise<EngagementResult>;
   /** Background loops; started by `startBackground` in the worker roles. */
   loops: WorkLoop[];
   /**
@@ -244,8 +247,13 @@ export function createContext(options: ContextOptions): AppContext {
     };
     await ingest.ingestOne(workspaceId, 'track', value, JSON.stringify(value));
   };
+  const linkSecrets = new LinkSecrets(store.db);
   const track: AppContext['track'] = (token, kind) =>
-    recordEngagement({ db: store.db, clock, emitTo }, token, kind);
+    recordEngagement(
+      { db: store.db, clock, emitTo, linkSecret: (w) => linkSecrets.get(w) },
+      token,
+      kind,
+    );
   return Object.assign(ctx, {
     store,
     clock,
@@ -277,6 +285,7 @@ export function createContext(options: ContextOptions): AppContext {
     },
     publicUrl: (options.publicUrl ?? 'http://127.0.0.1:4700').replace(/\/+$/, ''),
     emitTo,
+    linkSecrets,
     track,
     profiles,
     models,
