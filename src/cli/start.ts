@@ -38,7 +38,7 @@ export async function runStart(flags: StartFlags): Promise<void> {
     smtpUrl: config.smtpUrl,
     publicUrl: config.publicUrl,
   });
-  const app = buildServer(ctx, { role: config.role });
+  const app = buildServer(ctx, { role: config.role, http: config });
 
   let stopping = false;
   const stop = async (signal: string) => {

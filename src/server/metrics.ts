@@ -34,6 +34,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly connectionsDropped = new Counter({
+    name: 'rapport_http_connections_dropped_total',
+    help: 'Connections closed on arrival because the connection cap was reached.',
+    registers: [this.registry],
+  });
+
   readonly eventsProcessed = new Counter({
     name: 'rapport_events_processed_total',
     help: 'Events folded into profiles by the profile stage.',
