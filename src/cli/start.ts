@@ -37,6 +37,7 @@ export async function runStart(flags: StartFlags): Promise<void> {
     outboxLeaseMs: config.outboxLeaseMs,
     smtpUrl: config.smtpUrl,
     publicUrl: config.publicUrl,
+    rejected: config,
   });
   const app = buildServer(ctx, { role: config.role, http: config });
 

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import { EventWriter, IngestService } from '../ingest/index.js';
+import { DEFAULTS, type RejectedLimits } from '../config/index.js';
+import { EventWriter, IngestService, RejectedKeeper } from '../ingest/index.js';
 import { WorkLoop } from '../jobs/index.js';
 import { ModelCache, ProfileProcessor } from '../profiles/index.js';
 import { JourneyStage } from '../journeys/index.js';
@@ -31,6 +32,8 @@ export interface AppContext {
   keys: KeyResolver;
   writer: EventWriter;
   ingest: IngestService;
+  /** Caps, cuts and expires stored refusals (GET /v1/admin/rejected). */
+  rejects: RejectedKeeper;
   profiles: ProfileProcessor;
   models: ModelCache;
   segmentRegistry: SegmentRegistry;
@@ -83,6 +86,8 @@ export interface ContextOptions {
    * connection, so one (default).
    */
   profileWorkers?: number;
+  /** Caps on stored refusals; the configuration's defaults when not given. */
+  rejected?: RejectedLimits;
 }
 
 /**
@@ -220,7 +225,22 @@ export function createContext(options: ContextOptions): AppContext {
   const writer = new EventWriter(store, () => {
     for (const loop of profileLoops) loop.wake();
   });
-  const ingest = new IngestService(writer, clock, metrics.ingestCounters());
+  const rejectedLimits = options.rejected ?? DEFAULTS;
+  const rejects = new RejectedKeeper(
+    store.db,
+    clock,
+    {
+      maxPerWorkspace: rejectedLimits.rejectedMaxPerWorkspace,
+      maxRawBytes: rejectedLimits.rejectedMaxRawBytes,
+      retentionMs: rejectedLimits.rejectedRetentionDays * 86_400_000,
+    },
+    metrics.rejectedCounters(),
+  );
+  const rejectsLoop = new WorkLoop('rejected-cleanup', () => rejects.cleanupStep(), {
+    logger,
+    idleMs: 60_000,
+  });
+  const ingest = new IngestService(writer, clock, metrics.ingestCounters(), rejects);
   const emitTo: AppContext['emitTo'] = async (
     workspaceId,
     profileId,
@@ -262,6 +282,7 @@ export function createContext(options: ContextOptions): AppContext {
     keys: new KeyResolver(store.db, clock, options.adminKey),
     writer,
     ingest,
+    rejects,
     recommendations,
     recommendFor: (workspaceId: string, profileId: string) => (request: RecommendRequest) => {
       const itemId =
@@ -302,6 +323,7 @@ export function createContext(options: ContextOptions): AppContext {
       outboxLoop,
       triggerLoop,
       recsLoop,
+      rejectsLoop,
     ],
     servingLoops: [recsLoop, followLoop],
   });

@@ -1,5 +1,5 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { IngestCounters } from '../ingest/index.js';
+import type { IngestCounters, RejectedCounters } from '../ingest/index.js';
 
 /** The process's Prometheus metrics, in a registry of its own (no global state). */
 export class Metrics {
@@ -40,6 +40,23 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly rejectedDropped = new Counter({
+    name: 'rapport_rejected_events_dropped_total',
+    help: 'Refused batch elements not stored because their workspace had its cap of stored refusals.',
+    registers: [this.registry],
+  });
+  readonly rejectedTruncated = new Counter({
+    name: 'rapport_rejected_events_truncated_total',
+    help: 'Refused batch elements stored with their text cut to the size limit.',
+    registers: [this.registry],
+  });
+  readonly rejectedDeleted = new Counter({
+    name: 'rapport_rejected_events_deleted_total',
+    help: 'Stored refusals deleted by the cleanup: past retention, or over the cap.',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   readonly eventsProcessed = new Counter({
     name: 'rapport_events_processed_total',
     help: 'Events folded into profiles by the profile stage.',
@@ -61,6 +78,14 @@ export class Metrics {
       rejected: (n) => {
         if (n > 0) this.eventsRejected.inc(n);
       },
+    };
+  }
+
+  rejectedCounters(): RejectedCounters {
+    return {
+      dropped: (n) => this.rejectedDropped.inc(n),
+      truncated: (n) => this.rejectedTruncated.inc(n),
+      deleted: (reason, n) => this.rejectedDeleted.inc({ reason }, n),
     };
   }
 }
