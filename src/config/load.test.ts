@@ -15,7 +15,7 @@ describe('loadConfig', () => {
       httpHeadersTimeoutMs: 10_000,
       httpRequestTimeoutMs: 30_000,
       httpKeepAliveTimeoutMs: 5_000,
-      httpIdleTimeoutMs: 120_000,
+      httpIdleTimeoutMs: 300_000,
       httpMaxConnections: 1024,
       rejectedMaxPerWorkspace: 10_000,
       rejectedMaxRawBytes: 8192,

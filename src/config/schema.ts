@@ -52,8 +52,12 @@ const Settings = z.object({
    * reuses connections, set it above the balancer's own idle timeout.
    */
   httpKeepAliveTimeoutMs: ms(100, 600_000, 5_000),
-  /** A connection on which no byte moves either way for this long is destroyed. */
-  httpIdleTimeoutMs: ms(1_000, 3_600_000, 120_000),
+  /**
+   * A connection on which no byte moves either way for this long is destroyed: a client
+   * that stops reading its answer. It also bounds a handler's silent work, so it stays
+   * above the longest admin call (training 8,000 items with EASE takes about 2 minutes).
+   */
+  httpIdleTimeoutMs: ms(1_000, 3_600_000, 300_000),
   /** Open connections at once; further ones are closed as they arrive. */
   httpMaxConnections: count(1, 1_000_000, 1024),
 

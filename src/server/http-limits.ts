@@ -3,6 +3,13 @@ import type { FastifyHttpOptions, FastifyInstance } from 'fastify';
 import type { HttpLimits } from '../config/index.js';
 
 /**
+ * Request line and headers together, as Node's default: past it, 431. It bounds every
+ * query string (filters, cursors) as well as headers; pinned here so a
+ * `--max-http-header-size` flag cannot silently raise it.
+ */
+export const MAX_HEADER_BYTES = 16 * 1024;
+
+/**
  * Fastify's socket options for the limits. Fastify's own defaults are no request
  * timeout and no socket timeout, so a client that declares `Content-Length: 1000` and
  * sends 10 bytes holds its socket (and its parser state) forever.
@@ -19,6 +26,7 @@ export function httpServerOptions(limits: HttpLimits): FastifyHttpOptions<Server
     keepAliveTimeout: limits.httpKeepAliveTimeoutMs,
     requestTimeout: limits.httpRequestTimeoutMs,
     http: {
+      maxHeaderSize: MAX_HEADER_BYTES,
       headersTimeout: limits.httpHeadersTimeoutMs,
       // Node checks headersTimeout <= requestTimeout when the server is created.
       requestTimeout: limits.httpRequestTimeoutMs,

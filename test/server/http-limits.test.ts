@@ -106,6 +106,12 @@ describe('HTTP limits over a real socket', () => {
     expect(r.received).toMatch(/^HTTP\/1\.1 408 /);
   });
 
+  it('answers a request head over 16 KB with a 431', async () => {
+    const long = `GET /v1/events?userId=${'u'.repeat(17 * 1024)} HTTP/1.1\r\nHost: x\r\n\r\n`;
+    const r = await talk(port, [long]);
+    expect(r.received).toMatch(/^HTTP\/1\.1 431 /);
+  });
+
   it('refuses connections over the cap, counts them, and serves again once one closes', async () => {
     // Three requests held open: the client declares a body it is still sending.
     const held = [0, 1, 2].map(() => connect(port, '127.0.0.1'));
