@@ -5,7 +5,7 @@ import { MAX_BATCH_BYTES } from '../ingest/index.js';
 import type { Principal } from '../workspaces/index.js';
 import { authenticate, presentedKey } from './auth.js';
 import type { AppContext } from './context.js';
-import { registerErrorHandler } from './error-handler.js';
+import { frameworkErrors, MAX_PARAM_LENGTH, registerErrorHandler } from './error-handler.js';
 import { capConnections, httpServerOptions } from './http-limits.js';
 import { isJsonBody, registerJsonBody } from './json-body.js';
 import type { RouteDef } from './route.js';
@@ -34,8 +34,8 @@ export function buildServer(ctx: AppContext, options: ServerOptions = {}): Fasti
     // Segment clients send keep-alive batches; idle sockets must not block shutdown.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
-    // Signed links (unsubscribe, click redirects) carry their claims in the path.
-    routerOptions: { maxParamLength: 4096 },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors,
   });
   capConnections(app, limits, () => ctx.metrics.connectionsDropped.inc());
   registerJsonBody(app);

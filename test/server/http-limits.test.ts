@@ -112,6 +112,18 @@ describe('HTTP limits over a real socket', () => {
     expect(r.received).toMatch(/^HTTP\/1\.1 431 /);
   });
 
+  it('answers a path parameter over 4096 characters with a 414 in the usual error shape', async () => {
+    const res = await server.inject({ method: 'GET', url: `/preferences/${'a'.repeat(4097)}` });
+    expect(res.statusCode).toBe(414);
+    expect(res.json()).toEqual({
+      error: {
+        code: 'uri_too_long',
+        message: 'A part of the path is too long.',
+        details: [{ path: 'params', problem: 'is longer than 4096 characters' }],
+      },
+    });
+  });
+
   it('refuses connections over the cap, counts them, and serves again once one closes', async () => {
     // Three requests held open: the client declares a body it is still sending.
     const held = [0, 1, 2].map(() => connect(port, '127.0.0.1'));
