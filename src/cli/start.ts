@@ -37,8 +37,9 @@ export async function runStart(flags: StartFlags): Promise<void> {
     outboxLeaseMs: config.outboxLeaseMs,
     smtpUrl: config.smtpUrl,
     publicUrl: config.publicUrl,
+    rejected: config,
   });
-  const app = buildServer(ctx, { role: config.role });
+  const app = buildServer(ctx, { role: config.role, http: config });
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -12,6 +12,14 @@ describe('loadConfig', () => {
       logLevel: 'info',
       dbPoolSize: 10,
       outboxLeaseMs: 60_000,
+      httpHeadersTimeoutMs: 10_000,
+      httpRequestTimeoutMs: 30_000,
+      httpKeepAliveTimeoutMs: 5_000,
+      httpIdleTimeoutMs: 300_000,
+      httpMaxConnections: 1024,
+      rejectedMaxPerWorkspace: 10_000,
+      rejectedMaxRawBytes: 8192,
+      rejectedRetentionDays: 7,
     });
   });
 
@@ -31,6 +39,11 @@ describe('loadConfig', () => {
     [{ role: 'boss' }, {}, '--role'],
     [{}, { DATABASE_URL: 'mysql://x/y' }, 'DATABASE_URL'],
     [{}, { RAPPORT_ADMIN_KEY: 'short' }, 'RAPPORT_ADMIN_KEY'],
+    [{}, { RAPPORT_HTTP_REQUEST_TIMEOUT_MS: '0' }, 'RAPPORT_HTTP_REQUEST_TIMEOUT_MS'],
+    [{}, { RAPPORT_HTTP_KEEP_ALIVE_TIMEOUT_MS: '5s' }, 'RAPPORT_HTTP_KEEP_ALIVE_TIMEOUT_MS'],
+    [{}, { RAPPORT_HTTP_MAX_CONNECTIONS: '-1' }, 'RAPPORT_HTTP_MAX_CONNECTIONS'],
+    [{}, { RAPPORT_REJECTED_MAX_RAW_BYTES: '10' }, 'RAPPORT_REJECTED_MAX_RAW_BYTES'],
+    [{}, { RAPPORT_REJECTED_RETENTION_DAYS: '0.5' }, 'RAPPORT_REJECTED_RETENTION_DAYS'],
   ])('names the bad setting %#', (flags, env, name) => {
     let error: unknown;
     try {
@@ -41,6 +54,20 @@ describe('loadConfig', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).message).toContain(name);
     expect((error as ConfigError).details[0]!.path).toBe(name);
+  });
+
+  it('says which timeout is out of order, and why', () => {
+    expect(() =>
+      loadConfig(
+        {},
+        { RAPPORT_HTTP_HEADERS_TIMEOUT_MS: '40000', RAPPORT_HTTP_REQUEST_TIMEOUT_MS: '30000' },
+      ),
+    ).toThrow(
+      'Invalid configuration: RAPPORT_HTTP_HEADERS_TIMEOUT_MS: must not be longer than the request timeout (RAPPORT_HTTP_REQUEST_TIMEOUT_MS)',
+    );
+    expect(() => loadConfig({}, { RAPPORT_HTTP_REQUEST_TIMEOUT_MS: '50' })).toThrow(
+      'RAPPORT_HTTP_REQUEST_TIMEOUT_MS: must be at least 100 ms',
+    );
   });
 
   it('ignores empty environment variables', () => {

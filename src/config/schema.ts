@@ -1,7 +1,17 @@
 import { z } from 'zod';
 
+const ms = (min: number, max: number, fallback: number) =>
+  z.coerce
+    .number()
+    .int('must be a whole number of milliseconds')
+    .min(min, `must be at least ${min} ms`)
+    .max(max, `must be at most ${max} ms`)
+    .default(fallback);
+const count = (min: number, max: number, fallback: number) =>
+  z.coerce.number().int('must be a whole number').min(min).max(max).default(fallback);
+
 /** Every setting and its default, in one place. */
-export const Config = z.object({
+const Settings = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(4700),
   host: z.string().min(1).default('127.0.0.1'),
   dataDir: z.string().min(1).default('./.rapport'),
@@ -29,6 +39,42 @@ export const Config = z.object({
     .string()
     .regex(/^https?:\/\/[^/]+/, 'must be an http:// or https:// URL')
     .optional(),
+
+  // HTTP limits: without them a client that sends headers or a body slowly (or never
+  // finishes) holds a socket forever; Node checks them about every quarter of the
+  // shortest timeout, so a request is closed at most ~25% after its limit.
+  /** A request's headers must arrive within this (408 and close otherwise). */
+  httpHeadersTimeoutMs: ms(100, 600_000, 10_000),
+  /** The whole request, headers and body, must arrive within this (408 and close). */
+  httpRequestTimeoutMs: ms(100, 3_600_000, 30_000),
+  /**
+   * An idle keep-alive connection is closed after this. Behind a load balancer that
+   * reuses connections, set it above the balancer's own idle timeout.
+   */
+  httpKeepAliveTimeoutMs: ms(100, 600_000, 5_000),
+  /**
+   * A connection on which no byte moves either way for this long is destroyed: a client
+   * that stops reading its answer. It also bounds a handler's silent work, so it stays
+   * above the longest admin call (training 8,000 items with EASE takes about 2 minutes).
+   */
+  httpIdleTimeoutMs: ms(1_000, 3_600_000, 300_000),
+  /** Open connections at once; further ones are closed as they arrive. */
+  httpMaxConnections: count(1, 1_000_000, 1024),
+
+  // Refused batch elements kept for GET /v1/admin/rejected: bounded so a client sending
+  // garbage cannot fill the disk.
+  /** Rows kept per workspace; refusals past it are counted in /metrics, not stored. */
+  rejectedMaxPerWorkspace: count(0, 10_000_000, 10_000),
+  /** A refused element's text is kept up to this many bytes, then cut with a marker. */
+  rejectedMaxRawBytes: count(256, 1_048_576, 8 * 1024),
+  /** Refusals older than this many days are deleted. */
+  rejectedRetentionDays: count(1, 3650, 7),
+});
+
+/** The settings, with the checks that span several of them. */
+export const Config = Settings.refine((c) => c.httpHeadersTimeoutMs <= c.httpRequestTimeoutMs, {
+  message: 'must not be longer than the request timeout (RAPPORT_HTTP_REQUEST_TIMEOUT_MS)',
+  path: ['httpHeadersTimeoutMs'],
 });
 export type Config = z.infer<typeof Config>;
 export type ConfigInput = z.input<typeof Config>;
@@ -46,4 +92,31 @@ export const CONFIG_SOURCES: Record<keyof Config, { flag?: string; env: string }
   outboxLeaseMs: { env: 'RAPPORT_OUTBOX_LEASE_MS' },
   smtpUrl: { env: 'SMTP_URL' },
   publicUrl: { env: 'RAPPORT_PUBLIC_URL' },
+  httpHeadersTimeoutMs: { env: 'RAPPORT_HTTP_HEADERS_TIMEOUT_MS' },
+  httpRequestTimeoutMs: { env: 'RAPPORT_HTTP_REQUEST_TIMEOUT_MS' },
+  httpKeepAliveTimeoutMs: { env: 'RAPPORT_HTTP_KEEP_ALIVE_TIMEOUT_MS' },
+  httpIdleTimeoutMs: { env: 'RAPPORT_HTTP_IDLE_TIMEOUT_MS' },
+  httpMaxConnections: { env: 'RAPPORT_HTTP_MAX_CONNECTIONS' },
+  rejectedMaxPerWorkspace: { env: 'RAPPORT_REJECTED_MAX_PER_WORKSPACE' },
+  rejectedMaxRawBytes: { env: 'RAPPORT_REJECTED_MAX_RAW_BYTES' },
+  rejectedRetentionDays: { env: 'RAPPORT_REJECTED_RETENTION_DAYS' },
 };
+
+/** The HTTP server's limits, as `buildServer` takes them. */
+export type HttpLimits = Pick<
+  Config,
+  | 'httpHeadersTimeoutMs'
+  | 'httpRequestTimeoutMs'
+  | 'httpKeepAliveTimeoutMs'
+  | 'httpIdleTimeoutMs'
+  | 'httpMaxConnections'
+>;
+
+/** What refused events may cost, as the ingest service and its cleanup take them. */
+export type RejectedLimits = Pick<
+  Config,
+  'rejectedMaxPerWorkspace' | 'rejectedMaxRawBytes' | 'rejectedRetentionDays'
+>;
+
+/** The defaults, for code (tests, benchmarks) that builds a server without loading config. */
+export const DEFAULTS: Config = Config.parse({});

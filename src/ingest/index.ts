@@ -1,5 +1,11 @@
 export { EventWriter } from './event-writer.js';
-export { IngestService, type IngestCounters } from './ingest-service.js';
+export { IngestService, type IngestCounters, type RejectedGate } from './ingest-service.js';
+export {
+  RejectedKeeper,
+  CLEANUP_BATCH,
+  type RejectedPolicy,
+  type RejectedCounters,
+} from './rejected-keeper.js';
 export { normalizeEvent, type NormalizedEvent } from './normalize.js';
 export { batchElementSources } from './raw-elements.js';
 export { MAX_BATCH_BYTES, MAX_EVENT_BYTES } from './limits.js';

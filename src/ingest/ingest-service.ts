@@ -11,6 +11,14 @@ export interface IngestCounters {
   rejected(n: number): void;
 }
 
+/** Decides which refused batch elements are stored, and in what form (see RejectedKeeper). */
+export interface RejectedGate {
+  admit(workspaceId: string, rows: readonly RejectedRow[]): Promise<RejectedRow[]>;
+}
+
+/** Without a gate nothing refused is stored: the client still gets every reason. */
+const storeNone: RejectedGate = { admit: () => Promise.resolve([]) };
+
 const noCounters: IngestCounters = {
   accepted: () => undefined,
   duplicate: () => undefined,
@@ -26,6 +34,7 @@ export class IngestService {
     private readonly writer: EventWriter,
     private readonly clock: Clock,
     private readonly counters: IngestCounters = noCounters,
+    private readonly rejects: RejectedGate = storeNone,
   ) {}
 
   /** One event from `/v1/track` and friends. Invalid input throws and stores nothing. */
@@ -53,7 +62,8 @@ export class IngestService {
 
   /**
    * A `/v1/batch` body: valid events are stored, each invalid one is reported by index
-   * and kept in the rejected-events table, so nothing is silently dropped.
+   * and kept in the rejected-events table within its caps (what the caps drop is counted
+   * in /metrics), so nothing is silently dropped.
    */
   async ingestBatch(workspaceId: string, value: unknown, text: string): Promise<BatchResponse> {
     const parsed = BatchRequest.safeParse(value);
@@ -94,7 +104,7 @@ export class IngestService {
         raw,
       });
     });
-    const fresh = await this.writer.write(events, rejected);
+    const fresh = await this.writer.write(events, await this.rejects.admit(workspaceId, rejected));
     this.count(events, fresh);
     this.counters.rejected(rejected.length);
     return {

@@ -36,6 +36,10 @@ export {
 export { emailChannel, pushChannel, type SendDeps, type Emit } from './send-channels.js';
 export { loadRecipient, type Recipient } from './person.js';
 export { LinkMaker } from './links.js';
-export { SubscriptionInput, saveSubscription } from './push-subscriptions.js';
+export {
+  SubscriptionInput,
+  saveSubscription,
+  MAX_SUBSCRIPTIONS_PER_PERSON,
+} from './push-subscriptions.js';
 export { DEFAULT_TEMPLATES } from './default-templates.js';
-export { recordEngagement, type EngagementDeps } from './tracking.js';
+export { recordEngagement, type EngagementDeps, type EngagementResult } from './tracking.js';

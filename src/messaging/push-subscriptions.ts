@@ -25,6 +25,18 @@ export const SubscriptionInput = z.object({
   keys: Key,
 });
 
+/**
+ * Subscriptions kept per person, newest first. Each push goes to every one of them, and
+ * the route storing them takes a write key (public in every browser): unbounded, one
+ * person could be made to fan a single message out to any number of endpoints.
+ */
+export const MAX_SUBSCRIPTIONS_PER_PERSON = 10;
+
+/**
+ * Stores (or refreshes) a subscription and drops the person's oldest past
+ * {@link MAX_SUBSCRIPTIONS_PER_PERSON}. A refresh counts as new: a browser that keeps
+ * confirming its subscription keeps it.
+ */
 export async function saveSubscription(
   db: Kysely<Database>,
   workspaceId: string,
@@ -46,9 +58,31 @@ export async function saveSubscription(
     .onConflict((oc) =>
       oc
         .columns(['workspace_id', 'endpoint'])
-        .doUpdateSet({ profile_id: profileId, keys: JSON.stringify(sub.keys) }),
+        .doUpdateSet({ profile_id: profileId, keys: JSON.stringify(sub.keys), created_at: now }),
     )
     .execute();
+  // The one just saved always stays (even on a tie in time), with the newest others.
+  const stale = await db
+    .selectFrom('push_subscriptions')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where('profile_id', '=', profileId)
+    .where('endpoint', '!=', sub.endpoint)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .offset(MAX_SUBSCRIPTIONS_PER_PERSON - 1)
+    .limit(1000)
+    .execute();
+  if (stale.length > 0) {
+    await db
+      .deleteFrom('push_subscriptions')
+      .where(
+        'id',
+        'in',
+        stale.map((r) => r.id),
+      )
+      .execute();
+  }
   const row = await db
     .selectFrom('push_subscriptions')
     .select('id')

@@ -2,12 +2,13 @@ import type { Kysely } from 'kysely';
 import { verifyClickToken, verifyOpenToken } from '../channels/index.js';
 import type { Clock } from '../shared/index.js';
 import type { Database } from '../store/index.js';
-import { workspaceSecrets } from '../workspaces/index.js';
 import { recordStatus } from './outbox.js';
 
 export interface EngagementDeps {
   db: Kysely<Database>;
   clock: Clock;
+  /** The workspace's link secret, read without ever creating one (null: none). */
+  linkSecret(workspaceId: string): Promise<string | null>;
   emitTo(
     workspaceId: string,
     profileId: string,
@@ -17,20 +18,27 @@ export interface EngagementDeps {
   ): Promise<void>;
 }
 
+/**
+ * What a tracking hit came to: `authentic` when the token verified (then a click has its
+ * destination), or not, and then nothing was written.
+ */
+export type EngagementResult = { authentic: false } | { authentic: true; url: string | null };
+
 const RANK = ['sent', 'delivered', 'opened', 'clicked'];
+const FALSE: EngagementResult = { authentic: false };
 
 /**
  * Turns an open pixel or click redirect hit into `Email Opened` / `Email Link Clicked` on
  * the person (attributed to the message, journey and step) and moves the message's
  * status forward. The message id in the token leads to the workspace whose secret signed
- * it. Returns a click's destination; an expired but authentic click still redirects
- * (the link must keep working) without being counted.
+ * it; the signature is checked before anything is written. An expired but authentic
+ * click still redirects (the link must keep working) without being counted.
  */
 export async function recordEngagement(
   deps: EngagementDeps,
   token: string,
   kind: 'open' | 'click',
-): Promise<string | null> {
+): Promise<EngagementResult> {
   let messageId: unknown;
   try {
     messageId = (
@@ -39,16 +47,17 @@ export async function recordEngagement(
       }
     ).m;
   } catch {
-    return null;
+    return FALSE;
   }
-  if (typeof messageId !== 'string') return null;
+  if (typeof messageId !== 'string') return FALSE;
   const message = await deps.db
     .selectFrom('messages')
     .selectAll()
     .where('id', '=', messageId)
     .executeTakeFirst();
-  if (!message) return null;
-  const { linkSecret } = await workspaceSecrets(deps.db, deps.clock, message.workspace_id);
+  if (!message) return FALSE;
+  const linkSecret = await deps.linkSecret(message.workspace_id);
+  if (linkSecret === null) return FALSE;
   const now = deps.clock.now();
   const base = {
     message_id: message.id,
@@ -58,8 +67,8 @@ export async function recordEngagement(
   };
   if (kind === 'click') {
     const v = verifyClickToken(token, linkSecret, now);
-    if (!v.ok && v.reason !== 'expired') return null;
-    if (!v.ok) return v.claims.url;
+    if (!v.ok && v.reason !== 'expired') return FALSE;
+    if (!v.ok) return { authentic: true, url: v.claims.url };
     await deps.emitTo(
       message.workspace_id,
       message.profile_id,
@@ -68,10 +77,10 @@ export async function recordEngagement(
       `click:${message.id}:${v.claims.linkIndex}`,
     );
     await advance(deps, message.id, message.status, 'clicked', now);
-    return v.claims.url;
+    return { authentic: true, url: v.claims.url };
   }
   const v = verifyOpenToken(token, linkSecret, now);
-  if (!v.ok) return null;
+  if (!v.ok) return v.reason === 'expired' ? { authentic: true, url: null } : FALSE;
   await deps.emitTo(
     message.workspace_id,
     message.profile_id,
@@ -80,7 +89,7 @@ export async function recordEngagement(
     `open:${message.id}`,
   );
   await advance(deps, message.id, message.status, 'opened', now);
-  return null;
+  return { authentic: true, url: null };
 }
 
 async function advance(

@@ -1,10 +1,12 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { DEFAULTS, type HttpLimits } from '../config/index.js';
 import { ValidationError, zodDetails } from '../shared/index.js';
 import { MAX_BATCH_BYTES } from '../ingest/index.js';
 import type { Principal } from '../workspaces/index.js';
 import { authenticate, presentedKey } from './auth.js';
 import type { AppContext } from './context.js';
-import { registerErrorHandler } from './error-handler.js';
+import { frameworkErrors, MAX_PARAM_LENGTH, registerErrorHandler } from './error-handler.js';
+import { capConnections, httpServerOptions } from './http-limits.js';
 import { isJsonBody, registerJsonBody } from './json-body.js';
 import type { RouteDef } from './route.js';
 import { allRoutes } from './routes/index.js';
@@ -12,6 +14,8 @@ import { allRoutes } from './routes/index.js';
 export interface ServerOptions {
   /** 'worker' serves only health and metrics. */
   role?: 'all' | 'api' | 'worker';
+  /** Timeouts and the connection cap; the configuration's defaults when not given. */
+  http?: HttpLimits;
 }
 
 const PUBLIC_PRINCIPAL = null as unknown as Principal;
@@ -19,7 +23,9 @@ const PUBLIC_PRINCIPAL = null as unknown as Principal;
 /** Builds the HTTP app, unstarted. `main` listens; tests call `inject`. */
 export function buildServer(ctx: AppContext, options: ServerOptions = {}): FastifyInstance {
   const loggerInstance: FastifyBaseLogger = ctx.logger;
+  const limits = options.http ?? DEFAULTS;
   const app = Fastify({
+    ...httpServerOptions(limits),
     loggerInstance,
     // Per-request log lines would cost more than ingesting the events they describe;
     // requests are counted in /metrics and failures are logged by the error handler.
@@ -28,9 +34,10 @@ export function buildServer(ctx: AppContext, options: ServerOptions = {}): Fasti
     // Segment clients send keep-alive batches; idle sockets must not block shutdown.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
-    // Signed links (unsubscribe, click redirects) carry their claims in the path.
-    routerOptions: { maxParamLength: 4096 },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors,
   });
+  capConnections(app, limits, () => ctx.metrics.connectionsDropped.inc());
   registerJsonBody(app);
   registerErrorHandler(app);
 

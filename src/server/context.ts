@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import { EventWriter, IngestService } from '../ingest/index.js';
+import { DEFAULTS, type RejectedLimits } from '../config/index.js';
+import { EventWriter, IngestService, RejectedKeeper } from '../ingest/index.js';
 import { WorkLoop } from '../jobs/index.js';
 import { countQuarantined, ModelCache, ProfileProcessor } from '../profiles/index.js';
 import { JourneyStage } from '../journeys/index.js';
@@ -12,13 +13,14 @@ import {
   recordEngagement,
   webhookChannel,
   type Deliver,
+  type EngagementResult,
   type SendDeps,
 } from '../messaging/index.js';
 import { RecommendationService } from '../recommend/index.js';
 import { SegmentRegistry, SegmentStage } from '../segments/index.js';
 import type { Clock } from '../shared/index.js';
 import type { Store } from '../store/index.js';
-import { KeyResolver } from '../workspaces/index.js';
+import { KeyResolver, LinkSecrets } from '../workspaces/index.js';
 import { Metrics } from './metrics.js';
 
 /** Everything a request handler or background loop may use, built once. */
@@ -30,6 +32,8 @@ export interface AppContext {
   keys: KeyResolver;
   writer: EventWriter;
   ingest: IngestService;
+  /** Caps, cuts and expires stored refusals (GET /v1/admin/rejected). */
+  rejects: RejectedKeeper;
   profiles: ProfileProcessor;
   models: ModelCache;
   segmentRegistry: SegmentRegistry;
@@ -51,8 +55,10 @@ export interface AppContext {
   recommendFor?: SendDeps['recommend'];
   /** Tells this process's profile stage that events are waiting (after a retry, say). */
   wakePipeline(): void;
-  /** Records an open or click from a signed tracking token; returns a click's destination. */
-  track(token: string, kind: 'open' | 'click'): Promise<string | null>;
+  /** Link secrets for the public routes: read (cached), never created by a request. */
+  linkSecrets: LinkSecrets;
+  /** Records an open or click from a signed tracking token; gives a click's destination. */
+  track(token: string, kind: 'open' | 'click'): Promise<EngagementResult>;
   /** Background loops; started by `startBackground` in the worker roles. */
   loops: WorkLoop[];
   /**
@@ -82,6 +88,8 @@ export interface ContextOptions {
    * connection, so one (default).
    */
   profileWorkers?: number;
+  /** Caps on stored refusals; the configuration's defaults when not given. */
+  rejected?: RejectedLimits;
 }
 
 /**
@@ -226,7 +234,22 @@ export function createContext(options: ContextOptions): AppContext {
   const writer = new EventWriter(store, () => {
     for (const loop of profileLoops) loop.wake();
   });
-  const ingest = new IngestService(writer, clock, metrics.ingestCounters());
+  const rejectedLimits = options.rejected ?? DEFAULTS;
+  const rejects = new RejectedKeeper(
+    store.db,
+    clock,
+    {
+      maxPerWorkspace: rejectedLimits.rejectedMaxPerWorkspace,
+      maxRawBytes: rejectedLimits.rejectedMaxRawBytes,
+      retentionMs: rejectedLimits.rejectedRetentionDays * 86_400_000,
+    },
+    metrics.rejectedCounters(),
+  );
+  const rejectsLoop = new WorkLoop('rejected-cleanup', () => rejects.cleanupStep(), {
+    logger,
+    idleMs: 60_000,
+  });
+  const ingest = new IngestService(writer, clock, metrics.ingestCounters(), rejects);
   const emitTo: AppContext['emitTo'] = async (
     workspaceId,
     profileId,
@@ -253,8 +276,13 @@ export function createContext(options: ContextOptions): AppContext {
     };
     await ingest.ingestOne(workspaceId, 'track', value, JSON.stringify(value));
   };
+  const linkSecrets = new LinkSecrets(store.db);
   const track: AppContext['track'] = (token, kind) =>
-    recordEngagement({ db: store.db, clock, emitTo }, token, kind);
+    recordEngagement(
+      { db: store.db, clock, emitTo, linkSecret: (w) => linkSecrets.get(w) },
+      token,
+      kind,
+    );
   return Object.assign(ctx, {
     store,
     clock,
@@ -263,6 +291,7 @@ export function createContext(options: ContextOptions): AppContext {
     keys: new KeyResolver(store.db, clock, options.adminKey),
     writer,
     ingest,
+    rejects,
     recommendations,
     recommendFor: (workspaceId: string, profileId: string) => (request: RecommendRequest) => {
       const itemId =
@@ -289,6 +318,7 @@ export function createContext(options: ContextOptions): AppContext {
     },
     publicUrl: (options.publicUrl ?? 'http://127.0.0.1:4700').replace(/\/+$/, ''),
     emitTo,
+    linkSecrets,
     track,
     profiles,
     models,
@@ -305,6 +335,7 @@ export function createContext(options: ContextOptions): AppContext {
       outboxLoop,
       triggerLoop,
       recsLoop,
+      rejectsLoop,
     ],
     servingLoops: [recsLoop, followLoop],
   });

@@ -1,5 +1,8 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../shared/index.js';
+
+/** Longest path parameter: signed links carry their claims in the path. */
+export const MAX_PARAM_LENGTH = 4096;
 
 interface ErrorBody {
   error: { code: string; message: string; details: { path: string; problem: string }[] };
@@ -8,6 +11,28 @@ interface ErrorBody {
 const body = (code: string, message: string, details: ErrorBody['error']['details'] = []) => ({
   error: { code, message, details },
 });
+
+/**
+ * Errors Fastify raises before routing (a path parameter past `maxParamLength`, a path
+ * that does not decode), in the same shape as every other error.
+ */
+export function frameworkErrors(
+  error: FastifyError,
+  _request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    void reply
+      .code(414)
+      .send(
+        body('uri_too_long', 'A part of the path is too long.', [
+          { path: 'params', problem: `is longer than ${MAX_PARAM_LENGTH} characters` },
+        ]),
+      );
+    return;
+  }
+  void reply.code(400).send(body('invalid_request', 'The path is not a valid URL.'));
+}
 
 /** The one place errors become responses: `{ "error": { "code", "message", "details" } }`. */
 export function registerErrorHandler(app: FastifyInstance): void {

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { IngestCounters } from '../ingest/index.js';
+import type { IngestCounters, RejectedCounters } from '../ingest/index.js';
 
 /** The process's Prometheus metrics, in a registry of its own (no global state). */
 export class Metrics {
@@ -31,6 +31,29 @@ export class Metrics {
   readonly eventsRejected = new Counter({
     name: 'rapport_events_rejected_total',
     help: 'Events or request bodies refused as invalid.',
+    registers: [this.registry],
+  });
+
+  readonly connectionsDropped = new Counter({
+    name: 'rapport_http_connections_dropped_total',
+    help: 'Connections closed on arrival because the connection cap was reached.',
+    registers: [this.registry],
+  });
+
+  readonly rejectedDropped = new Counter({
+    name: 'rapport_rejected_events_dropped_total',
+    help: 'Refused batch elements not stored because their workspace had its cap of stored refusals.',
+    registers: [this.registry],
+  });
+  readonly rejectedTruncated = new Counter({
+    name: 'rapport_rejected_events_truncated_total',
+    help: 'Refused batch elements stored with their text cut to the size limit.',
+    registers: [this.registry],
+  });
+  readonly rejectedDeleted = new Counter({
+    name: 'rapport_rejected_events_deleted_total',
+    help: 'Stored refusals deleted by the cleanup: past retention, or over the cap.',
+    labelNames: ['reason'] as const,
     registers: [this.registry],
   });
 
@@ -73,6 +96,14 @@ export class Metrics {
       rejected: (n) => {
         if (n > 0) this.eventsRejected.inc(n);
       },
+    };
+  }
+
+  rejectedCounters(): RejectedCounters {
+    return {
+      dropped: (n) => this.rejectedDropped.inc(n),
+      truncated: (n) => this.rejectedTruncated.inc(n),
+      deleted: (reason, n) => this.rejectedDeleted.inc({ reason }, n),
     };
   }
 }

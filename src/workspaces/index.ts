@@ -12,3 +12,4 @@ export {
   writeSettings,
 } from './settings.js';
 export { workspaceSecrets, type WorkspaceSecrets } from './secrets.js';
+export { LinkSecrets } from './link-secrets.js';

@@ -141,7 +141,7 @@ describe.each(STORE_KINDS)(
       });
       expect(res.statusCode).toBe(404);
       const pixel = await t.app.inject({ method: 'GET', url: '/t/o/garbage' });
-      expect(pixel.statusCode).toBe(200);
+      expect(pixel.statusCode).toBe(404);
       expect(pixel.headers['content-type']).toContain('image/gif');
       const bad = await send(t, 'POST', '/v1/push/subscriptions', t.keys.write, {
         userId: 'eve',

@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import type { FastifyInstance } from 'fastify';
+import type { RejectedLimits } from '../../src/config/index.js';
 import {
   buildServer,
   closeContext,
@@ -33,6 +34,7 @@ export async function createTestApp(
     background?: boolean;
     smtpUrl?: string;
     publicUrl?: string;
+    rejected?: RejectedLimits;
   } = {},
 ): Promise<TestApp> {
   const testStore = await openTestStore(kind);
@@ -48,6 +50,7 @@ export async function createTestApp(
     adminKey: ADMIN_KEY,
     smtpUrl: options.smtpUrl,
     publicUrl: options.publicUrl,
+    rejected: options.rejected,
   });
   await ensureDefaultTemplates(testStore.store.db, clock, 'default');
   const mk = async (scope: 'write' | 'read' | 'admin') =>

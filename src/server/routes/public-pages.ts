@@ -5,8 +5,8 @@ import {
   type ConsentChange,
   type ConsentTokenClaims,
   type Consents,
+  type TokenResult,
 } from '../../privacy/index.js';
-import { workspaceSecrets } from '../../workspaces/index.js';
 import type { AppContext } from '../context.js';
 import { defineRoute, type RouteDef } from '../route.js';
 
@@ -24,21 +24,31 @@ function page(title: string, body: string): string {
 <style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;color:#222}label{display:block;margin:.4rem 0}button{padding:.5rem 1rem;margin-top:1rem}</style></head><body><h1>${esc(title)}</h1>${body}</body></html>`;
 }
 
-/** The workspace's link secret for a token: tokens name their workspace in their claims. */
-async function claimsOf(ctx: AppContext, token: string, purpose: 'preferences' | 'unsubscribe') {
-  const parts = token.split('.');
-  let workspaceId = 'default';
+/**
+ * Verifies a consent token against the link secret of the workspace its claims name.
+ * Nothing is written here or before it: the secret is only read, and a workspace without
+ * one (or that does not exist) is answered as a bad signature, so forged tokens cannot
+ * tell real workspaces from made-up ones, nor create rows for them.
+ */
+async function claimsOf(
+  ctx: AppContext,
+  token: string,
+  purpose: 'preferences' | 'unsubscribe',
+): Promise<TokenResult<ConsentTokenClaims>> {
+  let workspaceId: unknown;
   try {
-    const payload = JSON.parse(Buffer.from(parts[0] ?? '', 'base64url').toString('utf8')) as {
-      workspaceId?: unknown;
-      w?: unknown;
-    };
-    if (typeof payload.workspaceId === 'string') workspaceId = payload.workspaceId;
+    workspaceId = (
+      JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as {
+        workspaceId?: unknown;
+      }
+    ).workspaceId;
   } catch {
-    // An unreadable token fails verification below.
+    return { ok: false, reason: 'malformed' };
   }
-  const secrets = await workspaceSecrets(ctx.store.db, ctx.clock, workspaceId);
-  return verifyToken(token, secrets.linkSecret, { now: ctx.clock.now(), purpose });
+  if (typeof workspaceId !== 'string') return { ok: false, reason: 'malformed' };
+  const secret = await ctx.linkSecrets.get(workspaceId);
+  if (secret === null) return { ok: false, reason: 'bad_signature' };
+  return verifyToken(token, secret, { now: ctx.clock.now(), purpose });
 }
 
 function prefsForm(token: string, consents: Consents, topics: string[], saved: boolean): string {
@@ -233,13 +243,15 @@ export function publicRoutes(ctx: AppContext): RouteDef[] {
     defineRoute({
       method: 'GET',
       url: '/t/o/:token',
-      summary: 'Open pixel: records Email Opened',
+      summary: 'Open pixel: records Email Opened (404 for a token we did not sign)',
       tag: 'tracking',
       auth: 'public',
       params: TokenParams,
       produces: 'image/gif',
       handler: async ({ params, reply }) => {
-        await ctx.track(params.token, 'open');
+        const r = await ctx.track(params.token, 'open');
+        // The pixel goes with the 404 too: a mail client still shows nothing broken.
+        if (!r.authentic) reply.code(404);
         reply.header('cache-control', 'no-store').type('image/gif');
         return PIXEL;
       },
@@ -252,9 +264,9 @@ export function publicRoutes(ctx: AppContext): RouteDef[] {
       auth: 'public',
       params: TokenParams,
       handler: async ({ params, reply }) => {
-        const url = await ctx.track(params.token, 'click');
-        if (!url) return invalidPage(reply);
-        return reply.redirect(url, 302);
+        const r = await ctx.track(params.token, 'click');
+        if (!r.authentic || r.url === null) return invalidPage(reply);
+        return reply.redirect(r.url, 302);
       },
     }),
   ];
