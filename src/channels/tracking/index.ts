@@ -1,7 +1,9 @@
 // Engagement tracking: signed click redirects and open pixels, and the HTML rewrite that
 // puts them in a message.
+export { HostPattern, hostMatcher, hostOf, type HostMatcher } from './allowed-hosts.js';
 export {
   rewriteLinks,
+  linkHosts,
   NO_TRACK_ATTRIBUTE,
   type TrackedLink,
   type RewriteOptions,
