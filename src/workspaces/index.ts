@@ -5,6 +5,7 @@ export {
   WorkspaceSettings,
   IdentitySettings,
   WebhookSettings,
+  TrackingSettings,
   EmailSettings,
   DeliverySettings,
   DEFAULT_SETTINGS,
@@ -12,3 +13,13 @@ export {
   writeSettings,
 } from './settings.js';
 export { workspaceSecrets, type WorkspaceSecrets } from './secrets.js';
+export {
+  WEBHOOK_SECRET_OVERLAP_MS,
+  WebhookSecretInfo,
+  RotatedWebhookSecret,
+  describeWebhookSecret,
+  ensureWebhookSecret,
+  rotateWebhookSecret,
+  webhookSigningSecrets,
+  webhookSecretFingerprint,
+} from './webhook-secret.js';
