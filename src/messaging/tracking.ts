@@ -2,12 +2,15 @@ import type { Kysely } from 'kysely';
 import { verifyClickToken, verifyOpenToken } from '../channels/index.js';
 import type { Clock } from '../shared/index.js';
 import type { Database } from '../store/index.js';
-import { workspaceSecrets } from '../workspaces/index.js';
+import { readSettings, workspaceSecrets } from '../workspaces/index.js';
+import { redirectTarget } from './link-hosts.js';
 import { recordStatus } from './outbox.js';
 
 export interface EngagementDeps {
   db: Kysely<Database>;
   clock: Clock;
+  /** Where people reach this server: its host is always a trackable destination. */
+  publicUrl: string;
   emitTo(
     workspaceId: string,
     profileId: string,
@@ -24,7 +27,8 @@ const RANK = ['sent', 'delivered', 'opened', 'clicked'];
  * the person (attributed to the message, journey and step) and moves the message's
  * status forward. The message id in the token leads to the workspace whose secret signed
  * it. Returns a click's destination; an expired but authentic click still redirects
- * (the link must keep working) without being counted.
+ * (the link must keep working) without being counted. A destination whose host is no
+ * longer trackable (see `redirectTarget`) is neither followed nor counted.
  */
 export async function recordEngagement(
   deps: EngagementDeps,
@@ -59,7 +63,11 @@ export async function recordEngagement(
   if (kind === 'click') {
     const v = verifyClickToken(token, linkSecret, now);
     if (!v.ok && v.reason !== 'expired') return null;
-    if (!v.ok) return v.claims.url;
+    const { tracking } = await readSettings(deps.db, message.workspace_id);
+    const ws = message.workspace_id;
+    const url = await redirectTarget(deps.db, ws, tracking, deps.publicUrl, v.claims.url);
+    if (url === null) return null;
+    if (!v.ok) return url;
     await deps.emitTo(
       message.workspace_id,
       message.profile_id,
@@ -68,7 +76,7 @@ export async function recordEngagement(
       `click:${message.id}:${v.claims.linkIndex}`,
     );
     await advance(deps, message.id, message.status, 'clicked', now);
-    return v.claims.url;
+    return url;
   }
   const v = verifyOpenToken(token, linkSecret, now);
   if (!v.ok) return null;

@@ -245,7 +245,7 @@ export function createContext(options: ContextOptions): AppContext {
     await ingest.ingestOne(workspaceId, 'track', value, JSON.stringify(value));
   };
   const track: AppContext['track'] = (token, kind) =>
-    recordEngagement({ db: store.db, clock, emitTo }, token, kind);
+    recordEngagement({ db: store.db, clock, emitTo, publicUrl: ctx.publicUrl }, token, kind);
   return Object.assign(ctx, {
     store,
     clock,
