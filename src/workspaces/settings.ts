@@ -35,7 +35,10 @@ export const WebhookSettings = z.object({
     .nullable()
     .default(null),
   /** `off` sends webhooks unsigned; only ever by choice, never by default. */
-  signing: z.enum(['on', 'off']).default('on'),
+  signing: z
+    .enum(['on', 'off'])
+    .default('on')
+    .describe('"off" sends webhooks unsigned; the secret: POST /v1/admin/webhook-secret/rotate'),
   // Settings held the secret until migration 0009 moved it to the workspace's secrets.
   // Kept in the schema only to refuse a value by name instead of dropping it silently.
   secret: z
@@ -44,7 +47,8 @@ export const WebhookSettings = z.object({
         'is no longer a setting: each workspace has a generated signing secret; ' +
         'POST /v1/admin/webhook-secret/rotate (or `rapport webhooks secret rotate`) shows a new one',
     })
-    .optional(),
+    .optional()
+    .describe('removed (refused unless null): see POST /v1/admin/webhook-secret/rotate'),
 });
 export type WebhookSettings = z.infer<typeof WebhookSettings>;
 
