@@ -188,7 +188,10 @@ describe.each(STORE_KINDS)('webhook signing (%s)', (kind) => {
       secret: 'whsec_chosen_by_me_0123456789',
     });
     expect(withSecret.statusCode).toBe(400);
-    expect(withSecret.body).toContain('secret');
+    // Rapport generates every secret; the body may only say how long the old one lasts.
+    expect(withSecret.json().error.details).toEqual([
+      { path: '', problem: 'Unrecognized key: "secret"' },
+    ]);
     const put = await send(t, 'PUT', '/v1/admin/settings', t.keys.admin, {
       webhook: { url: hook.url, secret: 'a-secret-of-sixteen+' },
     });
@@ -228,6 +231,7 @@ describe.each(STORE_KINDS)('webhook signing (%s)', (kind) => {
       .execute();
     const generated = await webhookSigningSecrets(db, clock, 'default');
 
+    // Migrations see an untyped database, as the migrator hands them one.
     await moveLegacySecrets(db as Kysely<unknown>);
 
     expect(await webhookSigningSecrets(db, clock, 'old')).toEqual([legacy]);
