@@ -18,3 +18,4 @@ export {
   rowToItem,
   type CatalogChange,
 } from './repo.js';
+export { catalogHasUrlHost } from './url-hosts.js';

@@ -61,5 +61,10 @@ describe('docs/channels.md', () => {
       false,
     );
     expect(doc).toContain(signWebhook('whsec_example', 1767225600, body));
+    // During a rotation: two v1 values, and a receiver holding either secret accepts.
+    const both = signWebhook(['whsec_new', 'whsec_example'], now, body);
+    expect(verify(both, body, 'whsec_new')).toBe(true);
+    expect(verify(both, body, 'whsec_example')).toBe(true);
+    expect(verify(both, body, 'whsec_other')).toBe(false);
   });
 });

@@ -9,6 +9,7 @@ import { runSegmentsList, runSegmentsRecompute, runSegmentsShow } from './segmen
 import { registerEvalCommand } from './eval-recs.js';
 import { runStart } from './start.js';
 import { runTrain } from './train.js';
+import { runWebhookSecretRotate, runWebhookSecretShow } from './webhooks.js';
 import { fail } from './output.js';
 
 /** The `rapport` command line. Each command lives in its own file. */
@@ -115,6 +116,25 @@ export function buildCli(): Command {
     .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
     .option('--json', 'print JSON')
     .action(runJourneysStats);
+
+  const secret = program
+    .command('webhooks')
+    .description('Manage webhook signing.')
+    .command('secret')
+    .description("The default workspace's webhook signing secret.");
+  secret
+    .command('rotate')
+    .description('Create a new signing secret and print it once; the old one signs beside it.')
+    .option('--overlap-hours <hours>', 'how long the old secret keeps signing (0-168, default 24)')
+    .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
+    .option('--json', 'print the secret, fingerprints and dates as JSON')
+    .action(runWebhookSecretRotate);
+  secret
+    .command('show')
+    .description('Print the fingerprints and dates of the signing secrets (never the secrets).')
+    .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
+    .option('--json', 'print JSON')
+    .action(runWebhookSecretShow);
 
   program
     .command('train')

@@ -31,6 +31,8 @@ export {
   saveTemplate,
   ensureDefaultTemplates,
   templateForChannel,
+  templateWarnings,
+  type SavedTemplate,
   type StoredTemplate,
 } from './templates-repo.js';
 export { emailChannel, pushChannel, type SendDeps, type Emit } from './send-channels.js';

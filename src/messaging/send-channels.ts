@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import {
   EmailSender,
+  linkHosts,
   PushSender,
   type PushSubscription,
   renderTemplate,
@@ -16,6 +17,7 @@ import type { Database } from '../store/index.js';
 import { readSettings, workspaceSecrets } from '../workspaces/index.js';
 import { suppress } from './consent-store.js';
 import { gate } from './gate.js';
+import { trackableHosts } from './link-hosts.js';
 import { LinkMaker } from './links.js';
 import { loadRecipient, type Recipient } from './person.js';
 import type { ClaimedMessage, Deliver, Delivery } from './sender.js';
@@ -164,13 +166,19 @@ export function emailChannel(deps: SendDeps): Deliver {
     let html = rendered.fields.html;
     let links: { index: number; url: string }[] = [];
     if (html) {
+      const exclude = [unsubscribe, preferences];
+      // Links to other hosts go out untracked: see trackableHosts.
+      const allowHost = await trackableHosts(
+        deps.db,
+        m.workspaceId,
+        settings.tracking,
+        deps.publicUrl,
+        linkHosts(html, { exclude }),
+      );
       const tracked = rewriteLinks(
         html,
         (link) => maker.click(m.id, recipient.profileId, link.index, link.url, now),
-        {
-          exclude: [unsubscribe, preferences],
-          openPixelUrl: maker.open(m.id, recipient.profileId, now),
-        },
+        { exclude, openPixelUrl: maker.open(m.id, recipient.profileId, now), allowHost },
       );
       html = tracked.html;
       links = tracked.links.map((l) => ({ index: l.index, url: l.url }));

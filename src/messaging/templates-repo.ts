@@ -1,5 +1,11 @@
 import type { Kysely } from 'kysely';
-import { MessageTemplate, validateTemplate, type MessageTemplateInput } from '../channels/index.js';
+import {
+  eventUrlWarnings,
+  MessageTemplate,
+  validateTemplate,
+  type MessageTemplateInput,
+  type TemplateWarning,
+} from '../channels/index.js';
 import { ConflictError, NotFoundError, ValidationError, type Clock } from '../shared/index.js';
 import type { Database } from '../store/index.js';
 import { DEFAULT_TEMPLATES } from './default-templates.js';
@@ -81,13 +87,28 @@ export async function listTemplates(
   return rows.map(toStored);
 }
 
+/** A saved template, with what is worth knowing about it but did not stop the save. */
+export interface SavedTemplate extends StoredTemplate {
+  warnings: TemplateWarning[];
+}
+
+/** Links whose host event data decides, in every variant of the template. */
+export function templateWarnings(template: MessageTemplate): TemplateWarning[] {
+  return [
+    ...eventUrlWarnings(template),
+    ...(template.nonPersonalized
+      ? eventUrlWarnings(template.nonPersonalized, 'nonPersonalized.')
+      : []),
+  ];
+}
+
 export async function saveTemplate(
   db: Kysely<Database>,
   clock: Clock,
   workspaceId: string,
   input: unknown,
   options: { id?: string; create?: boolean } = {},
-): Promise<StoredTemplate> {
+): Promise<SavedTemplate> {
   const body =
     options.id !== undefined && typeof input === 'object' && input !== null
       ? { ...input, id: options.id }
@@ -135,7 +156,10 @@ export async function saveTemplate(
       })
       .execute();
   }
-  return requireTemplate(db, workspaceId, template.id);
+  return {
+    ...(await requireTemplate(db, workspaceId, template.id)),
+    warnings: templateWarnings(template),
+  };
 }
 
 /** The starter templates the journey templates refer to; existing ones are kept. */

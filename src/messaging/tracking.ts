@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely';
 import { verifyClickToken, verifyOpenToken } from '../channels/index.js';
 import type { Clock } from '../shared/index.js';
 import type { Database } from '../store/index.js';
+import { readSettings } from '../workspaces/index.js';
+import { redirectTarget } from './link-hosts.js';
 import { recordStatus } from './outbox.js';
 
 export interface EngagementDeps {
@@ -9,6 +11,8 @@ export interface EngagementDeps {
   clock: Clock;
   /** The workspace's link secret, read without ever creating one (null: none). */
   linkSecret(workspaceId: string): Promise<string | null>;
+  /** Where people reach this server: its host is always a trackable destination. */
+  publicUrl: string;
   emitTo(
     workspaceId: string,
     profileId: string,
@@ -32,7 +36,9 @@ const FALSE: EngagementResult = { authentic: false };
  * the person (attributed to the message, journey and step) and moves the message's
  * status forward. The message id in the token leads to the workspace whose secret signed
  * it; the signature is checked before anything is written. An expired but authentic
- * click still redirects (the link must keep working) without being counted.
+ * click still redirects (the link must keep working) without being counted. A
+ * destination whose host is no longer trackable (see `redirectTarget`) is neither
+ * followed nor counted.
  */
 export async function recordEngagement(
   deps: EngagementDeps,
@@ -68,7 +74,11 @@ export async function recordEngagement(
   if (kind === 'click') {
     const v = verifyClickToken(token, linkSecret, now);
     if (!v.ok && v.reason !== 'expired') return FALSE;
-    if (!v.ok) return { authentic: true, url: v.claims.url };
+    const { tracking } = await readSettings(deps.db, message.workspace_id);
+    const ws = message.workspace_id;
+    const url = await redirectTarget(deps.db, ws, tracking, deps.publicUrl, v.claims.url);
+    if (url === null) return { authentic: true, url: null };
+    if (!v.ok) return { authentic: true, url };
     await deps.emitTo(
       message.workspace_id,
       message.profile_id,
@@ -77,7 +87,7 @@ export async function recordEngagement(
       `click:${message.id}:${v.claims.linkIndex}`,
     );
     await advance(deps, message.id, message.status, 'clicked', now);
-    return { authentic: true, url: v.claims.url };
+    return { authentic: true, url };
   }
   const v = verifyOpenToken(token, linkSecret, now);
   if (!v.ok) return v.reason === 'expired' ? { authentic: true, url: null } : FALSE;

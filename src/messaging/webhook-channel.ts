@@ -1,13 +1,14 @@
 import { WebhookSender } from '../channels/index.js';
 import type { Clock } from '../shared/index.js';
 import type { Store } from '../store/index.js';
-import { readSettings } from '../workspaces/index.js';
+import { readSettings, webhookSigningSecrets } from '../workspaces/index.js';
 import type { ClaimedMessage, Deliver } from './sender.js';
 
 /**
  * The webhook channel: `webhook` steps call their own URL; `send` steps on the webhook
  * channel POST the message with the person and the run's context to the step's URL or
- * the workspace's default. Bodies are signed with the workspace's webhook secret.
+ * the workspace's default. Bodies are signed with the workspace's webhook secret (and the
+ * rotated-out one during its overlap) unless the workspace turned signing off.
  */
 export function webhookChannel(
   store: Store,
@@ -16,7 +17,10 @@ export function webhookChannel(
 ): Deliver {
   return async (m: ClaimedMessage) => {
     const settings = await readSettings(store.db, m.workspaceId);
-    const secret = settings.webhook.secret ?? undefined;
+    const secret =
+      settings.webhook.signing === 'off'
+        ? undefined
+        : await webhookSigningSecrets(store.db, clock, m.workspaceId);
     if (m.kind === 'webhook') {
       const p = m.payload as {
         url: string;

@@ -279,7 +279,13 @@ export function createContext(options: ContextOptions): AppContext {
   const linkSecrets = new LinkSecrets(store.db);
   const track: AppContext['track'] = (token, kind) =>
     recordEngagement(
-      { db: store.db, clock, emitTo, linkSecret: (w) => linkSecrets.get(w) },
+      {
+        db: store.db,
+        clock,
+        emitTo,
+        linkSecret: (w) => linkSecrets.get(w),
+        publicUrl: ctx.publicUrl,
+      },
       token,
       kind,
     );

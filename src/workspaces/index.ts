@@ -5,6 +5,7 @@ export {
   WorkspaceSettings,
   IdentitySettings,
   WebhookSettings,
+  TrackingSettings,
   EmailSettings,
   DeliverySettings,
   DEFAULT_SETTINGS,
@@ -13,3 +14,13 @@ export {
 } from './settings.js';
 export { workspaceSecrets, type WorkspaceSecrets } from './secrets.js';
 export { LinkSecrets } from './link-secrets.js';
+export {
+  WEBHOOK_SECRET_OVERLAP_MS,
+  WebhookSecretInfo,
+  RotatedWebhookSecret,
+  describeWebhookSecret,
+  ensureWebhookSecret,
+  rotateWebhookSecret,
+  webhookSigningSecrets,
+  webhookSecretFingerprint,
+} from './webhook-secret.js';

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../store/index.js';
 import type { Clock } from '../shared/index.js';
 import { ConsentPolicy, DEFAULT_CONSENT_POLICY } from '../privacy/index.js';
-import { FrequencyCap, QuietHours, QuietMode } from '../channels/index.js';
+import { FrequencyCap, HostPattern, QuietHours, QuietMode } from '../channels/index.js';
 
 const Limit = z.number().int().min(1).max(10_000).nullable();
 
@@ -23,16 +23,49 @@ export const IdentitySettings = z.object({
 });
 export type IdentitySettings = z.infer<typeof IdentitySettings>;
 
-/** Where journey messages on the webhook channel go, and the secret that signs them. */
+/**
+ * Where journey messages on the webhook channel go, and whether they are signed. The
+ * signing secret is generated per workspace (POST /v1/admin/webhook-secret/rotate shows
+ * a new one), never stored in settings, which GET /v1/admin/settings shows to any admin.
+ */
 export const WebhookSettings = z.object({
   url: z
     .string()
     .regex(/^https?:\/\//, 'must be an http:// or https:// URL')
     .nullable()
     .default(null),
-  secret: z.string().min(16, 'must be at least 16 characters').nullable().default(null),
+  /** `off` sends webhooks unsigned; only ever by choice, never by default. */
+  signing: z
+    .enum(['on', 'off'])
+    .default('on')
+    .describe('"off" sends webhooks unsigned; the secret: POST /v1/admin/webhook-secret/rotate'),
+  // Settings held the secret until migration 0009 moved it to the workspace's secrets.
+  // Kept in the schema only to refuse a value by name instead of dropping it silently.
+  secret: z
+    .null({
+      error:
+        'is no longer a setting: each workspace has a generated signing secret; ' +
+        'POST /v1/admin/webhook-secret/rotate (or `rapport webhooks secret rotate`) shows a new one',
+    })
+    .optional()
+    .describe('removed (refused unless null): see POST /v1/admin/webhook-secret/rotate'),
 });
 export type WebhookSettings = z.infer<typeof WebhookSettings>;
+
+/** Which links click tracking may rewrite (see docs/channels.md, Tracking). */
+export const TrackingSettings = z.object({
+  /**
+   * Hosts whose links are tracked besides the public URL's: `shop.example.com`, or
+   * `*.example.com` for its subdomains. Other links are sent as they are.
+   */
+  allowedHosts: z.array(HostPattern).max(200).default([]),
+  /**
+   * Also track links to hosts of catalog item URLs. Off by default: a write key (public in
+   * every browser) can set item URLs through product events and PUT /v1/catalog/items.
+   */
+  catalogHosts: z.boolean().default(false),
+});
+export type TrackingSettings = z.infer<typeof TrackingSettings>;
 
 /** Who e-mail comes from. Sending needs `from` (and SMTP_URL). */
 export const EmailSettings = z.object({
@@ -72,7 +105,8 @@ export const WorkspaceSettings = z.object({
     bestHour: 10,
   }),
   consent: ConsentPolicy.default(DEFAULT_CONSENT_POLICY),
-  webhook: WebhookSettings.default({ url: null, secret: null }),
+  webhook: WebhookSettings.default({ url: null, signing: 'on' }),
+  tracking: TrackingSettings.default({ allowedHosts: [], catalogHosts: false }),
   identity: IdentitySettings.default({
     blockedValues: [],
     limits: { user_id: 1, email: 3, phone: 3, anonymous_id: null },

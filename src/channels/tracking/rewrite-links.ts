@@ -1,4 +1,11 @@
-import { escapeAttribute, getAttribute, tokenizeHtml } from '../html/index.js';
+import {
+  escapeAttribute,
+  getAttribute,
+  tokenizeHtml,
+  type HtmlAttribute,
+  type HtmlToken,
+} from '../html/index.js';
+import { hostOf, type HostMatcher } from './allowed-hosts.js';
 
 /** A link found in the HTML and handed to `makeUrl`. */
 export interface TrackedLink {
@@ -17,6 +24,14 @@ export interface RewriteOptions {
   exclude?: readonly string[];
   /** An open pixel appended before `</body>` (or at the end). */
   openPixelUrl?: string;
+  /**
+   * Which destination hosts may be tracked; links to other hosts are left as they are.
+   * A tracked link is a signed redirect on Rapport's domain, so tracking a link whose
+   * destination came from event data would let whoever sends events (a write key is
+   * public in every browser) make the shop's domain redirect anywhere. Without it every
+   * host is tracked: leave it out only for HTML whose every link you wrote.
+   */
+  allowHost?: HostMatcher;
 }
 
 export interface RewriteResult {
@@ -38,6 +53,34 @@ function isTrackable(url: string): boolean {
   }
 }
 
+/** A link that could be tracked (every rule but `allowHost` applied), or null. */
+function candidate(
+  token: HtmlToken,
+  exclude: ReadonlySet<string>,
+): { href: HtmlAttribute; url: string } | null {
+  if (token.kind !== 'start' || (token.name !== 'a' && token.name !== 'area')) return null;
+  const href = getAttribute(token, 'href');
+  if (!href || getAttribute(token, NO_TRACK_ATTRIBUTE)) return null;
+  // Browsers strip leading and trailing ASCII whitespace from URL attributes.
+  const url = href.value.replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, '');
+  if (!isTrackable(url) || exclude.has(url)) return null;
+  return { href, url };
+}
+
+/**
+ * The distinct destination hosts of the links `rewriteLinks` could track, for a caller
+ * that must look hosts up (asynchronously) before building `allowHost`.
+ */
+export function linkHosts(html: string, options: Pick<RewriteOptions, 'exclude'> = {}): string[] {
+  const exclude = new Set((options.exclude ?? []).map((u) => u.trim()));
+  const hosts = new Set<string>();
+  for (const token of tokenizeHtml(html)) {
+    const host = hostOf(candidate(token, exclude)?.url ?? '');
+    if (host !== null) hosts.add(host);
+  }
+  return [...hosts];
+}
+
 /**
  * Rewrites the `href` of every `<a>` and `<area>` to a click-tracking URL and appends an
  * open pixel. Only absolute http(s) links are tracked: `mailto:`, `tel:`, `#anchors`,
@@ -45,8 +88,9 @@ function isTrackable(url: string): boolean {
  * `data-rapport-no-track` are left alone. Every byte outside the rewritten `href`
  * values is kept as it was. The HTML is tokenized (not matched with a pattern), so quoted
  * `>`, single, double and missing quotes, upper-case names, entities (`&amp;`) and
- * links inside comments or `<script>` are handled as a browser would. `makeUrl` returns
- * the tracking URL, or `null` to leave a link as it is.
+ * links inside comments or `<script>` are handled as a browser would. With `allowHost`,
+ * links to other hosts are left as they are. `makeUrl` returns the tracking URL, or
+ * `null` to leave a link as it is.
  *
  * @example
  * rewriteLinks('<a href="https://shop.test/?a=1&amp;b=2">Shop</a>', (l) => `https://t.test/c/${l.index}`)
@@ -64,18 +108,15 @@ export function rewriteLinks(
   let bodyEnd = -1;
   for (const token of tokenizeHtml(html)) {
     if (token.kind === 'end' && token.name === 'body') bodyEnd = token.start;
-    if (token.kind !== 'start' || (token.name !== 'a' && token.name !== 'area')) continue;
-    const href = getAttribute(token, 'href');
-    if (!href || getAttribute(token, NO_TRACK_ATTRIBUTE)) continue;
-    // Browsers strip leading and trailing ASCII whitespace from URL attributes.
-    const url = href.value.replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, '');
-    if (!isTrackable(url) || exclude.has(url)) continue;
-    const link: TrackedLink = { index: links.length, url };
+    const found = candidate(token, exclude);
+    if (!found) continue;
+    if (options.allowHost && !options.allowHost(hostOf(found.url) ?? '')) continue;
+    const link: TrackedLink = { index: links.length, url: found.url };
     const tracked = makeUrl(link);
     if (tracked === null) continue;
     links.push(link);
-    parts.push(html.slice(copied, href.valueStart), `"${escapeAttribute(tracked)}"`);
-    copied = href.valueEnd;
+    parts.push(html.slice(copied, found.href.valueStart), `"${escapeAttribute(tracked)}"`);
+    copied = found.href.valueEnd;
   }
   if (options.openPixelUrl === undefined) {
     parts.push(html.slice(copied));

@@ -10,8 +10,11 @@ export interface WebhookRequest {
   headers?: Readonly<Record<string, string>>;
   /** A string is sent as is; anything else as JSON. */
   body: unknown;
-  /** Signs the body into `Rapport-Signature` when given. */
-  secret?: string | undefined;
+  /**
+   * Signs the body into `Rapport-Signature` when given: one `v1` value per secret (two
+   * while a rotated-out secret still signs). Absent: the request is unsigned.
+   */
+  secret?: string | readonly string[] | undefined;
   /** Default 10 s, for the response headers and body together. */
   timeoutMs?: number;
   /**

@@ -14,9 +14,19 @@ describe('signWebhook', () => {
     expect(signWebhook(SECRET, T, BODY)).toBe(`t=${T},v1=${expected}`);
   });
 
+  it('carries one v1 per secret, in order, during a rotation', () => {
+    const hmac = (s: string) => createHmac('sha256', s).update(`${T}.${BODY}`).digest('hex');
+    expect(signWebhook(['new_secret', SECRET], T, BODY)).toBe(
+      `t=${T},v1=${hmac('new_secret')},v1=${hmac(SECRET)}`,
+    );
+    expect(signWebhook([SECRET], T, BODY)).toBe(signWebhook(SECRET, T, BODY));
+  });
+
   it('refuses a fractional timestamp or an empty secret', () => {
     expect(() => signWebhook(SECRET, 1.5, BODY)).toThrow(RangeError);
     expect(() => signWebhook('', T, BODY)).toThrow(RangeError);
+    expect(() => signWebhook([], T, BODY)).toThrow(RangeError);
+    expect(() => signWebhook([SECRET, ''], T, BODY)).toThrow(RangeError);
   });
 });
 
@@ -76,6 +86,15 @@ describe('verifyWebhook', () => {
     const both = `${header},${next},v0=abc`;
     expect(verifyWebhook({ header: both, body: BODY, secrets: 'new_secret', now: NOW }).ok).toBe(
       true,
+    );
+    const rotating = signWebhook(['new_secret', SECRET], T, BODY);
+    for (const secret of ['new_secret', SECRET]) {
+      expect(verifyWebhook({ header: rotating, body: BODY, secrets: secret, now: NOW }).ok).toBe(
+        true,
+      );
+    }
+    expect(verifyWebhook({ header: rotating, body: BODY, secrets: 'third', now: NOW }).ok).toBe(
+      false,
     );
   });
 

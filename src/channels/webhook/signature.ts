@@ -13,15 +13,25 @@ function hmacHex(secret: string, timestamp: number, body: string): string {
  * The `Rapport-Signature` header value for a body sent at `timestamp` (Unix seconds):
  * `t=<timestamp>,v1=<hex HMAC-SHA256 of "<timestamp>.<body>">`, the scheme Stripe uses.
  * Signing the timestamp with the body lets the receiver refuse replays of old requests.
+ * With several secrets (during a rotation) the header carries one `v1` per secret, in
+ * the order given, so a receiver holding either secret verifies it.
  *
  * @example signWebhook('whsec_…', 1767225600, '{"a":1}') // 't=1767225600,v1=5f0c…'
+ * @example signWebhook(['whsec_new…', 'whsec_old…'], 1767225600, '{"a":1}') // 't=…,v1=…,v1=…'
  */
-export function signWebhook(secret: string, timestamp: number, body: string): string {
+export function signWebhook(
+  secrets: string | readonly string[],
+  timestamp: number,
+  body: string,
+): string {
   if (!Number.isInteger(timestamp) || timestamp < 0) {
     throw new RangeError(`timestamp must be whole Unix seconds (got ${timestamp})`);
   }
-  if (secret === '') throw new RangeError('a webhook secret must not be empty');
-  return `t=${timestamp},v1=${hmacHex(secret, timestamp, body)}`;
+  const list = typeof secrets === 'string' ? [secrets] : secrets;
+  if (list.length === 0 || list.includes('')) {
+    throw new RangeError('a webhook secret must not be empty');
+  }
+  return [`t=${timestamp}`, ...list.map((s) => `v1=${hmacHex(s, timestamp, body)}`)].join(',');
 }
 
 export type WebhookVerification =

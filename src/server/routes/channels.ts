@@ -25,6 +25,11 @@ const StoredTemplate = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
+const SavedTemplate = StoredTemplate.extend({
+  warnings: z
+    .array(z.object({ path: z.string(), problem: z.string() }))
+    .describe('saved anyway: links whose host comes from event data, and so on'),
+});
 const PreviewInput = z.object({
   kind: ProfileKind.default('user_id'),
   value: z.string().min(1),
@@ -52,7 +57,7 @@ export function channelRoutes(ctx: AppContext): RouteDef[] {
       tag: 'templates',
       auth: 'admin',
       body: z.unknown(),
-      responses: { 201: StoredTemplate },
+      responses: { 201: SavedTemplate },
       handler: async ({ body, principal, reply }) => {
         const saved = await saveTemplate(ctx.store.db, ctx.clock, principal.workspaceId, body, {
           create: true,
@@ -90,7 +95,7 @@ export function channelRoutes(ctx: AppContext): RouteDef[] {
       auth: 'admin',
       params: IdParams,
       body: z.unknown(),
-      responses: { 200: StoredTemplate, 404: z.unknown() },
+      responses: { 200: SavedTemplate, 404: z.unknown() },
       handler: ({ params, body, principal }) =>
         saveTemplate(ctx.store.db, ctx.clock, principal.workspaceId, body, { id: params.id }),
     }),

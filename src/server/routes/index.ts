@@ -11,6 +11,7 @@ import { segmentRoutes } from './segments.js';
 import { eventRoutes } from './events.js';
 import { ingestRoutes } from './ingest.js';
 import { systemRoutes } from './system.js';
+import { webhookRoutes } from './webhooks.js';
 
 /** Every route of the API, in the order the OpenAPI document lists them. */
 export function allRoutes(ctx: AppContext): RouteDef[] {
@@ -27,6 +28,7 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...channelRoutes(ctx),
     ...publicRoutes(ctx),
     ...adminRoutes(ctx),
+    ...webhookRoutes(ctx),
   );
   return routes;
 }

@@ -7,6 +7,7 @@ import * as m0004 from './0004-journeys.js';
 import * as m0005 from './0005-journey-triggers.js';
 import * as m0006 from './0006-channels.js';
 import * as m0008 from './0008-rejected-retention.js';
+import * as m0009 from './0009-webhook-signing-secret.js';
 import * as m0010 from './0010-quarantine.js';
 import * as m0011 from './0011-consent-statements.js';
 
@@ -23,6 +24,7 @@ export const MIGRATIONS: Record<string, AppMigration> = {
   '0005-journey-triggers': m0005,
   '0006-channels': m0006,
   '0008-rejected-retention': m0008,
+  '0009-webhook-signing-secret': m0009,
   '0010-quarantine': m0010,
   '0011-consent-statements': m0011,
 };

@@ -1,0 +1,72 @@
+import { loadConfig } from '../config/index.js';
+import { systemClock, ValidationError } from '../shared/index.js';
+import { openStore } from '../store/index.js';
+import {
+  DEFAULT_WORKSPACE_ID,
+  describeWebhookSecret,
+  ensureDefaultWorkspace,
+  readSettings,
+  rotateWebhookSecret,
+} from '../workspaces/index.js';
+
+type Flags = { data?: string; json?: boolean };
+
+function overlapHours(value: string | undefined): number {
+  if (value === undefined) return 24;
+  const hours = Number(value);
+  if (!/^\d+$/.test(value) || hours > 168) {
+    throw new ValidationError(`--overlap-hours: must be a whole number from 0 to 168.`, [
+      { path: '--overlap-hours', problem: 'must be a whole number from 0 to 168' },
+    ]);
+  }
+  return hours;
+}
+
+/** `rapport webhooks secret rotate`: a new signing secret, printed once. */
+export async function runWebhookSecretRotate(
+  flags: Flags & { overlapHours?: string },
+): Promise<void> {
+  const hours = overlapHours(flags.overlapHours);
+  const store = await openStore(loadConfig({ dataDir: flags.data }));
+  try {
+    await ensureDefaultWorkspace(store.db, systemClock);
+    const rotated = await rotateWebhookSecret(store.db, systemClock, DEFAULT_WORKSPACE_ID, {
+      overlapMs: hours * 3_600_000,
+    });
+    if (flags.json) {
+      process.stdout.write(`${JSON.stringify(rotated)}\n`);
+      return;
+    }
+    process.stdout.write(`${rotated.secret}\n`);
+    process.stderr.write(
+      `New webhook signing secret for workspace "${DEFAULT_WORKSPACE_ID}" (${rotated.fingerprint}). It is shown only once.\n` +
+        (rotated.previous
+          ? `The previous secret (${rotated.previous.fingerprint}) also signs until ${rotated.previous.retiresAt}.\n`
+          : 'The previous secret no longer signs.\n'),
+    );
+  } finally {
+    await store.close();
+  }
+}
+
+/** `rapport webhooks secret show`: fingerprints and dates, never the secret. */
+export async function runWebhookSecretShow(flags: Flags): Promise<void> {
+  const store = await openStore(loadConfig({ dataDir: flags.data }));
+  try {
+    await ensureDefaultWorkspace(store.db, systemClock);
+    const info = await describeWebhookSecret(store.db, systemClock, DEFAULT_WORKSPACE_ID);
+    const { signing } = (await readSettings(store.db, DEFAULT_WORKSPACE_ID)).webhook;
+    if (flags.json) {
+      process.stdout.write(`${JSON.stringify({ ...info, signing })}\n`);
+      return;
+    }
+    process.stdout.write(
+      `signing   ${signing}\ncurrent   ${info.fingerprint}  created ${info.createdAt}\n` +
+        (info.previous
+          ? `previous  ${info.previous.fingerprint}  signs until ${info.previous.retiresAt}\n`
+          : ''),
+    );
+  } finally {
+    await store.close();
+  }
+}
