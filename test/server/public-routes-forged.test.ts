@@ -140,6 +140,10 @@ describe.each(STORE_KINDS)('public routes verify before they write (%s)', (kind)
   });
 
   it('still honours genuine tokens on every public route', async () => {
+    // Click redirects only go to the shop's hosts.
+    await send(t, 'PUT', '/v1/admin/settings', t.keys.admin, {
+      tracking: { allowedHosts: ['shop.example.com'] },
+    });
     const profileId = (await send(t, 'GET', '/v1/profiles/user_id/eve', t.keys.read)).json().id;
     const { linkSecret } = await workspaceSecrets(t.ctx.store.db, clock, 'default');
     await seedMessage(profileId);
