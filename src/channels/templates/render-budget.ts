@@ -9,6 +9,8 @@ function text(value: unknown): string {
   if (typeof v === 'string') return v;
   if (v === null || v === undefined) return '';
   if (Array.isArray(v)) return v.map(text).join('');
+  // As LiquidJS prints it: an object without its own toString shows "[object Object]".
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string
   return String(v);
 }
 
