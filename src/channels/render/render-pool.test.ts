@@ -33,10 +33,11 @@ function template(over: Partial<MessageTemplateInput> = {}): MessageTemplate {
 // Never yields to LiquidJS's render limit: one filter call over three million items,
 // within its memory limit, runs for seconds in a single node.
 const STUCK_IN_A_FILTER = '{{ (1..3000000) | where_exp: "x", "x > 0" | size }}';
-const thousand = Array.from({ length: 1000 }, (_, i) => i).join(',');
+// Three nested loops over 1,000 items: a billion iterations, hours of work for LiquidJS
+// (about 120,000 a second here), and no allocation its memory limit would charge.
 const NESTED_LOOPS =
-  `{% assign xs = "${thousand}" | split: "," %}` +
-  '{% for a in xs %}{% for b in xs %}{% for c in xs %}{% endfor %}{% endfor %}{% endfor %}';
+  '{% assign xs = (1..1000) %}{% for a in xs %}{% for b in xs %}{% for c in xs %}' +
+  '{% if c == 0 %}x{% endif %}{% endfor %}{% endfor %}{% endfor %}';
 
 let pool: RenderPool | undefined;
 function open(options: RenderPoolOptions = {}): RenderPool {
@@ -217,10 +218,10 @@ describe('RenderPool', () => {
 
   it('fails a render that outgrows its heap with the memory limit', async () => {
     const p = open({ threads: 1, heapMb: 16, limits: { renderMs: 10_000 } });
-    // A million copies of a 4 KB array, captured: LiquidJS charges its memory limit for
+    // A million copies of a 3 KB array, captured: LiquidJS charges its memory limit for
     // neither the printing nor the capture, so only the thread's heap stops it.
     const html =
-      `{% assign xs = "${thousand}" | split: "," %}` +
+      '{% assign xs = (1..1000) %}' +
       '{% capture s %}{% for a in xs %}{% for b in xs %}{{ xs }}{% endfor %}{% endfor %}{% endcapture %}{{ s.size }}';
     const out = await p.render(template({ html }), context, { personalized: true, now: NOW });
     expect(out).toEqual({
