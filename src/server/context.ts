@@ -3,7 +3,13 @@ import { EventWriter, IngestService } from '../ingest/index.js';
 import { WorkLoop } from '../jobs/index.js';
 import { ModelCache, ProfileProcessor } from '../profiles/index.js';
 import { JourneyStage } from '../journeys/index.js';
-import { EmailSender, PushSender, type RecommendRequest } from '../channels/index.js';
+import {
+  EmailSender,
+  PushSender,
+  RenderPool,
+  type RecommendRequest,
+  type RenderPoolOptions,
+} from '../channels/index.js';
 import {
   consentHook,
   emailChannel,
@@ -36,6 +42,8 @@ export interface AppContext {
   segments: SegmentStage;
   journeys: JourneyStage;
   outbox: OutboxSender;
+  /** Renders message templates off the event loop, under hard limits (sends, previews). */
+  renderer: RenderPool;
   recommendations: RecommendationService;
   /** Where people reach this server (links in messages); set once the server listens. */
   publicUrl: string;
@@ -80,6 +88,8 @@ export interface ContextOptions {
    * connection, so one (default).
    */
   profileWorkers?: number;
+  /** Threads and limits of template rendering (strict defaults; tests lower them). */
+  render?: RenderPoolOptions;
 }
 
 /**
@@ -102,10 +112,13 @@ export function createContext(options: ContextOptions): AppContext {
   const recommendations = new RecommendationService(store, clock, logger);
   profiles.onCommitted(recommendations.onCommitted);
   const ctx = {} as AppContext;
+  // Threads start with the first render: an API-only process that never previews has none.
+  const renderer = new RenderPool(options.render);
   const sendDeps: SendDeps = {
     db: store.db,
     clock,
     models,
+    renderer,
     get publicUrl() {
       return ctx.publicUrl;
     },
@@ -284,6 +297,7 @@ export function createContext(options: ContextOptions): AppContext {
     segments,
     journeys,
     outbox,
+    renderer,
     loops: [
       ...profileLoops,
       modelLoop,
@@ -310,4 +324,6 @@ export function startBackground(ctx: AppContext, role: 'all' | 'api' | 'worker' 
 export async function closeContext(ctx: AppContext): Promise<void> {
   await ctx.writer.close();
   await Promise.all([...ctx.loops, ...ctx.servingLoops].map((l) => l.stop()));
+  // After the loops: a sender still rendering gets its answer instead of a closed pool.
+  await ctx.renderer.close();
 }
