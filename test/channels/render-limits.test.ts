@@ -58,25 +58,13 @@ describe.each(STORE_KINDS)('templates cannot freeze the server (%s)', (kind) => 
     await res.arrayBuffer();
     return [res.status, performance.now() - started];
   };
-  /**
-   * One over 100 ms is measured once more, at once: on a shared machine a request now
-   * and then waits for a core (the same happens with no render running), while a
-   * blocked event loop stays blocked for the second request too (a runaway render on it
-   * lasts a whole second or more).
-   */
-  const measured = async (request: () => Promise<[number, number]>) => {
-    const first = await request();
-    return first[1] < 100 ? first : request();
-  };
-  const health = () => measured(() => timed('/health'));
+  const health = () => timed('/health');
   const track = () =>
-    measured(() =>
-      timed('/v1/track', {
-        method: 'POST',
-        headers: { authorization: basic(t.keys.write), 'content-type': 'application/json' },
-        body: JSON.stringify({ userId: 'eve', event: 'Page Viewed', messageId: `m${++n}` }),
-      }),
-    );
+    timed('/v1/track', {
+      method: 'POST',
+      headers: { authorization: basic(t.keys.write), 'content-type': 'application/json' },
+      body: JSON.stringify({ userId: 'eve', event: 'Page Viewed', messageId: `m${++n}` }),
+    });
 
   it('answers /health and /v1/track within 100 ms while three runaway previews render, then fails them with the limit', async () => {
     // The reproducer: every field loops (four fields, formerly 5 s each, on the event loop).
@@ -124,8 +112,15 @@ describe.each(STORE_KINDS)('templates cannot freeze the server (%s)', (kind) => 
       samples.every((s) => s.rendering > 0),
       all,
     ).toBe(true);
-    expect(Math.max(...samples.map((s) => s.health)), all).toBeLessThan(100);
-    expect(Math.max(...samples.map((s) => s.track)), all).toBeLessThan(100);
+    // Each within 100 ms. A shared machine now and then keeps a request waiting for a
+    // core past that (seen with no render running at all), so one of ten per route may
+    // take longer, but still less than a second: a render on the event loop would hold
+    // every request for at least its whole time limit.
+    for (const route of ['health', 'track'] as const) {
+      const ms = samples.map((s) => s[route]);
+      expect(ms.filter((x) => x >= 100).length, `${route}: ${all}`).toBeLessThanOrEqual(1);
+      expect(Math.max(...ms), `${route}: ${all}`).toBeLessThan(1000);
+    }
 
     for (const res of await Promise.all(runaway)) {
       expect(res.status).toBe(422);
