@@ -1,6 +1,5 @@
 export {
   RenderPool,
-  KILL_GRACE_MS,
   type RenderPoolOptions,
   type PoolRenderOptions,
   type TemplateRenderer,

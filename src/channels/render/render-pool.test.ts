@@ -216,6 +216,17 @@ describe('RenderPool', () => {
     });
   });
 
+  it('rejects a render whose context cannot be copied to a thread, and goes on', async () => {
+    const p = open({ threads: 1 });
+    const options = { personalized: true, now: NOW };
+    await p.render(template(), context, options); // started: the next one is posted at once
+    const bad = { profile: { id: 'p', traits: { greet: () => 'hi' } } };
+    await expect(p.render(template(), bad, options)).rejects.toThrow(
+      /^the render's data cannot be sent to a thread/,
+    );
+    expect(await p.render(template(), context, options)).toMatchObject({ ok: true });
+  });
+
   it('fails a render that outgrows its heap with the memory limit', async () => {
     const p = open({ threads: 1, heapMb: 16, limits: { renderMs: 10_000 } });
     // A million copies of a 3 KB array, captured: LiquidJS charges its memory limit for

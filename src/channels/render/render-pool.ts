@@ -107,8 +107,8 @@ export class RenderPool implements TemplateRenderer {
   private pump(): void {
     if (this.closed) return;
     for (const thread of this.threads) {
-      const job = thread.idle ? this.queue.shift() : undefined;
-      if (job) thread.start(job);
+      // A job refused by `start` leaves the thread idle for the next one.
+      while (thread.idle && this.queue.length > 0) thread.start(this.queue.shift()!);
     }
     let starting = 0;
     for (const t of this.threads) if (t.starting) starting++;

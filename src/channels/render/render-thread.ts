@@ -86,12 +86,18 @@ export class RenderThread {
     return this.job !== undefined;
   }
 
+  /** Posts a job to the (idle) thread; a job whose data cannot be copied is rejected. */
   start(job: Job): void {
+    try {
+      this.worker.postMessage(job.message);
+    } catch (error) {
+      job.reject(new Error(`the render's data cannot be sent to a thread: ${messageOf(error)}`));
+      return;
+    }
     this.job = job;
     this.field = undefined;
     this.worker.ref();
     this.timer = setTimeout(() => this.stop(), this.options.killAfterMs);
-    this.worker.postMessage(job.message);
   }
 
   /** Terminates the thread; a job on it is rejected with `reason`. */

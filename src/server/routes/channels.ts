@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { limitMessage, type RenderResult, type TemplateError } from '../../channels/index.js';
+import type { RenderResult, TemplateError } from '../../channels/index.js';
 import {
   listTemplates,
   loadConsents,
@@ -43,11 +43,12 @@ const problem = (e: TemplateError) => ({
 });
 
 /** A render that failed: a limit is a 422 naming it, any other error a 400. */
-function renderError(ctx: AppContext, errors: TemplateError[]): Error {
+function renderError(errors: TemplateError[]): Error {
+  // A limit's message names it and its value: "exceeded the render time limit of 1000 ms".
   const limited = errors.find((e) => e.limit !== undefined);
-  if (limited?.limit) {
+  if (limited) {
     return new RenderLimitError(
-      `The template ${limitMessage(limited.limit, ctx.renderer.limits)} for this person.`,
+      `The template ${limited.message} for this person.`,
       errors.map(problem),
     );
   }
@@ -153,7 +154,7 @@ export function channelRoutes(ctx: AppContext): RouteDef[] {
             ...(ctx.recommendFor ? { recommend: ctx.recommendFor(ws, id) } : {}),
           },
         );
-        if (!result.ok) throw renderError(ctx, result.errors);
+        if (!result.ok) throw renderError(result.errors);
         return { personalized, fields: result.fields, blocks: result.blocks };
       },
     }),
