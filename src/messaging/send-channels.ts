@@ -4,11 +4,12 @@ import {
   linkHosts,
   PushSender,
   type PushSubscription,
-  renderTemplate,
   rewriteLinks,
   MessageTemplate,
   type RecommendProvider,
   type TemplateChannel,
+  type TemplateError,
+  type TemplateRenderer,
 } from '../channels/index.js';
 import { mayPersonalize } from '../privacy/index.js';
 import type { ModelCache } from '../profiles/index.js';
@@ -35,6 +36,8 @@ export interface SendDeps {
   db: Kysely<Database>;
   clock: Clock;
   models: ModelCache;
+  /** Renders off the event loop under hard limits (a `RenderPool`). */
+  renderer: TemplateRenderer;
   publicUrl: string;
   /** Absent without SMTP_URL: e-mail then fails with a message saying so. */
   email?: EmailSender;
@@ -87,7 +90,7 @@ async function render(
 ) {
   const p = m.payload as unknown as SendPayload;
   const now = deps.clock.now();
-  return renderTemplate(
+  return deps.renderer.render(
     template,
     {
       profile: { id: r.profileId, traits: r.traits, computed: r.computed },
@@ -107,6 +110,15 @@ async function render(
       ...(deps.recommend ? { recommend: deps.recommend(m.workspaceId, r.profileId) } : {}),
     },
   );
+}
+
+/**
+ * A template that does not render for this person fails the message, for good: the same
+ * template and data would fail again (a render limit included), so it is not retried.
+ */
+function renderFailure(template: MessageTemplate, errors: TemplateError[]): Delivery {
+  const problems = errors.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message));
+  return { kind: 'failed', error: `template ${template.id}: ${problems.join('; ')}` };
 }
 
 /** E-mail: consent and policies, render, tracked links, List-Unsubscribe, SMTP. */
@@ -158,11 +170,7 @@ export function emailChannel(deps: SendDeps): Deliver {
       { unsubscribe, preferences },
       personalized,
     );
-    if (!rendered.ok)
-      return {
-        kind: 'failed',
-        error: `template ${template.id}: ${rendered.errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`,
-      };
+    if (!rendered.ok) return renderFailure(template, rendered.errors);
     let html = rendered.fields.html;
     let links: { index: number; url: string }[] = [];
     if (html) {
@@ -263,11 +271,7 @@ export function pushChannel(deps: SendDeps): Deliver {
       {},
       mayPersonalize(recipient.consents, settings.consent),
     );
-    if (!rendered.ok)
-      return {
-        kind: 'failed',
-        error: `template ${template.id}: ${rendered.errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`,
-      };
+    if (!rendered.ok) return renderFailure(template, rendered.errors);
     const secrets = await workspaceSecrets(deps.db, deps.clock, m.workspaceId);
     const subject = settings.email.from
       ? `mailto:${settings.email.from}`

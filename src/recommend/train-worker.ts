@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { ValidationError, type ErrorDetail } from '../shared/index.js';
+import { ValidationError, workerScript, type ErrorDetail } from '../shared/index.js';
 import type { Model, ModelBundle } from './model.js';
 import type { ModelConfigInput } from './model-config.js';
 import type { CatalogItemInput, Interaction, InteractionKind } from './schemas.js';
@@ -62,15 +62,6 @@ export function unpackInteractions(p: PackedInteractions): Interaction[] {
     out[i] = x;
   }
   return out;
-}
-
-/** Where tsx's ESM API lives, resolved from this file when the runtime can. */
-function tsxApi(): string {
-  try {
-    return import.meta.resolve('tsx/esm/api');
-  } catch {
-    return 'tsx/esm/api';
-  }
 }
 
 /**
@@ -164,21 +155,14 @@ function runWorker(
   transferList: ArrayBuffer[],
   options: TrainInWorkerOptions,
 ): Promise<{ bundle: ModelBundle; interactions: number }> {
-  const source = import.meta.url.endsWith('.ts');
-  const entry = new URL(`./train-worker-entry.${source ? 'ts' : 'js'}`, import.meta.url);
-  // From TypeScript sources, the worker first registers tsx's loader in its own thread
-  // (Node 20 does not apply `--import tsx` hooks to a worker's entry module).
-  const script: string | URL = source
-    ? `import(${JSON.stringify(tsxApi())})` +
-      `.then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`
-    : entry;
+  const { script, eval: isEval } = workerScript('train-worker-entry', import.meta.url);
   return new Promise((resolve, reject) => {
     if (options.signal?.aborted) {
       reject(options.signal.reason as Error);
       return;
     }
     const worker = new Worker(script, {
-      eval: source,
+      eval: isEval,
       workerData: job,
       transferList,
       execArgv: [],

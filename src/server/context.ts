@@ -4,7 +4,13 @@ import { EventWriter, IngestService, RejectedKeeper } from '../ingest/index.js';
 import { WorkLoop } from '../jobs/index.js';
 import { countQuarantined, ModelCache, ProfileProcessor } from '../profiles/index.js';
 import { JourneyStage } from '../journeys/index.js';
-import { EmailSender, PushSender, type RecommendRequest } from '../channels/index.js';
+import {
+  EmailSender,
+  PushSender,
+  RenderPool,
+  type RecommendRequest,
+  type RenderPoolOptions,
+} from '../channels/index.js';
 import {
   consentHook,
   emailChannel,
@@ -40,6 +46,8 @@ export interface AppContext {
   segments: SegmentStage;
   journeys: JourneyStage;
   outbox: OutboxSender;
+  /** Renders message templates off the event loop, under hard limits (sends, previews). */
+  renderer: RenderPool;
   recommendations: RecommendationService;
   /** Where people reach this server (links in messages); set once the server listens. */
   publicUrl: string;
@@ -90,6 +98,8 @@ export interface ContextOptions {
   profileWorkers?: number;
   /** Caps on stored refusals; the configuration's defaults when not given. */
   rejected?: RejectedLimits;
+  /** Threads and limits of template rendering (strict defaults; tests lower them). */
+  render?: RenderPoolOptions;
 }
 
 /**
@@ -119,10 +129,13 @@ export function createContext(options: ContextOptions): AppContext {
   const recommendations = new RecommendationService(store, clock, logger);
   profiles.onCommitted(recommendations.onCommitted);
   const ctx = {} as AppContext;
+  // Threads start with the first render: an API-only process that never previews has none.
+  const renderer = new RenderPool(options.render);
   const sendDeps: SendDeps = {
     db: store.db,
     clock,
     models,
+    renderer,
     get publicUrl() {
       return ctx.publicUrl;
     },
@@ -332,6 +345,7 @@ export function createContext(options: ContextOptions): AppContext {
     segments,
     journeys,
     outbox,
+    renderer,
     loops: [
       ...profileLoops,
       modelLoop,
@@ -359,4 +373,6 @@ export function startBackground(ctx: AppContext, role: 'all' | 'api' | 'worker' 
 export async function closeContext(ctx: AppContext): Promise<void> {
   await ctx.writer.close();
   await Promise.all([...ctx.loops, ...ctx.servingLoops].map((l) => l.stop()));
+  // After the loops: a sender still rendering gets its answer instead of a closed pool.
+  await ctx.renderer.close();
 }

@@ -57,6 +57,16 @@ export class PayloadTooLargeError extends AppError {
   }
 }
 
+/**
+ * A render stopped at one of its limits (time, output, memory): the request was valid,
+ * but what it asks for costs more than a render may. The message names the limit.
+ */
+export class RenderLimitError extends AppError {
+  constructor(message: string, details: ErrorDetail[] = []) {
+    super('render_limit_exceeded', 422, message, details);
+  }
+}
+
 /** A configuration value that stops start-up; the message names the setting. */
 export class ConfigError extends AppError {
   constructor(message: string, details: ErrorDetail[] = []) {

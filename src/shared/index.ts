@@ -5,3 +5,4 @@ export * from './ids.js';
 export * from './version.js';
 export * from './ttl-cache.js';
 export { lowerThreadPriority, BACKGROUND_NICE } from './background-priority.js';
+export { workerScript, type WorkerScript } from './worker-script.js';

@@ -48,7 +48,7 @@ describe.each(STORE_KINDS)(
         html: '<p>{{ profile.traits.nickname | default: "friend" }}</p>',
       });
       expect(created.statusCode).toBe(201);
-      const preview = await send(t, 'POST', '/v1/templates/hello/preview', t.keys.read, {
+      const preview = await send(t, 'POST', '/v1/templates/hello/preview', t.keys.admin, {
         value: 'eve',
       });
       expect(preview.json()).toMatchObject({
@@ -67,7 +67,7 @@ describe.each(STORE_KINDS)(
         topics: { offers: { state: 'denied' } },
         personalization: { state: 'denied' },
       });
-      const plain = await send(t, 'POST', '/v1/templates/hello/preview', t.keys.read, {
+      const plain = await send(t, 'POST', '/v1/templates/hello/preview', t.keys.admin, {
         value: 'eve',
       });
       // Opted out of personalization: the name still addresses her, the plan is not used.

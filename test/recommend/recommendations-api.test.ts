@@ -107,7 +107,7 @@ describe.each(STORE_KINDS)('recommendations over HTTP (%s)', (kind) => {
   });
 
   it('fills the recommend blocks of message templates', async () => {
-    const preview = await send(t, 'POST', '/v1/templates/welcome_3/preview', t.keys.read, {
+    const preview = await send(t, 'POST', '/v1/templates/welcome_3/preview', t.keys.admin, {
       value: '15291',
     });
     expect(preview.statusCode, preview.body).toBe(200);

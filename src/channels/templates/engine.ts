@@ -1,9 +1,12 @@
 import type { FilterImplOptions, Template } from 'liquidjs';
-import { Context, Liquid, LiquidError } from 'liquidjs';
+import { Context, Liquid, LiquidError, toValueSync } from 'liquidjs';
 import { OfferTag, RecommendTag, prefetchBlocks, refusedTag } from './block-tags.js';
 import { templateError } from './errors.js';
+import type { TemplateLimits } from './limits.js';
+import { DEFAULT_TEMPLATE_LIMITS, limitMessage, limitOf } from './limits.js';
 import type { TemplateError, TemplateField } from './message-template.js';
 import { AwaitingProvider } from './providers.js';
+import type { RenderBudget } from './render-budget.js';
 import type { RenderState } from './render-state.js';
 import { RENDER_STATE } from './render-state.js';
 
@@ -16,30 +19,8 @@ export function escapingOf(field: TemplateField): Escaping {
   return 'text';
 }
 
-/** Limits on what one template may cost. Every render of every field is held to them. */
-export interface TemplateLimits {
-  /** Characters of source per field (LiquidJS `parseLimit`). */
-  parseLength: number;
-  /** Wall-clock ms per field render, provider calls included (LiquidJS `renderLimit`). */
-  renderMs: number;
-  /** Allocation units per field render: ranges, joins, padding (LiquidJS `memoryLimit`). */
-  memory: number;
-  /** Characters of output per rendered field. */
-  outputLength: number;
-  /** The largest `limit` a recommend block may ask for. */
-  recommendItems: number;
-}
-
 // Distinct blocks a field may await; each costs a render pass.
 const MAX_ASYNC_BLOCKS = 32;
-
-export const DEFAULT_TEMPLATE_LIMITS: TemplateLimits = {
-  parseLength: 500_000,
-  renderMs: 5_000,
-  memory: 20_000_000,
-  outputLength: 1_000_000,
-  recommendItems: 50,
-};
 
 // Escapes output for the inside of a JSON string, so `{"name": "{{ name }}"}` stays valid
 // JSON whatever the name holds.
@@ -69,6 +50,7 @@ function createLiquid(escaping: Escaping, limits: TemplateLimits): Liquid {
     timezoneOffset: 0, // dates render in UTC unless a template names a zone
     locale: 'en-US',
     parseLimit: limits.parseLength,
+    // Per message, not per context: each render pass gets what its budget has left.
     renderLimit: limits.renderMs,
     memoryLimit: limits.memory,
   });
@@ -162,9 +144,11 @@ export class TemplateEngine {
   }
 
   /**
-   * Renders parsed templates with a scope and per-render state. Synchronously, pass after
-   * pass: a pass stopped by a block awaiting its provider is run again once the answer is
-   * in (see `AwaitingProvider`), so a field renders in 1 + (distinct async blocks) passes.
+   * Renders parsed templates with a scope and per-render state, within what the message's
+   * budget has left (time, output bytes). Synchronously, pass after pass: a pass stopped
+   * by a block awaiting its provider is run again once the answer is in (see
+   * `AwaitingProvider`), so a field renders in 1 + (distinct async blocks) passes. A limit
+   * comes back as one error carrying `limit`, at the node where it was hit.
    */
   async renderField(
     field: string,
@@ -172,32 +156,33 @@ export class TemplateEngine {
     templates: Template[],
     scope: Record<string, unknown>,
     state: RenderState,
+    budget: RenderBudget,
   ): Promise<{ ok: true; output: string } | { ok: false; errors: TemplateError[] }> {
     const liquid = this.engines[escaping];
     const options = this.renderOptions[escaping];
     for (let pass = 0; pass <= MAX_ASYNC_BLOCKS; pass++) {
-      // A fresh top-level scope per pass: `assign` and `increment` must not leak.
-      const ctx = new Context({ ...scope }, options, { sync: true }, { liquid });
-      ctx.setRegister(RENDER_STATE, state);
-      let output: string;
-      try {
-        output = String(liquid.renderSync(templates, ctx));
-      } catch (error) {
-        if (isAwaiting(error) && (await state.calls.settle())) continue;
-        return { ok: false, errors: expand(field, error) };
-      }
-      if (output.length > this.limits.outputLength) {
+      const renderLimit = budget.msLeft();
+      if (renderLimit <= 0) {
         return {
           ok: false,
-          errors: [
-            {
-              field,
-              message: `renders to ${output.length} characters, over the limit of ${this.limits.outputLength}`,
-            },
-          ],
+          errors: [{ field, message: limitMessage('time', this.limits), limit: 'time' }],
         };
       }
-      return { ok: true, output };
+      // A fresh top-level scope per pass: `assign` and `increment` must not leak.
+      const ctx = new Context({ ...scope }, options, { sync: true, renderLimit }, { liquid });
+      ctx.setRegister(RENDER_STATE, state);
+      const emitter = budget.emitter();
+      try {
+        toValueSync(liquid.renderer.renderTemplates(templates, ctx, emitter));
+      } catch (error) {
+        if (isAwaiting(error) && (await state.calls.settle())) continue;
+        const limit = limitOf(error);
+        if (limit === null) return { ok: false, errors: expand(field, error) };
+        const at = templateError(field, error);
+        return { ok: false, errors: [{ ...at, message: limitMessage(limit, this.limits), limit }] };
+      }
+      budget.spend(emitter);
+      return { ok: true, output: emitter.buffer };
     }
     return {
       ok: false,

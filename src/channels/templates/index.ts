@@ -16,13 +16,13 @@ export {
   type TemplateContext,
   type TemplateProfile,
 } from './context.js';
+export { TemplateEngine, escapingOf, type Escaping } from './engine.js';
 export {
-  TemplateEngine,
   DEFAULT_TEMPLATE_LIMITS,
-  escapingOf,
+  limitMessage,
+  type RenderLimit,
   type TemplateLimits,
-  type Escaping,
-} from './engine.js';
+} from './limits.js';
 export {
   CompiledTemplate,
   compileTemplate,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Topic } from '../../privacy/index.js';
+import type { RenderLimit } from './limits.js';
 
 export const TemplateChannel = z.enum(['email', 'push', 'webhook']);
 export type TemplateChannel = z.infer<typeof TemplateChannel>;
@@ -130,4 +131,6 @@ export interface TemplateError {
   /** 1-based column in the field's source. */
   col?: number;
   message: string;
+  /** Set when the render stopped at a limit (see `TemplateLimits`). */
+  limit?: RenderLimit;
 }

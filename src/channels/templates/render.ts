@@ -8,6 +8,7 @@ import type { MessageTemplate, TemplateError, TemplateField } from './message-te
 import { TEMPLATE_FIELDS } from './message-template.js';
 import type { BlockCall, OfferProvider, RecommendProvider } from './providers.js';
 import { BlockCalls } from './providers.js';
+import { RenderBudget } from './render-budget.js';
 
 export interface RenderOptions {
   /** False when the person opted out of personalization (see `mayPersonalize`). */
@@ -20,6 +21,8 @@ export interface RenderOptions {
   offer?: OfferProvider;
   /** The engine to compile with when given an uncompiled template. */
   engine?: TemplateEngine;
+  /** Told the name of each field as its render starts (a pool reports where it stopped). */
+  onField?: (name: string) => void;
 }
 
 export type RenderedFields = Partial<Record<TemplateField, string>>;
@@ -41,7 +44,11 @@ export type RenderResult =
  * personalized gets each field's non-personalized variant when there is one, a context
  * without behavioural data (see `templateScope`), and recommendation calls with
  * `personalized: false`. Errors (a throwing provider, a bad block argument, a limit)
- * come back as values naming the field, never as exceptions.
+ * come back as values naming the field, never as exceptions. The engine's limits hold
+ * for the whole message (time from the call on, provider calls included; output bytes
+ * across fields); the first limit hit ends the render, with an error carrying `limit`.
+ * Limits are checked between LiquidJS nodes: to bound a render that never yields, run it
+ * in a `RenderPool`.
  *
  * @example
  * const engine = new TemplateEngine();
@@ -58,6 +65,7 @@ export async function renderTemplate(
   context: TemplateContext,
   options: RenderOptions,
 ): Promise<RenderResult> {
+  const start = performance.now();
   let compiled: CompiledTemplate;
   if (template instanceof CompiledTemplate) {
     compiled = template;
@@ -67,6 +75,7 @@ export async function renderTemplate(
     compiled = result.compiled;
   }
   const { engine } = compiled;
+  const budget = new RenderBudget(engine.limits, start);
   const personalized = options.personalized;
   const scope = applyDefaults(templateScope(context, personalized), compiled.template.defaults);
   const calls = new BlockCalls(options.recommend, options.offer);
@@ -94,9 +103,19 @@ export async function renderTemplate(
   const fields: RenderedFields = {};
   const errors: TemplateError[] = [];
   for (const { field, name, templates } of sources) {
-    const rendered = await engine.renderField(name, escapingOf(field), templates, scope, state);
+    options.onField?.(name);
+    const rendered = await engine.renderField(
+      name,
+      escapingOf(field),
+      templates,
+      scope,
+      state,
+      budget,
+    );
     if (!rendered.ok) {
       errors.push(...rendered.errors);
+      // A spent budget fails every later field the same way: one error says it.
+      if (rendered.errors.some((e) => e.limit !== undefined)) break;
       continue;
     }
     if (field === 'webhookBody') {

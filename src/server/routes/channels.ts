@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { renderTemplate } from '../../channels/index.js';
+import type { RenderResult, TemplateError } from '../../channels/index.js';
 import {
   listTemplates,
   loadConsents,
@@ -12,7 +12,7 @@ import {
 } from '../../messaging/index.js';
 import { changesFromUpdate, ConsentUpdate, Consents, mayPersonalize } from '../../privacy/index.js';
 import { findProfileId, ProfileKind } from '../../profiles/index.js';
-import { NotFoundError, ValidationError } from '../../shared/index.js';
+import { NotFoundError, RenderLimitError, ValidationError } from '../../shared/index.js';
 import { readSettings, workspaceSecrets } from '../../workspaces/index.js';
 import type { AppContext } from '../context.js';
 import { defineRoute, type RouteDef } from '../route.js';
@@ -30,12 +30,35 @@ const SavedTemplate = StoredTemplate.extend({
     .array(z.object({ path: z.string(), problem: z.string() }))
     .describe('saved anyway: links whose host comes from event data, and so on'),
 });
+const PreviewOutput = z.object({
+  personalized: z.boolean(),
+  fields: z.record(z.string(), z.string()),
+  blocks: z.array(z.unknown()),
+});
 const PreviewInput = z.object({
   kind: ProfileKind.default('user_id'),
   value: z.string().min(1),
   event: z.record(z.string(), z.unknown()).optional(),
   items: z.array(z.unknown()).optional(),
 });
+
+const problem = (e: TemplateError) => ({
+  path: e.field,
+  problem: e.line !== undefined ? `line ${e.line}, column ${e.col ?? 0}: ${e.message}` : e.message,
+});
+
+/** A render that failed: a limit is a 422 naming it, any other error a 400. */
+function renderError(errors: TemplateError[]): Error {
+  // A limit's message names it and its value: "exceeded the render time limit of 1000 ms".
+  const limited = errors.find((e) => e.limit !== undefined);
+  if (limited) {
+    return new RenderLimitError(
+      `The template ${limited.message} for this person.`,
+      errors.map(problem),
+    );
+  }
+  return new ValidationError('The template does not render for this person.', errors.map(problem));
+}
 
 async function personId(
   ctx: AppContext,
@@ -102,11 +125,14 @@ export function channelRoutes(ctx: AppContext): RouteDef[] {
     defineRoute({
       method: 'POST',
       url: '/v1/templates/:id/preview',
-      summary: "Render a template with any person's data (nothing is sent)",
+      summary: "Render a template with any person's data (nothing is sent); limits answer 422",
       tag: 'templates',
-      auth: 'read',
+      // Admin, as saving a template is: each preview may spend a render's full time
+      // limit on a thread, which a widely shared read key should not be able to buy.
+      auth: 'admin',
       params: IdParams,
       body: PreviewInput,
+      responses: { 200: PreviewOutput, 404: z.unknown(), 422: z.unknown() },
       handler: async ({ params, body, principal }) => {
         const ws = principal.workspaceId;
         const stored = await requireTemplate(ctx.store.db, ws, params.id);
@@ -116,7 +142,7 @@ export function channelRoutes(ctx: AppContext): RouteDef[] {
         if (!r) throw new NotFoundError(`No profile "${id}".`);
         const settings = await readSettings(ctx.store.db, ws);
         const personalized = mayPersonalize(r.consents, settings.consent);
-        const result = await renderTemplate(
+        const result: RenderResult = await ctx.renderer.render(
           stored.template,
           {
             profile: { id: r.profileId, traits: r.traits, computed: r.computed },
@@ -133,12 +159,7 @@ export function channelRoutes(ctx: AppContext): RouteDef[] {
             ...(ctx.recommendFor ? { recommend: ctx.recommendFor(ws, id) } : {}),
           },
         );
-        if (!result.ok) {
-          throw new ValidationError(
-            'The template does not render for this person.',
-            result.errors.map((e) => ({ path: e.field, problem: e.message })),
-          );
-        }
+        if (!result.ok) throw renderError(result.errors);
         return { personalized, fields: result.fields, blocks: result.blocks };
       },
     }),

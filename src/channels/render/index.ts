@@ -1,0 +1,6 @@
+export {
+  RenderPool,
+  type RenderPoolOptions,
+  type PoolRenderOptions,
+  type TemplateRenderer,
+} from './render-pool.js';
