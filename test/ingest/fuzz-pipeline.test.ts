@@ -183,16 +183,16 @@ describe.each(STORE_KINDS)('seeded ingestion fuzz (%s)', (kind) => {
       const stored = new Map<string, Record<string, unknown>>();
       let total = 0;
       for (let cursor: string | null = ''; cursor !== null;) {
-        const page = await t.app.inject({
+        const page: { statusCode: number; json(): unknown } = await t.app.inject({
           method: 'GET',
           url: `/v1/events?limit=1000${cursor ? `&cursor=${cursor}` : ''}`,
           headers: { authorization: `Bearer ${t.keys.read}` },
         });
         expect(page.statusCode).toBe(200);
-        const body = page.json<{
+        const body = page.json() as {
           events: { messageId: string; payload: Record<string, unknown> }[];
           nextCursor: string | null;
-        }>();
+        };
         for (const e of body.events) stored.set(e.messageId, e.payload);
         total += body.events.length;
         cursor = body.nextCursor;
