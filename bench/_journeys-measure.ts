@@ -95,7 +95,7 @@ export interface Loops {
 }
 
 /**
- * The timer loop (the journey stage's `runDueTimers`, as `createContext` wires it:
+ * The timer loop (the journey stage's `runDueTimers`, as `buildApp` wires it:
  * batches of 200, idle 100 ms) and the outbox loop (an `OutboxSender` over `deliver`,
  * idle 100 ms), as `startBackground` runs them in a worker.
  */

@@ -5,9 +5,9 @@
 // transitions are stamped with the commit time. Latency = commit - acknowledgement
 // (the ingest promise resolving), one sample per event that changed a membership.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { LoggedEvent, ProfileChange } from '../src/profiles/index.js';
+import type { LoggedEvent, PipelineStage } from '../src/profiles/index.js';
 import { SEGMENT_ENTERED, SEGMENT_EXITED } from '../src/segments/index.js';
-import { startBackground, type AppContext } from '../src/server/index.js';
+import { startBackground, type App } from '../src/app/index.js';
 import { DAY, productOf, rng, WORKSPACE, type PersonSummary } from './_segments-data.js';
 import { percentiles } from './_percentiles.js';
 
@@ -64,7 +64,7 @@ function probeCandidates(people: PersonSummary[], start: number, marginMs: numbe
 }
 
 /** Step time of each background loop (they share one thread, and on SQLite one connection). */
-function timeSteps(ctx: AppContext) {
+function timeSteps(ctx: App) {
   const stats: Record<string, { steps: number; totalMs: number; maxMs: number }> = {};
   let on = false;
   const wrap = <T>(name: string, target: object, method: string) => {
@@ -104,40 +104,51 @@ function timeSteps(ctx: AppContext) {
   };
 }
 
+/**
+ * Watches each batch for the Segment Entered/Exited events the load's own events caused:
+ * a pipeline stage the bench adds after the declared ones (`buildApp`'s `extraStages`), so
+ * the segments stage's events are in `c.events`. Batches may run concurrently (several
+ * profile workers on PostgreSQL): each batch's transitions travel in its own async
+ * context, and a retried batch starts its attempt afresh.
+ */
+export function transitionWatch() {
+  const sent = new Map<string, Sent>();
+  const batch = new AsyncLocalStorage<{ attempt: Omit<Committed, 'at'>[] }>();
+  const stage: PipelineStage = {
+    name: 'bench-transitions',
+    run: (_tx, changes) => {
+      const slot = batch.getStore();
+      if (!slot) return Promise.resolve(changes);
+      slot.attempt = [];
+      for (const c of changes) {
+        const causes = c.events.filter((e: LoggedEvent) => sent.has(e.messageId));
+        const transitions = c.events
+          .filter((e) => e.event !== null && TRANSITION.has(e.event))
+          .map((e) => ({
+            segmentId: String(e.properties.segment_id),
+            entered: e.event === SEGMENT_ENTERED,
+          }));
+        if (causes.length > 0 && transitions.length > 0)
+          slot.attempt.push({ causes: causes.map((e) => e.messageId), transitions });
+      }
+      return Promise.resolve(changes);
+    },
+  };
+  return { sent, batch, stage };
+}
+
 /** Runs the steady load, then a burst for capacity; resolves with the measurements. */
 export async function runLoad(
-  ctx: AppContext,
+  ctx: App,
+  watch: ReturnType<typeof transitionWatch>,
   people: PersonSummary[],
   options: LoadOptions,
   log: (line: string) => void,
 ): Promise<Record<string, unknown>> {
-  const sent = new Map<string, Sent>();
+  const { sent, batch } = watch;
   const committed: Committed[] = [];
   let processed = 0;
 
-  // Hooks run inside the batch's transaction, after the segments and journeys hooks,
-  // so the Segment Entered/Exited events those appended are in `c.events`. Batches may
-  // run concurrently (several profile workers on PostgreSQL): each call's transitions
-  // travel in its own async context. A retried batch runs the hook again: each call
-  // starts the attempt afresh.
-  const batch = new AsyncLocalStorage<{ attempt: Omit<Committed, 'at'>[] }>();
-  ctx.profiles.addHook((_tx, changes: ProfileChange[]) => {
-    const slot = batch.getStore();
-    if (!slot) return Promise.resolve();
-    slot.attempt = [];
-    for (const c of changes) {
-      const causes = c.events.filter((e: LoggedEvent) => sent.has(e.messageId));
-      const transitions = c.events
-        .filter((e) => e.event !== null && TRANSITION.has(e.event))
-        .map((e) => ({
-          segmentId: String(e.properties.segment_id),
-          entered: e.event === SEGMENT_ENTERED,
-        }));
-      if (causes.length > 0 && transitions.length > 0)
-        slot.attempt.push({ causes: causes.map((e) => e.messageId), transitions });
-    }
-    return Promise.resolve();
-  });
   const processBatch = ctx.profiles.processBatch.bind(ctx.profiles);
   ctx.profiles.processBatch = async () => {
     const slot = { attempt: [] as Omit<Committed, 'at'>[] };

@@ -7,7 +7,7 @@
 // real run states parked on the first wait (the HTTP API would take hours for 1M people).
 // Then, with the real loops running as `startBackground` runs them (the context's journey
 // stage in a `WorkLoop` calling `runDueTimers`; an `OutboxSender` in a `WorkLoop`, built
-// as `createContext` builds it but over the bench's channel, since the context takes none):
+// as `buildApp` builds it but over the bench's channel, since the context takes none):
 //  1. reference: a no-op job queue of `--people` jobs in the same store, claimed the same
 //     way, for `--queue-seconds`: jobs/s;
 //  2. saturation: `--backlog` runs whose timers are all overdue: the timer loop's maximum
@@ -33,7 +33,7 @@
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { createJourney, getJourney, validateJourney } from '../src/journeys/index.js';
-import { closeContext, createContext } from '../src/server/index.js';
+import { buildApp, closeApp } from '../src/app/index.js';
 import { systemClock } from '../src/shared/index.js';
 import type { Store, StoreKind } from '../src/store/index.js';
 import { ensureDefaultWorkspace } from '../src/workspaces/index.js';
@@ -155,7 +155,7 @@ async function benchStore(kind: StoreKind, o: Options) {
 
     const clock = new RecordingClock();
     const { logger, errors } = countingLogger();
-    const ctx = createContext({ store, clock, logger: pino({ level: 'silent' }) });
+    const ctx = buildApp({ store, clock, logger: pino({ level: 'silent' }) });
     const channel = await benchChannel(store, o.deliver);
     const log = new DeliveryLog();
     // Not started yet: the saturation phase runs the timer loop alone first.
@@ -236,7 +236,7 @@ async function benchStore(kind: StoreKind, o: Options) {
     } finally {
       await loops.stop();
       await channel.close();
-      await closeContext(ctx);
+      await closeApp(ctx);
     }
   } finally {
     await b.drop();

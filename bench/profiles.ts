@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { runImport } from '../src/importer/index.js';
 import { applyEvent, emptyFacts, rebuildProfiles, toLoggedEvent } from '../src/profiles/index.js';
-import { closeContext, createContext } from '../src/server/index.js';
+import { buildApp, closeApp } from '../src/app/index.js';
 import { systemClock } from '../src/shared/index.js';
 import { ensureDefaultWorkspace } from '../src/workspaces/index.js';
 import { report } from './_report.js';
@@ -33,7 +33,7 @@ export async function main(args: string[]): Promise<void> {
   for (const kind of parseStores(values.store)) {
     const b = await openBenchStore(kind);
     await ensureDefaultWorkspace(b.store.db, systemClock);
-    const ctx = createContext({
+    const ctx = buildApp({
       store: b.store,
       clock: systemClock,
       logger: pino({ level: 'silent' }),
@@ -86,7 +86,7 @@ export async function main(args: string[]): Promise<void> {
     const rebuilt = await rebuildProfiles(b.store, systemClock, 'default');
     const rebuildSeconds = (performance.now() - t3) / 1000;
 
-    await closeContext(ctx);
+    await closeApp(ctx);
     await b.drop();
     results[kind] = {
       events: processed,

@@ -13,14 +13,14 @@
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { recomputeSegments } from '../src/segments/index.js';
-import { closeContext, createContext } from '../src/server/index.js';
+import { buildApp, closeApp } from '../src/app/index.js';
 import { systemClock, type Clock } from '../src/shared/index.js';
 import { ensureDefaultWorkspace } from '../src/workspaces/index.js';
 import { report } from './_report.js';
 import { compareWithSql } from './_segments-compare.js';
 import { WORKSPACE } from './_segments-data.js';
 import { PROBE_KEY } from './_segments-defs.js';
-import { runLoad } from './_segments-load.js';
+import { runLoad, transitionWatch } from './_segments-load.js';
 import { backfill, createSegments, writePopulation } from './_segments-setup.js';
 import { openBenchStore, parseStores, type BenchStore } from './_stores.js';
 import type { StoreKind } from '../src/store/index.js';
@@ -48,7 +48,8 @@ async function runStore(b: BenchStore, o: Options): Promise<[Record<string, unkn
   const log = (line: string) => process.stderr.write(`segments bench: ${kind}: ${line}\n`);
   const logger = pino({ level: 'silent' });
   await ensureDefaultWorkspace(b.store.db, systemClock);
-  const ctx = createContext({ store: b.store, clock: systemClock, logger });
+  const watch = transitionWatch();
+  const ctx = buildApp({ store: b.store, clock: systemClock, logger, extraStages: [watch.stage] });
 
   log(`writing ${o.profiles.toLocaleString('en')} people...`);
   const population = await writePopulation(b.store, o.profiles, o.seed, Date.now(), log, o.analyze);
@@ -76,6 +77,7 @@ async function runStore(b: BenchStore, o: Options): Promise<[Record<string, unkn
 
   const load = await runLoad(
     ctx,
+    watch,
     population.people,
     {
       seconds: o.seconds,
@@ -87,13 +89,13 @@ async function runStore(b: BenchStore, o: Options): Promise<[Record<string, unkn
     },
     log,
   );
-  await closeContext(ctx);
+  await closeApp(ctx);
 
   // Everything after the load runs at one frozen instant, so Rapport's due checks, its
   // recompute and the SQL reference all answer for the same `now`.
   const now = Date.now();
   const frozen: Clock = { now: () => now };
-  const still = createContext({ store: b.store, clock: frozen, logger });
+  const still = buildApp({ store: b.store, clock: frozen, logger });
   t = performance.now();
   let dueRounds = 0;
   while (await still.segments.runDueChecks()) dueRounds++;
@@ -108,7 +110,7 @@ async function runStore(b: BenchStore, o: Options): Promise<[Record<string, unkn
     WORKSPACE,
   );
   const recomputeSeconds = (performance.now() - t) / 1000;
-  await closeContext(still);
+  await closeApp(still);
   const differencesBySegment: Record<string, number> = {};
   for (const d of recompute.differences) {
     const key = segments.find((s) => s.id === d.segmentId)?.key ?? d.segmentId;

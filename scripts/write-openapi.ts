@@ -2,13 +2,14 @@
 // differs, so the document can never drift from the code.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { pino } from 'pino';
-import { allRoutes, buildOpenApi, createContext } from '../src/server/index.js';
+import { buildApp } from '../src/app/index.js';
+import { allRoutes, buildOpenApi } from '../src/server/index.js';
 import { systemClock } from '../src/shared/index.js';
 import type { Store } from '../src/store/index.js';
 
 const FILE = new URL('../docs/openapi.json', import.meta.url);
 // Building routes needs a context but never touches the store.
-const ctx = createContext({
+const ctx = buildApp({
   store: { kind: 'sqlite' } as Store,
   clock: systemClock,
   logger: pino({ level: 'silent' }),

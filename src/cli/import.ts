@@ -8,7 +8,7 @@ import {
 } from '../importer/index.js';
 import { ValidationError } from '../shared/index.js';
 import { DEFAULT_WORKSPACE_ID } from '../workspaces/index.js';
-import { openApp } from './open-app.js';
+import { openApp } from '../app/index.js';
 
 interface ImportFlags {
   format?: string;

@@ -1,6 +1,6 @@
 import { getJourney, journeyStats, listJourneys } from '../journeys/index.js';
 import { DEFAULT_WORKSPACE_ID } from '../workspaces/index.js';
-import { openApp } from './open-app.js';
+import { openApp } from '../app/index.js';
 
 type Flags = { data?: string; json?: boolean };
 

@@ -1,7 +1,7 @@
 import { createProgress } from '../importer/index.js';
 import { rebuildProfiles } from '../profiles/index.js';
 import { DEFAULT_WORKSPACE_ID } from '../workspaces/index.js';
-import { openApp } from './open-app.js';
+import { openApp } from '../app/index.js';
 
 export async function runProfilesRebuild(flags: {
   data?: string;

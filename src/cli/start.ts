@@ -1,11 +1,6 @@
 import { pino } from 'pino';
+import { startApp, type RunningApp } from '../app/index.js';
 import { loadConfig, type Config } from '../config/index.js';
-import { buildServer, closeContext, createContext, startBackground } from '../server/index.js';
-import { systemClock } from '../shared/index.js';
-import { openStore } from '../store/index.js';
-import { ensureDefaultTemplates } from '../messaging/index.js';
-import { ensureBuiltIns } from '../segments/index.js';
-import { DEFAULT_WORKSPACE_ID, ensureDefaultWorkspace } from '../workspaces/index.js';
 
 interface StartFlags {
   port?: string;
@@ -15,7 +10,7 @@ interface StartFlags {
   logLevel?: string;
 }
 
-/** The composition root: config, store, context, server, signals. */
+/** `rapport start`: the configuration, the running app, and the signals that stop it. */
 export async function runStart(flags: StartFlags): Promise<void> {
   const config = loadConfig({
     port: flags.port,
@@ -25,31 +20,15 @@ export async function runStart(flags: StartFlags): Promise<void> {
     logLevel: flags.logLevel,
   });
   const logger = pino({ level: config.logLevel, base: { service: 'rapport', role: config.role } });
-  const store = await openStore(config);
-  await ensureDefaultWorkspace(store.db, systemClock);
-  await ensureBuiltIns(store.db, systemClock, DEFAULT_WORKSPACE_ID);
-  await ensureDefaultTemplates(store.db, systemClock, DEFAULT_WORKSPACE_ID);
-  const ctx = createContext({
-    store,
-    clock: systemClock,
-    logger,
-    adminKey: config.adminKey,
-    outboxLeaseMs: config.outboxLeaseMs,
-    smtpUrl: config.smtpUrl,
-    publicUrl: config.publicUrl,
-    rejected: config,
-  });
-  const app = buildServer(ctx, { role: config.role, http: config });
-
+  // Filled once the app runs; a signal before that stops nothing but the process.
+  const handle: { running?: RunningApp } = {};
   let stopping = false;
-  const stop = async (signal: string) => {
+  const onSignal = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping: no new requests, finishing in-flight writes');
     try {
-      await app.close();
-      await closeContext(ctx);
-      await store.close();
+      await handle.running?.stop();
       logger.info('stopped');
       process.exit(0);
     } catch (error) {
@@ -57,14 +36,13 @@ export async function runStart(flags: StartFlags): Promise<void> {
       process.exit(1);
     }
   };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void onSignal('SIGTERM'));
+  process.once('SIGINT', () => void onSignal('SIGINT'));
 
-  const address = await app.listen({ port: config.port, host: config.host });
-  if (!config.publicUrl) ctx.publicUrl = address;
-  startBackground(ctx, config.role);
+  const running = await startApp(config, logger);
+  handle.running = running;
   logger.info(
-    { address, store: store.kind, location: store.location },
-    `Rapport ${config.role === 'all' ? '' : `(${config.role}) `}listening on ${address}`,
+    { address: running.address, store: running.store.kind, location: running.store.location },
+    `Rapport ${config.role === 'all' ? '' : `(${config.role}) `}listening on ${running.address}`,
   );
 }

@@ -11,13 +11,11 @@ import {
   type DateTrigger,
   type JourneyEvent,
 } from './core/index.js';
-import type { JourneyStage } from './stage.js';
+import type { JourneyHost, Loaded } from './journey-host.js';
 
 export const PRICE_DROPPED = 'Product Price Dropped';
 export const BACK_IN_STOCK = 'Product Back In Stock';
 const CATALOG_CURSOR = 'journeys:catalog_changes';
-
-type Loaded = Awaited<ReturnType<JourneyStage['loaded']>>;
 
 function dateJourneys(loaded: Loaded) {
   return loaded.current.filter(
@@ -62,7 +60,7 @@ export async function scheduleDates(
 /** Schedules a date journey for every person (on creation or activation), in pages. */
 export async function scheduleAllDates(
   store: Store,
-  stage: JourneyStage,
+  stage: JourneyHost,
   workspaceId: string,
   now: number,
 ): Promise<number> {
@@ -102,7 +100,7 @@ export async function scheduleAllDates(
 /** Fires due date triggers: each becomes a `Journey Date Reached` event for that person. */
 export async function runDueDates(
   store: Store,
-  stage: JourneyStage,
+  stage: JourneyHost,
   now: number,
   limit = 200,
 ): Promise<boolean> {
@@ -207,7 +205,7 @@ function catalogEvent(change: {
  */
 export async function runCatalogChanges(
   store: Store,
-  stage: JourneyStage,
+  stage: JourneyHost,
   now: number,
 ): Promise<boolean> {
   const workspaces = await store.db

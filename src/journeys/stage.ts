@@ -3,8 +3,8 @@ import {
   type LoggedEvent,
   type ModelCache,
   type ProfileChange,
+  type PipelineStage,
   type ProfileFacts,
-  type ProfileHook,
 } from '../profiles/index.js';
 import { enqueueMessages } from '../messaging/index.js';
 import { newId, type Clock } from '../shared/index.js';
@@ -23,7 +23,8 @@ import {
   type RunState,
 } from './core/index.js';
 import { collectEffects, type EffectWrites } from './effects.js';
-import { loadJourneys, type LoadedJourney } from './journey-repo.js';
+import type { JourneyHost, Loaded } from './journey-host.js';
+import { loadJourneys } from './journey-repo.js';
 import { PersonContext } from './person.js';
 import {
   runCatalogChanges,
@@ -32,13 +33,6 @@ import {
   scheduleDates,
 } from './special-triggers.js';
 import { parseRun, saveRuns, toRow, type RunRow } from './runs.js';
-
-interface Loaded {
-  current: LoadedJourney[];
-  versions: Map<string, JourneyDefinition>;
-  entryNames: Set<string>;
-  runNames: Set<string>;
-}
 
 /** A journey event from a logged event; identify and unnamed pages are not journey events. */
 export function journeyEventOf(e: LoggedEvent): JourneyEvent | null {
@@ -60,17 +54,27 @@ export function journeyEventOf(e: LoggedEvent): JourneyEvent | null {
  * transaction. A loop wakes runs whose timer is due. State lives in the store only, so
  * a killed worker loses nothing and a replayed step queues nothing twice.
  */
-export class JourneyStage {
+export interface JourneyStageOptions {
+  /**
+   * Re-evaluates a person's segments after a journey step updated their profile, in the
+   * step's transaction (the segments stage; given by the composition root).
+   */
+  reevaluate?: PipelineStage;
+}
+
+export class JourneyStage implements JourneyHost {
   readonly conditions = new ConditionCache();
   private readonly cache = new Map<string, { stamp: string; loaded: Loaded }>();
-  /** Set by the composition root: re-evaluates segments after a journey updated a profile. */
-  onProfileUpdated: ProfileHook | null = null;
+  private readonly reevaluate: PipelineStage | undefined;
 
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly models: ModelCache,
-  ) {}
+    options: JourneyStageOptions = {},
+  ) {
+    this.reevaluate = options.reevaluate;
+  }
 
   /** The workspace's journeys (all versions), cached until one changes. */
   async loaded(tx: Tx, workspaceId: string): Promise<Loaded> {
@@ -96,38 +100,48 @@ export class JourneyStage {
     return loaded;
   }
 
-  readonly hook: ProfileHook = async (tx, changes, now) => {
-    const byWorkspace = new Map<string, ProfileChange[]>();
-    for (const c of changes) {
-      let list = byWorkspace.get(c.workspaceId);
-      if (!list) byWorkspace.set(c.workspaceId, (list = []));
-      list.push(c);
-    }
-    for (const [workspaceId, list] of byWorkspace) {
-      const loaded = await this.loaded(tx, workspaceId);
-      if (loaded.current.length === 0) continue;
-      for (const change of list) {
-        if (change.created || change.events.some((e) => e.type === 'identify')) {
-          await scheduleDates(tx, loaded, workspaceId, change.profileId, change.facts, now);
-        }
-        const events = change.events
-          .map(journeyEventOf)
-          .filter(
-            (e): e is JourneyEvent =>
-              e !== null && (loaded.entryNames.has(e.event) || loaded.runNames.has(e.event)),
-          );
-        if (events.length === 0) continue;
-        await this.handlePerson(
-          tx,
-          loaded,
-          workspaceId,
-          change.profileId,
-          change.facts,
-          events,
-          now,
-        );
+  /**
+   * The pipeline stage (after segments, whose Segment Entered/Exited events it reads):
+   * hands each person's new events to their unfinished runs and to active journeys'
+   * triggers, and keeps date-trigger schedules current. It derives nothing for later
+   * stages; what it writes (runs, outbox messages) commits with the batch.
+   */
+  readonly stage: PipelineStage = {
+    name: 'journeys',
+    run: async (tx, changes, now) => {
+      const byWorkspace = new Map<string, ProfileChange[]>();
+      for (const c of changes) {
+        let list = byWorkspace.get(c.workspaceId);
+        if (!list) byWorkspace.set(c.workspaceId, (list = []));
+        list.push(c);
       }
-    }
+      for (const [workspaceId, list] of byWorkspace) {
+        const loaded = await this.loaded(tx, workspaceId);
+        if (loaded.current.length === 0) continue;
+        for (const change of list) {
+          if (change.created || change.events.some((e) => e.type === 'identify')) {
+            await scheduleDates(tx, loaded, workspaceId, change.profileId, change.facts, now);
+          }
+          const events = change.events
+            .map(journeyEventOf)
+            .filter(
+              (e): e is JourneyEvent =>
+                e !== null && (loaded.entryNames.has(e.event) || loaded.runNames.has(e.event)),
+            );
+          if (events.length === 0) continue;
+          await this.handlePerson(
+            tx,
+            loaded,
+            workspaceId,
+            change.profileId,
+            change.facts,
+            events,
+            now,
+          );
+        }
+      }
+      return changes;
+    },
   };
 
   /**
@@ -222,8 +236,8 @@ export class JourneyStage {
         writes.profileUpdates,
         now,
       );
-      if (facts && this.onProfileUpdated) {
-        await this.onProfileUpdated(
+      if (facts && this.reevaluate) {
+        await this.reevaluate.run(
           tx,
           [{ workspaceId, profileId, facts, events: logged, merged: [], created: false }],
           now,

@@ -22,7 +22,7 @@ export {
   suppress,
   suppressionsFor,
 } from './consent-store.js';
-export { consentHook } from './consent-hook.js';
+export { consentStage } from './consent-stage.js';
 export {
   checkTemplate,
   getTemplate,

@@ -73,18 +73,48 @@ export class OutboxSender {
     const claimed = await this.claim();
     if (claimed.length === 0) return false;
     const outcomes: Outcome[] = [];
+    const open = new Set(claimed.map((m) => m.id));
     let next = 0;
     const worker = async () => {
       while (next < claimed.length) {
         const m = claimed[next++]!;
         outcomes.push(await this.deliver(m));
+        open.delete(m.id);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.concurrency, claimed.length) }, worker));
+    // Outcomes are recorded once the whole batch is delivered. A slow batch (a slow
+    // receiver, a loaded machine) would outlive its lease and another sender would claim
+    // and send its messages again, so the lease of what is still undelivered is renewed
+    // while the batch runs.
+    const renewal = setInterval(
+      () => {
+        void this.renewLease([...open]).catch((err: unknown) =>
+          this.options.logger?.warn({ err }, 'could not renew the outbox lease'),
+        );
+      },
+      Math.max(50, this.leaseMs / 3),
+    );
+    try {
+      await Promise.all(Array.from({ length: Math.min(this.concurrency, claimed.length) }, worker));
+    } finally {
+      clearInterval(renewal);
+    }
     // One transaction records the whole batch: a commit (an fsync on SQLite) per batch,
     // not two per message.
     await withRetriedTransaction(this.store, (tx) => writeOutcomes(tx, outcomes, this.clock.now()));
     return true;
+  }
+
+  /** Pushes the lease of messages this sender is still delivering a lease further on. */
+  private async renewLease(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const until = this.clock.now() + this.leaseMs;
+    await this.store.db
+      .updateTable('messages')
+      .set({ locked_until: until, next_attempt_at: until })
+      .where('id', 'in', [...ids])
+      .where('status', '=', 'sending')
+      .execute();
   }
 
   private async claim(): Promise<ClaimedMessage[]> {

@@ -11,15 +11,14 @@ export {
   type Identifier,
   type IdentityLimits,
 } from './identity/index.js';
+export { ProfileProcessor, countPending } from './processor.js';
 export {
-  ProfileProcessor,
-  MAX_ATTEMPTS,
-  countPending,
+  runStages,
   type ProfileChange,
-  type ProfileHook,
+  type PipelineStage,
   type CommittedHook,
-  type BatchResult,
-} from './processor.js';
+} from './pipeline-stage.js';
+export { MAX_ATTEMPTS, type BatchResult } from './settle-batch.js';
 export { ModelCache } from './model-cache.js';
 export {
   ProfileKind,
@@ -30,6 +29,7 @@ export {
 } from './profile-view.js';
 export {
   emailAddressesOf,
+  eventIdentityOf,
   findProfileId,
   liveProfileId,
   loadFacts,

@@ -44,6 +44,19 @@ export class ModelCache {
     return model;
   }
 
+  /** Of these workspaces, those whose model was never fitted or was fitted before `before`. */
+  async stale(workspaceIds: readonly string[], before: number): Promise<string[]> {
+    if (workspaceIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('workspace_models')
+      .select(['workspace_id', 'fitted_at'])
+      .where('kind', '=', KIND)
+      .where('workspace_id', 'in', [...workspaceIds])
+      .execute();
+    const fitted = new Map(rows.map((r) => [r.workspace_id, r.fitted_at]));
+    return workspaceIds.filter((id) => (fitted.get(id) ?? -Infinity) < before);
+  }
+
   /** Fits the model on every live profile and stores it. */
   async refresh(workspaceId: string): Promise<WorkspaceModel> {
     const now = this.clock.now();

@@ -2,7 +2,6 @@ import { sql } from 'kysely';
 import { itemsFromEvent, upsertItems, type CatalogItemInput } from '../catalog/index.js';
 import { newId, type Clock } from '../shared/index.js';
 import {
-  assignEvents,
   isStoreUnavailable,
   withRetriedTransaction,
   withTransaction,
@@ -10,7 +9,7 @@ import {
   type Tx,
 } from '../store/index.js';
 import { readSettings, type WorkspaceSettings } from '../workspaces/index.js';
-import { applyEvent, type ProfileFacts } from './computed/index.js';
+import { applyEvent } from './computed/index.js';
 import {
   DEFAULT_BLOCKED_VALUES,
   identifiersOf,
@@ -18,35 +17,17 @@ import {
   resolveIdentity,
   type Identifier,
 } from './identity/index.js';
+import {
+  runStages,
+  type CommittedHook,
+  type PipelineStage,
+  type ProfileChange,
+} from './pipeline-stage.js';
 import { quarantineEvent } from './quarantine.js';
+import { MAX_ATTEMPTS, settleBatch, type BatchResult } from './settle-batch.js';
 import { toLoggedEvent, type LoggedEvent } from './stored-event.js';
 import { WorkingSet } from './working-set.js';
-
-/** What one committed batch changed, for the stages that react to profiles. */
-export interface ProfileChange {
-  workspaceId: string;
-  profileId: string;
-  facts: ProfileFacts;
-  /** This batch's events of the person, in log order. */
-  events: LoggedEvent[];
-  /** Profiles folded into this one in this batch. */
-  merged: string[];
-  /** The profile was created by this batch: every condition is new for it. */
-  created: boolean;
-}
-
-/**
- * Runs inside the batch's transaction after profiles are written, so a later stage
- * (segments, journeys) commits atomically with the profile change that caused it.
- */
-export type ProfileHook = (tx: Tx, changes: ProfileChange[], now: number) => Promise<void>;
-
-/**
- * Runs once after a batch's transaction has committed, with what it changed (including
- * what the hooks appended): for in-memory state, which an attempt that rolls back or is
- * retried must not touch.
- */
-export type CommittedHook = (changes: readonly ProfileChange[]) => void;
+import { writeBatch } from './write-batch.js';
 
 export interface ProcessorOptions {
   /** Most events one batch (one transaction) takes. */
@@ -57,24 +38,18 @@ export interface ProcessorOptions {
    * which waits for the one connection) wait about this long at most.
    */
   targetBatchMs?: number;
-  hooks?: ProfileHook[];
+  /** The stages after the profile stage, in order (see `PipelineStage`). */
+  stages?: readonly PipelineStage[];
+  /** In-memory followers of committed batches (recommendations). */
+  afterCommit?: readonly CommittedHook[];
   /** Told when an event is quarantined (logs, metrics). */
   onQuarantine?: (entry: { eventId: number; error: string }) => void;
   /** Told when a committed hook throws. */
   onHookError?: (error: unknown) => void;
 }
 
-/** Tries an event gets, alone in its transaction, before it is quarantined. */
-export const MAX_ATTEMPTS = 3;
-
 /** The fewest events a batch takes when it can: below that, per-batch work dominates. */
 const MIN_BATCH = 20;
-
-export interface BatchResult {
-  events: number;
-  profiles: number;
-  merges: number;
-}
 
 const UNATTRIBUTED = '';
 
@@ -90,8 +65,8 @@ export class ProfileProcessor {
   private readonly targetBatchMs: number;
   /** Recent cost of one event, in ms (exponentially weighted); null before any batch. */
   private msPerEvent: number | null = null;
-  readonly hooks: ProfileHook[];
-  private readonly committedHooks: CommittedHook[] = [];
+  readonly stages: readonly PipelineStage[];
+  private readonly afterCommit: readonly CommittedHook[];
   private settingsCache = new Map<string, { at: number; settings: WorkspaceSettings }>();
   private readonly onQuarantine: ProcessorOptions['onQuarantine'];
   private readonly onHookError: ProcessorOptions['onHookError'];
@@ -103,17 +78,10 @@ export class ProfileProcessor {
   ) {
     this.batchSize = options.batchSize ?? 1000;
     this.targetBatchMs = options.targetBatchMs ?? 200;
-    this.hooks = options.hooks ?? [];
+    this.stages = options.stages ?? [];
+    this.afterCommit = options.afterCommit ?? [];
     this.onQuarantine = options.onQuarantine;
     this.onHookError = options.onHookError;
-  }
-
-  addHook(hook: ProfileHook): void {
-    this.hooks.push(hook);
-  }
-
-  onCommitted(hook: CommittedHook): void {
-    this.committedHooks.push(hook);
   }
 
   /**
@@ -127,12 +95,19 @@ export class ProfileProcessor {
     const limit = this.nextBatchSize();
     const started = performance.now();
     let claimed: number[] = [];
-    let outcome: { result: BatchResult; changes: ProfileChange[] };
+    let outcome: { result: BatchResult; changes: readonly ProfileChange[] };
     try {
       outcome = await this.attempt(limit, undefined, (ids) => (claimed = ids));
     } catch (error) {
       if (claimed.length === 0 || isStoreUnavailable(error)) throw error;
-      return this.settle(claimed);
+      return settleBatch(claimed, {
+        attempt: async (ids) => {
+          const retried = await this.attempt(ids.length, ids);
+          this.committed(retried.changes);
+          return retried.result;
+        },
+        quarantine: (eventId, error) => this.quarantine(eventId, error),
+      });
     }
     this.committed(outcome.changes);
     // Batches smaller than the minimum are mostly fixed cost: they would overstate
@@ -150,54 +125,12 @@ export class ProfileProcessor {
     limit: number,
     ids: readonly number[] | undefined,
     onClaim?: (ids: number[]) => void,
-  ): Promise<{ result: BatchResult; changes: ProfileChange[] }> {
+  ): Promise<{ result: BatchResult; changes: readonly ProfileChange[] }> {
     return withRetriedTransaction(this.store, (tx) => this.runBatch(tx, limit, ids, onClaim));
   }
 
-  /**
-   * Processes a failed batch's events by halves, so good events commit in few
-   * transactions and each failing one is found in O(log n) attempts.
-   */
-  private async settle(ids: readonly number[]): Promise<BatchResult> {
-    const total: BatchResult = { events: 0, profiles: 0, merges: 0 };
-    const add = (r: BatchResult) => {
-      total.events += r.events;
-      total.profiles += r.profiles;
-      total.merges += r.merges;
-    };
-    const visit = async (part: readonly number[]): Promise<void> => {
-      try {
-        const outcome = await this.attempt(part.length, part);
-        this.committed(outcome.changes);
-        add(outcome.result);
-      } catch (error) {
-        if (isStoreUnavailable(error)) throw error;
-        if (part.length === 1) {
-          add(await this.retryOrQuarantine(part[0]!, error));
-          return;
-        }
-        const mid = part.length >> 1;
-        await visit(part.slice(0, mid));
-        await visit(part.slice(mid));
-      }
-    };
-    await visit(ids);
-    return total;
-  }
-
-  /** One event that failed alone: a few more tries, then the quarantine. */
-  private async retryOrQuarantine(eventId: number, first: unknown): Promise<BatchResult> {
-    let error = first;
-    for (let attempt = 2; attempt <= MAX_ATTEMPTS; attempt++) {
-      try {
-        const outcome = await this.attempt(1, [eventId]);
-        this.committed(outcome.changes);
-        return outcome.result;
-      } catch (next) {
-        if (isStoreUnavailable(next)) throw next;
-        error = next;
-      }
-    }
+  /** Sets an event aside with the error that stopped it; the pipeline goes on. */
+  private async quarantine(eventId: number, error: unknown): Promise<void> {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     await withTransaction(this.store, async (tx) => {
       const row = await tx
@@ -215,16 +148,14 @@ export class ProfileProcessor {
       });
     });
     this.onQuarantine?.({ eventId, error: message });
-    // It counts as handled: the caller's loop goes on to the next events.
-    return { events: 1, profiles: 0, merges: 0 };
   }
 
   /**
    * In-memory followers of committed batches. The batch is durable whatever they do, so
    * one that throws is reported, not allowed to fail the batch.
    */
-  private committed(changes: ProfileChange[]): void {
-    for (const hook of this.committedHooks) {
+  private committed(changes: readonly ProfileChange[]): void {
+    for (const hook of this.afterCommit) {
       try {
         hook(changes);
       } catch (error) {
@@ -278,7 +209,7 @@ export class ProfileProcessor {
     limit: number,
     ids: readonly number[] | undefined,
     onClaim: ((ids: number[]) => void) | undefined,
-  ): Promise<{ result: BatchResult; changes: ProfileChange[] }> {
+  ): Promise<{ result: BatchResult; changes: readonly ProfileChange[] }> {
     const rows = await tx
       .selectFrom('events')
       .selectAll()
@@ -306,8 +237,7 @@ export class ProfileProcessor {
       result.merges += r.merges;
       changes.push(...r.changes);
     }
-    for (const hook of this.hooks) await hook(tx, changes, now);
-    return { result, changes };
+    return { result, changes: await runStages(tx, this.stages, changes, now) };
   }
 
   private async processWorkspace(
@@ -389,7 +319,7 @@ export class ProfileProcessor {
       catalog.push(...itemsFromEvent(e.event, e.properties));
     }
 
-    await this.write(tx, ws, assigned, now);
+    await writeBatch(tx, this.store.kind, ws, assigned, now);
     if (catalog.length > 0) await upsertItems(tx, workspaceId, catalog, now);
 
     const changes: ProfileChange[] = [];
@@ -405,79 +335,6 @@ export class ProfileProcessor {
       });
     }
     return { changes, merges: ws.merges.length };
-  }
-
-  private async write(
-    tx: Tx,
-    ws: WorkingSet,
-    assigned: Map<string, number[]>,
-    now: number,
-  ): Promise<void> {
-    const dirty = [...ws.profiles.values()].filter((p) => p.dirty);
-    for (let i = 0; i < dirty.length; i += 200) {
-      await tx
-        .insertInto('profiles')
-        .values(
-          dirty.slice(i, i + 200).map((p) => ({
-            id: p.id,
-            workspace_id: ws.workspaceId,
-            merged_into: p.mergedInto,
-            facts: JSON.stringify(p.facts),
-            created_at: p.createdAt,
-            updated_at: now,
-          })),
-        )
-        .onConflict((oc) =>
-          oc.column('id').doUpdateSet((eb) => ({
-            merged_into: eb.ref('excluded.merged_into'),
-            facts: eb.ref('excluded.facts'),
-            updated_at: eb.ref('excluded.updated_at'),
-          })),
-        )
-        .execute();
-    }
-    for (const m of ws.merges) {
-      await tx
-        .updateTable('identities')
-        .set({ profile_id: m.winnerId })
-        .where('workspace_id', '=', ws.workspaceId)
-        .where('profile_id', '=', m.loserId)
-        .execute();
-      await tx
-        .updateTable('events')
-        .set({ profile_id: m.winnerId })
-        .where('workspace_id', '=', ws.workspaceId)
-        .where('profile_id', '=', m.loserId)
-        .execute();
-      await tx
-        .insertInto('profile_merges')
-        .values({
-          workspace_id: ws.workspaceId,
-          winner_id: m.winnerId,
-          loser_id: m.loserId,
-          message_id: m.messageId,
-          reason: m.reason,
-          identities: JSON.stringify(m.identities),
-          at: now,
-          undone_at: null,
-        })
-        .execute();
-    }
-    for (let i = 0; i < ws.newIdentities.length; i += 300) {
-      await tx
-        .insertInto('identities')
-        .values(
-          ws.newIdentities.slice(i, i + 300).map((n) => ({
-            workspace_id: ws.workspaceId,
-            kind: n.kind,
-            value: n.value,
-            profile_id: n.profileId,
-            created_at: now,
-          })),
-        )
-        .execute();
-    }
-    await assignEvents(tx, this.store.kind, assigned);
   }
 }
 

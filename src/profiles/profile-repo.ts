@@ -216,3 +216,25 @@ export async function emailAddressesOf(
   if (stated) out.add(stated);
   return [...out].sort();
 }
+
+/**
+ * The identifier to attribute an event about this person to, as a client would send it:
+ * the user id when known, else an anonymous id; null when the person has neither.
+ */
+export async function eventIdentityOf(
+  db: Kysely<Database>,
+  workspaceId: string,
+  profileId: string,
+): Promise<{ userId: string } | { anonymousId: string } | null> {
+  const ids = await db
+    .selectFrom('identities')
+    .select(['kind', 'value'])
+    .where('workspace_id', '=', workspaceId)
+    .where('profile_id', '=', profileId)
+    .where('kind', 'in', ['user_id', 'anonymous_id'])
+    .orderBy('kind', 'desc')
+    .execute();
+  const id = ids[0];
+  if (!id) return null;
+  return id.kind === 'user_id' ? { userId: id.value } : { anonymousId: id.value };
+}

@@ -7,7 +7,7 @@ import {
   identityKey,
   type Identifier,
 } from './identity/index.js';
-import type { ProfileChange, ProfileHook } from './processor.js';
+import { runStages, type PipelineStage, type ProfileChange } from './pipeline-stage.js';
 import { liveProfileId } from './profile-repo.js';
 import { refoldFacts } from './refold.js';
 import { toLoggedEvent } from './stored-event.js';
@@ -29,7 +29,7 @@ export async function unmergeProfile(
   clock: Clock,
   workspaceId: string,
   loserId: string,
-  hooks: readonly ProfileHook[] = [],
+  stages: readonly PipelineStage[] = [],
 ): Promise<UnmergeResult> {
   const settings = await readSettings(store.db, workspaceId);
   const blocked = new Set([...DEFAULT_BLOCKED_VALUES, ...settings.identity.blockedValues]);
@@ -122,7 +122,7 @@ export async function unmergeProfile(
         .execute();
       changes.push({ workspaceId, profileId, facts, events: [], merged: [], created: false });
     }
-    for (const hook of hooks) await hook(tx, changes, now);
+    await runStages(tx, stages, changes, now);
     return {
       profileId: loserId,
       splitFrom: root,

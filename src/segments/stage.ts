@@ -1,4 +1,4 @@
-import type { ModelCache, ProfileChange, ProfileHook } from '../profiles/index.js';
+import type { Appended, ModelCache, PipelineStage, ProfileChange } from '../profiles/index.js';
 import type { Clock } from '../shared/index.js';
 import { skipLocked, withRetriedTransaction, type Store, type Tx } from '../store/index.js';
 import { deletePairs, evaluateAndApply, type EvaluationTarget } from './apply.js';
@@ -21,46 +21,60 @@ export class SegmentStage {
     private readonly models: ModelCache,
   ) {}
 
-  readonly hook: ProfileHook = async (tx, changes, now) => {
-    const byWorkspace = new Map<string, ProfileChange[]>();
-    for (const c of changes) {
-      let list = byWorkspace.get(c.workspaceId);
-      if (!list) byWorkspace.set(c.workspaceId, (list = []));
-      list.push(c);
-    }
-    for (const [workspaceId, list] of byWorkspace) {
-      const ws = await this.registry.get(tx, workspaceId);
-      const merged = list.flatMap((c) => c.merged);
-      if (merged.length > 0) await this.forget(tx, workspaceId, merged);
-      if (ws.ordered.length === 0) continue;
-      const targets: EvaluationTarget[] = [];
-      for (const c of list) {
-        // A new person, a merge or an unmerge: every condition may have changed.
-        const segments =
-          c.created || c.merged.length > 0 || c.events.length === 0
-            ? 'all'
-            : ws.affectedBy(c.events);
-        if (segments === 'all' || segments.size > 0)
-          targets.push({ profileId: c.profileId, facts: c.facts, segments });
+  /**
+   * The pipeline stage: evaluates, for each changed person, the segments their events can
+   * affect (all of them for a new, merged or unmerged person), and hands on the changes
+   * with the Segment Entered/Exited events it appended and the facts those changed, so
+   * later stages (journeys) see them.
+   */
+  readonly stage: PipelineStage = {
+    name: 'segments',
+    run: async (tx, changes, now) => {
+      const derived = new Map<ProfileChange, Appended>();
+      const byWorkspace = new Map<string, ProfileChange[]>();
+      for (const c of changes) {
+        let list = byWorkspace.get(c.workspaceId);
+        if (!list) byWorkspace.set(c.workspaceId, (list = []));
+        list.push(c);
       }
-      const model = await this.models.get(workspaceId, tx);
-      const result = await evaluateAndApply(
-        tx,
-        this.store.kind,
-        ws,
-        workspaceId,
-        targets,
-        now,
-        model,
-      );
-      // Later stages (journeys) see the Segment Entered/Exited events and current facts.
-      for (const c of list) {
-        const emitted = result.emitted.get(c.profileId);
-        if (!emitted) continue;
-        c.events.push(...emitted.logged);
-        if (emitted.facts) c.facts = emitted.facts;
+      for (const [workspaceId, list] of byWorkspace) {
+        const ws = await this.registry.get(tx, workspaceId);
+        const merged = list.flatMap((c) => c.merged);
+        if (merged.length > 0) await this.forget(tx, workspaceId, merged);
+        if (ws.ordered.length === 0) continue;
+        const targets: EvaluationTarget[] = [];
+        for (const c of list) {
+          // A new person, a merge or an unmerge: every condition may have changed.
+          const segments =
+            c.created || c.merged.length > 0 || c.events.length === 0
+              ? 'all'
+              : ws.affectedBy(c.events);
+          if (segments === 'all' || segments.size > 0)
+            targets.push({ profileId: c.profileId, facts: c.facts, segments });
+        }
+        const model = await this.models.get(workspaceId, tx);
+        const result = await evaluateAndApply(
+          tx,
+          this.store.kind,
+          ws,
+          workspaceId,
+          targets,
+          now,
+          model,
+        );
+        for (const c of list) {
+          const emitted = result.emitted.get(c.profileId);
+          if (emitted) derived.set(c, emitted);
+        }
       }
-    }
+      if (derived.size === 0) return changes;
+      return changes.map((c) => {
+        const emitted = derived.get(c);
+        return emitted
+          ? { ...c, events: [...c.events, ...emitted.logged], facts: emitted.facts ?? c.facts }
+          : c;
+      });
+    },
   };
 
   /** Profiles merged away are no longer anyone: drop their memberships and checks. */

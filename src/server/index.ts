@@ -1,11 +1,5 @@
 export { buildServer, type ServerOptions } from './build-server.js';
-export {
-  createContext,
-  closeContext,
-  startBackground,
-  type AppContext,
-  type ContextOptions,
-} from './context.js';
+export type { AppContext } from './context.js';
 export { buildOpenApi } from './openapi.js';
 export { allRoutes } from './routes/index.js';
 export { Metrics } from './metrics.js';

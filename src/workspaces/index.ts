@@ -1,4 +1,9 @@
-export { DEFAULT_WORKSPACE_ID, ensureDefaultWorkspace, workspaceExists } from './workspaces.js';
+export {
+  DEFAULT_WORKSPACE_ID,
+  ensureDefaultWorkspace,
+  listWorkspaceIds,
+  workspaceExists,
+} from './workspaces.js';
 export { KeyScope, createApiKey, hashKey, scopeAllows, type CreatedKey } from './keys.js';
 export { KeyResolver, type Principal } from './key-resolver.js';
 export {

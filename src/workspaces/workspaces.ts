@@ -26,3 +26,9 @@ export async function workspaceExists(db: Kysely<Database>, id: string): Promise
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/** Every workspace's id, for the loops that visit each one. */
+export async function listWorkspaceIds(db: Kysely<Database>): Promise<string[]> {
+  const rows = await db.selectFrom('workspaces').select('id').orderBy('id').execute();
+  return rows.map((r) => r.id);
+}

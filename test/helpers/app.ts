@@ -1,13 +1,9 @@
 import { pino } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import type { RejectedLimits } from '../../src/config/index.js';
-import {
-  buildServer,
-  closeContext,
-  createContext,
-  startBackground,
-  type AppContext,
-} from '../../src/server/index.js';
+import { buildApp, closeApp, startBackground, type App } from '../../src/app/index.js';
+import type { PipelineStage } from '../../src/profiles/index.js';
+import { buildServer } from '../../src/server/index.js';
 import { ManualClock, systemClock, type Clock } from '../../src/shared/index.js';
 import type { StoreKind } from '../../src/store/index.js';
 import { ensureDefaultTemplates } from '../../src/messaging/index.js';
@@ -16,7 +12,7 @@ import { openTestStore, type TestStore } from './stores.js';
 
 export interface TestApp {
   app: FastifyInstance;
-  ctx: AppContext;
+  ctx: App;
   testStore: TestStore;
   clock: Clock;
   keys: { write: string; read: string; admin: string };
@@ -35,6 +31,8 @@ export async function createTestApp(
     smtpUrl?: string;
     publicUrl?: string;
     rejected?: RejectedLimits;
+    /** Pipeline stages run after the declared ones (a stage that fails on purpose). */
+    stages?: PipelineStage[];
   } = {},
 ): Promise<TestApp> {
   const testStore = await openTestStore(kind);
@@ -43,7 +41,7 @@ export async function createTestApp(
     options.clock ??
     (options.background ? systemClock : new ManualClock(Date.UTC(2026, 10, 1, 12)));
   await ensureDefaultWorkspace(testStore.store.db, clock);
-  const ctx = createContext({
+  const ctx = buildApp({
     store: testStore.store,
     clock,
     logger: pino({ level: 'silent' }),
@@ -51,6 +49,7 @@ export async function createTestApp(
     smtpUrl: options.smtpUrl,
     publicUrl: options.publicUrl,
     rejected: options.rejected,
+    extraStages: options.stages ?? [],
   });
   await ensureDefaultTemplates(testStore.store.db, clock, 'default');
   const mk = async (scope: 'write' | 'read' | 'admin') =>
@@ -67,7 +66,7 @@ export async function createTestApp(
     keys,
     close: async () => {
       await app.close();
-      await closeContext(ctx);
+      await closeApp(ctx);
       await testStore.cleanup();
     },
   };

@@ -48,7 +48,7 @@ describe.each(STORE_KINDS)('profile batch size (%s)', (kind) => {
 
   it('runs several profile workers at once (three on PostgreSQL): every event once, facts equal to a rebuild', async () => {
     t = await createTestApp(kind);
-    const workers = t.ctx.loops.filter((l) => l.name.startsWith('profiles'));
+    const workers = t.ctx.loops.profiles;
     expect(workers).toHaveLength(kind === 'postgres' ? 3 : 1);
     // Ten people, each seen anonymously and then identified, in interleaved batches.
     const batch = Array.from({ length: 300 }, (_, i) => {
@@ -83,14 +83,23 @@ describe.each(STORE_KINDS)('profile batch size (%s)', (kind) => {
 
   it('calls committed hooks once per committed batch, never for an attempt that rolled back', async () => {
     await pendingAfter(30);
-    const p = new ProfileProcessor(t.ctx.store, t.clock, { batchSize: 100 });
     const seen: string[][] = [];
-    p.onCommitted((changes) => seen.push(changes.flatMap((c) => c.events.map((e) => e.messageId))));
     let fail = true;
-    p.addHook(() => {
-      if (!fail) return Promise.resolve();
-      fail = false;
-      return Promise.reject(new Error('stage failed'));
+    const p = new ProfileProcessor(t.ctx.store, t.clock, {
+      batchSize: 100,
+      afterCommit: [
+        (changes) => seen.push(changes.flatMap((c) => c.events.map((e) => e.messageId))),
+      ],
+      stages: [
+        {
+          name: 'fails once',
+          run: (_tx, changes) => {
+            if (!fail) return Promise.resolve(changes);
+            fail = false;
+            return Promise.reject(new Error('stage failed'));
+          },
+        },
+      ],
     });
     // The failed attempt is rolled back and its events tried again (by halves, had the
     // retry failed too): the hook sees the one attempt that committed.

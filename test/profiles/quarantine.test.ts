@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { countPending, MAX_ATTEMPTS, ProfileProcessor } from '../../src/profiles/index.js';
+import {
+  countPending,
+  MAX_ATTEMPTS,
+  ProfileProcessor,
+  type PipelineStage,
+} from '../../src/profiles/index.js';
 import { appendEvents, type EventRow } from '../../src/store/index.js';
 import { createTestApp, send, type TestApp } from '../helpers/app.js';
 import { STORE_KINDS } from '../helpers/stores.js';
@@ -33,6 +38,18 @@ function storedRow(messageId: string, raw: string, userId: string): EventRow {
   };
 }
 
+/** A stage that throws on the batch holding the event with this message id, if any. */
+function failingOn(messageId: () => string | null, error: Error): PipelineStage {
+  return {
+    name: 'failing',
+    run: async (_tx, changes) => {
+      const id = messageId();
+      if (id !== null && changes.some((c) => c.events.some((e) => e.messageId === id))) throw error;
+      return changes;
+    },
+  };
+}
+
 describe.each(STORE_KINDS)('no event can stop the pipeline (%s)', (kind) => {
   let t: TestApp;
   afterEach(async () => {
@@ -55,12 +72,10 @@ describe.each(STORE_KINDS)('no event can stop the pipeline (%s)', (kind) => {
     (await send(t, 'GET', `/v1/profiles/user_id/${userId}`, t.keys.read)).statusCode;
 
   it('quarantines an event a stage throws on and processes later events within a second', async () => {
-    t = await createTestApp(kind, { background: true });
     let broken = true;
-    t.ctx.profiles.addHook(async (_tx, changes) => {
-      if (broken && changes.some((c) => c.events.some((e) => e.messageId === 'poison'))) {
-        throw new Error('stage failed on poison');
-      }
+    t = await createTestApp(kind, {
+      background: true,
+      stages: [failingOn(() => (broken ? 'poison' : null), new Error('stage failed on poison'))],
     });
     await send(t, 'POST', '/v1/identify', t.keys.write, { userId: 'p', messageId: 'poison' });
     const batch = Array.from({ length: 20 }, (_, i) => ({
@@ -115,12 +130,20 @@ describe.each(STORE_KINDS)('no event can stop the pipeline (%s)', (kind) => {
       messageId: `h-${i}`,
     }));
     await send(t, 'POST', '/v1/batch', t.keys.write, { batch });
-    const processor = new ProfileProcessor(t.ctx.store, t.clock, { batchSize: 64 });
     let attempts = 0;
-    processor.addHook(async (_tx, changes) => {
-      attempts++;
-      const ids = changes.flatMap((c) => c.events.map((e) => e.messageId));
-      if (ids.includes('h-5') || ids.includes('h-40')) throw new Error('bad event');
+    const processor = new ProfileProcessor(t.ctx.store, t.clock, {
+      batchSize: 64,
+      stages: [
+        {
+          name: 'counting',
+          run: async (_tx, changes) => {
+            attempts++;
+            const ids = changes.flatMap((c) => c.events.map((e) => e.messageId));
+            if (ids.includes('h-5') || ids.includes('h-40')) throw new Error('bad event');
+            return changes;
+          },
+        },
+      ],
     });
     expect((await processor.processBatch()).events).toBe(64);
     expect(await countPending(t.ctx.store)).toBe(0);
@@ -131,10 +154,7 @@ describe.each(STORE_KINDS)('no event can stop the pipeline (%s)', (kind) => {
   });
 
   it('drops a quarantined event from the log on request, and says when there is none', async () => {
-    t = await createTestApp(kind);
-    t.ctx.profiles.addHook(async (_tx, changes) => {
-      if (changes.some((c) => c.events.some((e) => e.messageId === 'bad'))) throw new Error('no');
-    });
+    t = await createTestApp(kind, { stages: [failingOn(() => 'bad', new Error('no'))] });
     await send(t, 'POST', '/v1/identify', t.keys.write, { userId: 'b', messageId: 'bad' });
     await send(t, 'POST', '/v1/identify', t.keys.write, { userId: 'g', messageId: 'good' });
     await t.ctx.profiles.drain();

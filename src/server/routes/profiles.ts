@@ -70,7 +70,7 @@ export function profileRoutes(ctx: AppContext): RouteDef[] {
           ctx.clock,
           principal.workspaceId,
           params.profileId,
-          ctx.profiles.hooks,
+          ctx.profiles.stages,
         ),
     }),
     defineRoute({

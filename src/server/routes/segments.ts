@@ -22,7 +22,7 @@ const IdParams = z.object({ id: z.string().min(1).max(200) });
 
 export function segmentRoutes(ctx: AppContext): RouteDef[] {
   const wake = () => {
-    for (const loop of ctx.loops) if (loop.name === 'segment-backfill') loop.wake();
+    ctx.wakeSegmentBackfill();
   };
   return [
     defineRoute({

@@ -1,27 +1,27 @@
 import { pino } from 'pino';
 import { loadConfig } from '../config/index.js';
-import { closeContext, createContext, type AppContext } from '../server/index.js';
 import { systemClock } from '../shared/index.js';
 import { openStore } from '../store/index.js';
 import { ensureDefaultWorkspace } from '../workspaces/index.js';
+import { buildApp, closeApp, type App } from './build-app.js';
 
-/** The app's context without an HTTP server, for one-shot commands. */
+/** The system without an HTTP server or background loops, for one-shot commands. */
 export async function openApp(flags: { data?: string | undefined }): Promise<{
-  ctx: AppContext;
+  ctx: App;
   close(): Promise<void>;
 }> {
   const config = loadConfig({ dataDir: flags.data, logLevel: 'warn' });
   const store = await openStore(config);
   await ensureDefaultWorkspace(store.db, systemClock);
-  const ctx = createContext({
+  const app = buildApp({
     store,
     clock: systemClock,
     logger: pino({ level: config.logLevel }, process.stderr),
   });
   return {
-    ctx,
+    ctx: app,
     close: async () => {
-      await closeContext(ctx);
+      await closeApp(app);
       await store.close();
     },
   };

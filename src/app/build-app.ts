@@ -1,0 +1,234 @@
+import type { Logger } from 'pino';
+import { EmailSender, PushSender, RenderPool, type RenderPoolOptions } from '../channels/index.js';
+import { DEFAULTS, type RejectedLimits } from '../config/index.js';
+import { EventWriter, IngestService, RejectedKeeper } from '../ingest/index.js';
+import { JourneyStage } from '../journeys/index.js';
+import {
+  emailChannel,
+  OutboxSender,
+  pushChannel,
+  recordEngagement,
+  webhookChannel,
+  type Deliver,
+  type SendDeps,
+} from '../messaging/index.js';
+import {
+  countQuarantined,
+  eventIdentityOf,
+  ModelCache,
+  ProfileProcessor,
+  type PipelineStage,
+} from '../profiles/index.js';
+import { RecommendationService } from '../recommend/index.js';
+import { SegmentRegistry, SegmentStage } from '../segments/index.js';
+import { Metrics, type AppContext } from '../server/index.js';
+import type { Clock } from '../shared/index.js';
+import type { Store } from '../store/index.js';
+import { KeyResolver, LinkSecrets } from '../workspaces/index.js';
+import { buildLoops, type Loops } from './loops.js';
+import { pipelineStages } from './pipeline.js';
+import { recommendProvider } from './recommend-provider.js';
+
+export interface AppOptions {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  adminKey?: string | undefined;
+  /** How often a worker refits each workspace's profile model. */
+  modelRefreshMs?: number;
+  outboxLeaseMs?: number;
+  /** How often workers retrain each workspace's recommendation models. */
+  recommendationsTrainMs?: number;
+  smtpUrl?: string | undefined;
+  publicUrl?: string | undefined;
+  /** Replaces or adds delivery channels (benchmarks, custom channels). */
+  channels?: Record<string, Deliver>;
+  /**
+   * Profile-stage loops in this process. On PostgreSQL several claim disjoint pending
+   * events (SKIP LOCKED) and overlap their round trips (default 3); SQLite has one
+   * connection, so one (default).
+   */
+  profileWorkers?: number;
+  /** Caps on stored refusals; the configuration's defaults when not given. */
+  rejected?: RejectedLimits;
+  /** Threads and limits of template rendering (strict defaults; tests lower them). */
+  render?: RenderPoolOptions;
+  /** Stages run after the declared pipeline (tests, benchmarks). */
+  extraStages?: readonly PipelineStage[];
+}
+
+/** The running system: what the routes use, and the background loops of each role. */
+export interface App extends AppContext {
+  loops: Loops;
+}
+
+/**
+ * The composition root: builds every service once, wires the event pipeline (ingest
+ * commits and wakes the profile stage, which runs the declared stages, see
+ * `pipelineStages`) and declares the background loops. Nothing starts until the caller
+ * starts it (`startBackground`, a server's `listen`).
+ */
+export function buildApp(options: AppOptions): App {
+  const { store, clock, logger } = options;
+  const metrics = new Metrics();
+  metrics.countQuarantine(() => countQuarantined(store.db));
+  const models = new ModelCache(store.db, clock);
+  const segmentRegistry = new SegmentRegistry();
+  const segments = new SegmentStage(store, clock, segmentRegistry, models);
+  // A journey step that updates a profile re-evaluates the person's segments in its own
+  // transaction.
+  const journeys = new JourneyStage(store, clock, models, { reevaluate: segments.stage });
+  const recommendations = new RecommendationService(store, clock, logger);
+  const profiles = new ProfileProcessor(store, clock, {
+    stages: pipelineStages({ segments, journeys, extra: options.extraStages }),
+    afterCommit: [recommendations.onCommitted],
+    onQuarantine: ({ eventId, error }) => {
+      metrics.eventsQuarantined.inc();
+      logger.warn({ eventId, error }, 'event quarantined: see GET /v1/admin/quarantine');
+    },
+    onHookError: (err) => logger.error({ err }, 'a committed-batch hook failed'),
+  });
+
+  // `app` is filled below; the closures here read it only when called, after that.
+  const app = {} as App;
+  // Threads start with the first render: an API-only process that never previews has none.
+  const renderer = new RenderPool(options.render);
+  const sendDeps: SendDeps = {
+    db: store.db,
+    clock,
+    models,
+    renderer,
+    get publicUrl() {
+      return app.publicUrl;
+    },
+    ...(options.smtpUrl ? { email: new EmailSender(options.smtpUrl) } : {}),
+    // Subscriptions are validated when stored: https, or http on loopback for testing.
+    push: new PushSender({ clock, allowHttp: true }),
+    recommend: recommendProvider(recommendations),
+    emit: (workspaceId, profileId, event, properties) =>
+      app.emitTo(
+        workspaceId,
+        profileId,
+        event,
+        properties,
+        `${event}:${typeof properties.message_id === 'string' ? properties.message_id : profileId}`,
+      ),
+  };
+  const outbox = new OutboxSender(
+    store,
+    clock,
+    {
+      webhook: webhookChannel(store, clock),
+      email: emailChannel(sendDeps),
+      push: pushChannel(sendDeps),
+      ...options.channels,
+    },
+    {
+      logger,
+      ...(options.outboxLeaseMs ? { leaseMs: options.outboxLeaseMs } : {}),
+      // Each delivery reads the store; on PostgreSQL leave pool connections for the
+      // pipeline and the API.
+      concurrency: store.kind === 'postgres' ? 6 : 16,
+    },
+  );
+  const limits = options.rejected ?? DEFAULTS;
+  const rejects = new RejectedKeeper(
+    store.db,
+    clock,
+    {
+      maxPerWorkspace: limits.rejectedMaxPerWorkspace,
+      maxRawBytes: limits.rejectedMaxRawBytes,
+      retentionMs: limits.rejectedRetentionDays * 86_400_000,
+    },
+    metrics.rejectedCounters(),
+  );
+  const loops = buildLoops({
+    store,
+    clock,
+    logger,
+    metrics,
+    profiles,
+    models,
+    segments,
+    journeys,
+    outbox,
+    recommendations,
+    rejects,
+    profileWorkers: options.profileWorkers ?? (store.kind === 'postgres' ? 3 : 1),
+    modelRefreshMs: options.modelRefreshMs ?? 3_600_000,
+    recommendationsTrainMs: options.recommendationsTrainMs ?? 6 * 3_600_000,
+  });
+  const wakePipeline = () => {
+    for (const loop of loops.profiles) loop.wake();
+  };
+  const writer = new EventWriter(store, wakePipeline);
+  const ingest = new IngestService(writer, clock, metrics.ingestCounters(), rejects);
+  const emitTo: AppContext['emitTo'] = async (
+    workspaceId,
+    profileId,
+    event,
+    properties,
+    messageId,
+  ) => {
+    const who = await eventIdentityOf(store.db, workspaceId, profileId);
+    if (!who) return;
+    const value = { type: 'track', event, messageId, ...who, properties };
+    await ingest.ingestOne(workspaceId, 'track', value, JSON.stringify(value));
+  };
+  const linkSecrets = new LinkSecrets(store.db);
+  return Object.assign(app, {
+    store,
+    clock,
+    logger,
+    metrics,
+    keys: new KeyResolver(store.db, clock, options.adminKey),
+    writer,
+    ingest,
+    rejects,
+    recommendations,
+    recommendFor: sendDeps.recommend,
+    wakePipeline,
+    wakeSegmentBackfill: () => {
+      for (const loop of loops.worker) if (loop.name === 'segment-backfill') loop.wake();
+    },
+    publicUrl: (options.publicUrl ?? 'http://127.0.0.1:4700').replace(/\/+$/, ''),
+    emitTo,
+    linkSecrets,
+    track: (token: string, kind: 'open' | 'click') =>
+      recordEngagement(
+        {
+          db: store.db,
+          clock,
+          emitTo,
+          linkSecret: (w) => linkSecrets.get(w),
+          publicUrl: app.publicUrl,
+        },
+        token,
+        kind,
+      ),
+    profiles,
+    models,
+    segmentRegistry,
+    segments,
+    journeys,
+    outbox,
+    renderer,
+    loops,
+  } satisfies App);
+}
+
+/**
+ * Starts the background work of a role: a worker (or `all`) runs the whole pipeline; an
+ * API-only process trains and follows its recommendation models, so it can serve them.
+ */
+export function startBackground(app: App, role: 'all' | 'api' | 'worker' = 'all'): void {
+  for (const loop of role === 'api' ? app.loops.serving : app.loops.worker) loop.start();
+}
+
+/** Finishes queued writes and running background steps; the store is closed by its opener. */
+export async function closeApp(app: App): Promise<void> {
+  await app.writer.close();
+  await Promise.all([...app.loops.worker, ...app.loops.serving].map((l) => l.stop()));
+  // After the loops: a sender still rendering gets its answer instead of a closed pool.
+  await app.renderer.close();
+}

@@ -1,0 +1,101 @@
+import type { Logger } from 'pino';
+import type { RejectedKeeper } from '../ingest/index.js';
+import { WorkLoop } from '../jobs/index.js';
+import type { JourneyStage } from '../journeys/index.js';
+import type { OutboxSender } from '../messaging/index.js';
+import type { ModelCache, ProfileProcessor } from '../profiles/index.js';
+import type { RecommendationService } from '../recommend/index.js';
+import type { SegmentStage } from '../segments/index.js';
+import type { Metrics } from '../server/index.js';
+import type { Clock } from '../shared/index.js';
+import type { Store } from '../store/index.js';
+import { listWorkspaceIds } from '../workspaces/index.js';
+
+export interface LoopParts {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  profiles: ProfileProcessor;
+  models: ModelCache;
+  segments: SegmentStage;
+  journeys: JourneyStage;
+  outbox: OutboxSender;
+  recommendations: RecommendationService;
+  rejects: RejectedKeeper;
+  profileWorkers: number;
+  modelRefreshMs: number;
+  recommendationsTrainMs: number;
+}
+
+export interface Loops {
+  /** The profile stage's loops, woken when events are committed. */
+  profiles: WorkLoop[];
+  /** Everything a worker (or `all`) runs. */
+  worker: WorkLoop[];
+  /** What an API-only process runs: training and following its serving models. */
+  serving: WorkLoop[];
+}
+
+/** The background work, declared in one place: what each loop steps and how often it idles. */
+export function buildLoops(p: LoopParts): Loops {
+  const { logger } = p;
+  const loop = (name: string, step: () => Promise<boolean>, idleMs: number) =>
+    new WorkLoop(name, step, { logger, idleMs });
+
+  const profiles = Array.from({ length: p.profileWorkers }, (_, i) =>
+    loop(
+      i === 0 ? 'profiles' : `profiles-${i + 1}`,
+      async () => {
+        const r = await p.profiles.processBatch();
+        if (r.events > 0) p.metrics.eventsProcessed.inc(r.events);
+        return r.events > 0;
+      },
+      250,
+    ),
+  );
+  const lastTrained = new Map<string, number>();
+  const recommendations = loop(
+    'recommendations',
+    async () => {
+      for (const id of await listWorkspaceIds(p.store.db)) {
+        const now = p.clock.now();
+        if (now - (lastTrained.get(id) ?? -Infinity) < p.recommendationsTrainMs) continue;
+        lastTrained.set(id, now);
+        await p.recommendations.train(id);
+      }
+      await p.recommendations.refreshCatalogs();
+      return false;
+    },
+    60_000,
+  );
+  const models = loop(
+    'profile-models',
+    async () => {
+      const ids = await listWorkspaceIds(p.store.db);
+      for (const id of await p.models.stale(ids, p.clock.now() - p.modelRefreshMs)) {
+        await p.models.refresh(id);
+      }
+      return false;
+    },
+    60_000,
+  );
+  return {
+    profiles,
+    worker: [
+      ...profiles,
+      models,
+      loop('segment-checks', () => p.segments.runDueChecks(), 200),
+      loop('segment-backfill', () => p.segments.backfillStep(), 1000),
+      loop('journey-timers', () => p.journeys.runDueTimers(), 100),
+      loop('outbox', () => p.outbox.step(), 100),
+      loop('journey-triggers', () => p.journeys.runTriggers(), 1000),
+      recommendations,
+      loop('rejected-cleanup', () => p.rejects.cleanupStep(), 60_000),
+    ],
+    serving: [
+      recommendations,
+      loop('recommendations-follow', () => p.recommendations.follow(), 1000),
+    ],
+  };
+}

@@ -1,0 +1,51 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/index.js';
+import { ensureDefaultTemplates } from '../messaging/index.js';
+import { ensureBuiltIns } from '../segments/index.js';
+import { buildServer } from '../server/index.js';
+import { systemClock } from '../shared/index.js';
+import { openStore, type Store } from '../store/index.js';
+import { DEFAULT_WORKSPACE_ID, ensureDefaultWorkspace } from '../workspaces/index.js';
+import { buildApp, closeApp, startBackground } from './build-app.js';
+
+export interface RunningApp {
+  address: string;
+  store: Store;
+  /** Stops taking requests, finishes in-flight work and closes the store. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs Rapport as configured: the store (migrated), the default workspace with its
+ * built-in segments and templates, the system, its HTTP server on the configured port and
+ * the background work of its role.
+ */
+export async function startApp(config: Config, logger: Logger): Promise<RunningApp> {
+  const store = await openStore(config);
+  await ensureDefaultWorkspace(store.db, systemClock);
+  await ensureBuiltIns(store.db, systemClock, DEFAULT_WORKSPACE_ID);
+  await ensureDefaultTemplates(store.db, systemClock, DEFAULT_WORKSPACE_ID);
+  const app = buildApp({
+    store,
+    clock: systemClock,
+    logger,
+    adminKey: config.adminKey,
+    outboxLeaseMs: config.outboxLeaseMs,
+    smtpUrl: config.smtpUrl,
+    publicUrl: config.publicUrl,
+    rejected: config,
+  });
+  const server = buildServer(app, { role: config.role, http: config });
+  const address = await server.listen({ port: config.port, host: config.host });
+  if (!config.publicUrl) app.publicUrl = address;
+  startBackground(app, config.role);
+  return {
+    address,
+    store,
+    stop: async () => {
+      await server.close();
+      await closeApp(app);
+      await store.close();
+    },
+  };
+}
