@@ -24,7 +24,7 @@ import { SegmentRegistry, SegmentStage } from '../segments/index.js';
 import { Metrics, type AppContext } from '../server/index.js';
 import type { Clock } from '../shared/index.js';
 import type { Store } from '../store/index.js';
-import { KeyResolver, LinkSecrets } from '../workspaces/index.js';
+import { KeyResolver, LinkSecrets, listWorkspaceIds } from '../workspaces/index.js';
 import { buildLoops, type Loops } from './loops.js';
 import { pipelineStages } from './pipeline.js';
 import { recommendProvider } from './recommend-provider.js';
@@ -141,6 +141,7 @@ export function buildApp(options: AppOptions): App {
       retentionMs: limits.rejectedRetentionDays * 86_400_000,
     },
     metrics.rejectedCounters(),
+    () => listWorkspaceIds(store.db),
   );
   const loops = buildLoops({
     store,

@@ -50,6 +50,8 @@ export class RejectedKeeper {
     private readonly clock: Clock,
     private readonly policy: RejectedPolicy,
     private readonly counters: RejectedCounters,
+    /** Every workspace's id (the workspaces module's; given by the composition root). */
+    private readonly workspaceIds: () => Promise<readonly string[]>,
   ) {}
 
   /** The rows to store, in order: cut to size, and no more than the workspace has room for. */
@@ -87,8 +89,7 @@ export class RejectedKeeper {
     let deleted = expired;
     // Refusals are only stored for authenticated workspaces: the (small) workspaces
     // table names them all, where a DISTINCT over the refusals would read every row.
-    const workspaces = await this.db.selectFrom('workspaces').select('id').execute();
-    for (const { id } of workspaces) {
+    for (const id of await this.workspaceIds()) {
       const trimmed = await this.trim(id);
       if (trimmed > 0) this.counters.deleted('cap', trimmed);
       if (trimmed === CLEANUP_BATCH) more = true;

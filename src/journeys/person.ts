@@ -1,10 +1,10 @@
 import {
   deriveTraits,
-  toLoggedEvent,
+  eventsOfPeople,
   type ModelCache,
   type ProfileFacts,
 } from '../profiles/index.js';
-import { indexEvents, type SubjectEvent } from '../segments/index.js';
+import { indexEvents, memberSegmentIds, type SubjectEvent } from '../segments/index.js';
 import type { Tx } from '../store/index.js';
 import { ConditionCache, evaluator } from './conditions.js';
 import {
@@ -101,33 +101,20 @@ export class PersonContext {
   }
 
   private async loadFor(conds: Condition[]): Promise<void> {
-    if (!this.segments) {
-      const rows = await this.tx
-        .selectFrom('segment_members')
-        .select('segment_id')
-        .where('workspace_id', '=', this.workspaceId)
-        .where('profile_id', '=', this.profileId)
-        .execute();
-      this.segments = new Set(rows.map((r) => r.segment_id));
-    }
+    this.segments ??= await memberSegmentIds(this.tx, this.workspaceId, this.profileId);
     const names = new Set<string>();
     for (const c of conds) for (const n of this.conditions.get(c).events) names.add(n);
     const missing = [...names].filter((n) => !this.loadedNames.has(n));
     if (missing.length === 0) return;
-    const rows = await this.tx
-      .selectFrom('events')
-      .selectAll()
-      .where('profile_id', '=', this.profileId)
-      .where('event', 'in', missing)
-      .orderBy('timestamp')
-      .execute();
+    const logged =
+      (await eventsOfPeople(this.tx, [this.profileId], { names: missing })).get(this.profileId) ??
+      [];
     for (const n of missing) {
       this.loadedNames.add(n);
       this.events.set(n, []);
     }
-    for (const row of rows) {
-      const e = toLoggedEvent(row);
-      this.events.get(row.event!)!.push({
+    for (const e of logged) {
+      this.events.get(e.event!)!.push({
         type: e.type,
         event: e.event,
         timestamp: e.timestamp,

@@ -3,8 +3,9 @@ import { z } from 'zod';
 import {
   defaultWorkspaceModel,
   deriveTraits,
-  toLoggedEvent,
-  type ProfileFacts,
+  eventsOfPeople,
+  liveFactsOf,
+  peopleActiveBetween,
 } from '../profiles/index.js';
 import { ValidationError } from '../shared/index.js';
 import { indexEvents, type SubjectEvent } from '../segments/index.js';
@@ -57,75 +58,32 @@ export async function simulateJourney(
       { path: 'from', problem: 'must be before to' },
     ]);
 
-  let ids = input.profileIds;
-  if (!ids) {
-    const rows = await db
-      .selectFrom('events')
-      .select('profile_id')
-      .distinct()
-      .where('workspace_id', '=', workspaceId)
-      .where('timestamp', '>=', from)
-      .where('timestamp', '<=', to)
-      .where('profile_id', 'is not', null)
-      .where('profile_id', '!=', '')
-      .limit(input.limit)
-      .execute();
-    ids = rows.map((r) => r.profile_id!);
-  }
+  const ids =
+    input.profileIds ?? (await peopleActiveBetween(db, workspaceId, from, to, input.limit));
   const people: SimulatedPerson[] = [];
+  const facts = await liveFactsOf(db, ids);
+  const logged = await eventsOfPeople(db, ids, { until: to });
   const histories = new Map<string, SubjectEvent[]>();
-  const facts = new Map<string, ProfileFacts>();
-  for (let i = 0; i < ids.length; i += 500) {
-    const chunk = ids.slice(i, i + 500);
-    for (const p of await db
-      .selectFrom('profiles')
-      .select(['id', 'facts'])
-      .where('id', 'in', chunk)
-      .execute()) {
-      facts.set(p.id, JSON.parse(p.facts) as ProfileFacts);
-    }
-    const rows = await db
-      .selectFrom('events')
-      .selectAll()
-      .where('profile_id', 'in', chunk)
-      .where('timestamp', '<=', to)
-      .orderBy('timestamp')
-      .execute();
-    for (const row of rows) {
-      const e = toLoggedEvent(row);
-      let h = histories.get(row.profile_id!);
-      if (!h) histories.set(row.profile_id!, (h = []));
-      h.push({
+  for (const [id, list] of logged) {
+    histories.set(
+      id,
+      list.map((e) => ({
         type: e.type,
         event: e.event,
         timestamp: e.timestamp,
         properties: e.properties,
         context: e.context,
-      });
-    }
+      })),
+    );
   }
   const model = defaultWorkspaceModel(to);
   for (const id of ids) {
     const f = facts.get(id);
     if (!f) continue;
     const { traits, timezone, ...computed } = deriveTraits(f, to, model);
-    const events = (histories.get(id) ?? [])
+    const events = (logged.get(id) ?? [])
       .filter((e) => e.timestamp >= from)
-      .map((e) =>
-        journeyEventOf({
-          ...e,
-          id: 0,
-          workspaceId,
-          messageId: '',
-          userId: null,
-          anonymousId: null,
-          previousId: null,
-          receivedAt: e.timestamp,
-          traits: {},
-          context: e.context ?? {},
-          type: e.type as 'track',
-        }),
-      )
+      .map(journeyEventOf)
       .filter((e): e is NonNullable<typeof e> => e !== null);
     people.push({ profile: { id, traits, computed: { ...computed, timezone }, timezone }, events });
   }

@@ -1,5 +1,11 @@
 import { changesSince } from '../catalog/index.js';
-import { statedTraits, toLoggedEvent, type ProfileFacts } from '../profiles/index.js';
+import {
+  eventsMentioning,
+  liveFactsOf,
+  liveProfilePage,
+  statedTraits,
+  type ProfileFacts,
+} from '../profiles/index.js';
 import { skipLocked, withRetriedTransaction, type Store, type Tx } from '../store/index.js';
 import {
   dateTriggerEvent,
@@ -70,26 +76,10 @@ export async function scheduleAllDates(
     const done = await withRetriedTransaction(store, async (tx) => {
       const loaded = await stage.loaded(tx, workspaceId);
       if (dateJourneys(loaded).length === 0) return true;
-      const rows = await tx
-        .selectFrom('profiles')
-        .select(['id', 'facts'])
-        .where('workspace_id', '=', workspaceId)
-        .where('merged_into', 'is', null)
-        .where('id', '>', after)
-        .orderBy('id')
-        .limit(1000)
-        .execute();
+      const rows = await liveProfilePage(tx, workspaceId, after, 1000);
       if (rows.length === 0) return true;
       after = rows[rows.length - 1]!.id;
-      for (const r of rows)
-        await scheduleDates(
-          tx,
-          loaded,
-          workspaceId,
-          r.id,
-          JSON.parse(r.facts) as ProfileFacts,
-          now,
-        );
+      for (const r of rows) await scheduleDates(tx, loaded, workspaceId, r.id, r.facts, now);
       total += rows.length;
       return false;
     });
@@ -117,17 +107,13 @@ export async function runDueDates(
     for (const d of due) {
       const loaded = await stage.loaded(tx, d.workspace_id);
       const journey = loaded.current.find((j) => j.id === d.journey_id);
-      const profile = await tx
-        .selectFrom('profiles')
-        .select(['facts', 'merged_into'])
-        .where('id', '=', d.profile_id)
-        .executeTakeFirst();
+      // Merged-away people are no longer anyone: their schedules go.
+      const facts = (await liveFactsOf(tx, [d.profile_id])).get(d.profile_id);
       if (
         !journey ||
         journey.status !== 'active' ||
         journey.definition.trigger.type !== 'date' ||
-        !profile ||
-        profile.merged_into
+        !facts
       ) {
         await tx
           .deleteFrom('journey_schedules')
@@ -137,7 +123,6 @@ export async function runDueDates(
           .execute();
         continue;
       }
-      const facts = JSON.parse(profile.facts) as ProfileFacts;
       const { traits, timezone } = statedTraits(facts);
       const trigger = journey.definition.trigger;
       const event = dateTriggerEvent(
@@ -244,22 +229,11 @@ export async function runCatalogChanges(
           const trigger = j.definition.trigger as CatalogTrigger;
           if (trigger.event !== event.event) continue;
           for (const profileId of await interested(tx, workspaceId, trigger, change.itemId, now)) {
-            const p = await tx
-              .selectFrom('profiles')
-              .select(['facts'])
-              .where('id', '=', profileId)
-              .executeTakeFirst();
-            if (!p) continue;
-            await stage.handlePerson(
-              tx,
-              loaded,
-              workspaceId,
-              profileId,
-              JSON.parse(p.facts) as ProfileFacts,
-              [event],
-              now,
-              [j.id],
-            );
+            const facts = (await liveFactsOf(tx, [profileId])).get(profileId);
+            if (!facts) continue;
+            await stage.handlePerson(tx, loaded, workspaceId, profileId, facts, [event], now, [
+              j.id,
+            ]);
           }
         }
       }
@@ -289,29 +263,21 @@ async function interested(
 ): Promise<string[]> {
   const within = parseDuration(trigger.interest.within);
   const since = within.ok ? now - within.ms : 0;
-  const rows = await tx
-    .selectFrom('events')
-    .selectAll()
-    .where('workspace_id', '=', workspaceId)
-    .where('event', 'in', trigger.interest.events)
-    .where('timestamp', '>', since)
+  const found = await eventsMentioning(
+    tx,
+    workspaceId,
+    trigger.interest.events,
+    since,
     // A cheap prefilter; the exact path is checked below.
-    .where('raw', 'like', `%${itemId.replace(/[%_\\]/g, '')}%`)
-    .execute();
+    itemId,
+  );
   const people = new Set<string>();
-  for (const row of rows) {
-    if (!row.profile_id) continue;
-    const e = toLoggedEvent(row);
-    if (
-      keyOf(
-        getPath(
-          { event: e.event, properties: e.properties, context: e.context },
-          trigger.interest.path,
-        ),
-      ) === itemId
-    ) {
-      people.add(row.profile_id);
-    }
+  for (const { profileId, event: e } of found) {
+    const at = getPath(
+      { event: e.event, properties: e.properties, context: e.context },
+      trigger.interest.path,
+    );
+    if (keyOf(at) === itemId) people.add(profileId);
   }
   return [...people];
 }

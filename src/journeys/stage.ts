@@ -1,5 +1,6 @@
 import {
   appendDerivedEvents,
+  liveFactsOf,
   type LoggedEvent,
   type ModelCache,
   type ProfileChange,
@@ -278,37 +279,24 @@ export class JourneyStage implements JourneyHost {
         if (!list) byPerson.set(r.profile_id, (list = []));
         list.push(r);
       }
-      const facts = new Map<string, ProfileFacts>();
-      const ids = [...byPerson.keys()];
-      for (let i = 0; i < ids.length; i += 500) {
-        const rows = await tx
-          .selectFrom('profiles')
-          .select(['id', 'facts', 'merged_into'])
-          .where('id', 'in', ids.slice(i, i + 500))
-          .execute();
-        for (const r of rows) facts.set(r.id, JSON.parse(r.facts) as ProfileFacts);
-      }
+      const facts = await liveFactsOf(tx, [...byPerson.keys()]);
       // The journeys of each workspace are looked up once per batch, not per person.
       const loadedBy = new Map<string, Loaded>();
       for (const [profileId, rows] of byPerson) {
         const workspaceId = rows[0]!.workspace_id;
         let loaded = loadedBy.get(workspaceId);
         if (!loaded) loadedBy.set(workspaceId, (loaded = await this.loaded(tx, workspaceId)));
-        const person = new PersonContext(
-          tx,
-          workspaceId,
-          profileId,
-          facts.get(profileId)!,
-          this.models,
-          this.conditions,
-        );
+        const known = facts.get(profileId);
+        const person =
+          known &&
+          new PersonContext(tx, workspaceId, profileId, known, this.models, this.conditions);
         const dirty: RunState[] = [];
         const writes: EffectWrites = { messages: [], profileUpdates: [] };
         for (const row of rows) {
           const run = parseRun(row);
           const def = loaded.versions.get(`${run.journeyId}@${run.journeyVersion}`);
           const journey = loaded.current.find((j) => j.id === run.journeyId);
-          if (!def || !facts.has(profileId)) {
+          if (!def || !person) {
             // The person was merged away or the journey vanished: end the run visibly.
             dirty.push({
               ...run,

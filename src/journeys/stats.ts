@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../store/index.js';
 import type { RunState } from './core/index.js';
 import { getJourney } from './journey-repo.js';
+import { messageCountsByStatus } from '../messaging/index.js';
 import type { JourneyStats } from './journey.js';
 
 type Counts = JourneyStats['steps'][number]['treated'];
@@ -54,13 +55,7 @@ export async function journeyStats(
       else if (run.status === 'converted') at[group].converted++;
     }
   }
-  const messageRows = await db
-    .selectFrom('messages')
-    .select(['status', (eb) => eb.fn.countAll<number | string>().as('n')])
-    .where('workspace_id', '=', workspaceId)
-    .where('journey_id', '=', journeyId)
-    .groupBy('status')
-    .execute();
+  const messages = await messageCountsByStatus(db, workspaceId, journeyId);
   const rate = (c: number, n: number) => (n === 0 ? null : c / n);
   return {
     journeyId,
@@ -70,7 +65,7 @@ export async function journeyStats(
       treated: rate(converted.treated, runs.treated),
       holdout: rate(converted.holdout, runs.holdout),
     },
-    messages: Object.fromEntries(messageRows.map((r) => [r.status, Number(r.n)])),
+    messages,
     steps: [...steps].map(([stepId, s]) => ({ stepId, ...s })),
   };
 }

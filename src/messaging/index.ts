@@ -6,7 +6,7 @@ export {
   MessagePage,
   type OutgoingMessage,
 } from './message.js';
-export { enqueueMessages, recordStatus, listMessages } from './outbox.js';
+export { enqueueMessages, recordStatus, listMessages, messageCountsByStatus } from './outbox.js';
 export {
   OutboxSender,
   type ClaimedMessage,

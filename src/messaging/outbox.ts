@@ -156,3 +156,19 @@ export async function listMessages(
     nextCursor: rows.length > query.limit && last ? `${last.created_at}~${last.id}` : null,
   };
 }
+
+/** How many of a journey's messages are in each status. */
+export async function messageCountsByStatus(
+  db: Kysely<Database>,
+  workspaceId: string,
+  journeyId: string,
+): Promise<Record<string, number>> {
+  const rows = await db
+    .selectFrom('messages')
+    .select(['status', (eb) => eb.fn.countAll<number | string>().as('n')])
+    .where('workspace_id', '=', workspaceId)
+    .where('journey_id', '=', journeyId)
+    .groupBy('status')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+}

@@ -1,10 +1,11 @@
 import type { Kysely } from 'kysely';
 import {
   deriveTraits,
+  identitiesByKind,
   liveProfileId,
+  loadFacts,
   type ComputedTraits,
   type ModelCache,
-  type ProfileFacts,
 } from '../profiles/index.js';
 import type { Consents } from '../privacy/index.js';
 import type { Database } from '../store/index.js';
@@ -31,23 +32,11 @@ export async function loadRecipient(
 ): Promise<Recipient | null> {
   const live = await liveProfileId(db, workspaceId, profileId);
   if (!live) return null;
-  const row = await db
-    .selectFrom('profiles')
-    .select('facts')
-    .where('id', '=', live)
-    .executeTakeFirst();
-  if (!row) return null;
+  const stored = await loadFacts(db, live);
+  if (!stored) return null;
   const model = await models.get(workspaceId);
-  const { traits, ...computed } = deriveTraits(JSON.parse(row.facts) as ProfileFacts, now, model);
-  const ids = await db
-    .selectFrom('identities')
-    .select(['kind', 'value'])
-    .where('workspace_id', '=', workspaceId)
-    .where('profile_id', '=', live)
-    .orderBy('created_at')
-    .execute();
-  const identities: Record<string, string[]> = {};
-  for (const i of ids) (identities[i.kind] ??= []).push(i.value);
+  const { traits, ...computed } = deriveTraits(stored.facts, now, model);
+  const identities = await identitiesByKind(db, workspaceId, live);
   const stated =
     typeof traits.email === 'string' && traits.email.includes('@') ? traits.email : undefined;
   return {

@@ -1,4 +1,5 @@
 import { WebhookSender } from '../channels/index.js';
+import { identitiesByKind } from '../profiles/index.js';
 import type { Clock } from '../shared/index.js';
 import type { Store } from '../store/index.js';
 import { readSettings, webhookSigningSecrets } from '../workspaces/index.js';
@@ -44,14 +45,7 @@ export function webhookChannel(
         error: 'no webhook URL: set one on the step or in PUT /v1/admin/settings (webhook.url)',
       };
     }
-    const ids = await store.db
-      .selectFrom('identities')
-      .select(['kind', 'value'])
-      .where('workspace_id', '=', m.workspaceId)
-      .where('profile_id', '=', m.profileId)
-      .execute();
-    const identities: Record<string, string[]> = {};
-    for (const i of ids) (identities[i.kind] ??= []).push(i.value);
+    const identities = await identitiesByKind(store.db, m.workspaceId, m.profileId);
     const body = {
       type: 'journey.message',
       messageId: m.id,

@@ -56,3 +56,19 @@ export {
   dropQuarantined,
   countQuarantined,
 } from './quarantine.js';
+export {
+  decodeFacts,
+  liveProfilePage,
+  eachLiveProfilePage,
+  liveFactsOf,
+  identitiesOf,
+  identitiesByKind,
+  eventsOfPeople,
+  peopleActiveBetween,
+  eventsMentioning,
+  processedThrough,
+  attributedEventsPage,
+  type LiveProfile,
+  type IdentityRef,
+  type PersonEventsQuery,
+} from './profile-reads.js';

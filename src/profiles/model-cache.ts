@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../shared/index.js';
 import type { Database } from '../store/index.js';
+import { eachLiveProfilePage } from './profile-reads.js';
 import {
   defaultWorkspaceModel,
   fitWorkspaceModel,
@@ -61,20 +62,8 @@ export class ModelCache {
   async refresh(workspaceId: string): Promise<WorkspaceModel> {
     const now = this.clock.now();
     const facts: ProfileFacts[] = [];
-    let after = '';
-    for (;;) {
-      const rows = await this.db
-        .selectFrom('profiles')
-        .select(['id', 'facts'])
-        .where('workspace_id', '=', workspaceId)
-        .where('merged_into', 'is', null)
-        .where('id', '>', after)
-        .orderBy('id')
-        .limit(5000)
-        .execute();
-      if (rows.length === 0) break;
-      for (const r of rows) facts.push(JSON.parse(r.facts) as ProfileFacts);
-      after = rows[rows.length - 1]!.id;
+    for await (const page of eachLiveProfilePage(this.db, workspaceId, 5000)) {
+      for (const p of page) facts.push(p.facts);
     }
     const model = fitWorkspaceModel(facts, now);
     const text = JSON.stringify(model);

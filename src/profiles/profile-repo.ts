@@ -3,6 +3,7 @@ import type { Database } from '../store/index.js';
 import { deriveTraits, type ProfileFacts, type WorkspaceModel } from './computed/index.js';
 import { normalizeEmail, normalizePhone, type IdentityKind } from './identity/index.js';
 import type { ProfileKind, ProfileList, ProfileListQuery, ProfileView } from './profile-view.js';
+import { decodeFacts } from './profile-reads.js';
 import { statedTraits } from './stated-traits.js';
 import { toLoggedEvent } from './stored-event.js';
 
@@ -61,7 +62,7 @@ export async function loadFacts(
     .executeTakeFirst();
   return row
     ? {
-        facts: JSON.parse(row.facts) as ProfileFacts,
+        facts: decodeFacts(row.facts),
         createdAt: row.created_at,
         updatedAt: row.updated_at,
       }

@@ -1,5 +1,6 @@
 import type { Clock } from '../shared/index.js';
 import { withTransaction, type Store } from '../store/index.js';
+import { eachLiveProfilePage } from './profile-reads.js';
 import { refoldFacts } from './refold.js';
 
 export interface RebuildResult {
@@ -30,19 +31,7 @@ export async function rebuildProfiles(
     ).n,
   );
   const result: RebuildResult = { profiles: 0, events: 0, changed: [] };
-  let after = '';
-  for (;;) {
-    const page = await store.db
-      .selectFrom('profiles')
-      .select(['id', 'facts'])
-      .where('workspace_id', '=', workspaceId)
-      .where('merged_into', 'is', null)
-      .where('id', '>', after)
-      .orderBy('id')
-      .limit(500)
-      .execute();
-    if (page.length === 0) break;
-    after = page[page.length - 1]!.id;
+  for await (const page of eachLiveProfilePage(store.db, workspaceId, 500)) {
     await withTransaction(store, async (tx) => {
       const refolded = await refoldFacts(
         tx,
@@ -53,7 +42,7 @@ export async function rebuildProfiles(
         const { facts, events } = refolded.get(p.id)!;
         result.events += events.length;
         const text = JSON.stringify(facts);
-        if (text === p.facts) continue;
+        if (text === JSON.stringify(p.facts)) continue;
         result.changed.push(p.id);
         if (!options.dryRun) {
           await tx

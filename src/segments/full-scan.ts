@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { ProfileFacts, WorkspaceModel } from '../profiles/index.js';
+import { eachLiveProfilePage, type WorkspaceModel } from '../profiles/index.js';
 import type { Database } from '../store/index.js';
 import type { CompiledSegment } from './core/index.js';
 import type { LoadedSegment } from './registry.js';
@@ -22,29 +22,18 @@ export async function scanProfiles(
   pageSize = 2000,
 ): Promise<number> {
   const need = needs(segments);
-  let after = '';
   let total = 0;
-  for (;;) {
-    const rows = await db
-      .selectFrom('profiles')
-      .select(['id', 'facts'])
-      .where('workspace_id', '=', workspaceId)
-      .where('merged_into', 'is', null)
-      .where('id', '>', after)
-      .orderBy('id')
-      .limit(pageSize)
-      .execute();
-    if (rows.length === 0) return total;
-    after = rows[rows.length - 1]!.id;
+  for await (const page of eachLiveProfilePage(db, workspaceId, pageSize)) {
     const subjects = await loadSubjects(
       db,
       workspaceId,
-      rows.map((r) => ({ profileId: r.id, facts: JSON.parse(r.facts) as ProfileFacts })),
+      page.map((p) => ({ profileId: p.id, facts: p.facts })),
       need,
       now,
       model,
     );
     for (const [id, subject] of subjects) visit(id, subject);
-    total += rows.length;
+    total += page.length;
   }
+  return total;
 }

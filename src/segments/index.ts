@@ -20,6 +20,7 @@ export {
   ensureBuiltIns,
   listMembers,
   segmentsOf,
+  memberSegmentIds,
   checkSegment,
 } from './repo.js';
 export { previewSegment } from './preview.js';

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { WorkspaceModel } from '../profiles/index.js';
+import { identitiesOf, type WorkspaceModel } from '../profiles/index.js';
 import type { Database } from '../store/index.js';
 import { compile, dependencies } from './core/index.js';
 import { scanProfiles } from './full-scan.js';
@@ -26,22 +26,13 @@ export async function previewSegment(
     count++;
     if (sample.length < sampleSize) sample.push(id);
   });
-  const ids = sample.length
-    ? await db
-        .selectFrom('identities')
-        .select(['profile_id', 'kind', 'value'])
-        .where('workspace_id', '=', workspaceId)
-        .where('profile_id', 'in', sample)
-        .execute()
-    : [];
+  const ids = await identitiesOf(db, workspaceId, sample);
   return {
     count,
     profiles,
     sample: sample.map((profileId) => ({
       profileId,
-      identities: ids
-        .filter((i) => i.profile_id === profileId)
-        .map((i) => ({ kind: i.kind, value: i.value })),
+      identities: ids.get(profileId) ?? [],
     })),
     tookMs: Math.round(performance.now() - started),
   };

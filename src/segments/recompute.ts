@@ -1,4 +1,4 @@
-import type { ModelCache, ProfileFacts } from '../profiles/index.js';
+import { liveFactsOf, type ModelCache } from '../profiles/index.js';
 import type { Clock } from '../shared/index.js';
 import { withRetriedTransaction, type Store } from '../store/index.js';
 import { evaluateAndApply } from './apply.js';
@@ -60,20 +60,16 @@ export async function recomputeSegments(
     for (let i = 0; i < ids.length; i += 200) {
       const chunk = ids.slice(i, i + 200);
       await withRetriedTransaction(store, async (tx) => {
-        const rows = await tx
-          .selectFrom('profiles')
-          .select(['id', 'facts'])
-          .where('id', 'in', chunk)
-          .execute();
+        const facts = await liveFactsOf(tx, chunk);
         await evaluateAndApply(
           tx,
           store.kind,
           ws,
           workspaceId,
-          rows.map((r) => ({
-            profileId: r.id,
-            facts: JSON.parse(r.facts) as ProfileFacts,
-            segments: byProfile.get(r.id)!,
+          [...facts].map(([profileId, f]) => ({
+            profileId,
+            facts: f,
+            segments: byProfile.get(profileId)!,
           })),
           now,
           model,

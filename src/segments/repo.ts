@@ -7,6 +7,7 @@ import {
   type Clock,
 } from '../shared/index.js';
 import type { Database } from '../store/index.js';
+import { identitiesOf } from '../profiles/index.js';
 import { builtInSegments } from './built-ins.js';
 import { validateSegment, type SegmentDefinition } from './core/index.js';
 import type { MemberPage, MembersQuery, Segment } from './segment.js';
@@ -295,25 +296,16 @@ export async function listMembers(
     .limit(query.limit + 1)
     .execute();
   const page = rows.slice(0, query.limit);
-  const ids = page.length
-    ? await db
-        .selectFrom('identities')
-        .select(['profile_id', 'kind', 'value'])
-        .where('workspace_id', '=', workspaceId)
-        .where(
-          'profile_id',
-          'in',
-          page.map((p) => p.profile_id),
-        )
-        .execute()
-    : [];
+  const ids = await identitiesOf(
+    db,
+    workspaceId,
+    page.map((p) => p.profile_id),
+  );
   return {
     members: page.map((p) => ({
       profileId: p.profile_id,
       since: iso(p.since),
-      identities: ids
-        .filter((i) => i.profile_id === p.profile_id)
-        .map((i) => ({ kind: i.kind, value: i.value })),
+      identities: ids.get(p.profile_id) ?? [],
     })),
     nextCursor: rows.length > query.limit ? page[page.length - 1]!.profile_id : null,
   };
@@ -339,4 +331,19 @@ export async function segmentsOf(
     .orderBy('segments.name')
     .execute();
   return rows.map((r) => ({ id: r.id, name: r.name, since: iso(r.since) }));
+}
+
+/** The ids of the segments one person is a member of (deleted segments included). */
+export async function memberSegmentIds(
+  db: Kysely<Database>,
+  workspaceId: string,
+  profileId: string,
+): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom('segment_members')
+    .select('segment_id')
+    .where('workspace_id', '=', workspaceId)
+    .where('profile_id', '=', profileId)
+    .execute();
+  return new Set(rows.map((r) => r.segment_id));
 }

@@ -1,14 +1,19 @@
-import type { Appended, ModelCache, PipelineStage, ProfileChange } from '../profiles/index.js';
+import {
+  liveFactsOf,
+  liveProfilePage,
+  type Appended,
+  type ModelCache,
+  type PipelineStage,
+  type ProfileChange,
+} from '../profiles/index.js';
 import type { Clock } from '../shared/index.js';
 import { skipLocked, withRetriedTransaction, type Store, type Tx } from '../store/index.js';
 import { deletePairs, evaluateAndApply, type EvaluationTarget } from './apply.js';
-import type { ProfileFacts } from '../profiles/index.js';
 import type { SegmentRegistry } from './registry.js';
 import { sql } from 'kysely';
 
 /**
- * The segments stage of the pipeline. As a profile hook it runs in the profile batch's
- * transaction: only segments the batch's events can affect are evaluated (the dependency
+ * The segments stage of the pipeline. It runs in the profile batch's transaction: only segments the batch's events can affect are evaluated (the dependency
  * index), so membership changes commit with the events that caused them. Its loops
  * re-check (segment, person) pairs when a time window expires, and back-fill new or
  * changed segments from history.
@@ -120,7 +125,9 @@ export class SegmentStage {
           set.add(d.segment_id);
         }
         const ws = await this.registry.get(tx, workspaceId);
-        const facts = await loadFactsOf(tx, [...people.keys()], this.store.kind === 'postgres');
+        const facts = await liveFactsOf(tx, [...people.keys()], {
+          lock: this.store.kind === 'postgres',
+        });
         const targets: EvaluationTarget[] = [];
         for (const [profileId, segments] of people) {
           const f = facts.get(profileId);
@@ -174,15 +181,7 @@ export class SegmentStage {
         const ws = await this.registry.get(tx, workspaceId);
         const only = new Set([...versions.keys()].filter((id) => ws.byId.has(id)));
         if (only.size === 0) return false;
-        const rows = await tx
-          .selectFrom('profiles')
-          .select(['id', 'facts'])
-          .where('workspace_id', '=', workspaceId)
-          .where('merged_into', 'is', null)
-          .where('id', '>', after)
-          .orderBy('id')
-          .limit(pageSize)
-          .execute();
+        const rows = await liveProfilePage(tx, workspaceId, after, pageSize);
         if (rows.length === 0) return false;
         after = rows[rows.length - 1]!.id;
         const model = await this.models.get(workspaceId, tx);
@@ -192,11 +191,7 @@ export class SegmentStage {
           this.store.kind,
           ws,
           workspaceId,
-          rows.map((r) => ({
-            profileId: r.id,
-            facts: JSON.parse(r.facts) as ProfileFacts,
-            segments: only,
-          })),
+          rows.map((r) => ({ profileId: r.id, facts: r.facts, segments: only })),
           now,
           model,
         );
@@ -231,22 +226,4 @@ export class SegmentStage {
     );
     return Number(r.rows[0]?.n ?? 0);
   }
-}
-
-async function loadFactsOf(
-  tx: Tx,
-  ids: string[],
-  lock: boolean,
-): Promise<Map<string, ProfileFacts>> {
-  const out = new Map<string, ProfileFacts>();
-  for (let i = 0; i < ids.length; i += 500) {
-    let q = tx
-      .selectFrom('profiles')
-      .select(['id', 'facts'])
-      .where('id', 'in', ids.slice(i, i + 500))
-      .where('merged_into', 'is', null);
-    if (lock) q = q.forUpdate();
-    for (const r of await q.execute()) out.set(r.id, JSON.parse(r.facts) as ProfileFacts);
-  }
-  return out;
 }

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import {
   deriveTraits,
-  toLoggedEvent,
+  eventsOfPeople,
   traitsChangeAt,
   type ProfileFacts,
   type WorkspaceModel,
@@ -65,23 +65,21 @@ export async function loadSubjects(
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
     if (need.events.size > 0) {
-      let q = db
-        .selectFrom('events')
-        .selectAll()
-        .where('profile_id', 'in', chunk)
-        .where('event', 'in', [...need.events]);
-      if (need.lookbackMs !== null) q = q.where('timestamp', '>', now - need.lookbackMs);
-      for (const row of await q.orderBy('timestamp').execute()) {
-        const e = toLoggedEvent(row);
-        let list = events.get(row.profile_id!);
-        if (!list) events.set(row.profile_id!, (list = []));
-        list.push({
-          type: e.type,
-          event: e.event,
-          timestamp: e.timestamp,
-          properties: e.type === 'identify' ? e.traits : e.properties,
-          context: e.context,
-        });
+      const logged = await eventsOfPeople(db, chunk, {
+        names: [...need.events],
+        ...(need.lookbackMs !== null ? { after: now - need.lookbackMs } : {}),
+      });
+      for (const [profileId, list] of logged) {
+        events.set(
+          profileId,
+          list.map((e) => ({
+            type: e.type,
+            event: e.event,
+            timestamp: e.timestamp,
+            properties: e.type === 'identify' ? e.traits : e.properties,
+            context: e.context,
+          })),
+        );
       }
     }
     const rows = await db

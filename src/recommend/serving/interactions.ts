@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { CatalogItem as StoredItem } from '../../catalog/index.js';
-import type { LoggedEvent } from '../../profiles/index.js';
-import { toLoggedEvent } from '../../profiles/index.js';
+import { attributedEventsPage, type LoggedEvent } from '../../profiles/index.js';
 import type { Database } from '../../store/index.js';
 import type { CatalogItemInput, Interaction, InteractionKind } from '../schemas.js';
 
@@ -50,24 +49,6 @@ export function interactionsOf(
 }
 
 /**
- * The id up to which every event in the log has been through the profile stage (and so
- * carries the profile it belongs to): just below the oldest pending event, else the last.
- */
-export async function processedThrough(db: Kysely<Database>): Promise<number> {
-  const pending = await db
-    .selectFrom('events')
-    .select((eb) => eb.fn.min<number | string | null>('id').as('id'))
-    .where('profile_id', 'is', null)
-    .executeTakeFirst();
-  if (pending?.id !== null && pending?.id !== undefined) return Number(pending.id) - 1;
-  const last = await db
-    .selectFrom('events')
-    .select((eb) => eb.fn.max<number | string | null>('id').as('id'))
-    .executeTakeFirst();
-  return Number(last?.id ?? 0);
-}
-
-/**
  * The interactions in a workspace's log with `after < id <= through`, attributed to the
  * person (profile) each belongs to, in log order; a page at a time.
  */
@@ -79,22 +60,17 @@ export async function loadInteractions(
 ): Promise<Interaction[]> {
   const out: Interaction[] = [];
   for (;;) {
-    const rows = await db
-      .selectFrom('events')
-      .selectAll()
-      .where('workspace_id', '=', workspaceId)
-      .where('event', 'in', INTERACTION_EVENTS)
-      .where('id', '>', after)
-      .where('id', '<=', through)
-      .orderBy('id')
-      .limit(20_000)
-      .execute();
-    if (rows.length === 0) return out;
-    after = rows[rows.length - 1]!.id;
-    for (const row of rows) {
-      if (!row.profile_id) continue;
-      out.push(...interactionsOf(row.profile_id, toLoggedEvent(row)));
-    }
+    const page = await attributedEventsPage(
+      db,
+      workspaceId,
+      INTERACTION_EVENTS,
+      after,
+      through,
+      20_000,
+    );
+    if (page.lastId === null) return out;
+    after = page.lastId;
+    for (const { profileId, event } of page.events) out.push(...interactionsOf(profileId, event));
   }
 }
 

@@ -1,17 +1,12 @@
 import type { Logger } from 'pino';
 import { allItems, catalogSignature } from '../../catalog/index.js';
-import type { CommittedHook } from '../../profiles/index.js';
+import { processedThrough, type CommittedHook } from '../../profiles/index.js';
 import type { Clock } from '../../shared/index.js';
 import type { Store } from '../../store/index.js';
 import { ModelRegistry, type VersionInfo } from '../registry.js';
 import type { RecommendRequestInput, RecommendResponse } from '../request.js';
 import { trainFromLog } from '../train-worker.js';
-import {
-  interactionsOf,
-  loadInteractions,
-  processedThrough,
-  toRecommendable,
-} from './interactions.js';
+import { interactionsOf, loadInteractions, toRecommendable } from './interactions.js';
 
 export interface TrainResult {
   version: number;

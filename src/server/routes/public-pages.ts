@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadConsents, recordConsent } from '../../messaging/index.js';
+import { listTemplates, loadConsents, recordConsent } from '../../messaging/index.js';
 import {
   verifyToken,
   type ConsentChange,
@@ -67,15 +67,9 @@ async function knownTopics(
   workspaceId: string,
   consents: Consents,
 ): Promise<string[]> {
-  const rows = await ctx.store.db
-    .selectFrom('message_templates')
-    .select('definition')
-    .where('workspace_id', '=', workspaceId)
-    .execute();
   const topics = new Set(Object.keys(consents.topics));
-  for (const r of rows) {
-    const topic = (JSON.parse(r.definition) as { topic?: string }).topic;
-    if (topic) topics.add(topic);
+  for (const t of await listTemplates(ctx.store.db, workspaceId)) {
+    if (t.template.topic) topics.add(t.template.topic);
   }
   return [...topics].sort();
 }
