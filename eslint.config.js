@@ -1,45 +1,32 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
-import { importX } from 'eslint-plugin-import-x';
-
-const domainModules = [
-  'ingest',
-  'profiles',
-  'segments',
-  'recommend',
-  'decide',
-  'journeys',
-  'channels',
-  'experiments',
-  'privacy',
-  'workspaces',
-  'jobs',
-  'store',
-  'shared',
-  'config',
-];
-
-/** Other modules are reached through their index.ts only. */
-const deepImports = {
-  regex: '^(\\.\\./)+(?!\\.)[^/]+/(?!index\\.js$).+',
-  message: 'Import another module through its index.js.',
-};
+import { boundaries } from './eslint/boundaries.js';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bench/results/**', 'web/dist/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'bench/results/**',
+      'web/dist/**',
+      // Probe files that break the boundaries on purpose; test/lint lints them itself.
+      'test/lint/fixtures/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['eslint.config.js', 'bin/*.js', 'scripts/*.mjs'] },
+        projectService: {
+          allowDefaultProject: ['eslint.config.js', 'eslint/*.js', 'bin/*.js', 'scripts/*.mjs'],
+        },
         tsconfigRootDir: import.meta.dirname,
       },
     },
-    plugins: { 'import-x': importX },
     rules: {
-      'import-x/no-cycle': ['error', { maxDepth: 8 }],
       '@typescript-eslint/restrict-template-expressions': [
         'error',
         { allowNumber: true, allowBoolean: true },
@@ -53,27 +40,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unnecessary-type-parameters': 'off',
     },
   },
-  {
-    files: domainModules.map((m) => `src/${m}/**/*.ts`),
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            deepImports,
-            {
-              regex: '^(\\.\\./)+(server|cli)/',
-              message: 'Nothing imports server or cli: they compose the modules, not the reverse.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['src/server/**/*.ts', 'src/cli/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [deepImports] }] },
-  },
+  ...boundaries(import.meta.dirname),
   {
     files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
     rules: {

@@ -93,3 +93,32 @@ export class RunDriver {
     return this.effects.filter((e): e is Extract<Effect, { type: T }> => e.type === type);
   }
 }
+
+// Building blocks of the advance tests: a journey entered per cart on Product Added.
+
+/** The exit step most test journeys end in. */
+export const exit = { id: 'done', type: 'exit' } as const;
+
+/** A webhook send step named `id` (its template too) that goes on to `next`. */
+export const sendTo = (id: string, next: string) =>
+  ({ id, type: 'send', channel: 'webhook', message: { templateId: id }, next }) as const;
+
+/** A journey keyed by cart on Product Added, starting at step `first`; `overrides` on top. */
+export function journey(overrides: Partial<JourneyDefinitionInput>) {
+  return define({
+    id: 'j',
+    name: 'Test',
+    trigger: { type: 'event', event: 'Product Added', key: 'properties.cart_id' },
+    start: 'first',
+    steps: [exit],
+    ...overrides,
+  });
+}
+
+/** A Product Added event for cart `cart` and product `product`. */
+export const added = (
+  at: number,
+  cart = 'c1',
+  product = 'p1',
+  extra: Record<string, unknown> = {},
+) => trackEvent('Product Added', at, { cart_id: cart, product_id: product, ...extra });

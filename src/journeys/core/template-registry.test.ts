@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { buildFromTemplate, JOURNEY_TEMPLATES, listTemplates } from './templates/index.js';
+import { validateJourney } from './validate.js';
+
+const hook = 'http://127.0.0.1:9999/hook';
+
+describe('template registry', () => {
+  it('lists every template with a JSON schema of its parameters', () => {
+    const list = listTemplates();
+    expect(list.map((t) => t.id)).toEqual([
+      'welcome_series',
+      'browse_abandonment',
+      'cart_abandonment',
+      'post_purchase',
+      'replenishment',
+      'birthday',
+      'win_back',
+      'price_drop',
+      'back_in_stock',
+    ]);
+    const cart = list.find((t) => t.id === 'cart_abandonment')!;
+    expect(cart.params).toMatchObject({
+      type: 'object',
+      properties: {
+        delay: { type: 'string', default: 'PT1H' },
+        channel: { enum: ['webhook', 'email', 'push'], default: 'webhook' },
+        webhookUrl: { type: 'string' },
+      },
+    });
+    expect(list.find((t) => t.id === 'win_back')!.params.required).toEqual(['segmentId']);
+  });
+
+  it.each(JOURNEY_TEMPLATES.map((t) => [t.id]))(
+    '%s builds a valid journey from its defaults',
+    (id) => {
+      const r = buildFromTemplate(id, id === 'win_back' ? { segmentId: 'lapsed' } : {});
+      expect(r.ok).toBe(true);
+      if (r.ok) {
+        expect(r.value.id).toBe(id);
+        expect(validateJourney(r.value).ok).toBe(true);
+      }
+    },
+  );
+
+  it.each(JOURNEY_TEMPLATES.map((t) => [t.id]))(
+    '%s builds a valid journey on every channel, with holdout',
+    (id) => {
+      for (const channel of ['email', 'push', 'webhook']) {
+        const r = buildFromTemplate(id, {
+          channel,
+          holdoutPercent: 10,
+          journeyId: `${id}-x`,
+          ...(id === 'win_back' ? { segmentId: 's' } : {}),
+        });
+        expect(r.ok).toBe(true);
+        if (r.ok) expect(r.value).toMatchObject({ id: `${id}-x`, holdoutPercent: 10 });
+      }
+    },
+  );
+
+  it('reports an unknown template and bad parameters with paths', () => {
+    const unknown = buildFromTemplate('nope', {});
+    expect(unknown.ok).toBe(false);
+    if (!unknown.ok) expect(unknown.details[0]!.path).toBe('template');
+    const bad = buildFromTemplate('cart_abandonment', {
+      delay: '1h',
+      channel: 'fax',
+      webhookUrl: 'ftp://x',
+      extra: 1,
+    });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) {
+      expect(bad.details.map((d) => d.path).sort()).toEqual([
+        'params',
+        'params.channel',
+        'params.delay',
+        'params.webhookUrl',
+      ]);
+    }
+    const mismatch = buildFromTemplate('cart_abandonment', { channel: 'email', webhookUrl: hook });
+    expect(mismatch).toEqual({
+      ok: false,
+      details: [{ path: 'params.webhookUrl', problem: 'only applies to channel "webhook"' }],
+    });
+  });
+});
