@@ -17,7 +17,7 @@ export {
   readSettings,
   writeSettings,
 } from './settings.js';
-export { workspaceSecrets, type WorkspaceSecrets } from './secrets.js';
+export { generateVapidKeys, workspaceSecrets, type WorkspaceSecrets } from './secrets.js';
 export { LinkSecrets } from './link-secrets.js';
 export {
   WEBHOOK_SECRET_OVERLAP_MS,

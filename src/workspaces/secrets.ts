@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { createECDH, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { generateVapidKeys } from '../channels/index.js';
 import type { Clock } from '../shared/index.js';
 import type { Database } from '../store/index.js';
 
@@ -8,6 +7,25 @@ export interface WorkspaceSecrets {
   /** Signs unsubscribe, preference-center and tracking links. */
   linkSecret: string;
   vapid: { publicKey: string; privateKey: string };
+}
+
+/**
+ * A VAPID key pair (RFC 8292): a P-256 key, the public one as the uncompressed point
+ * (65 bytes) and the private one as its 32-byte scalar, both base64url, the form web push
+ * libraries and PushManager.subscribe take. Generated here with node:crypto so settings and
+ * secrets do not load the push library.
+ */
+export function generateVapidKeys(): { publicKey: string; privateKey: string } {
+  const ecdh = createECDH('prime256v1');
+  ecdh.generateKeys();
+  // getPrivateKey drops leading zero bytes; the scalar is always 32 bytes on the wire.
+  const privateKey = Buffer.alloc(32);
+  const raw = ecdh.getPrivateKey();
+  raw.copy(privateKey, 32 - raw.length);
+  return {
+    publicKey: ecdh.getPublicKey(null, 'uncompressed').toString('base64url'),
+    privateKey: privateKey.toString('base64url'),
+  };
 }
 
 /**

@@ -16,9 +16,9 @@ import {
   PushSender,
   PushSubscription as PushSubscriptionSchema,
   VapidConfig as VapidConfigSchema,
-  generateVapidKeys,
 } from '../../src/channels/index.js';
 import { systemClock } from '../../src/shared/index.js';
+import { generateVapidKeys } from '../../src/workspaces/index.js';
 
 interface Received {
   headers: IncomingMessage['headers'];

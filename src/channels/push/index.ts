@@ -1,4 +1,4 @@
-export { VapidConfig, generateVapidKeys } from './vapid.js';
+export { VapidConfig } from './vapid.js';
 export { PushSubscription } from './subscription.js';
 export {
   PushSender,

@@ -1,4 +1,3 @@
-import webPush from 'web-push';
 import { z } from 'zod';
 
 const base64url = (bytes: number, what: string) =>
@@ -30,14 +29,3 @@ export const VapidConfig = z.strictObject({
   privateKey: base64url(32, 'privateKey'),
 });
 export type VapidConfig = z.infer<typeof VapidConfig>;
-
-/**
- * A new VAPID key pair, created once per workspace at first start and kept: every browser
- * subscription is tied to the public key it was made with.
- *
- * @example const { publicKey, privateKey } = generateVapidKeys();
- */
-export function generateVapidKeys(): { publicKey: string; privateKey: string } {
-  const keys = webPush.generateVAPIDKeys();
-  return { publicKey: keys.publicKey, privateKey: keys.privateKey };
-}
