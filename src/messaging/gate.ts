@@ -3,10 +3,10 @@ import {
   applyQuietHours,
   chooseSendTime,
   durationMs,
-  resolveTimeZone,
   type FrequencyCap,
 } from '../channels/index.js';
 import { mayContact, type ConsentChannel } from '../privacy/index.js';
+import { resolveTimeZone } from '../shared/index.js';
 import type { Database } from '../store/index.js';
 import type { Kysely } from 'kysely';
 import type { WorkspaceSettings } from '../workspaces/index.js';

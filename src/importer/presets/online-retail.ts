@@ -1,5 +1,5 @@
 import type { CatalogItemInput } from '../../catalog/index.js';
-import { parseLocalDateTime } from '../zoned-time.js';
+import { parseLocalDateTime } from '../local-date-time.js';
 
 /**
  * The UCI Online Retail files (Chen 2015; see the shared data's SOURCE.md): one row per

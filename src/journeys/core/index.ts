@@ -28,14 +28,8 @@ export {
   Weekday,
   LocalTimeOfDay,
   TimeZone,
-  ZoneClock,
-  isValidTimeZone,
-  resolveTimeZone,
   nextLocalTime,
   parseTimeOfDay,
-  localDateString,
-  addDays,
-  type LocalDateTime,
   type LocalTimeSpec,
 } from './local-time.js';
 export {
