@@ -18,3 +18,10 @@ export {
   type Disambiguation,
 } from './time-zone.js';
 export { zoneNamed, canonicalTimeZone, localHour, utcOffsetMinutes } from './zone-cache.js';
+export {
+  parseIsoDuration,
+  isoDurationMs,
+  checkIsoDuration,
+  type DurationRules,
+  type ParsedDuration,
+} from './iso-duration.js';

@@ -1,12 +1,8 @@
 // The pure core of journeys: the definition language, its validator, the stepper, entry
 // rules, local-time arithmetic, templates and the simulator. No I/O anywhere in here.
-export {
-  Duration,
-  parseDuration,
-  durationMs,
-  MAX_DURATION_MS,
-  type DurationResult,
-} from './duration.js';
+export { Duration, durationMs, MAX_DURATION_MS } from './duration.js';
+// Temporary: special-triggers.ts reads `.ok`; see parseDurationLegacy.
+export { parseDurationLegacy as parseDuration } from './duration.js';
 export { getPath, keyOf } from './paths.js';
 export {
   JourneyEvent,

@@ -174,7 +174,7 @@ describe('validateJourney', () => {
       'is required with policy "after" and only allowed with it',
     );
     expect(byPath.get('steps.0.duration')).toBe(
-      '"3 days" is not an ISO 8601 duration such as PT24H, P3D or PT3S',
+      '"3 days" is not an ISO 8601 duration such as PT24H, P7D or P1DT12H (weeks, days, hours, minutes and seconds)',
     );
     expect(byPath.get('steps.1.arms.1.weight')).toBe('must be positive');
     expect(byPath.get('steps.2')).toMatch(/colour/);
