@@ -17,6 +17,7 @@ import {
   renderTemplate,
 } from '../src/channels/index.js';
 import { report } from './_report.js';
+import { mulberry32 } from '../src/shared/index.js';
 
 const NOW = Date.UTC(2026, 4, 12, 9);
 
@@ -33,17 +34,6 @@ interface Person {
   name: string | undefined;
   locale: string | undefined;
   products: Product[];
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const NAMES = ['Ann', 'Zoë', 'Bob & Co', 'Dana <admin>', "O'Brien", 'Łukasz', undefined];
@@ -70,7 +60,7 @@ const RECS: RecommendedItem[] = ['Sunglasses', 'Beach towel', 'Sandals', 'Tote b
 );
 
 function people(n: number, seed: number): Person[] {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const out: Person[] = [];
   for (let i = 0; i < n; i++) {
     const name = NAMES[Math.floor(r() * NAMES.length)];

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { kthLargest, type EaseModel } from './ease.js';
 import { buildFeedbackTable } from './feedback.js';
 import { Recommender } from './recommender.js';
-import { seededRng } from './rng.js';
+import { mulberry32 } from '../shared/index.js';
 import { DAY, T0, basket, item, ix } from './testing.js';
 import { train } from './train.js';
 
@@ -119,7 +119,7 @@ describe('EASE', () => {
   });
 
   it('matches a Gauss-Jordan reference on random data', () => {
-    const rng = seededRng(7);
+    const rng = mulberry32(7);
     const xs = [];
     for (let u = 0; u < 60; u++) {
       for (let i = 0; i < 15; i++)

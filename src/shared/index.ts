@@ -25,3 +25,4 @@ export {
   type DurationRules,
   type ParsedDuration,
 } from './iso-duration.js';
+export { mulberry32, seededRandom, hash32, type Random } from './random.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { advance } from './advance.js';
 import type { JourneyDefinitionInput } from './definition.js';
-import { seededRandom } from './random.js';
+import { seededRandom } from '../../shared/index.js';
 import { createRun, HISTORY_LIMIT } from './run-state.js';
 import {
   createTestEnv,

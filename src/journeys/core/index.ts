@@ -98,7 +98,8 @@ export {
   type TraitDate,
 } from './date-trigger.js';
 export { renderJson, renderText, renderUrl } from './render.js';
-export { seededRandom, hash32 } from './random.js';
+// Temporary: journeys/stage.ts takes seededRandom from here; it lives in shared.
+export { seededRandom } from '../../shared/index.js';
 export {
   JOURNEY_TEMPLATES,
   listTemplates,

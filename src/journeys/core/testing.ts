@@ -5,7 +5,7 @@ import type { JourneyDefinition, JourneyDefinitionInput } from './definition.js'
 import type { Effect } from './effects.js';
 import type { ConditionContext, JourneyEnv, JourneyProfile } from './env.js';
 import type { JourneyEvent } from './journey-event.js';
-import { seededRandom } from './random.js';
+import { seededRandom } from '../../shared/index.js';
 import { createRun, type RunState } from './run-state.js';
 import type { Condition } from './triggers.js';
 import { validateJourney } from './validate.js';
