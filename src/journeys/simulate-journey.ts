@@ -6,7 +6,7 @@ import {
   toLoggedEvent,
   type ProfileFacts,
 } from '../profiles/index.js';
-import { ValidationError } from '../shared/index.js';
+import { ValidationError, pushTo } from '../shared/index.js';
 import { indexEvents, type SubjectEvent } from '../segments/index.js';
 import type { Database } from '../store/index.js';
 import { ConditionCache } from './conditions.js';
@@ -93,9 +93,7 @@ export async function simulateJourney(
       .execute();
     for (const row of rows) {
       const e = toLoggedEvent(row);
-      let h = histories.get(row.profile_id!);
-      if (!h) histories.set(row.profile_id!, (h = []));
-      h.push({
+      pushTo(histories, row.profile_id!, {
         type: e.type,
         event: e.event,
         timestamp: e.timestamp,

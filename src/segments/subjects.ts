@@ -7,6 +7,7 @@ import {
   type WorkspaceModel,
 } from '../profiles/index.js';
 import type { Database } from '../store/index.js';
+import { pushTo } from '../shared/index.js';
 import { indexEvents, type Subject, type SubjectEvent } from './core/index.js';
 import type { LoadedSegment } from './registry.js';
 
@@ -73,9 +74,7 @@ export async function loadSubjects(
       if (need.lookbackMs !== null) q = q.where('timestamp', '>', now - need.lookbackMs);
       for (const row of await q.orderBy('timestamp').execute()) {
         const e = toLoggedEvent(row);
-        let list = events.get(row.profile_id!);
-        if (!list) events.set(row.profile_id!, (list = []));
-        list.push({
+        pushTo(events, row.profile_id!, {
           type: e.type,
           event: e.event,
           timestamp: e.timestamp,

@@ -26,3 +26,4 @@ export {
   type ParsedDuration,
 } from './iso-duration.js';
 export { mulberry32, seededRandom, hash32, type Random } from './random.js';
+export { pushTo, groupBy } from './group-by.js';
