@@ -20,9 +20,9 @@ const domainModules = [
   'config',
 ];
 
-/** Other modules are reached through their index.ts only. */
+/** Other modules are reached through their index.ts only (test/ holds no module). */
 const deepImports = {
-  regex: '^(\\.\\./)+(?!\\.)[^/]+/(?!index\\.js$).+',
+  regex: '^(\\.\\./)+(?!\\.|test/)[^/]+/(?!index\\.js$).+',
   message: 'Import another module through its index.js.',
 };
 
@@ -73,6 +73,21 @@ export default tseslint.config(
   {
     files: ['src/server/**/*.ts', 'src/cli/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [deepImports] }] },
+  },
+  {
+    // Test factories live in test/ so they stay out of dist/; only tests may reach them.
+    files: ['src/**/*.ts'],
+    ignores: ['src/**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            ':matches(ImportDeclaration, ExportNamedDeclaration, ExportAllDeclaration, ImportExpression)[source.value=/^(\\.\\.\\/)+test\\//]',
+          message: 'Only tests import from test/: it is not compiled into dist/.',
+        },
+      ],
+    },
   },
   {
     files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],

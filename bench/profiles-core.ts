@@ -19,11 +19,11 @@ import {
   emptyFacts,
   fitWorkspaceModel,
   foldEvents,
-  seededRng,
   type ProfileEvent,
   type ProfileFacts,
 } from '../src/profiles/index.js';
 import { groupBy, pushTo } from '../src/shared/index.js';
+import { seededRng } from '../test/factories/purchase-simulation.js';
 import { report } from './_report.js';
 
 const PARTS = [

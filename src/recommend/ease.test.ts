@@ -4,7 +4,7 @@ import { kthLargest, type EaseModel } from './ease.js';
 import { buildFeedbackTable } from './feedback.js';
 import { Recommender } from './recommender.js';
 import { mulberry32 } from '../shared/index.js';
-import { DAY, T0, basket, item, ix } from './testing.js';
+import { DAY, T0, basket, item, ix } from '../../test/factories/recommend.js';
 import { train } from './train.js';
 
 /** B as a dense map "from→to" for readable assertions. */

@@ -12,7 +12,7 @@ import {
   RunDriver,
   T0,
   trackEvent,
-} from './testing.js';
+} from '../../../test/factories/journeys.js';
 
 const exit = { id: 'done', type: 'exit' } as const;
 const sendTo = (id: string, next: string) =>

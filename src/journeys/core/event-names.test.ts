@@ -8,7 +8,7 @@ import {
 } from './templates/index.js';
 import { advance } from './advance.js';
 import { createRun } from './run-state.js';
-import { createTestEnv, T0, trackEvent } from './testing.js';
+import { createTestEnv, T0, trackEvent } from '../../../test/factories/journeys.js';
 
 describe('event names for routing', () => {
   it('names the cart journey’s entry and run events', () => {

@@ -22,7 +22,14 @@ import {
   welcomeSeries,
   winBack,
 } from './templates/index.js';
-import { createTestEnv, createTestProfile, DAY, HOUR, T0, trackEvent } from './testing.js';
+import {
+  createTestEnv,
+  createTestProfile,
+  DAY,
+  HOUR,
+  T0,
+  trackEvent,
+} from '../../../test/factories/journeys.js';
 import { validateJourney } from './validate.js';
 
 const SECOND = 1000;

@@ -5,7 +5,7 @@ import { groupBy } from '../../shared/index.js';
 import { foldEvents } from './apply-event.js';
 import { deriveTraits } from './derive-traits.js';
 import type { ProfileEvent } from './profile-event.js';
-import { seededRng } from './simulate.js';
+import { seededRng } from '../../../test/factories/purchase-simulation.js';
 import { defaultWorkspaceModel, fitWorkspaceModel } from './workspace-model.js';
 
 // All invoice lines of 21 customers of the UCI Online Retail data (see
