@@ -31,7 +31,7 @@ const checked = validateJourney({
     { id: 'done', type: 'exit' },
   ],
 });
-if (!checked.ok) throw new Error(JSON.stringify(checked.details));
+if (checked.kind !== 'ok') throw new Error(JSON.stringify(checked.details));
 const def = checked.value;
 
 interface Tally {

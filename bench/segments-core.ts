@@ -384,7 +384,7 @@ export async function main(args: string[]): Promise<void> {
       { name: c.name, definition: c.definition },
       { lookup: () => ({ segment: 'x' }) },
     );
-    if (!result.ok) throw new Error(`${c.name}: ${JSON.stringify(result.details)}`);
+    if (result.kind !== 'ok') throw new Error(`${c.name}: ${JSON.stringify(result.details)}`);
   }
   const validateMs = performance.now() - start;
   start = performance.now();

@@ -201,7 +201,7 @@ export async function main(args: string[]): Promise<void> {
   for (let i = 0; i < compileRounds; i++) compileTemplate(template, engine);
   const compileMs = (performance.now() - c0) / compileRounds;
   const compiled = compileTemplate(template, engine);
-  if (!compiled.ok)
+  if (compiled.kind !== 'ok')
     throw new Error(`template does not compile: ${JSON.stringify(compiled.errors)}`);
   // Two providers: one answering from memory (as the recommendation API does), and one
   // answering with a promise (a provider that goes to the store), which costs a second
@@ -216,7 +216,7 @@ export async function main(args: string[]): Promise<void> {
         now: NOW,
         recommend,
       });
-      if (!out.ok) throw new Error(JSON.stringify(out.errors));
+      if (out.kind !== 'ok') throw new Error(JSON.stringify(out.errors));
       return out.fields;
     };
   const rapport = render(fromMemory);

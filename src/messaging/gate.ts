@@ -57,11 +57,9 @@ export async function gate(
     { ...request, suppressions, addressConsents: addressSaid },
     settings.consent,
   );
-  if (!decision.ok)
-    return {
-      kind: 'skipped',
-      reason: `${decision.reason}: ${(decision as { detail?: string }).detail ?? ''}`.trim(),
-    };
+  if (decision.kind !== 'ok') {
+    return { kind: 'skipped', reason: `${decision.reason}: ${decision.detail}`.trim() };
+  }
 
   const zone = resolveTimeZone(recipient.timezone ?? undefined);
   const timing = (message.payload.timing ?? {}) as Timing;

@@ -45,7 +45,7 @@ export function createTestEnv(now: number, overrides: Partial<JourneyEnv> = {}):
 /** Parses and validates a definition, failing loudly with the problems. */
 export function define(input: JourneyDefinitionInput | Record<string, unknown>): JourneyDefinition {
   const r = validateJourney(input);
-  if (!r.ok) throw new Error(`invalid test journey: ${JSON.stringify(r.details)}`);
+  if (r.kind !== 'ok') throw new Error(`invalid test journey: ${JSON.stringify(r.details)}`);
   return r.value;
 }
 

@@ -51,7 +51,7 @@ async function render(
 
 async function fields(over: Partial<MessageTemplateInput>, context?: TemplateContext) {
   const out = await render(over, context);
-  if (!out.ok) throw new Error(JSON.stringify(out.errors));
+  if (out.kind !== 'ok') throw new Error(JSON.stringify(out.errors));
   return out.fields;
 }
 
@@ -93,16 +93,16 @@ describe('MessageTemplate', () => {
       text: 'x',
       ...over,
     });
-    expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.errors).toContainEqual({ field, message });
+    expect(result.kind).toBe('invalid');
+    if (result.kind !== 'ok') expect(result.errors).toContainEqual({ field, message });
   });
 
   it('needs a title and body for push, and nothing else for webhook', () => {
     const push = validateTemplate({ id: 't', name: 'T', channel: 'push', pushTitle: 'x' });
-    expect(push.ok ? [] : push.errors).toEqual([
+    expect(push.kind === 'ok' ? [] : push.errors).toEqual([
       { field: 'pushBody', message: 'a push needs pushBody' },
     ]);
-    expect(validateTemplate({ id: 't', name: 'T', channel: 'webhook' }).ok).toBe(true);
+    expect(validateTemplate({ id: 't', name: 'T', channel: 'webhook' }).kind).toBe('ok');
   });
 });
 
@@ -116,7 +116,7 @@ describe('compileTemplate', () => {
       engine,
     );
     expect(result).toEqual({
-      ok: false,
+      kind: 'invalid',
       errors: [
         { field: 'subject', line: 1, col: 4, message: 'undefined filter: shout' },
         { field: 'html', line: 3, col: 3, message: 'tag {% if profile.traits.vip %} not closed' },
@@ -132,7 +132,7 @@ describe('compileTemplate', () => {
       }),
       engine,
     );
-    expect(result.ok ? [] : result.errors).toEqual([
+    expect(result.kind === 'ok' ? [] : result.errors).toEqual([
       { field: 'text', line: 1, col: 1, message: 'undefined filter: nope' },
       { field: 'text', line: 2, col: 1, message: 'undefined filter: nada' },
       {
@@ -157,13 +157,15 @@ describe('compileTemplate', () => {
     ['{% nope %}', 'tag "nope" not found'],
   ])('rejects %j', (text, message) => {
     const result = compileTemplate(template({ text }), engine);
-    expect(result.ok ? [] : result.errors).toEqual([{ field: 'text', line: 1, col: 1, message }]);
+    expect(result.kind === 'ok' ? [] : result.errors).toEqual([
+      { field: 'text', line: 1, col: 1, message },
+    ]);
   });
 
   it('refuses a field past the parse limit', () => {
     const small = new TemplateEngine({ parseLength: 10 });
     const result = compileTemplate(template({ text: 'x'.repeat(11) }), small);
-    expect(result.ok ? [] : result.errors).toEqual([
+    expect(result.kind === 'ok' ? [] : result.errors).toEqual([
       { field: 'text', message: 'parse length limit exceeded' },
     ]);
   });
@@ -215,7 +217,7 @@ describe('renderTemplate: variables', () => {
       template({ html: '<p title="{{ profile.traits.x }}">{{ profile.traits.x }}</p>' }),
       engine,
     );
-    if (!compiled.ok) throw new Error('compile');
+    if (compiled.kind !== 'ok') throw new Error('compile');
     await fc.assert(
       fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 40 }), async (x) => {
         const out = await renderTemplate(
@@ -226,7 +228,7 @@ describe('renderTemplate: variables', () => {
             now: NOW,
           },
         );
-        if (!out.ok) throw new Error('render');
+        if (out.kind !== 'ok') throw new Error('render');
         const inner = out.fields.html!.slice('<p title="'.length, -'</p>'.length);
         const [attr, body] = inner.split('">');
         expect(inner.split('">')).toHaveLength(2);
@@ -255,8 +257,8 @@ describe('renderTemplate: variables', () => {
         },
       }),
     );
-    expect(out.ok).toBe(true);
-    if (out.ok) {
+    expect(out.kind).toBe('ok');
+    if (out.kind === 'ok') {
       expect(JSON.parse(out.fields.webhookBody!)).toEqual({
         name: 'A "quoted"\nname\\',
         traits: { first_name: 'A "quoted"\nname\\' },
@@ -275,7 +277,7 @@ describe('renderTemplate: variables', () => {
       }),
       engine,
     );
-    if (!compiled.ok) throw new Error('compile');
+    if (compiled.kind !== 'ok') throw new Error('compile');
     await fc.assert(
       fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 40 }), async (x) => {
         const out = await renderTemplate(
@@ -283,7 +285,7 @@ describe('renderTemplate: variables', () => {
           ctx({ profile: { id: 'p', traits: { x } } }),
           { personalized: true, now: NOW },
         );
-        expect(out.ok && JSON.parse(out.fields.webhookBody!)).toEqual({ v: x });
+        expect(out.kind === 'ok' && JSON.parse(out.fields.webhookBody!)).toEqual({ v: x });
       }),
       { numRuns: 200 },
     );
@@ -297,7 +299,7 @@ describe('renderTemplate: variables', () => {
       webhookBody: '{"a": {{ profile.traits.nope }}}',
     });
     expect(out).toEqual({
-      ok: false,
+      kind: 'failed',
       errors: [
         { field: 'webhookBody', message: expect.stringMatching(/^does not render to valid JSON/) },
       ],
@@ -323,7 +325,7 @@ describe('renderTemplate: variables', () => {
       ctx({ profile: { id: 'p', traits: { code: '%E0%A4%A' } } }),
     );
     expect(out).toEqual({
-      ok: false,
+      kind: 'failed',
       errors: [{ field: 'html', line: 2, col: 3, message: 'URI malformed' }],
     });
   });
@@ -355,7 +357,7 @@ describe('renderTemplate: recommend and offer blocks', () => {
       profileId: 'prof_1',
     });
     expect(out).toEqual({
-      ok: true,
+      kind: 'ok',
       personalized: true,
       fields: {
         subject: 'Hi',
@@ -391,7 +393,7 @@ describe('renderTemplate: recommend and offer blocks', () => {
       ctx(),
       { recommend: async (r) => (r.strategy === 'none' ? [] : items) },
     );
-    expect(withProvider.ok && withProvider.fields.text).toBe('[p2.]|empty');
+    expect(withProvider.kind === 'ok' && withProvider.fields.text).toBe('[p2.]|empty');
   });
 
   it.each([
@@ -417,7 +419,7 @@ describe('renderTemplate: recommend and offer blocks', () => {
     ],
   ])('reports a bad argument of %j with its position', async (text, message) => {
     const out = await render({ text: `line\n  ${text}` }, ctx(), { recommend: async () => items });
-    expect(out).toEqual({ ok: false, errors: [{ field: 'text', line: 2, col: 3, message }] });
+    expect(out).toEqual({ kind: 'failed', errors: [{ field: 'text', line: 2, col: 3, message }] });
   });
 
   it('turns a failing provider into an error naming the field', async () => {
@@ -431,7 +433,7 @@ describe('renderTemplate: recommend and offer blocks', () => {
       },
     );
     expect(out).toEqual({
-      ok: false,
+      kind: 'failed',
       errors: [{ field: 'html', line: 1, col: 4, message: 'recommender unavailable' }],
     });
   });
@@ -455,9 +457,13 @@ describe('renderTemplate: recommend and offer blocks', () => {
       },
       offer,
     });
-    expect(sync.ok && sync.fields.text).toBe('[p2:-][p3:sale p3]p2p3');
+    expect(sync.kind === 'ok' && sync.fields.text).toBe('[p2:-][p3:sale p3]p2p3');
     expect(asked).toEqual(['recommend:popular', 'offer:p2', 'offer:p3']);
-    expect(sync.ok && sync.blocks.map((b) => b.kind)).toEqual(['recommend', 'offer', 'offer']);
+    expect(sync.kind === 'ok' && sync.blocks.map((b) => b.kind)).toEqual([
+      'recommend',
+      'offer',
+      'offer',
+    ]);
   });
 
   it('asks for every top-level block at once before rendering', async () => {
@@ -480,7 +486,7 @@ describe('renderTemplate: recommend and offer blocks', () => {
     expect(started).toEqual(['a', 'b']);
     for (const resolve of waiting) resolve();
     const out = await pending;
-    expect(out.ok && out.fields.html).toBe('p2<hr>Laces &amp; Co');
+    expect(out.kind === 'ok' && out.fields.html).toBe('p2<hr>Laces &amp; Co');
   });
 
   it('records only what was shown when an assign changes a block on the way, and renders blocks inside tags', async () => {
@@ -497,11 +503,11 @@ describe('renderTemplate: recommend and offer blocks', () => {
         },
       },
     );
-    expect(out.ok && out.fields.text).toBe('p2p3|p2');
+    expect(out.kind === 'ok' && out.fields.text).toBe('p2p3|p2');
     // The prefetch read `n` before the assign (limit 4): asked, not shown.
     expect(asked.map((r) => `${r.strategy}:${r.limit}`)).toEqual(['x:4', 'x:2', 'y:1']);
     expect(
-      out.ok &&
+      out.kind === 'ok' &&
         out.blocks.map((b) => `${b.request.strategy as string}:${b.request.limit as number}`),
     ).toEqual(['x:2', 'y:1']);
   });
@@ -512,7 +518,7 @@ describe('renderTemplate: recommend and offer blocks', () => {
       ctx(),
       {},
     );
-    expect(out.ok).toBe(true);
+    expect(out.kind).toBe('ok');
     const failing = await renderTemplate(
       template({ text: 'a\n {% offer placement: "x" %}{{ offer.id }}{% endoffer %}' }),
       ctx(),
@@ -524,7 +530,7 @@ describe('renderTemplate: recommend and offer blocks', () => {
       },
     );
     expect(failing).toEqual({
-      ok: false,
+      kind: 'failed',
       errors: [{ field: 'text', line: 2, col: 2, message: 'decision service down' }],
     });
   });
@@ -541,7 +547,7 @@ describe('renderTemplate: recommend and offer blocks', () => {
       },
     );
     expect(out).toEqual({
-      ok: false,
+      kind: 'failed',
       errors: [
         {
           field: 'text',
@@ -564,8 +570,8 @@ describe('renderTemplate: recommend and offer blocks', () => {
       ctx(),
       { personalized: true, now: NOW, engine, offer },
     );
-    expect(out.ok && out.fields.text).toBe('10% off (d1)|no offer');
-    expect(out.ok && out.blocks).toEqual([
+    expect(out.kind === 'ok' && out.fields.text).toBe('10% off (d1)|no offer');
+    expect(out.kind === 'ok' && out.blocks).toEqual([
       {
         kind: 'offer',
         request: { placement: 'email_block', personalized: true, profileId: 'prof_1' },
@@ -618,7 +624,7 @@ describe('renderTemplate: non-personalized', () => {
       },
     });
     expect(out).toEqual({
-      ok: true,
+      kind: 'ok',
       personalized: false,
       fields: {
         subject: 'New this week, Ann',
@@ -640,7 +646,7 @@ describe('renderTemplate: non-personalized', () => {
     const out = await render(tpl, ctx({ recommendations: [{ id: 'r1' }] }), {
       recommend: async () => [{ id: 'mine' }],
     });
-    expect(out.ok && out.fields).toEqual({
+    expect(out.kind === 'ok' && out.fields).toEqual({
       subject: 'Because you like shoes, Ann',
       html: '<p>Ann (gold) viewed p1r1</p>mine<a href="https://r.test/u/tok">u</a>',
       text: 'Hello',
@@ -654,7 +660,7 @@ describe('renderTemplate: non-personalized', () => {
       { personalized: false },
     );
     expect(out).toEqual({
-      ok: false,
+      kind: 'failed',
       errors: [
         {
           field: 'nonPersonalized.text',
