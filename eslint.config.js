@@ -42,6 +42,21 @@ export default tseslint.config(
   },
   ...boundaries(import.meta.dirname),
   {
+    // Test factories live in test/ so they stay out of dist/; only tests may reach them.
+    files: ['src/**/*.ts'],
+    ignores: ['src/**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            ':matches(ImportDeclaration, ExportNamedDeclaration, ExportAllDeclaration, ImportExpression)[source.value=/^(\\.\\.\\/)+test\\//]',
+          message: 'Only tests import from test/: it is not compiled into dist/.',
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-member-access': 'off',

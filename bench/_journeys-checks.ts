@@ -9,8 +9,9 @@ async function counts(store: Store, query: string): Promise<Record<string, numbe
 }
 
 export interface Checks {
-  ok: boolean;
-  /** What failed, in words; empty when ok. */
+  /** Every check held. */
+  passed: boolean;
+  /** What failed, in words; empty when all passed. */
   failures: string[];
   runStates: Record<string, number>;
   messageStatuses: Record<string, number>;
@@ -72,5 +73,5 @@ export async function checkStore(
   expect('duplicate deliveries', c.duplicateDeliveries, 0);
   expect('loop errors', loopErrors, 0);
   for (const p of problems.slice(0, 5)) failures.push(`wake: ${p}`);
-  return { ok: failures.length === 0, failures, ...c };
+  return { passed: failures.length === 0, failures, ...c };
 }

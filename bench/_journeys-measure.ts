@@ -5,7 +5,7 @@ import { pino, type Logger } from 'pino';
 import { WorkLoop } from '../src/jobs/index.js';
 import type { JourneyStage, RunState } from '../src/journeys/index.js';
 import { OutboxSender, webhookChannel, type Deliver } from '../src/messaging/index.js';
-import { systemClock, type Clock } from '../src/shared/index.js';
+import { pushTo, systemClock, type Clock } from '../src/shared/index.js';
 import type { Store } from '../src/store/index.js';
 import { writeSettings, DEFAULT_SETTINGS } from '../src/workspaces/index.js';
 import { FIRST_WAIT_MS, SECOND_WAIT_MS, WORKSPACE } from './_journeys-setup.js';
@@ -268,9 +268,7 @@ export function latenessSeries(wakes: readonly Wake[], start: number, bucketMs: 
   const buckets = new Map<number, number[]>();
   for (const w of wakes) {
     const b = Math.floor((w.due - start) / bucketMs);
-    let list = buckets.get(b);
-    if (!list) buckets.set(b, (list = []));
-    list.push(w.committed - w.due);
+    pushTo(buckets, b, w.committed - w.due);
   }
   return [...buckets.entries()]
     .sort((a, b) => a[0] - b[0])

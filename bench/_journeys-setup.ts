@@ -9,12 +9,12 @@ import {
   advance,
   createRun,
   durationMs,
-  seededRandom,
   type JourneyDefinition,
   type RunState,
 } from '../src/journeys/index.js';
 import { emptyFacts } from '../src/profiles/index.js';
 import type { Store } from '../src/store/index.js';
+import { seededRandom } from '../src/shared/index.js';
 
 export const WORKSPACE = 'default';
 

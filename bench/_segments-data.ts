@@ -10,21 +10,10 @@ import {
   type ProfileEvent,
 } from '../src/profiles/index.js';
 import type { EventRow } from '../src/store/index.js';
+import { mulberry32 } from '../src/shared/index.js';
 
 export const DAY = 86_400_000;
 export const WORKSPACE = 'default';
-
-/** mulberry32: a small seeded PRNG, so every run (and both stores) sees the same people. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rand = () => number;
 const int = (r: Rand, k: number) => Math.floor(r() * k);
@@ -210,7 +199,8 @@ const KINDS = [
  * who buy. 0.5% of events come from a client clock running up to 30 minutes fast.
  */
 export function generatePerson(seed: number, i: number, now: number): Generated {
-  const r = rng(seed * 1_000_003 + i);
+  // mulberry32, so every run (and both stores) sees the same people.
+  const r = mulberry32(seed * 1_000_003 + i);
   const userId = `u${i}`;
   const anonymousId = r() < 0.3 ? `a${i}` : null;
   const favourite = r() < 0.7 ? weighted(r, CATEGORIES) : null;

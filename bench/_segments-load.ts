@@ -8,8 +8,9 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { LoggedEvent, PipelineStage } from '../src/profiles/index.js';
 import { SEGMENT_ENTERED, SEGMENT_EXITED } from '../src/segments/index.js';
 import { startBackground, type App } from '../src/app/index.js';
-import { DAY, productOf, rng, WORKSPACE, type PersonSummary } from './_segments-data.js';
+import { DAY, productOf, WORKSPACE, type PersonSummary } from './_segments-data.js';
 import { percentiles } from './_percentiles.js';
+import { mulberry32 } from '../src/shared/index.js';
 
 export interface LoadOptions {
   seconds: number;
@@ -52,7 +53,7 @@ function probeCandidates(people: PersonSummary[], start: number, marginMs: numbe
     if (inWindow === 1) enter.push(p);
     else if (inWindow >= 2) exit.push(p);
   }
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const shuffle = (xs: PersonSummary[]) => {
     for (let i = xs.length - 1; i > 0; i--) {
       const j = Math.floor(r() * (i + 1));
@@ -169,7 +170,7 @@ export async function runLoad(
   );
   const probePeople = new Set([...enter, ...exit]);
   const pool = people.filter((p) => !probePeople.has(p));
-  const r = rng(options.seed + 1);
+  const r = mulberry32(options.seed + 1);
   let n = 0;
   let newVisitors = 0;
   const probes = { enter: 0, exit: 0 };

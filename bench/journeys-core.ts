@@ -9,11 +9,11 @@ import { report } from './_report.js';
 import {
   advance,
   createRun,
-  seededRandom,
   validateJourney,
   type JourneyEnv,
   type RunState,
 } from '../src/journeys/core/index.js';
+import { seededRandom } from '../src/shared/index.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -31,7 +31,7 @@ const checked = validateJourney({
     { id: 'done', type: 'exit' },
   ],
 });
-if (!checked.ok) throw new Error(JSON.stringify(checked.details));
+if (checked.kind !== 'ok') throw new Error(JSON.stringify(checked.details));
 const def = checked.value;
 
 interface Tally {

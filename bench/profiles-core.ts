@@ -19,10 +19,11 @@ import {
   emptyFacts,
   fitWorkspaceModel,
   foldEvents,
-  seededRng,
   type ProfileEvent,
   type ProfileFacts,
 } from '../src/profiles/index.js';
+import { groupBy, pushTo } from '../src/shared/index.js';
+import { seededRng } from '../test/factories/purchase-simulation.js';
 import { report } from './_report.js';
 
 const PARTS = [
@@ -80,13 +81,7 @@ async function readLines(dir: string): Promise<Line[]> {
 
 /** The log as the shell would hand it over: (customer, event) in time order. */
 function buildEvents(lines: readonly Line[]): { customer: string; event: ProfileEvent }[] {
-  const baskets = new Map<string, Line[]>();
-  for (const l of lines) {
-    const key = `${l.customer}|${l.time}`;
-    let basket = baskets.get(key);
-    if (!basket) baskets.set(key, (basket = []));
-    basket.push(l);
-  }
+  const baskets = groupBy(lines, (l) => `${l.customer}|${l.time}`);
   const out: { customer: string; event: ProfileEvent }[] = [];
   let n = 0;
   for (const basket of baskets.values()) {
@@ -186,11 +181,7 @@ export async function main(args: string[]): Promise<void> {
   // Rebuild: each customer's events in a shuffled order must give byte-identical facts.
   const rng = seededRng(1);
   const perCustomer = new Map<string, ProfileEvent[]>();
-  for (const { customer, event } of events) {
-    const list = perCustomer.get(customer);
-    if (list) list.push(event);
-    else perCustomer.set(customer, [event]);
-  }
+  for (const { customer, event } of events) pushTo(perCustomer, customer, event);
   const rebuildStart = performance.now();
   let mismatches = 0;
   for (const [customer, list] of perCustomer) {

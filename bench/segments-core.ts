@@ -16,26 +16,15 @@ import {
   type SubjectEvent,
 } from '../src/segments/core/index.js';
 import { report } from './_report.js';
+import { mulberry32 } from '../src/shared/index.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const NOW = Date.UTC(2026, 2, 15, 12);
 const CATEGORIES = ['shoes', 'hats', 'bags', 'shirts', 'socks', 'coats'];
 
-/** mulberry32: a small, fast, seeded PRNG, so every run sees the same people. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function makeSubjects(n: number, seed: number): Subject[] {
-  const r = rng(seed);
+  const r = mulberry32(seed); // seeded, so every run sees the same people
   const int = (k: number) => Math.floor(r() * k);
   const pick = <T>(xs: readonly T[]) => xs[int(xs.length)]!;
   const pad = (x: number) => String(x).padStart(2, '0');
@@ -395,7 +384,7 @@ export async function main(args: string[]): Promise<void> {
       { name: c.name, definition: c.definition },
       { lookup: () => ({ segment: 'x' }) },
     );
-    if (!result.ok) throw new Error(`${c.name}: ${JSON.stringify(result.details)}`);
+    if (result.kind !== 'ok') throw new Error(`${c.name}: ${JSON.stringify(result.details)}`);
   }
   const validateMs = performance.now() - start;
   start = performance.now();

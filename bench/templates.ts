@@ -17,6 +17,7 @@ import {
   renderTemplate,
 } from '../src/channels/index.js';
 import { report } from './_report.js';
+import { mulberry32 } from '../src/shared/index.js';
 
 const NOW = Date.UTC(2026, 4, 12, 9);
 
@@ -33,17 +34,6 @@ interface Person {
   name: string | undefined;
   locale: string | undefined;
   products: Product[];
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const NAMES = ['Ann', 'Zoë', 'Bob & Co', 'Dana <admin>', "O'Brien", 'Łukasz', undefined];
@@ -70,7 +60,7 @@ const RECS: RecommendedItem[] = ['Sunglasses', 'Beach towel', 'Sandals', 'Tote b
 );
 
 function people(n: number, seed: number): Person[] {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const out: Person[] = [];
   for (let i = 0; i < n; i++) {
     const name = NAMES[Math.floor(r() * NAMES.length)];
@@ -211,7 +201,7 @@ export async function main(args: string[]): Promise<void> {
   for (let i = 0; i < compileRounds; i++) compileTemplate(template, engine);
   const compileMs = (performance.now() - c0) / compileRounds;
   const compiled = compileTemplate(template, engine);
-  if (!compiled.ok)
+  if (compiled.kind !== 'ok')
     throw new Error(`template does not compile: ${JSON.stringify(compiled.errors)}`);
   // Two providers: one answering from memory (as the recommendation API does), and one
   // answering with a promise (a provider that goes to the store), which costs a second
@@ -226,7 +216,7 @@ export async function main(args: string[]): Promise<void> {
         now: NOW,
         recommend,
       });
-      if (!out.ok) throw new Error(JSON.stringify(out.errors));
+      if (out.kind !== 'ok') throw new Error(JSON.stringify(out.errors));
       return out.fields;
     };
   const rapport = render(fromMemory);

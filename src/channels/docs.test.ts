@@ -15,7 +15,7 @@ const js = [...doc.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]!);
 describe('docs/channels.md', () => {
   it('shows a template that validates, compiles and renders as described', async () => {
     const result = validateTemplate(json[0]);
-    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    if (result.kind !== 'ok') throw new Error(JSON.stringify(result.errors));
     const out = await renderTemplate(
       result.compiled,
       {
@@ -28,7 +28,7 @@ describe('docs/channels.md', () => {
       },
       { personalized: true, now: 0, recommend: () => [{ name: 'Tea', url: 'https://s.test/t' }] },
     );
-    expect(out.ok && out.fields).toEqual({
+    expect(out.kind === 'ok' && out.fields).toEqual({
       subject: 'Friend, your cart is waiting',
       preheader: '1 items saved for you',
       html: '<p>Hi friend,</p><p><a href="https://s.test/a">Mug</a></p><h2>Goes well with</h2><a href="https://s.test/t">Tea</a><p><a href="https://r.test/u/t">Unsubscribe</a></p>',

@@ -9,4 +9,4 @@ export {
 export { parseMappings, csvRowToEvent, cellValue, rowToItem, derivedMessageId } from './mapping.js';
 export { createProgress, type Progress } from './progress.js';
 export { OnlineRetailPreset } from './presets/online-retail.js';
-export { parseLocalDateTime, zonedTimeToUtc } from './zoned-time.js';
+export { parseLocalDateTime } from './local-date-time.js';

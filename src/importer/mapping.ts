@@ -132,7 +132,8 @@ export function derivedMessageId(kind: string, text: string): string {
   return `import:${kind}:${createHash('sha256').update(text).digest('base64url').slice(0, 32)}`;
 }
 
-export type ItemResult = { ok: true; item: CatalogItemInput } | { ok: false; reason: string };
+export type ItemResult =
+  { kind: 'ok'; item: CatalogItemInput } | { kind: 'invalid'; reason: string };
 
 const LIST_SPLIT = /\s*\|\s*/;
 
@@ -169,9 +170,9 @@ export function rowToItem(record: Record<string, unknown>, fromCsv: boolean): It
     }
   }
   const parsed = CatalogItemInput.safeParse(candidate);
-  if (parsed.success) return { ok: true, item: parsed.data };
+  if (parsed.success) return { kind: 'ok', item: parsed.data };
   return {
-    ok: false,
+    kind: 'invalid',
     reason: zodDetails(parsed.error)
       .map((d) => `${d.path || 'row'}: ${d.problem}`)
       .join('; '),

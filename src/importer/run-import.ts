@@ -181,7 +181,7 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
         await handlePreset(preset.push(row.record, row.line), row.text);
       } else if (options.kind === 'catalog') {
         const r = rowToItem(row.record, format === 'csv');
-        if (r.ok) await addItem(r.item);
+        if (r.kind === 'ok') await addItem(r.item);
         else reject(file, row.line, r.reason, row.text);
       } else {
         const defaultType = options.kind === 'profiles' ? 'identify' : (options.type ?? 'track');

@@ -21,7 +21,7 @@ const MAX_TIME = 8.64e15;
 const ISO =
   /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?([Zz]|[+-]\d{2}(?::?\d{2})?)?)?$/;
 
-export type TimeParse = { ok: true; ms: number } | { ok: false; problem: string };
+export type TimeParse = { kind: 'ok'; ms: number } | { kind: 'invalid'; problem: string };
 
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
@@ -32,7 +32,7 @@ function isoProblem(text: string): string {
 
 function parseIso(text: string): TimeParse {
   const m = ISO.exec(text);
-  if (!m) return { ok: false, problem: isoProblem(text) };
+  if (!m) return { kind: 'invalid', problem: isoProblem(text) };
   const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '', zone = 'Z'] = m;
   const year = Number(y);
   const month = Number(mo);
@@ -40,13 +40,13 @@ function parseIso(text: string): TimeParse {
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   const monthDays = month === 2 && !leap ? 28 : (DAYS_IN_MONTH[month - 1] ?? 0);
   if (month < 1 || month > 12 || day < 1 || day > monthDays) {
-    return { ok: false, problem: `is not a calendar date (got ${JSON.stringify(text)})` };
+    return { kind: 'invalid', problem: `is not a calendar date (got ${JSON.stringify(text)})` };
   }
   const hour = Number(h);
   const minute = Number(mi);
   const second = Number(s);
   if (hour > 23 || minute > 59 || second > 59) {
-    return { ok: false, problem: `is not a time of day (got ${JSON.stringify(text)})` };
+    return { kind: 'invalid', problem: `is not a time of day (got ${JSON.stringify(text)})` };
   }
   let offsetMin = 0;
   if (zone !== 'Z' && zone !== 'z') {
@@ -55,7 +55,10 @@ function parseIso(text: string): TimeParse {
     const oh = Number(digits.slice(0, 2));
     const om = digits.length > 2 ? Number(digits.slice(2)) : 0;
     if (oh > 23 || om > 59) {
-      return { ok: false, problem: `has an impossible UTC offset (got ${JSON.stringify(text)})` };
+      return {
+        kind: 'invalid',
+        problem: `has an impossible UTC offset (got ${JSON.stringify(text)})`,
+      };
     }
     offsetMin = sign * (oh * 60 + om);
   }
@@ -63,7 +66,7 @@ function parseIso(text: string): TimeParse {
   const date = new Date(0);
   date.setUTCFullYear(year, month - 1, day);
   date.setUTCHours(hour, minute, second, Math.floor(Number(`0.${frac || '0'}`) * 1000));
-  return { ok: true, ms: date.getTime() - offsetMin * 60_000 };
+  return { kind: 'ok', ms: date.getTime() - offsetMin * 60_000 };
 }
 
 /**
@@ -72,23 +75,24 @@ function parseIso(text: string): TimeParse {
  * (`"0"`, `"12"`, `"x 2024"`, `"May 1"`) are refused: a guess moves events decades.
  *
  * @example
- * parseEventTime('2024-05-01T12:00:00+02:00') // { ok: true, ms: 1714557600000 }
- * parseEventTime('0')                         // { ok: false, problem: 'must be an ISO 8601 …' }
+ * parseEventTime('2024-05-01T12:00:00+02:00') // { kind: 'ok', ms: 1714557600000 }
+ * parseEventTime('0')                         // { kind: 'invalid', problem: 'must be an ISO 8601 …' }
  */
 export function parseEventTime(value: unknown): TimeParse {
   if (typeof value === 'string') return parseIso(value);
   if (typeof value === 'number') {
     if (!Number.isFinite(value) || value < MIN_EPOCH) {
       return {
-        ok: false,
+        kind: 'invalid',
         problem: `must be epoch milliseconds or seconds after 2001-09-09 (got ${value})`,
       };
     }
     const ms = value < SECONDS_BELOW ? value * 1000 : value;
-    if (ms > MAX_TIME) return { ok: false, problem: `is beyond the largest date (got ${value})` };
-    return { ok: true, ms: Math.floor(ms) };
+    if (ms > MAX_TIME)
+      return { kind: 'invalid', problem: `is beyond the largest date (got ${value})` };
+    return { kind: 'ok', ms: Math.floor(ms) };
   }
-  return { ok: false, problem: 'must be an ISO 8601 date-time string or an epoch number' };
+  return { kind: 'invalid', problem: 'must be an ISO 8601 date-time string or an epoch number' };
 }
 
 /** The zod face of {@link parseEventTime}, for the Segment schemas. */
@@ -98,7 +102,7 @@ export const EventTime = z
   })
   .superRefine((value, ctx) => {
     const parsed = parseEventTime(value);
-    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.problem });
+    if (parsed.kind !== 'ok') ctx.addIssue({ code: 'custom', message: parsed.problem });
   });
 
 /**

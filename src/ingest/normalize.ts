@@ -89,7 +89,7 @@ export function normalizeEvent(input: NormalizeInput): NormalizeResult {
   const receivedAt = input.receivedAt;
   const timeOf = (v: unknown): number | null => {
     const parsed = v === undefined || v === null ? null : parseEventTime(v);
-    return parsed?.ok ? parsed.ms : null;
+    return parsed?.kind === 'ok' ? parsed.ms : null;
   };
   const sentAt = timeOf(obj.sentAt) ?? timeOf(input.batchSentAt);
   const clientTime = timeOf(obj.originalTimestamp) ?? timeOf(obj.timestamp);

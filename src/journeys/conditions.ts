@@ -48,7 +48,7 @@ export function conditionValidator(
       { name: 'condition', definition: rewriteCondition(condition) },
       { lookup },
     );
-    if (r.ok) return [];
+    if (r.kind === 'ok') return [];
     return r.details.map((d) => ({
       path: d.path.replace(/^definition\.?/, ''),
       problem: d.problem.replace(/__(trigger|current)\./g, '$1 '),

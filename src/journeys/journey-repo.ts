@@ -35,7 +35,7 @@ export async function checkJourney(
 ): Promise<JourneyDefinition> {
   const lookup = await segmentLookup(db, workspaceId);
   const r = validateJourney(input, { validateCondition: conditionValidator(lookup) });
-  if (!r.ok) {
+  if (r.kind !== 'ok') {
     throw new ValidationError(
       'Invalid journey: see details for each problem.',
       r.details.map((d: ErrorDetail) => ({
@@ -138,7 +138,7 @@ export async function createJourney(
   let template: string | null = null;
   if (input.template !== undefined) {
     const built = buildFromTemplate(input.template, input.params ?? {});
-    if (!built.ok) {
+    if (built.kind !== 'ok') {
       throw new ValidationError(
         'Invalid template parameters: see details.',
         built.details.map((d) => ({ path: d.path, problem: d.problem })),

@@ -12,7 +12,7 @@ import {
   getPath,
   keyOf,
   nextDateTriggerAt,
-  parseDuration,
+  durationMs,
   type CatalogTrigger,
   type DateTrigger,
   type JourneyEvent,
@@ -261,8 +261,8 @@ async function interested(
   itemId: string,
   now: number,
 ): Promise<string[]> {
-  const within = parseDuration(trigger.interest.within);
-  const since = within.ok ? now - within.ms : 0;
+  // The trigger's schema validated the duration.
+  const since = now - durationMs(trigger.interest.within);
   const found = await eventsMentioning(
     tx,
     workspaceId,

@@ -3,12 +3,11 @@ import {
   liveFactsOf,
   type LoggedEvent,
   type ModelCache,
-  type ProfileChange,
   type PipelineStage,
   type ProfileFacts,
 } from '../profiles/index.js';
 import { enqueueMessages } from '../messaging/index.js';
-import { newId, type Clock } from '../shared/index.js';
+import { groupBy, newId, seededRandom, type Clock } from '../shared/index.js';
 import { skipLocked, withRetriedTransaction, type Store, type Tx } from '../store/index.js';
 import { ConditionCache } from './conditions.js';
 import {
@@ -16,7 +15,6 @@ import {
   entryEventNames,
   isEnded,
   runEventNames,
-  seededRandom,
   tryEnter,
   type AdvanceInput,
   type JourneyDefinition,
@@ -33,7 +31,7 @@ import {
   scheduleAllDates,
   scheduleDates,
 } from './special-triggers.js';
-import { parseRun, saveRuns, toRow, type RunRow } from './runs.js';
+import { parseRun, saveRuns, toRow } from './runs.js';
 
 /** A journey event from a logged event; identify and unnamed pages are not journey events. */
 export function journeyEventOf(e: LoggedEvent): JourneyEvent | null {
@@ -110,13 +108,7 @@ export class JourneyStage implements JourneyHost {
   readonly stage: PipelineStage = {
     name: 'journeys',
     run: async (tx, changes, now) => {
-      const byWorkspace = new Map<string, ProfileChange[]>();
-      for (const c of changes) {
-        let list = byWorkspace.get(c.workspaceId);
-        if (!list) byWorkspace.set(c.workspaceId, (list = []));
-        list.push(c);
-      }
-      for (const [workspaceId, list] of byWorkspace) {
+      for (const [workspaceId, list] of groupBy(changes, (c) => c.workspaceId)) {
         const loaded = await this.loaded(tx, workspaceId);
         if (loaded.current.length === 0) continue;
         for (const change of list) {
@@ -273,12 +265,7 @@ export class JourneyStage implements JourneyHost {
         .modifyEnd(skipLocked(this.store))
         .execute();
       if (due.length === 0) return false;
-      const byPerson = new Map<string, RunRow[]>();
-      for (const r of due) {
-        let list = byPerson.get(r.profile_id);
-        if (!list) byPerson.set(r.profile_id, (list = []));
-        list.push(r);
-      }
+      const byPerson = groupBy(due, (r) => r.profile_id);
       const facts = await liveFactsOf(tx, [...byPerson.keys()]);
       // The journeys of each workspace are looked up once per batch, not per person.
       const loadedBy = new Map<string, Loaded>();

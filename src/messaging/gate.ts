@@ -3,10 +3,10 @@ import {
   applyQuietHours,
   chooseSendTime,
   durationMs,
-  resolveTimeZone,
   type FrequencyCap,
 } from '../channels/index.js';
 import { mayContact, type ConsentChannel } from '../privacy/index.js';
+import { resolveTimeZone } from '../shared/index.js';
 import type { Database } from '../store/index.js';
 import type { Kysely } from 'kysely';
 import type { WorkspaceSettings } from '../workspaces/index.js';
@@ -57,11 +57,9 @@ export async function gate(
     { ...request, suppressions, addressConsents: addressSaid },
     settings.consent,
   );
-  if (!decision.ok)
-    return {
-      kind: 'skipped',
-      reason: `${decision.reason}: ${(decision as { detail?: string }).detail ?? ''}`.trim(),
-    };
+  if (decision.kind !== 'ok') {
+    return { kind: 'skipped', reason: `${decision.reason}: ${decision.detail}`.trim() };
+  }
 
   const zone = resolveTimeZone(recipient.timezone ?? undefined);
   const timing = (message.payload.timing ?? {}) as Timing;

@@ -170,7 +170,7 @@ export function emailChannel(deps: SendDeps): Deliver {
       { unsubscribe, preferences },
       personalized,
     );
-    if (!rendered.ok) return renderFailure(template, rendered.errors);
+    if (rendered.kind !== 'ok') return renderFailure(template, rendered.errors);
     let html = rendered.fields.html;
     let links: { index: number; url: string }[] = [];
     if (html) {
@@ -271,7 +271,7 @@ export function pushChannel(deps: SendDeps): Deliver {
       {},
       mayPersonalize(recipient.consents, settings.consent),
     );
-    if (!rendered.ok) return renderFailure(template, rendered.errors);
+    if (rendered.kind !== 'ok') return renderFailure(template, rendered.errors);
     const secrets = await workspaceSecrets(deps.db, deps.clock, m.workspaceId);
     const subject = settings.email.from
       ? `mailto:${settings.email.from}`

@@ -25,7 +25,7 @@ export interface StoredTemplate {
  */
 export function checkTemplate(input: unknown): MessageTemplate {
   const r = validateTemplate(input);
-  if (r.ok) return r.template;
+  if (r.kind === 'ok') return r.template;
   throw new ValidationError(
     'Invalid template: see details for each problem.',
     r.errors.map((e) => ({

@@ -73,12 +73,12 @@ export async function recordEngagement(
   };
   if (kind === 'click') {
     const v = verifyClickToken(token, linkSecret, now);
-    if (!v.ok && v.reason !== 'expired') return FALSE;
+    if (v.kind !== 'ok' && v.reason !== 'expired') return FALSE;
     const { tracking } = await readSettings(deps.db, message.workspace_id);
     const ws = message.workspace_id;
     const url = await redirectTarget(deps.db, ws, tracking, deps.publicUrl, v.claims.url);
     if (url === null) return { authentic: true, url: null };
-    if (!v.ok) return { authentic: true, url };
+    if (v.kind !== 'ok') return { authentic: true, url };
     await deps.emitTo(
       message.workspace_id,
       message.profile_id,
@@ -90,7 +90,7 @@ export async function recordEngagement(
     return { authentic: true, url };
   }
   const v = verifyOpenToken(token, linkSecret, now);
-  if (!v.ok) return v.reason === 'expired' ? { authentic: true, url: null } : FALSE;
+  if (v.kind !== 'ok') return v.reason === 'expired' ? { authentic: true, url: null } : FALSE;
   await deps.emitTo(
     message.workspace_id,
     message.profile_id,

@@ -46,7 +46,7 @@ describe('docs/consent.md', () => {
       { target: { kind: 'channel', channel: 'email' }, state: 'denied', source: 'unsubscribe', at },
     ]);
     const decision = mayContact(denied, { channel: 'email' });
-    expect(decision.ok ? '' : decision.detail.replace(/\s+/g, ' ')).toBe(
+    expect(decision.kind === 'ok' ? '' : decision.detail.replace(/\s+/g, ' ')).toBe(
       'email is denied (unsubscribe, 2026-01-02T03:04:05.000Z)',
     );
     expect(doc.replace(/\s+/g, ' ')).toContain(

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { itemsFromEvent, upsertItems, type CatalogItemInput } from '../catalog/index.js';
-import { newId, type Clock } from '../shared/index.js';
+import { newId, pushTo, type Clock } from '../shared/index.js';
 import {
   isStoreUnavailable,
   withRetriedTransaction,
@@ -225,9 +225,7 @@ export class ProfileProcessor {
     const byWorkspace = new Map<string, LoggedEvent[]>();
     for (const row of rows) {
       const e = toLoggedEvent(row);
-      let list = byWorkspace.get(e.workspaceId);
-      if (!list) byWorkspace.set(e.workspaceId, (list = []));
-      list.push(e);
+      pushTo(byWorkspace, e.workspaceId, e);
     }
     const result: BatchResult = { events: rows.length, profiles: 0, merges: 0 };
     const changes: ProfileChange[] = [];
@@ -284,7 +282,7 @@ export class ProfileProcessor {
       }
       const decision = resolveIdentity(ids, ws, limits, { explicitMerge: e.type === 'alias' });
       if (decision.kind === 'none') {
-        push(assigned, UNATTRIBUTED, e.id);
+        pushTo(assigned, UNATTRIBUTED, e.id);
         continue;
       }
       const profile =
@@ -298,24 +296,24 @@ export class ProfileProcessor {
           e.messageId,
           e.type === 'alias' ? 'alias' : 'shared identifier',
         );
-        push(mergedInBatch, profile.id, loser);
+        pushTo(mergedInBatch, profile.id, loser);
         // Events of the loser already in this batch now belong to the winner.
         const moved = touched.get(loser);
         if (moved) {
           touched.delete(loser);
-          for (const m of moved) push(touched, profile.id, m);
+          for (const m of moved) pushTo(touched, profile.id, m);
         }
         const movedIds = assigned.get(loser);
         if (movedIds) {
           assigned.delete(loser);
-          for (const id of movedIds) push(assigned, profile.id, id);
+          for (const id of movedIds) pushTo(assigned, profile.id, id);
         }
       }
       for (const id of decision.attach) ws.attach(profile.id, id);
       profile.facts = applyEvent(profile.facts, e);
       profile.dirty = true;
-      push(assigned, profile.id, e.id);
-      push(touched, profile.id, e);
+      pushTo(assigned, profile.id, e.id);
+      pushTo(touched, profile.id, e);
       catalog.push(...itemsFromEvent(e.event, e.properties));
     }
 
@@ -336,12 +334,6 @@ export class ProfileProcessor {
     }
     return { changes, merges: ws.merges.length };
   }
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  let list = map.get(key);
-  if (!list) map.set(key, (list = []));
-  list.push(value);
 }
 
 /** Used by tests and the CLI to wait for the profile stage. */

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/index.js';
+import { pushTo } from '../shared/index.js';
 import { emptyFacts, mergeFacts, ProfileFacts } from './computed/index.js';
 import {
   identityKey,
@@ -105,9 +106,8 @@ export class WorkingSet implements IdentityView {
 
   private hold(profileId: string, id: Identifier): void {
     this.owner.set(identityKey(id.kind, id.value), profileId);
-    let list = this.held.get(profileId);
-    if (!list) this.held.set(profileId, (list = []));
-    if (!list.some((x) => x.kind === id.kind && x.value === id.value)) list.push(id);
+    if (this.held.get(profileId)?.some((x) => x.kind === id.kind && x.value === id.value)) return;
+    pushTo(this.held, profileId, id);
   }
 
   create(id: string, now: number): WorkingProfile {

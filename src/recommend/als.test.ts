@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { foldIn, type AlsModel } from './als.js';
 import { Recommender } from './recommender.js';
 import type { Interaction } from './schemas.js';
-import { T0, basket, item } from './testing.js';
+import { T0, basket, item } from '../../test/factories/recommend.js';
 import { train } from './train.js';
 
 // Two tastes: people buy within {a,b,c} or within {d,e,f}.

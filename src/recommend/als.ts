@@ -1,7 +1,7 @@
 import type { WeightedTable } from './ease.js';
 import { selectItems } from './ease.js';
 import type { AlsParams, PersonalizedConfig } from './model-config.js';
-import { seededRng } from './rng.js';
+import { mulberry32 } from '../shared/index.js';
 import { solveSpd } from './spd-inverse.js';
 
 /**
@@ -150,7 +150,7 @@ export function trainAls(
   byUser.val = Float64Array.from(uv);
   const byItem = transpose(byUser, nUsers, nItems);
 
-  const rng = seededRng(params.seed);
+  const rng = mulberry32(params.seed);
   const init = (rows: number) => {
     const m = new Float64Array(rows * f);
     for (let i = 0; i < m.length; i++) m[i] = (rng() - 0.5) * 0.02;

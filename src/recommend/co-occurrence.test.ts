@@ -4,7 +4,7 @@ import type { CoOccurrenceModel } from './co-occurrence.js';
 import { pairSimilarity } from './co-occurrence.js';
 import { Recommender } from './recommender.js';
 import type { Interaction } from './schemas.js';
-import { HOUR, T0, basket, item, ix } from './testing.js';
+import { HOUR, T0, basket, item, ix } from '../../test/factories/recommend.js';
 import { train } from './train.js';
 
 const catalog = ['a', 'b', 'c', 'd'].map((id) => item(id));

@@ -1,3 +1,4 @@
+import { pushTo } from '../shared/index.js';
 import type { CoOccurrenceConfig } from './model-config.js';
 import type { Interaction } from './schemas.js';
 
@@ -77,9 +78,7 @@ export function trainCoOccurrence(
       itemIndex.set(x.itemId, item);
       itemIds.push(x.itemId);
     }
-    let list = byUser.get(x.userId);
-    if (!list) byUser.set(x.userId, (list = []));
-    list.push({ t: x.timestamp, item });
+    pushTo(byUser, x.userId, { t: x.timestamp, item });
     through = Math.max(through, x.timestamp);
   }
 

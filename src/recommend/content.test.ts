@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ContentModel } from './content.js';
 import { words } from './content.js';
 import { Recommender } from './recommender.js';
-import { T0, item } from './testing.js';
+import { T0, item } from '../../test/factories/recommend.js';
 import { train } from './train.js';
 
 const catalog = [

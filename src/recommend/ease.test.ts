@@ -3,8 +3,8 @@ import fc from 'fast-check';
 import { kthLargest, type EaseModel } from './ease.js';
 import { buildFeedbackTable } from './feedback.js';
 import { Recommender } from './recommender.js';
-import { seededRng } from './rng.js';
-import { DAY, T0, basket, item, ix } from './testing.js';
+import { mulberry32 } from '../shared/index.js';
+import { DAY, T0, basket, item, ix } from '../../test/factories/recommend.js';
 import { train } from './train.js';
 
 /** B as a dense map "from→to" for readable assertions. */
@@ -119,7 +119,7 @@ describe('EASE', () => {
   });
 
   it('matches a Gauss-Jordan reference on random data', () => {
-    const rng = seededRng(7);
+    const rng = mulberry32(7);
     const xs = [];
     for (let u = 0; u < 60; u++) {
       for (let i = 0; i < 15; i++)

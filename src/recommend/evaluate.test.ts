@@ -8,7 +8,7 @@ import {
   recallAt,
 } from './evaluate.js';
 import { heldOutTruth, itemPopularity } from './offline-eval.js';
-import { ix } from './testing.js';
+import { ix } from '../../test/factories/recommend.js';
 
 describe('metrics', () => {
   const truth = new Set(['b', 'x']);

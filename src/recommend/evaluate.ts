@@ -1,4 +1,4 @@
-import { seededRng } from './rng.js';
+import { mulberry32 } from '../shared/index.js';
 
 /** A point estimate with its 95% bootstrap percentile interval. */
 export interface Estimate {
@@ -173,7 +173,7 @@ export function evaluate(
     pop: [] as number[],
     coverage: [] as number[],
   };
-  const rng = seededRng(options.seed ?? 1);
+  const rng = mulberry32(options.seed ?? 1);
   const sample = new Int32Array(n);
   for (let b = 0; b < rounds; b++) {
     for (let i = 0; i < n; i++) sample[i] = Math.floor(rng() * n);
@@ -229,7 +229,7 @@ export function pairedNdcgDifference(
   };
   const value = mean((i) => i);
   const rounds = n > 0 ? (options.bootstrap ?? 1000) : 0;
-  const rng = seededRng(options.seed ?? 1);
+  const rng = mulberry32(options.seed ?? 1);
   const draws: number[] = [];
   for (let r = 0; r < rounds; r++) draws.push(mean(() => Math.floor(rng() * n)));
   if (draws.length === 0) return { value, low: value, high: value };

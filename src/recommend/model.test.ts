@@ -3,7 +3,7 @@ import { ValidationError } from '../shared/index.js';
 import { deserializeBundle, serializeBundle } from './model.js';
 import { Recommender } from './recommender.js';
 import type { Interaction } from './schemas.js';
-import { DAY, T0, basket, item, ix } from './testing.js';
+import { DAY, T0, basket, item, ix } from '../../test/factories/recommend.js';
 import { trainModels } from './train.js';
 
 const catalog = ['a', 'b', 'c', 'd'].map((id) => item(id, { categories: ['X'] }));

@@ -5,7 +5,7 @@ import { addToEntry, emptyEntry, type FeedbackEntry } from './feedback.js';
 import { PopularConfig } from './model-config.js';
 import { trainPopularity } from './popularity.js';
 import { PopularityScorer } from './popularity-scorer.js';
-import { DAY, HOUR, T0, ix } from './testing.js';
+import { DAY, HOUR, T0, ix } from '../../test/factories/recommend.js';
 import type { Interaction, InteractionKind } from './schemas.js';
 
 const N = 40;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { PopularityModel } from './popularity.js';
 import { Recommender } from './recommender.js';
 import type { Interaction } from './schemas.js';
-import { DAY, HOUR, T0, item, ix } from './testing.js';
+import { DAY, HOUR, T0, item, ix } from '../../test/factories/recommend.js';
 import { train } from './train.js';
 
 const catalog = [

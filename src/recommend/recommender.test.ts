@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../shared/index.js';
 import { Recommender } from './recommender.js';
 import type { Interaction } from './schemas.js';
-import { DAY, HOUR, T0, basket, item, ix } from './testing.js';
+import { DAY, HOUR, T0, basket, item, ix } from '../../test/factories/recommend.js';
 import { trainModels } from './train.js';
 
 const catalog = ['a', 'b', 'c', 'd', 'e'].map((id) =>

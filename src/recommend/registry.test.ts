@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ModelRegistry } from './registry.js';
 import type { Interaction } from './schemas.js';
-import { DAY, T0, item, ix } from './testing.js';
+import { DAY, T0, item, ix } from '../../test/factories/recommend.js';
 import { trainModels } from './train.js';
 
 const catalog = ['a', 'b', 'c'].map((id) => item(id));

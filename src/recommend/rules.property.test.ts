@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Recommender } from './recommender.js';
 import type { RecommendRequestInput } from './request.js';
 import type { CatalogItemInput, Interaction } from './schemas.js';
-import { DAY, T0 } from './testing.js';
+import { DAY, T0 } from '../../test/factories/recommend.js';
 import { trainModels } from './train.js';
 
 const CATS = ['Shoes', 'Hats', 'Tea', 'Bags'];

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Recommender } from './recommender.js';
 import type { RecommendRequestInput } from './request.js';
 import type { Interaction } from './schemas.js';
-import { DAY, T0, item, ix } from './testing.js';
+import { DAY, T0, item, ix } from '../../test/factories/recommend.js';
 import { train } from './train.js';
 
 const catalog = [

@@ -6,7 +6,7 @@ import {
   solveSpd,
   spdInverseInPlace,
 } from './spd-inverse.js';
-import { seededRng } from './rng.js';
+import { mulberry32 } from '../shared/index.js';
 
 /** A straightforward Gauss-Jordan inverse with partial pivoting: the reference. */
 function gaussJordanInverse(a: Float64Array, n: number): Float64Array {
@@ -39,7 +39,7 @@ function gaussJordanInverse(a: Float64Array, n: number): Float64Array {
 
 /** A random SPD matrix MᵀM + δI. */
 function randomSpd(n: number, seed: number, delta = 0.5): Float64Array {
-  const rng = seededRng(seed);
+  const rng = mulberry32(seed);
   const m = Float64Array.from({ length: n * n }, () => rng() * 2 - 1);
   const a = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {

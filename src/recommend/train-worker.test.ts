@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../shared/index.js';
 import { serializeBundle } from './model.js';
 import type { Interaction } from './schemas.js';
-import { DAY, T0, basket, item, ix } from './testing.js';
+import { DAY, T0, basket, item, ix } from '../../test/factories/recommend.js';
 import { trainModels } from './train.js';
 import { packInteractions, trainInWorker, unpackInteractions } from './train-worker.js';
 

@@ -1,5 +1,6 @@
 import { appendDerivedEventsMany, type Appended, type WorkspaceModel } from '../profiles/index.js';
 import type { StoreKind, Tx } from '../store/index.js';
+import { groupBy, pushTo } from '../shared/index.js';
 import { DAY_MS } from './core/index.js';
 import type { WorkspaceSegments } from './registry.js';
 import { loadSubjects, needs, type ProfileState } from './subjects.js';
@@ -113,12 +114,7 @@ export async function evaluateAndApply(
   }
   await deletePairs(tx, 'segment_checks', workspaceId, noChecks);
 
-  const byProfile = new Map<string, Transition[]>();
-  for (const t of result.transitions) {
-    let list = byProfile.get(t.profileId);
-    if (!list) byProfile.set(t.profileId, (list = []));
-    list.push(t);
-  }
+  const byProfile = groupBy(result.transitions, (t) => t.profileId);
   result.emitted = await appendDerivedEventsMany(
     tx,
     kind,
@@ -152,11 +148,7 @@ export async function deletePairs(
   pairs: readonly { segment_id: string; profile_id: string }[],
 ): Promise<void> {
   const bySegment = new Map<string, string[]>();
-  for (const p of pairs) {
-    let list = bySegment.get(p.segment_id);
-    if (!list) bySegment.set(p.segment_id, (list = []));
-    list.push(p.profile_id);
-  }
+  for (const p of pairs) pushTo(bySegment, p.segment_id, p.profile_id);
   for (const [segmentId, profileIds] of bySegment) {
     for (const chunk of chunks(profileIds, 500)) {
       await tx

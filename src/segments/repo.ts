@@ -63,7 +63,7 @@ export async function checkSegment(
     ...(selfId ? { selfId } : {}),
     lookup: (id) => defs.get(id),
   });
-  if (!result.ok)
+  if (result.kind !== 'ok')
     throw new ValidationError('Invalid segment: see details for each problem.', result.details);
   const description = (input as { description?: unknown }).description;
   return {

@@ -6,7 +6,7 @@ import {
   type PipelineStage,
   type ProfileChange,
 } from '../profiles/index.js';
-import type { Clock } from '../shared/index.js';
+import { groupBy, type Clock } from '../shared/index.js';
 import { skipLocked, withRetriedTransaction, type Store, type Tx } from '../store/index.js';
 import { deletePairs, evaluateAndApply, type EvaluationTarget } from './apply.js';
 import type { SegmentRegistry } from './registry.js';
@@ -36,13 +36,7 @@ export class SegmentStage {
     name: 'segments',
     run: async (tx, changes, now) => {
       const derived = new Map<ProfileChange, Appended>();
-      const byWorkspace = new Map<string, ProfileChange[]>();
-      for (const c of changes) {
-        let list = byWorkspace.get(c.workspaceId);
-        if (!list) byWorkspace.set(c.workspaceId, (list = []));
-        list.push(c);
-      }
-      for (const [workspaceId, list] of byWorkspace) {
+      for (const [workspaceId, list] of groupBy(changes, (c) => c.workspaceId)) {
         const ws = await this.registry.get(tx, workspaceId);
         const merged = list.flatMap((c) => c.merged);
         if (merged.length > 0) await this.forget(tx, workspaceId, merged);
@@ -109,13 +103,7 @@ export class SegmentStage {
         .modifyEnd(skipLocked(this.store))
         .execute();
       if (due.length === 0) return false;
-      const byWorkspace = new Map<string, typeof due>();
-      for (const d of due) {
-        let list = byWorkspace.get(d.workspace_id);
-        if (!list) byWorkspace.set(d.workspace_id, (list = []));
-        list.push(d);
-      }
-      for (const [workspaceId, claimed] of byWorkspace) {
+      for (const [workspaceId, claimed] of groupBy(due, (d) => d.workspace_id)) {
         // Claimed checks are done; evaluating schedules each pair's next one afresh.
         await deletePairs(tx, 'segment_checks', workspaceId, claimed);
         const people = new Map<string, Set<string>>();

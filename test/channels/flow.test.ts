@@ -113,7 +113,7 @@ describe('a cart reminder from consent to unsubscribe', () => {
     let consents = foldStatements(history);
     expect(
       mayContact(consents, { channel: 'email', topic: 'cart', address: 'zoe@example.com' }),
-    ).toEqual({ ok: true });
+    ).toEqual({ kind: 'ok' });
 
     // Render for this person.
     const unsubscribeToken = signToken(
@@ -155,7 +155,7 @@ describe('a cart reminder from consent to unsubscribe', () => {
     };
     const asked: RecommendRequest[] = [];
     const compiled = compileTemplate(template, new TemplateEngine());
-    if (!compiled.ok) throw new Error(JSON.stringify(compiled.errors));
+    if (compiled.kind !== 'ok') throw new Error(JSON.stringify(compiled.errors));
     const rendered = await renderTemplate(compiled.compiled, context, {
       personalized: mayPersonalize(consents),
       now: NOW,
@@ -164,7 +164,7 @@ describe('a cart reminder from consent to unsubscribe', () => {
         return recs;
       },
     });
-    if (!rendered.ok) throw new Error(JSON.stringify(rendered.errors));
+    if (rendered.kind !== 'ok') throw new Error(JSON.stringify(rendered.errors));
     expect(asked).toEqual([
       {
         strategy: 'bought_together',
@@ -229,7 +229,7 @@ describe('a cart reminder from consent to unsubscribe', () => {
       mail.html as string,
     )![1]!;
     expect(verifyClickToken(clickUrl, SECRET, NOW + 3_600_000)).toEqual({
-      ok: true,
+      kind: 'ok',
       claims: {
         messageId: 'msg_1',
         profileId: 'prof_zoe',
@@ -245,7 +245,7 @@ describe('a cart reminder from consent to unsubscribe', () => {
     const token = oneClick.slice(oneClick.lastIndexOf('/') + 1);
     const later = NOW + 2 * 86_400_000;
     const verified = verifyToken(token, SECRET, { now: later, purpose: 'unsubscribe' });
-    if (!verified.ok) throw new Error(verified.reason);
+    if (verified.kind !== 'ok') throw new Error(verified.reason);
     history.push({
       target: { kind: 'channel', channel: verified.claims.channel ?? 'email' },
       state: 'denied',
@@ -256,21 +256,21 @@ describe('a cart reminder from consent to unsubscribe', () => {
 
     // Every later e-mail is refused; web push still goes.
     expect(mayContact(consents, { channel: 'email', topic: 'cart' })).toMatchObject({
-      ok: false,
+      kind: 'refused',
       reason: 'channel_denied',
     });
     expect(mayContact(consents, { channel: 'email', topic: 'newsletter' })).toMatchObject({
-      ok: false,
+      kind: 'refused',
       reason: 'channel_denied',
     });
-    expect(mayContact(consents, { channel: 'push', topic: 'cart' })).toEqual({ ok: true });
+    expect(mayContact(consents, { channel: 'push', topic: 'cart' })).toEqual({ kind: 'ok' });
     // An import of last year's opt-in arriving afterwards does not undo it.
     history.push(
       ...consentFromTraits({ email_opt_in: true }, NOW - 365 * 86_400_000, 'import').changes,
     );
     consents = foldStatements(history);
     expect(mayContact(consents, { channel: 'email' })).toMatchObject({
-      ok: false,
+      kind: 'refused',
       reason: 'channel_denied',
     });
   });

@@ -72,7 +72,7 @@ describe.each(STORE_KINDS)('webhook signing (%s)', (kind) => {
       body: r.raw,
       secrets: secret,
       now: clock.now(),
-    }).ok;
+    }).kind === 'ok';
   const v1Count = (r: Received) =>
     String(r.headers['rapport-signature'])
       .split(',')

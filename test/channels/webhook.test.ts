@@ -64,8 +64,8 @@ describe('WebhookSender against a loopback receiver', () => {
         now: Date.now(),
       });
       res
-        .writeHead(check.ok ? 200 : 401, { 'content-type': 'text/plain' })
-        .end(check.ok ? 'thanks' : check.reason);
+        .writeHead(check.kind === 'ok' ? 200 : 401, { 'content-type': 'text/plain' })
+        .end(check.kind === 'ok' ? 'thanks' : check.reason);
     });
     const body = {
       event: 'cart_reminder',
@@ -103,7 +103,7 @@ describe('WebhookSender against a loopback receiver', () => {
         secrets: 'someone_else',
         now: Date.now(),
       });
-      res.writeHead(check.ok ? 200 : 401).end(check.ok ? '' : check.reason);
+      res.writeHead(check.kind === 'ok' ? 200 : 401).end(check.kind === 'ok' ? '' : check.reason);
     });
     expect(await sender.send({ url, body: { a: 1 }, secret: SECRET })).toEqual({
       kind: 'failed',

@@ -55,6 +55,6 @@ export async function render(
 /** The rendered fields of `template(over)`; throws if rendering failed. */
 export async function fields(over: Partial<MessageTemplateInput>, context?: TemplateContext) {
   const out = await render(over, context);
-  if (!out.ok) throw new Error(JSON.stringify(out.errors));
+  if (out.kind !== 'ok') throw new Error(JSON.stringify(out.errors));
   return out.fields;
 }

@@ -130,12 +130,12 @@ export class EmailSender {
   }
 
   /** Checks the connection and credentials (for start-up and the settings page). */
-  async verify(): Promise<{ ok: true } | { ok: false; error: string }> {
+  async verify(): Promise<{ kind: 'ok' } | { kind: 'failed'; error: string }> {
     try {
       await this.transport.verify();
-      return { ok: true };
+      return { kind: 'ok' };
     } catch (error) {
-      return { ok: false, error: error instanceof Error ? error.message : String(error) };
+      return { kind: 'failed', error: error instanceof Error ? error.message : String(error) };
     }
   }
 

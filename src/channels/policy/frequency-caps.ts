@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ConsentChannel as Channel } from '../../privacy/index.js';
 import { ConsentChannel } from '../../privacy/index.js';
+import { pushTo } from '../../shared/index.js';
 import { IsoDuration, durationMs } from './duration.js';
 
 /** "At most `max` messages on `channel` in any window of `per`", across all journeys. */
@@ -88,18 +89,11 @@ export function applyFrequencyCaps<C extends CapCandidate>(
   caps.forEach((cap, index) => {
     const ms = durationMs(cap.per);
     if (ms === null) throw new RangeError(`caps.${index}.per is not a duration: ${cap.per}`);
-    const list = windows.get(cap.channel) ?? [];
-    list.push({ cap, index, ms });
-    windows.set(cap.channel, list);
+    pushTo(windows, cap.channel, { cap, index, ms });
   });
   // Per channel, the times of counted sends, most recent first; winners join at `now`.
   const sent = new Map<Channel, number[]>();
-  for (const r of recent) {
-    if (r.transactional) continue;
-    const list = sent.get(r.channel) ?? [];
-    list.push(r.at);
-    sent.set(r.channel, list);
-  }
+  for (const r of recent) if (!r.transactional) pushTo(sent, r.channel, r.at);
   for (const list of sent.values()) list.sort((a, b) => b - a);
 
   const ordered = [...candidates].sort(

@@ -1,7 +1,6 @@
 // Delivery policies, pure: frequency caps across journeys, quiet hours in the
 // recipient's zone, and send-time optimization. Time comes in as `now` (epoch ms).
 export { IsoDuration, durationMs } from './duration.js';
-export { Zone, isValidTimeZone, resolveTimeZone, addDays, type WallTime } from './zone.js';
 export {
   FrequencyCap,
   Priority,

@@ -7,7 +7,7 @@ import {
   isQuietAt,
   nextAllowedAt,
 } from './quiet-hours.js';
-import { Zone } from './zone.js';
+import { Zone } from '../../shared/index.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -123,7 +123,7 @@ describe('quiet hours', () => {
       t += 15 * MIN
     ) {
       const at = nextAllowedAt(t, night, 'Europe/Paris');
-      const wall = zone.wall(at);
+      const wall = zone.local(at);
       if (at === t) {
         expect(wall.hour >= 8 && wall.hour < 21).toBe(true);
       } else {

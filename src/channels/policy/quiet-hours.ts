@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Zone, addDays } from './zone.js';
+import { Zone, addDays } from '../../shared/index.js';
 
 /** A local time of day, `HH:MM` on a 24-hour clock. */
 export const TimeOfDay = z
@@ -56,13 +56,13 @@ export function nextAllowedAt(t: number, quiet: QuietHours, timeZone: string): n
   // Twice at most in practice; the bound only guards against a zone whose transition
   // lands back inside the window.
   for (let i = 0; i < 4 && quietAt(zone, at, quiet); i++) {
-    const wall = zone.wall(at);
+    const wall = zone.local(at);
     const now = wall.hour * 60 + wall.minute;
     const start = minutes(quiet.start);
     const end = minutes(quiet.end);
     const endsTomorrow = start > end && now >= start;
     const date = endsTomorrow ? addDays(wall, 1) : wall;
-    const next = zone.atOrAfter(date.year, date.month, date.day, Math.floor(end / 60), end % 60);
+    const next = zone.instant(date, { hour: Math.floor(end / 60), minute: end % 60 }, 'jump');
     at = next > at ? next : at + 60_000;
   }
   return at;

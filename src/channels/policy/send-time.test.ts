@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { chooseSendTime } from './send-time.js';
-import { Zone } from './zone.js';
+import { Zone } from '../../shared/index.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -104,7 +104,7 @@ describe('chooseSendTime', () => {
           if (windowMs >= DAY + HOUR)
             expect(d.reason === 'best_hour' || d.reason === 'in_best_hour').toBe(true);
           if (d.reason === 'best_hour')
-            expect(new Zone(timeZone).wall(d.at).hour).toBeGreaterThanOrEqual(bestHour);
+            expect(new Zone(timeZone).local(d.at).hour).toBeGreaterThanOrEqual(bestHour);
         },
       ),
       { numRuns: 200 },

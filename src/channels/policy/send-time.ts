@@ -1,4 +1,4 @@
-import { Zone, addDays } from './zone.js';
+import { Zone, addDays } from '../../shared/index.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -57,12 +57,12 @@ export function chooseSendTime(input: SendTimeInput): SendTimeDecision {
   if (!isHour(hour)) return { at: now, source: 'none', reason: 'no_best_hour' };
   const minute = input.minute ?? 0;
   const zone = new Zone(input.timeZone);
-  const today = zone.wall(now);
+  const today = zone.local(now);
   if (today.hour === hour) return { at: now, source, reason: 'in_best_hour' };
   const end = now + Math.max(0, windowMs);
   for (let d = 0; d <= Math.ceil(windowMs / DAY) + 1; d++) {
     const date = addDays(today, d);
-    const candidate = zone.atOrAfter(date.year, date.month, date.day, hour, minute);
+    const candidate = zone.instant(date, { hour, minute }, 'jump');
     if (candidate < now) continue;
     if (candidate <= end) return { at: candidate, source, reason: 'best_hour' };
     break;
@@ -70,8 +70,8 @@ export function chooseSendTime(input: SendTimeInput): SendTimeDecision {
   // The window misses the best hour: over an arc of the clock that does not contain it,
   // the nearest point is one of the arc's ends.
   const target = hour * 60 + minute;
-  const startWall = zone.wall(now);
-  const endWall = zone.wall(end);
+  const startWall = zone.local(now);
+  const endWall = zone.local(end);
   const atStart = circular(startWall.hour * 60 + startWall.minute, target);
   const atEnd = circular(endWall.hour * 60 + endWall.minute, target);
   return { at: atEnd < atStart ? end : now, source, reason: 'closest_in_window' };

@@ -38,7 +38,7 @@ function compile(template: MessageTemplate): CompiledTemplate | RenderResult {
     return hit;
   }
   const result = compileTemplate(template, engine);
-  if (!result.ok) return result;
+  if (result.kind !== 'ok') return { kind: 'failed', errors: result.errors };
   compiled.set(key, result.compiled);
   const oldest = compiled.keys().next();
   if (compiled.size > CACHED_TEMPLATES && !oldest.done) compiled.delete(oldest.value);

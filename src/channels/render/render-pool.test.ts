@@ -82,7 +82,7 @@ describe('RenderPool', () => {
     const there = await open().render(t, context, options);
     expect(there).toEqual(here);
     expect(there).toMatchObject({
-      ok: true,
+      kind: 'ok',
       fields: {
         html: '<p>Ann &amp; Bo</p><li>Laces &amp; Co</li><li>Socks</li>[Ten off][Ten off]no offer',
         text: '2026-03-14 3',
@@ -106,7 +106,7 @@ describe('RenderPool', () => {
         p.render(template({ text: `n=${n}` }), context, { personalized: true, now: NOW }),
       ),
     );
-    expect(outs.map((o) => (o.ok ? o.fields.text : o.errors))).toEqual([
+    expect(outs.map((o) => (o.kind === 'ok' ? o.fields.text : o.errors))).toEqual([
       'n=1',
       'n=2',
       'n=3',
@@ -124,7 +124,7 @@ describe('RenderPool', () => {
       p.render(template({ html: STUCK_IN_A_FILTER }), context, { personalized: true, now: NOW }),
     );
     expect(out).toEqual({
-      ok: false,
+      kind: 'failed',
       errors: [
         { field: 'html', message: 'exceeded the render time limit of 300 ms', limit: 'time' },
       ],
@@ -132,7 +132,7 @@ describe('RenderPool', () => {
     expect(took).toBeGreaterThanOrEqual(300);
     expect(took).toBeLessThan(1500);
     const after = await p.render(template(), context, { personalized: true, now: NOW });
-    expect(after).toMatchObject({ ok: true, fields: { subject: 'Hi Ann & Bo' } });
+    expect(after).toMatchObject({ kind: 'ok', fields: { subject: 'Hi Ann & Bo' } });
   });
 
   it('is needed: in this thread, LiquidJS cannot stop a render inside one filter', async () => {
@@ -146,7 +146,7 @@ describe('RenderPool', () => {
         { personalized: true, now: NOW, engine: new TemplateEngine(limits) },
       ),
     );
-    expect(out).toMatchObject({ ok: true, fields: { text: '100000' } });
+    expect(out).toMatchObject({ kind: 'ok', fields: { text: '100000' } });
     expect(took).toBeGreaterThan(20);
   });
 
@@ -157,7 +157,7 @@ describe('RenderPool', () => {
       now: NOW,
     });
     expect(slow).toEqual({
-      ok: false,
+      kind: 'failed',
       errors: [
         {
           field: 'html',
@@ -177,7 +177,7 @@ describe('RenderPool', () => {
       },
     );
     expect(long).toMatchObject({
-      ok: false,
+      kind: 'failed',
       errors: [
         { field: 'text', message: 'exceeded the output limit of 50 bytes', limit: 'output' },
       ],
@@ -195,7 +195,7 @@ describe('RenderPool', () => {
       },
     });
     expect(throwing).toEqual({
-      ok: false,
+      kind: 'failed',
       errors: [{ field: 'html', line: 1, col: 1, message: 'recommendations are warming up' }],
     });
     const unclonable = await p.render(template({ html }), context, {
@@ -204,7 +204,7 @@ describe('RenderPool', () => {
       recommend: () => [{ id: 'p1', score: () => 1 }],
     });
     expect(unclonable).toMatchObject({
-      ok: false,
+      kind: 'failed',
       errors: [
         {
           field: 'html',
@@ -224,7 +224,7 @@ describe('RenderPool', () => {
     await expect(p.render(template(), bad, options)).rejects.toThrow(
       /^the render's data cannot be sent to a thread/,
     );
-    expect(await p.render(template(), context, options)).toMatchObject({ ok: true });
+    expect(await p.render(template(), context, options)).toMatchObject({ kind: 'ok' });
   });
 
   it('fails a render that outgrows its heap with the memory limit', async () => {
@@ -236,7 +236,7 @@ describe('RenderPool', () => {
       '{% capture s %}{% for a in xs %}{% for b in xs %}{{ xs }}{% endfor %}{% endfor %}{% endcapture %}{{ s.size }}';
     const out = await p.render(template({ html }), context, { personalized: true, now: NOW });
     expect(out).toEqual({
-      ok: false,
+      kind: 'failed',
       errors: [{ field: 'html', message: 'exceeded the render heap of 16 MB', limit: 'memory' }],
     });
   });
@@ -268,7 +268,7 @@ describe('RenderPool', () => {
       const pool = new RenderPool();
       const t = MessageTemplate.parse({ id: 't', name: 't', channel: 'push', pushTitle: 'Hi {{ profile.id }}', pushBody: 'b' });
       const out = await pool.render(t, { profile: { id: 'p9', traits: {} } }, { personalized: true, now: 0 });
-      console.log(out.ok ? out.fields.pushTitle : 'failed');
+      console.log(out.kind === 'ok' ? out.fields.pushTitle : 'failed');
     `;
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script]);
     let stdout = '';

@@ -37,7 +37,7 @@ export interface ThreadOptions {
 }
 
 function failure(field: string | undefined, message: string, limit: 'time' | 'memory') {
-  return { ok: false as const, errors: [{ field: field ?? '', message, limit }] };
+  return { kind: 'failed' as const, errors: [{ field: field ?? '', message, limit }] };
 }
 
 /**

@@ -13,7 +13,7 @@ describe('compileTemplate', () => {
       engine,
     );
     expect(result).toEqual({
-      ok: false,
+      kind: 'invalid',
       errors: [
         { field: 'subject', line: 1, col: 4, message: 'undefined filter: shout' },
         { field: 'html', line: 3, col: 3, message: 'tag {% if profile.traits.vip %} not closed' },
@@ -29,7 +29,7 @@ describe('compileTemplate', () => {
       }),
       engine,
     );
-    expect(result.ok ? [] : result.errors).toEqual([
+    expect(result.kind === 'ok' ? [] : result.errors).toEqual([
       { field: 'text', line: 1, col: 1, message: 'undefined filter: nope' },
       { field: 'text', line: 2, col: 1, message: 'undefined filter: nada' },
       {
@@ -54,13 +54,15 @@ describe('compileTemplate', () => {
     ['{% nope %}', 'tag "nope" not found'],
   ])('rejects %j', (text, message) => {
     const result = compileTemplate(template({ text }), engine);
-    expect(result.ok ? [] : result.errors).toEqual([{ field: 'text', line: 1, col: 1, message }]);
+    expect(result.kind === 'ok' ? [] : result.errors).toEqual([
+      { field: 'text', line: 1, col: 1, message },
+    ]);
   });
 
   it('refuses a field past the parse limit', () => {
     const small = new TemplateEngine({ parseLength: 10 });
     const result = compileTemplate(template({ text: 'x'.repeat(11) }), small);
-    expect(result.ok ? [] : result.errors).toEqual([
+    expect(result.kind === 'ok' ? [] : result.errors).toEqual([
       { field: 'text', message: 'parse length limit exceeded' },
     ]);
   });

@@ -15,7 +15,8 @@ export class CompiledTemplate {
 }
 
 export type CompileResult =
-  { ok: true; compiled: CompiledTemplate; errors: [] } | { ok: false; errors: TemplateError[] };
+  | { kind: 'ok'; compiled: CompiledTemplate; errors: [] }
+  | { kind: 'invalid'; errors: TemplateError[] };
 
 /**
  * Parses every field and non-personalized variant of a template. A template that does not
@@ -23,7 +24,7 @@ export type CompileResult =
  *
  * @example
  * compileTemplate({ ...t, subject: 'Hi {{ profile.traits.first_name | upcase' })
- * // { ok: false, errors: [{ field: 'subject', line: 1, col: 4,
+ * // { kind: 'invalid', errors: [{ field: 'subject', line: 1, col: 4,
  * //   message: 'output "{{ profile.traits.first_name ..." not closed' }] }
  */
 export function compileTemplate(
@@ -40,16 +41,16 @@ export function compileTemplate(
       const source = fields[field];
       if (source === undefined) continue;
       const parsed = engine.parse(`${prefix}${field}`, escapingOf(field), source);
-      if (parsed.ok) out.set(field, parsed.templates);
+      if (parsed.kind === 'ok') out.set(field, parsed.templates);
       else errors.push(...parsed.errors);
     }
     return out;
   };
   const fields = parseAll(template, '');
   const variants = parseAll(template.nonPersonalized ?? {}, 'nonPersonalized.');
-  if (errors.length > 0) return { ok: false, errors };
+  if (errors.length > 0) return { kind: 'invalid', errors };
   return {
-    ok: true,
+    kind: 'ok',
     compiled: new CompiledTemplate(template, engine, fields, variants),
     errors: [],
   };
@@ -63,12 +64,12 @@ export function validateTemplate(
   input: unknown,
   engine: TemplateEngine = new TemplateEngine(),
 ):
-  | { ok: true; template: MessageTemplate; compiled: CompiledTemplate }
-  | { ok: false; errors: TemplateError[] } {
+  | { kind: 'ok'; template: MessageTemplate; compiled: CompiledTemplate }
+  | { kind: 'invalid'; errors: TemplateError[] } {
   const parsed = MessageTemplate.safeParse(input);
   if (!parsed.success) {
     return {
-      ok: false,
+      kind: 'invalid',
       errors: parsed.error.issues.map((issue) => ({
         field: issue.path.map(String).join('.'),
         message: issue.message,
@@ -76,6 +77,6 @@ export function validateTemplate(
     };
   }
   const compiled = compileTemplate(parsed.data, engine);
-  if (!compiled.ok) return compiled;
-  return { ok: true, template: parsed.data, compiled: compiled.compiled };
+  if (compiled.kind !== 'ok') return compiled;
+  return { kind: 'ok', template: parsed.data, compiled: compiled.compiled };
 }

@@ -122,11 +122,11 @@ export class TemplateEngine {
     field: string,
     escaping: Escaping,
     source: string,
-  ): { ok: true; templates: Template[] } | { ok: false; errors: TemplateError[] } {
+  ): { kind: 'ok'; templates: Template[] } | { kind: 'invalid'; errors: TemplateError[] } {
     try {
-      return { ok: true, templates: this.engines[escaping].parse(source) };
+      return { kind: 'ok', templates: this.engines[escaping].parse(source) };
     } catch (error) {
-      return { ok: false, errors: expand(field, error) };
+      return { kind: 'invalid', errors: expand(field, error) };
     }
   }
 
@@ -157,14 +157,14 @@ export class TemplateEngine {
     scope: Record<string, unknown>,
     state: RenderState,
     budget: RenderBudget,
-  ): Promise<{ ok: true; output: string } | { ok: false; errors: TemplateError[] }> {
+  ): Promise<{ kind: 'ok'; output: string } | { kind: 'failed'; errors: TemplateError[] }> {
     const liquid = this.engines[escaping];
     const options = this.renderOptions[escaping];
     for (let pass = 0; pass <= MAX_ASYNC_BLOCKS; pass++) {
       const renderLimit = budget.msLeft();
       if (renderLimit <= 0) {
         return {
-          ok: false,
+          kind: 'failed',
           errors: [{ field, message: limitMessage('time', this.limits), limit: 'time' }],
         };
       }
@@ -177,15 +177,18 @@ export class TemplateEngine {
       } catch (error) {
         if (isAwaiting(error) && (await state.calls.settle())) continue;
         const limit = limitOf(error);
-        if (limit === null) return { ok: false, errors: expand(field, error) };
+        if (limit === null) return { kind: 'failed', errors: expand(field, error) };
         const at = templateError(field, error);
-        return { ok: false, errors: [{ ...at, message: limitMessage(limit, this.limits), limit }] };
+        return {
+          kind: 'failed',
+          errors: [{ ...at, message: limitMessage(limit, this.limits), limit }],
+        };
       }
       budget.spend(emitter);
-      return { ok: true, output: emitter.buffer };
+      return { kind: 'ok', output: emitter.buffer };
     }
     return {
-      ok: false,
+      kind: 'failed',
       errors: [{ field, message: `asks providers more than ${MAX_ASYNC_BLOCKS} times` }],
     };
   }

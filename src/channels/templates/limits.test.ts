@@ -52,8 +52,8 @@ describe('render limits', () => {
     // html renders before text: text is never reached.
     const out = await render({ html: NESTED_LOOPS, text: 'never reached' }, { renderMs: 150 });
     const took = performance.now() - started;
-    expect(out.ok).toBe(false);
-    if (out.ok) return;
+    expect(out.kind).toBe('failed');
+    if (out.kind === 'ok') return;
     // One error: the render stops at the first limit instead of failing each field.
     expect(out.errors).toEqual([
       {
@@ -77,10 +77,10 @@ describe('render limits', () => {
     const block = (strategy: string) =>
       `{% if true %}{% recommend strategy: "${strategy}" %}{{ item.id }}{% endrecommend %}{% endif %}`;
     const one = await render({ subject: block('a') }, { renderMs: 120 }, slow);
-    expect(one).toMatchObject({ ok: true, fields: { subject: 'p1' } });
+    expect(one).toMatchObject({ kind: 'ok', fields: { subject: 'p1' } });
     const two = await render({ subject: block('a'), text: block('b') }, { renderMs: 120 }, slow);
     expect(two).toMatchObject({
-      ok: false,
+      kind: 'failed',
       errors: [
         { field: 'text', message: 'exceeded the render time limit of 120 ms', limit: 'time' },
       ],
@@ -90,7 +90,7 @@ describe('render limits', () => {
   it('stops output at the limit, in bytes, across the fields of a message', async () => {
     const loop = await render({ text: '{% for i in (1..30) %}x{% endfor %}' }, { outputBytes: 20 });
     expect(loop).toEqual({
-      ok: false,
+      kind: 'failed',
       errors: [
         {
           field: 'text',
@@ -103,18 +103,24 @@ describe('render limits', () => {
     });
     // 12 characters, but 24 bytes of UTF-8.
     const accents = await render({ subject: 'é'.repeat(12), text: '' }, { outputBytes: 20 });
-    expect(accents).toMatchObject({ ok: false, errors: [{ field: 'subject', limit: 'output' }] });
+    expect(accents).toMatchObject({
+      kind: 'failed',
+      errors: [{ field: 'subject', limit: 'output' }],
+    });
     // 10 + 10 bytes fit exactly; one more does not.
     const fits = await render(
       { subject: 'a'.repeat(10), text: 'b'.repeat(10) },
       { outputBytes: 20 },
     );
-    expect(fits).toMatchObject({ ok: true, fields: { subject: 'aaaaaaaaaa', text: 'bbbbbbbbbb' } });
+    expect(fits).toMatchObject({
+      kind: 'ok',
+      fields: { subject: 'aaaaaaaaaa', text: 'bbbbbbbbbb' },
+    });
     const over = await render(
       { subject: 'a'.repeat(10), text: 'b'.repeat(11) },
       { outputBytes: 20 },
     );
-    expect(over).toMatchObject({ ok: false, errors: [{ field: 'text', limit: 'output' }] });
+    expect(over).toMatchObject({ kind: 'failed', errors: [{ field: 'text', limit: 'output' }] });
   });
 
   it('counts escaped output, as it is sent', async () => {
@@ -126,11 +132,11 @@ describe('render limits', () => {
         { personalized: true, now: NOW, engine: new TemplateEngine({ outputBytes: 20 }) },
       );
     expect(await withAmpersands(4)).toMatchObject({
-      ok: true,
+      kind: 'ok',
       fields: { html: '&amp;'.repeat(4) },
     });
     expect(await withAmpersands(5)).toMatchObject({
-      ok: false,
+      kind: 'failed',
       errors: [{ field: 'html', limit: 'output' }],
     });
   });
@@ -138,7 +144,7 @@ describe('render limits', () => {
   it('stops a render that allocates too much', async () => {
     const out = await render({ text: '{% for i in (1..100000000) %}{{ i }}{% endfor %}' });
     expect(out).toEqual({
-      ok: false,
+      kind: 'failed',
       errors: [
         {
           field: 'text',
@@ -154,7 +160,7 @@ describe('render limits', () => {
   it('reports other render errors as before, without a limit', async () => {
     const out = await render({ text: '{{ "%E0%A4%A" | url_decode }}' });
     expect(out).toEqual({
-      ok: false,
+      kind: 'failed',
       errors: [{ field: 'text', line: 1, col: 1, message: 'URI malformed' }],
     });
   });

@@ -39,15 +39,15 @@ describe('MessageTemplate', () => {
       text: 'x',
       ...over,
     });
-    expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.errors).toContainEqual({ field, message });
+    expect(result.kind).not.toBe('ok');
+    if (result.kind !== 'ok') expect(result.errors).toContainEqual({ field, message });
   });
 
   it('needs a title and body for push, and nothing else for webhook', () => {
     const push = validateTemplate({ id: 't', name: 'T', channel: 'push', pushTitle: 'x' });
-    expect(push.ok ? [] : push.errors).toEqual([
+    expect(push.kind === 'ok' ? [] : push.errors).toEqual([
       { field: 'pushBody', message: 'a push needs pushBody' },
     ]);
-    expect(validateTemplate({ id: 't', name: 'T', channel: 'webhook' }).ok).toBe(true);
+    expect(validateTemplate({ id: 't', name: 'T', channel: 'webhook' }).kind).toBe('ok');
   });
 });

@@ -36,7 +36,7 @@ describe('renderTemplate: recommend and offer blocks', () => {
       profileId: 'prof_1',
     });
     expect(out).toEqual({
-      ok: true,
+      kind: 'ok',
       personalized: true,
       fields: {
         subject: 'Hi',
@@ -72,7 +72,7 @@ describe('renderTemplate: recommend and offer blocks', () => {
       ctx(),
       { recommend: async (r) => (r.strategy === 'none' ? [] : items) },
     );
-    expect(withProvider.ok && withProvider.fields.text).toBe('[p2.]|empty');
+    expect(withProvider.kind === 'ok' && withProvider.fields.text).toBe('[p2.]|empty');
   });
 
   it.each([
@@ -98,7 +98,7 @@ describe('renderTemplate: recommend and offer blocks', () => {
     ],
   ])('reports a bad argument of %j with its position', async (text, message) => {
     const out = await render({ text: `line\n  ${text}` }, ctx(), { recommend: async () => items });
-    expect(out).toEqual({ ok: false, errors: [{ field: 'text', line: 2, col: 3, message }] });
+    expect(out).toEqual({ kind: 'failed', errors: [{ field: 'text', line: 2, col: 3, message }] });
   });
 
   it('turns a failing provider into an error naming the field', async () => {
@@ -112,7 +112,7 @@ describe('renderTemplate: recommend and offer blocks', () => {
       },
     );
     expect(out).toEqual({
-      ok: false,
+      kind: 'failed',
       errors: [{ field: 'html', line: 1, col: 4, message: 'recommender unavailable' }],
     });
   });
@@ -136,9 +136,13 @@ describe('renderTemplate: recommend and offer blocks', () => {
       },
       offer,
     });
-    expect(sync.ok && sync.fields.text).toBe('[p2:-][p3:sale p3]p2p3');
+    expect(sync.kind === 'ok' && sync.fields.text).toBe('[p2:-][p3:sale p3]p2p3');
     expect(asked).toEqual(['recommend:popular', 'offer:p2', 'offer:p3']);
-    expect(sync.ok && sync.blocks.map((b) => b.kind)).toEqual(['recommend', 'offer', 'offer']);
+    expect(sync.kind === 'ok' && sync.blocks.map((b) => b.kind)).toEqual([
+      'recommend',
+      'offer',
+      'offer',
+    ]);
   });
 
   it('asks for every top-level block at once before rendering', async () => {
@@ -161,7 +165,7 @@ describe('renderTemplate: recommend and offer blocks', () => {
     expect(started).toEqual(['a', 'b']);
     for (const resolve of waiting) resolve();
     const out = await pending;
-    expect(out.ok && out.fields.html).toBe('p2<hr>Laces &amp; Co');
+    expect(out.kind === 'ok' && out.fields.html).toBe('p2<hr>Laces &amp; Co');
   });
 
   it('records only what was shown when an assign changes a block on the way, and renders blocks inside tags', async () => {
@@ -178,11 +182,11 @@ describe('renderTemplate: recommend and offer blocks', () => {
         },
       },
     );
-    expect(out.ok && out.fields.text).toBe('p2p3|p2');
+    expect(out.kind === 'ok' && out.fields.text).toBe('p2p3|p2');
     // The prefetch read `n` before the assign (limit 4): asked, not shown.
     expect(asked.map((r) => `${r.strategy}:${r.limit}`)).toEqual(['x:4', 'x:2', 'y:1']);
     expect(
-      out.ok &&
+      out.kind === 'ok' &&
         out.blocks.map((b) => `${b.request.strategy as string}:${b.request.limit as number}`),
     ).toEqual(['x:2', 'y:1']);
   });
@@ -193,7 +197,7 @@ describe('renderTemplate: recommend and offer blocks', () => {
       ctx(),
       {},
     );
-    expect(out.ok).toBe(true);
+    expect(out.kind).toBe('ok');
     const failing = await renderTemplate(
       template({ text: 'a\n {% offer placement: "x" %}{{ offer.id }}{% endoffer %}' }),
       ctx(),
@@ -205,7 +209,7 @@ describe('renderTemplate: recommend and offer blocks', () => {
       },
     );
     expect(failing).toEqual({
-      ok: false,
+      kind: 'failed',
       errors: [{ field: 'text', line: 2, col: 2, message: 'decision service down' }],
     });
   });
@@ -222,7 +226,7 @@ describe('renderTemplate: recommend and offer blocks', () => {
       },
     );
     expect(out).toEqual({
-      ok: false,
+      kind: 'failed',
       errors: [
         {
           field: 'text',
@@ -245,8 +249,8 @@ describe('renderTemplate: recommend and offer blocks', () => {
       ctx(),
       { personalized: true, now: NOW, engine, offer },
     );
-    expect(out.ok && out.fields.text).toBe('10% off (d1)|no offer');
-    expect(out.ok && out.blocks).toEqual([
+    expect(out.kind === 'ok' && out.fields.text).toBe('10% off (d1)|no offer');
+    expect(out.kind === 'ok' && out.blocks).toEqual([
       {
         kind: 'offer',
         request: { placement: 'email_block', personalized: true, profileId: 'prof_1' },

@@ -60,7 +60,7 @@ describe('renderTemplate: variables', () => {
       template({ html: '<p title="{{ profile.traits.x }}">{{ profile.traits.x }}</p>' }),
       engine,
     );
-    if (!compiled.ok) throw new Error('compile');
+    if (compiled.kind !== 'ok') throw new Error('compile');
     await fc.assert(
       fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 40 }), async (x) => {
         const out = await renderTemplate(
@@ -71,7 +71,7 @@ describe('renderTemplate: variables', () => {
             now: NOW,
           },
         );
-        if (!out.ok) throw new Error('render');
+        if (out.kind !== 'ok') throw new Error('render');
         const inner = out.fields.html!.slice('<p title="'.length, -'</p>'.length);
         const [attr, body] = inner.split('">');
         expect(inner.split('">')).toHaveLength(2);
@@ -100,8 +100,8 @@ describe('renderTemplate: variables', () => {
         },
       }),
     );
-    expect(out.ok).toBe(true);
-    if (out.ok) {
+    expect(out.kind).toBe('ok');
+    if (out.kind === 'ok') {
       expect(JSON.parse(out.fields.webhookBody!)).toEqual({
         name: 'A "quoted"\nname\\',
         traits: { first_name: 'A "quoted"\nname\\' },
@@ -120,7 +120,7 @@ describe('renderTemplate: variables', () => {
       }),
       engine,
     );
-    if (!compiled.ok) throw new Error('compile');
+    if (compiled.kind !== 'ok') throw new Error('compile');
     await fc.assert(
       fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 40 }), async (x) => {
         const out = await renderTemplate(
@@ -128,7 +128,7 @@ describe('renderTemplate: variables', () => {
           ctx({ profile: { id: 'p', traits: { x } } }),
           { personalized: true, now: NOW },
         );
-        expect(out.ok && JSON.parse(out.fields.webhookBody!)).toEqual({ v: x });
+        expect(out.kind === 'ok' && JSON.parse(out.fields.webhookBody!)).toEqual({ v: x });
       }),
       { numRuns: 200 },
     );
@@ -142,7 +142,7 @@ describe('renderTemplate: variables', () => {
       webhookBody: '{"a": {{ profile.traits.nope }}}',
     });
     expect(out).toEqual({
-      ok: false,
+      kind: 'failed',
       errors: [
         { field: 'webhookBody', message: expect.stringMatching(/^does not render to valid JSON/) },
       ],
@@ -168,7 +168,7 @@ describe('renderTemplate: variables', () => {
       ctx({ profile: { id: 'p', traits: { code: '%E0%A4%A' } } }),
     );
     expect(out).toEqual({
-      ok: false,
+      kind: 'failed',
       errors: [{ field: 'html', line: 2, col: 3, message: 'URI malformed' }],
     });
   });
@@ -194,7 +194,7 @@ describe('renderTemplate: non-personalized', () => {
       },
     });
     expect(out).toEqual({
-      ok: true,
+      kind: 'ok',
       personalized: false,
       fields: {
         subject: 'New this week, Ann',
@@ -216,7 +216,7 @@ describe('renderTemplate: non-personalized', () => {
     const out = await render(tpl, ctx({ recommendations: [{ id: 'r1' }] }), {
       recommend: async () => [{ id: 'mine' }],
     });
-    expect(out.ok && out.fields).toEqual({
+    expect(out.kind === 'ok' && out.fields).toEqual({
       subject: 'Because you like shoes, Ann',
       html: '<p>Ann (gold) viewed p1r1</p>mine<a href="https://r.test/u/tok">u</a>',
       text: 'Hello',
@@ -230,7 +230,7 @@ describe('renderTemplate: non-personalized', () => {
       { personalized: false },
     );
     expect(out).toEqual({
-      ok: false,
+      kind: 'failed',
       errors: [
         {
           field: 'nonPersonalized.text',

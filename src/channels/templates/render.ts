@@ -29,13 +29,13 @@ export type RenderedFields = Partial<Record<TemplateField, string>>;
 
 export type RenderResult =
   | {
-      ok: true;
+      kind: 'ok';
       fields: RenderedFields;
       personalized: boolean;
       /** The recommendation and offer calls made, with what they returned: what was shown. */
       blocks: BlockCall[];
     }
-  | { ok: false; errors: TemplateError[] };
+  | { kind: 'failed'; errors: TemplateError[] };
 
 /**
  * Renders every field of a template for one person. Missing variables render as empty
@@ -53,11 +53,11 @@ export type RenderResult =
  * @example
  * const engine = new TemplateEngine();
  * const compiled = compileTemplate(template, engine);
- * if (compiled.ok) {
+ * if (compiled.kind === 'ok') {
  *   const out = await renderTemplate(compiled.compiled, { profile }, {
  *     personalized: mayPersonalize(consents), now: clock.now(), recommend: (r) => recs.get(r),
  *   });
- *   if (out.ok) send(out.fields.subject, out.fields.html, out.fields.text);
+ *   if (out.kind === 'ok') send(out.fields.subject, out.fields.html, out.fields.text);
  * }
  */
 export async function renderTemplate(
@@ -71,7 +71,8 @@ export async function renderTemplate(
     compiled = template;
   } else {
     const result = compileTemplate(template, options.engine);
-    if (!result.ok) return result;
+    // A template that does not compile cannot render: the same errors, as a failed render.
+    if (result.kind !== 'ok') return { kind: 'failed', errors: result.errors };
     compiled = result.compiled;
   }
   const { engine } = compiled;
@@ -112,7 +113,7 @@ export async function renderTemplate(
       state,
       budget,
     );
-    if (!rendered.ok) {
+    if (rendered.kind !== 'ok') {
       errors.push(...rendered.errors);
       // A spent budget fails every later field the same way: one error says it.
       if (rendered.errors.some((e) => e.limit !== undefined)) break;
@@ -131,6 +132,6 @@ export async function renderTemplate(
     }
     fields[field] = rendered.output;
   }
-  if (errors.length > 0) return { ok: false, errors };
-  return { ok: true, fields, personalized, blocks: calls.calls };
+  if (errors.length > 0) return { kind: 'failed', errors };
+  return { kind: 'ok', fields, personalized, blocks: calls.calls };
 }

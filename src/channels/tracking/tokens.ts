@@ -59,7 +59,7 @@ export function signClickToken(claims: ClickClaims, secret: string): string {
 
 /**
  * Verifies a click token at `now`. An expired but authentic token comes back as
- * `{ ok: false, reason: 'expired', claims }`: the endpoint should still redirect (the
+ * `{ kind: 'refused', reason: 'expired', claims }`: the endpoint should still redirect (the
  * person wants the page) and only skip recording the click.
  */
 export function verifyClickToken(
@@ -68,9 +68,9 @@ export function verifyClickToken(
   now: number,
 ): TokenResult<ClickClaims> {
   const opened = verifyPayload('click', token, secrets);
-  if (!opened.ok) return opened;
+  if (opened.kind !== 'ok') return opened;
   const wire = ClickWire.safeParse(opened.payload);
-  if (!wire.success) return { ok: false, reason: 'malformed' };
+  if (!wire.success) return { kind: 'refused', reason: 'malformed' };
   const claims: ClickClaims = {
     messageId: wire.data.m,
     profileId: wire.data.p,
@@ -78,7 +78,9 @@ export function verifyClickToken(
     url: wire.data.u,
     exp: wire.data.e,
   };
-  return now >= claims.exp ? { ok: false, reason: 'expired', claims } : { ok: true, claims };
+  return now >= claims.exp
+    ? { kind: 'refused', reason: 'expired', claims }
+    : { kind: 'ok', claims };
 }
 
 /** Signs an open pixel token. */
@@ -94,9 +96,11 @@ export function verifyOpenToken(
   now: number,
 ): TokenResult<OpenClaims> {
   const opened = verifyPayload('open', token, secrets);
-  if (!opened.ok) return opened;
+  if (opened.kind !== 'ok') return opened;
   const wire = OpenWire.safeParse(opened.payload);
-  if (!wire.success) return { ok: false, reason: 'malformed' };
+  if (!wire.success) return { kind: 'refused', reason: 'malformed' };
   const claims: OpenClaims = { messageId: wire.data.m, profileId: wire.data.p, exp: wire.data.e };
-  return now >= claims.exp ? { ok: false, reason: 'expired', claims } : { ok: true, claims };
+  return now >= claims.exp
+    ? { kind: 'refused', reason: 'expired', claims }
+    : { kind: 'ok', claims };
 }

@@ -176,15 +176,15 @@ describe('click and open tokens', () => {
 
   it('round-trip and expire', () => {
     const token = signClickToken(claims, SECRET);
-    expect(verifyClickToken(token, SECRET, NOW)).toEqual({ ok: true, claims });
+    expect(verifyClickToken(token, SECRET, NOW)).toEqual({ kind: 'ok', claims });
     expect(verifyClickToken(token, SECRET, NOW + 1000)).toEqual({
-      ok: false,
+      kind: 'refused',
       reason: 'expired',
       claims,
     });
     const open = signOpenToken({ messageId: 'msg_1', profileId: 'prof_1', exp: NOW + 5 }, SECRET);
     expect(verifyOpenToken(open, SECRET, NOW)).toEqual({
-      ok: true,
+      kind: 'ok',
       claims: { messageId: 'msg_1', profileId: 'prof_1', exp: NOW + 5 },
     });
   });
@@ -195,9 +195,15 @@ describe('click and open tokens', () => {
     const payload = JSON.parse(Buffer.from(body!, 'base64url').toString());
     payload.u = 'https://evil.test';
     const forged = `${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${sig}`;
-    expect(verifyClickToken(forged, SECRET, NOW)).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(verifyClickToken(forged, SECRET, NOW)).toEqual({
+      kind: 'refused',
+      reason: 'bad_signature',
+    });
     const open = signOpenToken({ messageId: 'm', profileId: 'p', exp: NOW + 5 }, SECRET);
-    expect(verifyClickToken(open, SECRET, NOW)).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(verifyClickToken(open, SECRET, NOW)).toEqual({
+      kind: 'refused',
+      reason: 'bad_signature',
+    });
   });
 
   it('refuses to sign a destination that is not http(s)', () => {

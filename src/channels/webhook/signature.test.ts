@@ -35,20 +35,20 @@ describe('verifyWebhook', () => {
 
   it('accepts the header it signed, within the tolerance either way', () => {
     expect(verifyWebhook({ header, body: BODY, secrets: SECRET, now: NOW })).toEqual({
-      ok: true,
+      kind: 'ok',
       timestamp: T,
     });
-    expect(verifyWebhook({ header, body: BODY, secrets: SECRET, now: NOW + 300_000 }).ok).toBe(
-      true,
+    expect(verifyWebhook({ header, body: BODY, secrets: SECRET, now: NOW + 300_000 }).kind).toBe(
+      'ok',
     );
-    expect(verifyWebhook({ header, body: BODY, secrets: SECRET, now: NOW - 300_000 }).ok).toBe(
-      true,
+    expect(verifyWebhook({ header, body: BODY, secrets: SECRET, now: NOW - 300_000 }).kind).toBe(
+      'ok',
     );
   });
 
   it('refuses an old or future timestamp', () => {
     expect(verifyWebhook({ header, body: BODY, secrets: SECRET, now: NOW + 301_000 })).toEqual({
-      ok: false,
+      kind: 'refused',
       reason: 'expired',
     });
     expect(
@@ -59,43 +59,45 @@ describe('verifyWebhook', () => {
         now: NOW - 301_000,
         toleranceSeconds: 300,
       }),
-    ).toEqual({ ok: false, reason: 'expired' });
+    ).toEqual({ kind: 'refused', reason: 'expired' });
   });
 
   it('refuses another body, secret or timestamp', () => {
     expect(verifyWebhook({ header, body: `${BODY} `, secrets: SECRET, now: NOW })).toEqual({
-      ok: false,
+      kind: 'refused',
       reason: 'mismatch',
     });
     expect(verifyWebhook({ header, body: BODY, secrets: 'other', now: NOW })).toEqual({
-      ok: false,
+      kind: 'refused',
       reason: 'mismatch',
     });
     const moved = header.replace(`t=${T}`, `t=${T + 1}`);
     expect(verifyWebhook({ header: moved, body: BODY, secrets: SECRET, now: NOW })).toEqual({
-      ok: false,
+      kind: 'refused',
       reason: 'mismatch',
     });
   });
 
   it('accepts any of several secrets or signatures (rotation) and ignores unknown schemes', () => {
     expect(
-      verifyWebhook({ header, body: BODY, secrets: ['new_secret', SECRET], now: NOW }).ok,
+      verifyWebhook({ header, body: BODY, secrets: ['new_secret', SECRET], now: NOW }).kind ===
+        'ok',
     ).toBe(true);
     const next = signWebhook('new_secret', T, BODY).split(',')[1];
     const both = `${header},${next},v0=abc`;
-    expect(verifyWebhook({ header: both, body: BODY, secrets: 'new_secret', now: NOW }).ok).toBe(
-      true,
+    expect(verifyWebhook({ header: both, body: BODY, secrets: 'new_secret', now: NOW }).kind).toBe(
+      'ok',
     );
     const rotating = signWebhook(['new_secret', SECRET], T, BODY);
     for (const secret of ['new_secret', SECRET]) {
-      expect(verifyWebhook({ header: rotating, body: BODY, secrets: secret, now: NOW }).ok).toBe(
-        true,
+      expect(verifyWebhook({ header: rotating, body: BODY, secrets: secret, now: NOW }).kind).toBe(
+        'ok',
       );
     }
-    expect(verifyWebhook({ header: rotating, body: BODY, secrets: 'third', now: NOW }).ok).toBe(
-      false,
-    );
+    expect(verifyWebhook({ header: rotating, body: BODY, secrets: 'third', now: NOW })).toEqual({
+      kind: 'refused',
+      reason: 'mismatch',
+    });
   });
 
   it.each([
@@ -110,7 +112,7 @@ describe('verifyWebhook', () => {
     'garbage',
   ])('calls %j malformed', (value) => {
     expect(verifyWebhook({ header: value, body: BODY, secrets: SECRET, now: NOW })).toEqual({
-      ok: false,
+      kind: 'refused',
       reason: 'malformed',
     });
   });
@@ -120,8 +122,10 @@ describe('verifyWebhook', () => {
       fc.property(fc.string(), fc.string(), (a, b) => {
         fc.pre(a !== b);
         const h = signWebhook(SECRET, T, a);
-        expect(verifyWebhook({ header: h, body: a, secrets: SECRET, now: NOW }).ok).toBe(true);
-        expect(verifyWebhook({ header: h, body: b, secrets: SECRET, now: NOW }).ok).toBe(false);
+        expect(verifyWebhook({ header: h, body: a, secrets: SECRET, now: NOW }).kind).toBe('ok');
+        expect(verifyWebhook({ header: h, body: b, secrets: SECRET, now: NOW }).kind).not.toBe(
+          'ok',
+        );
       }),
     );
   });

@@ -35,7 +35,8 @@ export function signWebhook(
 }
 
 export type WebhookVerification =
-  { ok: true; timestamp: number } | { ok: false; reason: 'malformed' | 'expired' | 'mismatch' };
+  | { kind: 'ok'; timestamp: number }
+  | { kind: 'refused'; reason: 'malformed' | 'expired' | 'mismatch' };
 
 /**
  * Checks a `Rapport-Signature` header against the raw request body (the exact bytes
@@ -52,32 +53,35 @@ export function verifyWebhook(input: {
   toleranceSeconds?: number;
 }): WebhookVerification {
   const { header, body } = input;
-  if (typeof header !== 'string' || header.length > 4096) return { ok: false, reason: 'malformed' };
+  if (typeof header !== 'string' || header.length > 4096)
+    return { kind: 'refused', reason: 'malformed' };
   let timestamp: number | undefined;
   const signatures: Buffer[] = [];
   for (const part of header.split(',')) {
     const eq = part.indexOf('=');
-    if (eq < 0) return { ok: false, reason: 'malformed' };
+    if (eq < 0) return { kind: 'refused', reason: 'malformed' };
     const key = part.slice(0, eq).trim();
     const value = part.slice(eq + 1).trim();
     if (key === 't') {
       if (!/^\d{1,12}$/.test(value) || timestamp !== undefined)
-        return { ok: false, reason: 'malformed' };
+        return { kind: 'refused', reason: 'malformed' };
       timestamp = Number(value);
     } else if (key === 'v1') {
-      if (!/^[0-9a-f]{64}$/.test(value)) return { ok: false, reason: 'malformed' };
+      if (!/^[0-9a-f]{64}$/.test(value)) return { kind: 'refused', reason: 'malformed' };
       signatures.push(Buffer.from(value, 'hex'));
     }
     // Other schemes (v0, future v2) are ignored, so receivers survive an upgrade.
   }
-  if (timestamp === undefined || signatures.length === 0) return { ok: false, reason: 'malformed' };
+  if (timestamp === undefined || signatures.length === 0)
+    return { kind: 'refused', reason: 'malformed' };
   const tolerance = input.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
-  if (Math.abs(input.now / 1000 - timestamp) > tolerance) return { ok: false, reason: 'expired' };
+  if (Math.abs(input.now / 1000 - timestamp) > tolerance)
+    return { kind: 'refused', reason: 'expired' };
   const secrets = typeof input.secrets === 'string' ? [input.secrets] : input.secrets;
   const t = timestamp;
   const matches = secrets.some((secret) => {
     const expected = Buffer.from(hmacHex(secret, t, body), 'hex');
     return signatures.some((s) => timingSafeEqual(s, expected));
   });
-  return matches ? { ok: true, timestamp } : { ok: false, reason: 'mismatch' };
+  return matches ? { kind: 'ok', timestamp } : { kind: 'refused', reason: 'mismatch' };
 }

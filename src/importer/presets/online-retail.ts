@@ -1,5 +1,6 @@
 import type { CatalogItemInput } from '../../catalog/index.js';
-import { parseLocalDateTime } from '../zoned-time.js';
+import { parseLocalDateTime } from '../local-date-time.js';
+import { pushTo } from '../../shared/index.js';
 
 /**
  * The UCI Online Retail files (Chen 2015; see the shared data's SOURCE.md): one row per
@@ -91,9 +92,7 @@ export class OnlineRetailPreset {
       this.open.delete(k);
       out.push(...this.closeBasket(lines));
     }
-    let basket = this.open.get(key);
-    if (!basket) this.open.set(key, (basket = []));
-    basket.push({
+    pushTo(this.open, key, {
       line,
       itemId,
       title: description,

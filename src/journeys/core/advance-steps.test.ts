@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { advance } from './advance.js';
-import { seededRandom } from './random.js';
+import { seededRandom } from '../../shared/index.js';
 import { createRun, HISTORY_LIMIT } from './run-state.js';
 import {
   added,
@@ -11,7 +11,7 @@ import {
   RunDriver,
   sendTo,
   T0,
-} from './testing.js';
+} from '../../../test/factories/journeys.js';
 
 describe('advance: branch, split, send, update_profile, webhook, exit', () => {
   it('takes the first case that holds, else the default, seeing profile updates made on the way', () => {

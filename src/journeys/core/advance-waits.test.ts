@@ -12,7 +12,7 @@ import {
   sendTo,
   T0,
   trackEvent,
-} from './testing.js';
+} from '../../../test/factories/journeys.js';
 
 describe('advance: waits', () => {
   it('parks on a duration wait and resumes only when the timer is due', () => {

@@ -14,7 +14,7 @@ import {
   MINUTE,
   T0,
   trackEvent,
-} from './testing.js';
+} from '../../../test/factories/journeys.js';
 
 // A journey with every way of revisiting a send: a loop through an event wait, a split
 // that loops back, a goal and an exit rule.

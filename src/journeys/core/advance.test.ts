@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { advance } from './advance.js';
 import { createRun } from './run-state.js';
-import { added, createTestEnv, DAY, exit, journey, RunDriver, T0, trackEvent } from './testing.js';
+import {
+  added,
+  createTestEnv,
+  DAY,
+  exit,
+  journey,
+  RunDriver,
+  T0,
+  trackEvent,
+} from '../../../test/factories/journeys.js';
 
 describe('advance: run lifecycle', () => {
   const def = journey({

@@ -1,5 +1,6 @@
+import { localDateString, resolveTimeZone, Zone } from '../../shared/index.js';
 import { DATE_TRIGGER_EVENT, type JourneyEvent } from './journey-event.js';
-import { localDateString, parseTimeOfDay, resolveTimeZone, ZoneClock } from './local-time.js';
+import { parseTimeOfDay } from './local-time.js';
 import { getPath } from './paths.js';
 import type { DateTrigger } from './triggers.js';
 
@@ -17,7 +18,7 @@ const daysIn = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate(
  * Reads a date trait: `YYYY-MM-DD`, `--MM-DD` or `MM-DD` (no year), an ISO date-time or
  * epoch milliseconds (an instant: its local date in `zone`). Anything else is null.
  */
-export function parseTraitDate(value: unknown, zone: ZoneClock): TraitDate | null {
+export function parseTraitDate(value: unknown, zone: Zone): TraitDate | null {
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return null;
     const l = zone.local(value);
@@ -70,19 +71,14 @@ export function nextDateTriggerAt(
   timeZone: string | null | undefined,
   now: number,
 ): number | null {
-  const zone = new ZoneClock(resolveTimeZone(timeZone));
+  const zone = new Zone(resolveTimeZone(timeZone));
   const date = parseTraitDate(getPath(traits, trigger.trait), zone);
   if (!date) return null;
   const { hour, minute } = parseTimeOfDay(trigger.at);
   const first = Math.max(zone.local(now).year, date.year === null ? -Infinity : date.year + 1);
   for (let year = first; year <= first + 2; year++) {
-    const t = zone.instant(
-      year,
-      date.month,
-      occurrenceDay(date.month, date.day, year),
-      hour,
-      minute,
-    );
+    const day = occurrenceDay(date.month, date.day, year);
+    const t = zone.instant({ year, month: date.month, day }, { hour, minute });
     if (t > now) return t;
   }
   return null;
@@ -99,7 +95,7 @@ export function dateTriggerEvent(
   timeZone: string | null | undefined,
   at: number,
 ): JourneyEvent {
-  const zone = new ZoneClock(resolveTimeZone(timeZone));
+  const zone = new Zone(resolveTimeZone(timeZone));
   const value = getPath(traits, trigger.trait);
   const date = parseTraitDate(value, zone);
   const year = zone.local(at).year;

@@ -12,7 +12,7 @@ const blocks = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map(
 describe('docs/journeys.md', () => {
   it('shows exactly what the cart-abandonment template builds', () => {
     const example = blocks[0];
-    expect(validateJourney(example)).toEqual({ ok: true, value: example });
+    expect(validateJourney(example)).toEqual({ kind: 'ok', value: example });
     expect(example).toEqual(
       cartAbandonment({
         delay: 'PT1H',

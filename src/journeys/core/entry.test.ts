@@ -9,7 +9,14 @@ import {
   SEGMENT_ENTERED,
   SEGMENT_EXITED,
 } from './journey-event.js';
-import { createTestEnv, createTestProfile, DAY, define, T0, trackEvent } from './testing.js';
+import {
+  createTestEnv,
+  createTestProfile,
+  DAY,
+  define,
+  T0,
+  trackEvent,
+} from '../../../test/factories/journeys.js';
 
 function withTrigger(trigger: unknown, extra: Partial<JourneyDefinitionInput> = {}) {
   return define({

@@ -8,7 +8,7 @@ import {
 } from './templates/index.js';
 import { advance } from './advance.js';
 import { createRun } from './run-state.js';
-import { createTestEnv, T0, trackEvent } from './testing.js';
+import { createTestEnv, T0, trackEvent } from '../../../test/factories/journeys.js';
 
 describe('event names for routing', () => {
   it('names the cart journey’s entry and run events', () => {
@@ -28,7 +28,7 @@ describe('event names for routing', () => {
     '%s: an event not named never changes a run at any step',
     (id) => {
       const r = buildFromTemplate(id, id === 'win_back' ? { segmentId: 's' } : {});
-      if (!r.ok) throw new Error('template');
+      if (r.kind !== 'ok') throw new Error('template');
       const def = r.value;
       const names = new Set(runEventNames(def));
       const others = [

@@ -1,4 +1,4 @@
-import type { ErrorDetail } from '../../shared/index.js';
+import { pushTo, type ErrorDetail } from '../../shared/index.js';
 import type { JourneyDefinition } from './definition.js';
 import { durationMs } from './duration.js';
 import { edgesOf } from './steps.js';
@@ -66,7 +66,7 @@ export function graphProblems(def: JourneyDefinition): ErrorDetail[] {
   } else {
     const incoming = new Map<string, string[]>();
     for (const [from, targets] of out) {
-      for (const to of targets) incoming.set(to, [...(incoming.get(to) ?? []), from]);
+      for (const to of targets) pushTo(incoming, to, from);
     }
     const ending = new Set(exits);
     const back = [...exits];

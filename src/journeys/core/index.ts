@@ -1,12 +1,6 @@
 // The pure core of journeys: the definition language, its validator, the stepper, entry
 // rules, local-time arithmetic, templates and the simulator. No I/O anywhere in here.
-export {
-  Duration,
-  parseDuration,
-  durationMs,
-  MAX_DURATION_MS,
-  type DurationResult,
-} from './duration.js';
+export { Duration, durationMs, MAX_DURATION_MS } from './duration.js';
 export { getPath, keyOf } from './paths.js';
 export {
   JourneyEvent,
@@ -28,14 +22,8 @@ export {
   Weekday,
   LocalTimeOfDay,
   TimeZone,
-  ZoneClock,
-  isValidTimeZone,
-  resolveTimeZone,
   nextLocalTime,
   parseTimeOfDay,
-  localDateString,
-  addDays,
-  type LocalDateTime,
   type LocalTimeSpec,
 } from './local-time.js';
 export {
@@ -108,7 +96,6 @@ export {
   type TraitDate,
 } from './date-trigger.js';
 export { renderJson, renderText, renderUrl } from './render.js';
-export { seededRandom, hash32 } from './random.js';
 export {
   JOURNEY_TEMPLATES,
   listTemplates,

@@ -1,22 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { dateTriggerEvent, nextDateTriggerAt } from './date-trigger.js';
 import { DATE_TRIGGER_EVENT } from './journey-event.js';
-import { nextLocalTime, resolveTimeZone, ZoneClock } from './local-time.js';
+import { resolveTimeZone } from '../../shared/index.js';
+import { nextLocalTime } from './local-time.js';
 
 // Facts used below (IANA tzdb): in 2026 Paris springs forward on Sunday 29 March at
 // 02:00 CET (01:00 UTC) and falls back on Sunday 25 October at 03:00 CEST (01:00 UTC);
 // New York springs forward on Sunday 8 March at 02:00 EST (07:00 UTC).
 const utc = (...a: [number, number, number, number?, number?]) =>
   Date.UTC(a[0], a[1] - 1, a[2], a[3] ?? 0, a[4] ?? 0);
-
-describe('ZoneClock', () => {
-  it('knows the offsets either side of a change', () => {
-    const paris = new ZoneClock('Europe/Paris');
-    expect(paris.offset(utc(2026, 3, 29, 0, 59))).toBe(3_600_000);
-    expect(paris.offset(utc(2026, 3, 29, 1, 0))).toBe(7_200_000);
-    expect(paris.local(utc(2026, 3, 29, 1, 0))).toMatchObject({ hour: 3, minute: 0, weekday: 0 });
-  });
-});
 
 describe('nextLocalTime', () => {
   it('keeps 09:00 local across the spring-forward night', () => {

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { isHoldout } from './holdout.js';
 import { simulate, type SimulatedPerson } from './simulate.js';
-import { createTestProfile, DAY, define, HOUR, T0, trackEvent, traitCondition } from './testing.js';
+import {
+  createTestProfile,
+  DAY,
+  define,
+  HOUR,
+  T0,
+  trackEvent,
+  traitCondition,
+} from '../../../test/factories/journeys.js';
 
 const def = define({
   id: 'onboarding',

@@ -5,7 +5,7 @@ import type { Effect } from './effects.js';
 import { tryEnter } from './enter.js';
 import type { ConditionContext, JourneyEnv, JourneyProfile } from './env.js';
 import type { JourneyEvent } from './journey-event.js';
-import { seededRandom } from './random.js';
+import { seededRandom } from '../../shared/index.js';
 import { isEnded, type RunState } from './run-state.js';
 import type { Condition } from './triggers.js';
 

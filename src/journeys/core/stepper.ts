@@ -1,15 +1,10 @@
+import { resolveTimeZone, Zone } from '../../shared/index.js';
 import type { JourneyDefinition } from './definition.js';
 import { durationMs } from './duration.js';
 import type { Effect } from './effects.js';
 import type { ConditionContext, JourneyEnv, JourneyProfile } from './env.js';
 import type { JourneyEvent } from './journey-event.js';
-import {
-  resolveTimeZone,
-  ZoneClock,
-  WEEKDAYS,
-  nextLocalTime,
-  parseTimeOfDay,
-} from './local-time.js';
+import { WEEKDAYS, nextLocalTime, parseTimeOfDay } from './local-time.js';
 import { renderJson, renderText, renderUrl } from './render.js';
 import { HISTORY_LIMIT, type AwaitedEvent, type RunState, type RunStatus } from './run-state.js';
 import type { Step, WaitStep } from './steps.js';
@@ -356,7 +351,7 @@ export class Stepper {
       });
     }
     // Weekdays only: go on at once on an allowed day, else at the next one's midnight.
-    const today = new ZoneClock(tz).local(now).weekday;
+    const today = new Zone(tz).local(now).weekday;
     if (until.weekdays!.includes(WEEKDAYS[today]!)) return now;
     return nextLocalTime(now, tz, { hour: 0, minute: 0, weekdays: until.weekdays });
   }

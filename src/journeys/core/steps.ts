@@ -44,7 +44,7 @@ export const WaitStep = z
     }
     if (w.event !== undefined) {
       const timeout = w.timeout === undefined ? null : parseDuration(w.timeout);
-      if (timeout?.ok && timeout.ms === 0)
+      if (timeout?.kind === 'ok' && timeout.ms === 0)
         ctx.addIssue({ code: 'custom', path: ['timeout'], message: 'must be longer than zero' });
       if (w.timeout === undefined)
         ctx.addIssue({

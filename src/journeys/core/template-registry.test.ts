@@ -34,10 +34,10 @@ describe('template registry', () => {
     '%s builds a valid journey from its defaults',
     (id) => {
       const r = buildFromTemplate(id, id === 'win_back' ? { segmentId: 'lapsed' } : {});
-      expect(r.ok).toBe(true);
-      if (r.ok) {
+      expect(r.kind).toBe('ok');
+      if (r.kind === 'ok') {
         expect(r.value.id).toBe(id);
-        expect(validateJourney(r.value).ok).toBe(true);
+        expect(validateJourney(r.value).kind).toBe('ok');
       }
     },
   );
@@ -52,24 +52,24 @@ describe('template registry', () => {
           journeyId: `${id}-x`,
           ...(id === 'win_back' ? { segmentId: 's' } : {}),
         });
-        expect(r.ok).toBe(true);
-        if (r.ok) expect(r.value).toMatchObject({ id: `${id}-x`, holdoutPercent: 10 });
+        expect(r.kind).toBe('ok');
+        if (r.kind === 'ok') expect(r.value).toMatchObject({ id: `${id}-x`, holdoutPercent: 10 });
       }
     },
   );
 
   it('reports an unknown template and bad parameters with paths', () => {
     const unknown = buildFromTemplate('nope', {});
-    expect(unknown.ok).toBe(false);
-    if (!unknown.ok) expect(unknown.details[0]!.path).toBe('template');
+    expect(unknown.kind).not.toBe('ok');
+    if (unknown.kind !== 'ok') expect(unknown.details[0]!.path).toBe('template');
     const bad = buildFromTemplate('cart_abandonment', {
       delay: '1h',
       channel: 'fax',
       webhookUrl: 'ftp://x',
       extra: 1,
     });
-    expect(bad.ok).toBe(false);
-    if (!bad.ok) {
+    expect(bad.kind).not.toBe('ok');
+    if (bad.kind !== 'ok') {
       expect(bad.details.map((d) => d.path).sort()).toEqual([
         'params',
         'params.channel',
@@ -79,7 +79,7 @@ describe('template registry', () => {
     }
     const mismatch = buildFromTemplate('cart_abandonment', { channel: 'email', webhookUrl: hook });
     expect(mismatch).toEqual({
-      ok: false,
+      kind: 'invalid',
       details: [{ path: 'params.webhookUrl', problem: 'only applies to channel "webhook"' }],
     });
   });

@@ -19,7 +19,14 @@ import {
   welcomeSeries,
   winBack,
 } from './templates/index.js';
-import { createTestEnv, createTestProfile, DAY, HOUR, T0, trackEvent } from './testing.js';
+import {
+  createTestEnv,
+  createTestProfile,
+  DAY,
+  HOUR,
+  T0,
+  trackEvent,
+} from '../../../test/factories/journeys.js';
 
 const SECOND = 1000;
 const hook = 'http://127.0.0.1:9999/hook';

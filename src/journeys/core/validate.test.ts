@@ -31,7 +31,7 @@ function base(overrides: Record<string, unknown> = {}): Record<string, unknown> 
 
 function problems(input: unknown, options?: Parameters<typeof validateJourney>[1]) {
   const r = validateJourney(input, options);
-  if (r.ok) throw new Error('expected problems');
+  if (r.kind === 'ok') throw new Error('expected problems');
   return r.details;
 }
 
@@ -46,8 +46,8 @@ const send = (id: string, next: string) => ({
 describe('validateJourney', () => {
   it('accepts a valid journey and applies the defaults', () => {
     const r = validateJourney(base());
-    expect(r.ok).toBe(true);
-    if (!r.ok) return;
+    expect(r.kind).toBe('ok');
+    if (r.kind !== 'ok') return;
     expect(r.value).toMatchObject({
       version: 1,
       status: 'active',
@@ -118,8 +118,8 @@ describe('validateJourney', () => {
           { id: 'c', type: 'exit' },
         ],
       });
-    expect(validateJourney(loop({ duration: 'P7D' })).ok).toBe(true);
-    expect(validateJourney(loop({ until: { time: '09:00' } })).ok).toBe(true);
+    expect(validateJourney(loop({ duration: 'P7D' })).kind).toBe('ok');
+    expect(validateJourney(loop({ until: { time: '09:00' } })).kind).toBe('ok');
     expect(problems(loop({ duration: 'PT0S' }))[0]!.problem).toContain('cycle');
     expect(problems(loop({ until: { weekdays: ['mon'] } }))[0]!.problem).toContain('cycle');
   });
@@ -174,7 +174,7 @@ describe('validateJourney', () => {
       'is required with policy "after" and only allowed with it',
     );
     expect(byPath.get('steps.0.duration')).toBe(
-      '"3 days" is not an ISO 8601 duration such as PT24H, P3D or PT3S',
+      '"3 days" is not an ISO 8601 duration such as PT24H, P7D or P1DT12H (weeks, days, hours, minutes and seconds)',
     );
     expect(byPath.get('steps.1.arms.1.weight')).toBe('must be positive');
     expect(byPath.get('steps.2')).toMatch(/colour/);
@@ -313,7 +313,7 @@ describe('validateJourney', () => {
       { path: 'trigger.condition.x', problem: 'unknown condition' },
       { path: 'steps.0.cases.1.condition.x', problem: 'unknown condition' },
     ]);
-    expect(validateJourney(input).ok).toBe(true);
+    expect(validateJourney(input).kind).toBe('ok');
   });
 
   it('refuses input that is not JSON or too large', () => {

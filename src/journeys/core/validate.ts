@@ -17,7 +17,7 @@ export interface ValidateOptions {
 }
 
 export type ValidationResult =
-  { ok: true; value: JourneyDefinition } | { ok: false; details: ErrorDetail[] };
+  { kind: 'ok'; value: JourneyDefinition } | { kind: 'invalid'; details: ErrorDetail[] };
 
 /** Whether the trigger gives every run a key that waits, goals and exits can match on. */
 export function triggerHasKey(def: Pick<JourneyDefinition, 'trigger'>): boolean {
@@ -33,23 +33,23 @@ export function triggerHasKey(def: Pick<JourneyDefinition, 'trigger'>): boolean 
  *
  * @example
  * const r = validateJourney(JSON.parse(body));
- * if (!r.ok) throw new ValidationError('Invalid journey', r.details);
+ * if (r.kind !== 'ok') throw new ValidationError('Invalid journey', r.details);
  */
 export function validateJourney(input: unknown, options: ValidateOptions = {}): ValidationResult {
   let size: number;
   try {
     size = JSON.stringify(input)?.length ?? 0;
   } catch {
-    return { ok: false, details: [{ path: '', problem: 'must be plain JSON' }] };
+    return { kind: 'invalid', details: [{ path: '', problem: 'must be plain JSON' }] };
   }
   if (size > MAX_DEFINITION_BYTES) {
     return {
-      ok: false,
+      kind: 'invalid',
       details: [{ path: '', problem: `is larger than ${MAX_DEFINITION_BYTES} bytes` }],
     };
   }
   const parsed = JourneyDefinition.safeParse(input);
-  if (!parsed.success) return { ok: false, details: zodDetails(parsed.error) };
+  if (!parsed.success) return { kind: 'invalid', details: zodDetails(parsed.error) };
   const def = parsed.data;
   const details = graphProblems(def);
 
@@ -92,5 +92,5 @@ export function validateJourney(input: unknown, options: ValidateOptions = {}): 
       }
     }
   }
-  return details.length > 0 ? { ok: false, details } : { ok: true, value: def };
+  return details.length > 0 ? { kind: 'invalid', details } : { kind: 'ok', value: def };
 }

@@ -133,8 +133,8 @@ describe('mayContact', () => {
     ],
   ])('%s', (_name, given, request, policy, refusal) => {
     const decision = mayContact(given, request, policy);
-    if (refusal === null) expect(decision).toEqual({ ok: true });
-    else expect(decision).toMatchObject({ ok: false, reason: refusal });
+    if (refusal === null) expect(decision).toEqual({ kind: 'ok' });
+    else expect(decision).toMatchObject({ kind: 'refused', reason: refusal });
   });
 
   const bounce: Suppression = {
@@ -154,7 +154,7 @@ describe('mayContact', () => {
         transactional: true,
       }),
     ).toEqual({
-      ok: false,
+      kind: 'refused',
       reason: 'suppressed',
       detail: 'email address is suppressed (bounce, 2026-01-02T03:04:05.000Z)',
     });
@@ -192,8 +192,8 @@ describe('mayContact', () => {
   ])('the address: %s', (_name, request, refusal) => {
     const person = consents({ channels: { email: entry('granted') } });
     const decision = mayContact(person, request);
-    if (refusal === null) expect(decision).toEqual({ ok: true });
-    else expect(decision).toMatchObject({ ok: false, reason: refusal });
+    if (refusal === null) expect(decision).toEqual({ kind: 'ok' });
+    else expect(decision).toMatchObject({ kind: 'refused', reason: refusal });
   });
 
   it('withholds even transactional mail from a denied address when the policy says so', () => {
@@ -207,7 +207,7 @@ describe('mayContact', () => {
       ConsentPolicy.parse({ transactional: 'respect_channel_denial' }),
     );
     expect(decision).toEqual({
-      ok: false,
+      kind: 'refused',
       reason: 'address_denied',
       detail: 'email address is denied (unsubscribe, 2026-01-02T03:04:05.000Z)',
     });
@@ -217,19 +217,19 @@ describe('mayContact', () => {
     const granted = consents({ channels: { email: entry('granted') } });
     expect(
       mayContact(granted, { channel: 'email', address: 'bob@example.com', suppressions: [bounce] }),
-    ).toEqual({ ok: true });
+    ).toEqual({ kind: 'ok' });
     expect(
       mayContact(granted, { channel: 'push', address: 'ann@example.com', suppressions: [bounce] }),
-    ).toEqual({ ok: true });
+    ).toEqual({ kind: 'ok' });
   });
 
   it('applies a channel-wide suppression without an address to every address', () => {
     const all: Suppression = { channel: 'push', reason: 'manual', at: AT };
     expect(
       mayContact(consents(), { channel: 'push', address: 'https://push/x', suppressions: [all] }),
-    ).toMatchObject({ ok: false, reason: 'suppressed' });
+    ).toMatchObject({ kind: 'refused', reason: 'suppressed' });
     expect(mayContact(consents(), { channel: 'push', suppressions: [all] })).toMatchObject({
-      ok: false,
+      kind: 'refused',
       reason: 'suppressed',
     });
   });
@@ -239,7 +239,7 @@ describe('mayContact', () => {
       channels: { email: { state: 'denied', source: 'unsubscribe', at: AT } },
     });
     expect(mayContact(denied, { channel: 'email' })).toEqual({
-      ok: false,
+      kind: 'refused',
       reason: 'channel_denied',
       detail: 'email is denied (unsubscribe, 2026-01-02T03:04:05.000Z)',
     });

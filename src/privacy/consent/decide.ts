@@ -69,15 +69,16 @@ export type ContactRefusal =
   | 'topic_not_granted';
 
 export type ContactDecision =
-  | { ok: true }
+  | { kind: 'ok' }
   | {
-      ok: false;
+      kind: 'refused';
       reason: ContactRefusal;
-      /** One human sentence for the message log. */ detail: string;
+      /** One human sentence for the message log. */
+      detail: string;
     };
 
 function refuse(reason: ContactRefusal, detail: string): ContactDecision {
-  return { ok: false, reason, detail };
+  return { kind: 'refused', reason, detail };
 }
 
 function since(entry: ConsentEntry): string {
@@ -100,7 +101,7 @@ function since(entry: ConsentEntry): string {
  *
  * @example
  * mayContact(consents, { channel: 'email', topic: 'offers', address: 'ann@example.com' }, policy)
- * // { ok: false, reason: 'channel_denied', detail: 'email is denied (unsubscribe, 2026-…)' }
+ * // { kind: 'refused', reason: 'channel_denied', detail: 'email is denied (unsubscribe, 2026-…)' }
  */
 export function mayContact(
   consents: Consents,
@@ -129,7 +130,7 @@ export function mayContact(
         return refuse('address_denied', `${channel} address is denied ${since(addressEntry)}`);
       }
     }
-    return { ok: true };
+    return { kind: 'ok' };
   }
   if (channelEntry?.state === 'denied') {
     return refuse('channel_denied', `${channel} is denied ${since(channelEntry)}`);
@@ -159,7 +160,7 @@ export function mayContact(
       return refuse('topic_not_granted', `topic ${topic} needs a yes (opt-in policy) and has none`);
     }
   }
-  return { ok: true };
+  return { kind: 'ok' };
 }
 
 /**

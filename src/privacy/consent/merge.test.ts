@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { groupBy } from '../../shared/index.js';
 import type { ConsentChange, ConsentTarget } from './consent.js';
 import {
   CONSENT_CHANNELS,
@@ -126,10 +127,7 @@ describe('foldStatements', () => {
     fc.assert(
       fc.property(fc.array(statement, { minLength: 1, maxLength: 30 }), (list) => {
         const folded = foldStatements(list);
-        const byTarget = new Map<string, ConsentChange[]>();
-        for (const s of list)
-          byTarget.set(targetName(s.target), [...(byTarget.get(targetName(s.target)) ?? []), s]);
-        for (const [name, group] of byTarget) {
+        for (const [name, group] of groupBy(list, (s) => targetName(s.target))) {
           const strongest = Math.max(...group.map((s) => SOURCE_STRENGTH[s.source]));
           const latest = group
             .filter((s) => SOURCE_STRENGTH[s.source] === strongest)

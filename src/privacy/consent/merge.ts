@@ -1,3 +1,4 @@
+import { groupBy } from '../../shared/index.js';
 import type {
   ConsentChange,
   ConsentEntry,
@@ -67,13 +68,7 @@ export function compareStatements(a: ConsentChange, b: ConsentChange): number {
  * ]).channels.email // { state: 'denied', source: 'unsubscribe', at: 1 }
  */
 export function foldStatements(statements: readonly ConsentChange[]): Consents {
-  const byTarget = new Map<string, ConsentChange[]>();
-  for (const s of statements) {
-    const key = targetName(s.target);
-    const list = byTarget.get(key);
-    if (list) list.push(s);
-    else byTarget.set(key, [s]);
-  }
+  const byTarget = groupBy(statements, (s) => targetName(s.target));
   const out = emptyConsents();
   for (const list of byTarget.values()) {
     list.sort(compareStatements);

@@ -24,10 +24,10 @@ export const ConsentTokenClaims = z.strictObject({
 export type ConsentTokenClaims = z.infer<typeof ConsentTokenClaims>;
 
 export type TokenResult<C> =
-  | { ok: true; claims: C }
-  | { ok: false; reason: 'malformed' | 'bad_signature' | 'wrong_purpose' }
+  | { kind: 'ok'; claims: C }
+  | { kind: 'refused'; reason: 'malformed' | 'bad_signature' | 'wrong_purpose' }
   /** Authentic but past `exp`: the claims are given so the page can offer a fresh link. */
-  | { ok: false; reason: 'expired'; claims: C };
+  | { kind: 'refused'; reason: 'expired'; claims: C };
 
 /**
  * Signs a preference-center or one-click-unsubscribe token (HMAC-SHA256, base64url).
@@ -54,12 +54,13 @@ export function verifyToken(
   expect: { now: number; purpose?: TokenPurpose },
 ): TokenResult<ConsentTokenClaims> {
   const opened = verifyPayload(DOMAIN, token, secrets);
-  if (!opened.ok) return opened;
+  if (opened.kind !== 'ok') return opened;
   const claims = ConsentTokenClaims.safeParse(opened.payload);
-  if (!claims.success) return { ok: false, reason: 'malformed' };
+  if (!claims.success) return { kind: 'refused', reason: 'malformed' };
   if (expect.purpose !== undefined && claims.data.purpose !== expect.purpose) {
-    return { ok: false, reason: 'wrong_purpose' };
+    return { kind: 'refused', reason: 'wrong_purpose' };
   }
-  if (expect.now >= claims.data.exp) return { ok: false, reason: 'expired', claims: claims.data };
-  return { ok: true, claims: claims.data };
+  if (expect.now >= claims.data.exp)
+    return { kind: 'refused', reason: 'expired', claims: claims.data };
+  return { kind: 'ok', claims: claims.data };
 }

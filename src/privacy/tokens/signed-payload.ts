@@ -5,7 +5,7 @@ export const MAX_TOKEN_LENGTH = 4096;
 const MIN_SECRET_LENGTH = 16;
 
 export type PayloadResult =
-  { ok: true; payload: unknown } | { ok: false; reason: 'malformed' | 'bad_signature' };
+  { kind: 'ok'; payload: unknown } | { kind: 'refused'; reason: 'malformed' | 'bad_signature' };
 
 function mac(domain: string, body: string, secret: string): Buffer {
   // The domain is part of the MAC so a token minted for one purpose (a click redirect)
@@ -44,26 +44,26 @@ export function verifyPayload(
   const list = typeof secrets === 'string' ? [secrets] : secrets;
   for (const s of list) checkSecret(s);
   if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) {
-    return { ok: false, reason: 'malformed' };
+    return { kind: 'refused', reason: 'malformed' };
   }
   const dot = token.indexOf('.');
-  if (dot <= 0 || dot !== token.lastIndexOf('.')) return { ok: false, reason: 'malformed' };
+  if (dot <= 0 || dot !== token.lastIndexOf('.')) return { kind: 'refused', reason: 'malformed' };
   const body = token.slice(0, dot);
   const sigText = token.slice(dot + 1);
   if (!/^[A-Za-z0-9_-]+$/.test(body) || !/^[A-Za-z0-9_-]{43}$/.test(sigText)) {
-    return { ok: false, reason: 'malformed' };
+    return { kind: 'refused', reason: 'malformed' };
   }
   const signature = Buffer.from(sigText, 'base64url');
   // Re-encoding must give back the same text: base64url has several spellings of the
   // last character, and only the canonical one is accepted, so a token has one form.
   if (signature.length !== 32 || signature.toString('base64url') !== sigText) {
-    return { ok: false, reason: 'malformed' };
+    return { kind: 'refused', reason: 'malformed' };
   }
   const valid = list.some((s) => timingSafeEqual(mac(domain, body, s), signature));
-  if (!valid) return { ok: false, reason: 'bad_signature' };
+  if (!valid) return { kind: 'refused', reason: 'bad_signature' };
   try {
-    return { ok: true, payload: JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) };
+    return { kind: 'ok', payload: JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) };
   } catch {
-    return { ok: false, reason: 'malformed' };
+    return { kind: 'refused', reason: 'malformed' };
   }
 }

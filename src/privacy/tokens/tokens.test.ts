@@ -20,7 +20,7 @@ describe('signToken / verifyToken', () => {
     const token = signToken(claims, SECRET);
     expect(token).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/);
     expect(verifyToken(token, SECRET, { now: NOW, purpose: 'unsubscribe' })).toEqual({
-      ok: true,
+      kind: 'ok',
       claims,
     });
   });
@@ -31,9 +31,9 @@ describe('signToken / verifyToken', () => {
 
   it('rejects it at and after exp, with the claims for a fresh link', () => {
     const token = signToken(claims, SECRET);
-    expect(verifyToken(token, SECRET, { now: claims.exp - 1 }).ok).toBe(true);
+    expect(verifyToken(token, SECRET, { now: claims.exp - 1 }).kind).toBe('ok');
     expect(verifyToken(token, SECRET, { now: claims.exp })).toEqual({
-      ok: false,
+      kind: 'refused',
       reason: 'expired',
       claims,
     });
@@ -42,7 +42,7 @@ describe('signToken / verifyToken', () => {
   it('rejects another purpose', () => {
     const token = signToken({ ...claims, purpose: 'preferences' }, SECRET);
     expect(verifyToken(token, SECRET, { now: NOW, purpose: 'unsubscribe' })).toEqual({
-      ok: false,
+      kind: 'refused',
       reason: 'wrong_purpose',
     });
   });
@@ -50,8 +50,11 @@ describe('signToken / verifyToken', () => {
   it('rejects another secret and accepts a retired one during a rotation', () => {
     const token = signToken(claims, SECRET);
     const other = 'another-secret-0123456789abcdef';
-    expect(verifyToken(token, other, { now: NOW })).toEqual({ ok: false, reason: 'bad_signature' });
-    expect(verifyToken(token, [other, SECRET], { now: NOW }).ok).toBe(true);
+    expect(verifyToken(token, other, { now: NOW })).toEqual({
+      kind: 'refused',
+      reason: 'bad_signature',
+    });
+    expect(verifyToken(token, [other, SECRET], { now: NOW }).kind).toBe('ok');
   });
 
   it('rejects a payload edited to another person', () => {
@@ -59,7 +62,7 @@ describe('signToken / verifyToken', () => {
     const [, sig] = token.split('.');
     const forged = `${Buffer.from(JSON.stringify({ ...claims, profileId: 'prof_2' })).toString('base64url')}.${sig}`;
     expect(verifyToken(forged, SECRET, { now: NOW })).toEqual({
-      ok: false,
+      kind: 'refused',
       reason: 'bad_signature',
     });
   });
@@ -71,7 +74,7 @@ describe('signToken / verifyToken', () => {
       fc.property(fc.nat(token.length - 1), fc.constantFrom(...alphabet.split('')), (i, ch) => {
         fc.pre(token[i] !== ch);
         const changed = token.slice(0, i) + ch + token.slice(i + 1);
-        expect(verifyToken(changed, SECRET, { now: NOW }).ok).toBe(false);
+        expect(verifyToken(changed, SECRET, { now: NOW }).kind).toBe('refused');
       }),
       { numRuns: 300 },
     );
@@ -80,13 +83,19 @@ describe('signToken / verifyToken', () => {
   it.each(['', '.', 'abc', 'a.b.c', `${'a'.repeat(5000)}.x`, 'eyJ9.!!!', 'a b.c'])(
     'calls %j malformed without throwing',
     (text) => {
-      expect(verifyToken(text, SECRET, { now: NOW })).toEqual({ ok: false, reason: 'malformed' });
+      expect(verifyToken(text, SECRET, { now: NOW })).toEqual({
+        kind: 'refused',
+        reason: 'malformed',
+      });
     },
   );
 
   it('calls a well-signed payload of the wrong shape malformed', () => {
     const token = signPayload('consent', { profileId: 'p' }, SECRET);
-    expect(verifyToken(token, SECRET, { now: NOW })).toEqual({ ok: false, reason: 'malformed' });
+    expect(verifyToken(token, SECRET, { now: NOW })).toEqual({
+      kind: 'refused',
+      reason: 'malformed',
+    });
   });
 
   it('refuses to sign bad claims or with a short secret', () => {
@@ -99,10 +108,13 @@ describe('signPayload / verifyPayload', () => {
   it('keeps domains apart under one secret', () => {
     const token = signPayload('click', { u: 'https://example.com' }, SECRET);
     expect(verifyPayload('click', token, SECRET)).toEqual({
-      ok: true,
+      kind: 'ok',
       payload: { u: 'https://example.com' },
     });
-    expect(verifyPayload('consent', token, SECRET)).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(verifyPayload('consent', token, SECRET)).toEqual({
+      kind: 'refused',
+      reason: 'bad_signature',
+    });
   });
 
   it('accepts only the canonical spelling of the signature', () => {
@@ -112,6 +124,9 @@ describe('signPayload / verifyPayload', () => {
     // decodes to the same bytes.
     const idx = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.indexOf(last);
     const alias = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'[idx ^ 1]!;
-    expect(verifyPayload('x', token.slice(0, -1) + alias, SECRET).ok).toBe(false);
+    expect(verifyPayload('x', token.slice(0, -1) + alias, SECRET)).toEqual({
+      kind: 'refused',
+      reason: 'malformed',
+    });
   });
 });

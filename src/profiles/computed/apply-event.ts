@@ -1,3 +1,4 @@
+import { localHour } from '../../shared/index.js';
 import { addAffinity, DAY_MS, dayOf, type AffinityHit } from './affinity-facts.js';
 import { eventContext, type EventContext } from './context-facts.js';
 import {
@@ -21,7 +22,6 @@ import {
   type Stamped,
 } from './facts-schema.js';
 import { field, isObject, labelField, type Json } from './fields.js';
-import { localHour } from './local-time.js';
 import { addIds, addOrder, addRefund, orderAmount, orderId } from './orders.js';
 import type { ProfileEvent } from './profile-event.js';
 import { addCount, getEntry, updateEntry } from './records.js';

@@ -10,7 +10,7 @@ import {
   type PurchaseSummary,
 } from './bgnbd.js';
 import { customerLifetimeValue, DAYS_PER_MONTH } from './clv.js';
-import { seededRng, simulateBgNbd } from './simulate.js';
+import { seededRng, simulateBgNbd } from '../../../test/factories/purchase-simulation.js';
 import { integrateUnit, lnBeta, lnGamma } from './special-functions.js';
 
 // The CDNOW estimates published with the model (Fader, Hardie & Lee 2005), time in weeks.

@@ -1,6 +1,6 @@
+import { canonicalTimeZone } from '../../shared/index.js';
 import type { DeviceFact, Touch } from './facts-schema.js';
 import { field, labelField, objectField, type Json } from './fields.js';
-import { canonicalZone } from './local-time.js';
 import type { ProfileEvent } from './profile-event.js';
 import { parseUserAgent } from './user-agent.js';
 
@@ -89,7 +89,7 @@ export function eventContext(event: ProfileEvent): EventContext {
   const ua = field(context, 'userAgent');
   const agent = typeof ua === 'string' ? parseUserAgent(ua) : null;
   return {
-    timezone: typeof tz === 'string' ? canonicalZone(tz) : null,
+    timezone: typeof tz === 'string' ? canonicalTimeZone(tz) : null,
     device: deviceOf(context, agent?.deviceType ?? null),
     os: labelField(objectField(context, 'os'), 'name') ?? agent?.os ?? null,
     browser: agent?.browser ?? null,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deriveTraits } from './derive-traits.js';
 import type { ProfileEvent } from './profile-event.js';
-import { factsOf, track } from './test-events.js';
+import { factsOf, track } from '../../../test/factories/profile-events.js';
 import { defaultWorkspaceModel } from './workspace-model.js';
 
 const DAY = 86_400_000;

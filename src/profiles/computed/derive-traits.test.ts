@@ -4,7 +4,7 @@ import { deriveTraits } from './derive-traits.js';
 import { emptyFacts } from './facts-schema.js';
 import type { ProfileEvent } from './profile-event.js';
 import { rfmBoundaries, rfmScores } from './rfm.js';
-import { factsOf, identify, page, track } from './test-events.js';
+import { factsOf, identify, page, track } from '../../../test/factories/profile-events.js';
 import { defaultWorkspaceModel } from './workspace-model.js';
 
 const DAY = 86_400_000;

@@ -1,5 +1,5 @@
+import { utcOffsetMinutes } from '../../shared/index.js';
 import { CHANNELS, type Channel, type ProfileFacts } from './facts-schema.js';
-import { utcOffsetMinutes } from './local-time.js';
 
 /**
  * The channel a person engages with most. Engagement is opens + clicks; when deliveries are

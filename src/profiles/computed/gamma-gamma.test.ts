@@ -5,7 +5,7 @@ import {
   gammaGammaLogLikelihood,
   type GammaGammaParams,
 } from './gamma-gamma.js';
-import { seededRng, simulateGammaGamma } from './simulate.js';
+import { seededRng, simulateGammaGamma } from '../../../test/factories/purchase-simulation.js';
 import { integrateUnit, lnGamma } from './special-functions.js';
 
 // The CDNOW estimates in Fader & Hardie's note; used only as realistic parameter values.

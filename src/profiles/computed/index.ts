@@ -65,4 +65,3 @@ export {
   spendSummary,
   type PurchaseHistory,
 } from './purchase-history.js';
-export { seededRng, simulateBgNbd, simulateGammaGamma, type Rng } from './simulate.js';

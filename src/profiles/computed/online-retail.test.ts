@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import { groupBy } from '../../shared/index.js';
 import { foldEvents } from './apply-event.js';
 import { deriveTraits } from './derive-traits.js';
 import type { ProfileEvent } from './profile-event.js';
-import { seededRng } from './simulate.js';
+import { seededRng } from '../../../test/factories/purchase-simulation.js';
 import { defaultWorkspaceModel, fitWorkspaceModel } from './workspace-model.js';
 
 // All invoice lines of 21 customers of the UCI Online Retail data (see
@@ -30,11 +31,6 @@ const DAY = 86_400_000;
 const NOW = Date.UTC(2011, 5, 25); // the day after the slice ends
 // The source has no time zone (UK local time); read it as UTC, consistently on both sides.
 const timeOf = (date: string) => Date.parse(`${date.replace(' ', 'T')}:00Z`);
-const groupBy = <T>(items: readonly T[], key: (t: T) => string) => {
-  const out = new Map<string, T[]>();
-  for (const item of items) out.set(key(item), [...(out.get(key(item)) ?? []), item]);
-  return out;
-};
 
 /**
  * The shell's job, done here plainly: one event per invoice. An invoice is an `Order

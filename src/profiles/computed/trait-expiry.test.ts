@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { deriveTraits } from './derive-traits.js';
-import { factsOf, page, track } from './test-events.js';
+import { factsOf, page, track } from '../../../test/factories/profile-events.js';
 import { traitsChangeAt } from './trait-expiry.js';
 import { defaultWorkspaceModel } from './workspace-model.js';
 

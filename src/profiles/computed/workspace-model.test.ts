@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { bgnbdUnconditionalExpected, type BgNbdParams } from './bgnbd.js';
 import { deriveTraits } from './derive-traits.js';
 import type { ProfileFacts } from './facts-schema.js';
-import { gamma, seededRng, simulateBgNbd } from './simulate.js';
-import { factsOf, page, track } from './test-events.js';
+import { gamma, seededRng, simulateBgNbd } from '../../../test/factories/purchase-simulation.js';
+import { factsOf, page, track } from '../../../test/factories/profile-events.js';
 import { ModelSettings, WorkspaceModel, fitWorkspaceModel } from './workspace-model.js';
 
 const DAY = 86_400_000;

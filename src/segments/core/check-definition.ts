@@ -153,7 +153,7 @@ function checkEvent(node: Record<string, unknown>, path: IssuePath, out: Issue[]
   if (node.count !== undefined) checkTestObject(node.count, [...path, 'count'], 'count', out);
   if (node.within !== undefined) {
     const parsed = parseDuration(node.within);
-    if (!parsed.ok) out.push({ path: [...path, 'within'], problem: parsed.problem });
+    if (parsed.kind !== 'ok') out.push({ path: [...path, 'within'], problem: parsed.problem });
     if (node.first !== undefined || node.last !== undefined) {
       out.push({
         path: [...path, 'within'],

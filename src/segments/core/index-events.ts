@@ -1,3 +1,4 @@
+import { pushTo } from '../../shared/index.js';
 import type { SubjectEvent } from './types.js';
 
 /**
@@ -9,11 +10,6 @@ export function indexEvents(
   events: readonly SubjectEvent[],
 ): ReadonlyMap<string, readonly SubjectEvent[]> {
   const byName = new Map<string, SubjectEvent[]>();
-  for (const e of events) {
-    if (typeof e.event !== 'string') continue;
-    const list = byName.get(e.event);
-    if (list) list.push(e);
-    else byName.set(e.event, [e]);
-  }
+  for (const e of events) if (typeof e.event === 'string') pushTo(byName, e.event, e);
   return byName;
 }

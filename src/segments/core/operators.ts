@@ -157,7 +157,7 @@ export function operandProblem(op: OperatorName, place: Place, value: unknown): 
     case 'within_last':
     case 'more_than_ago': {
       const parsed = parseDuration(value);
-      return parsed.ok ? null : parsed.problem;
+      return parsed.kind === 'ok' ? null : parsed.problem;
     }
     case 'anniversary_within':
       return Number.isSafeInteger(value) &&

@@ -244,7 +244,7 @@ describe('validation', () => {
     fc.assert(
       fc.property(fc.oneof(definition, fc.jsonValue()), fc.jsonValue(), (d, name) => {
         const result = validateSegment({ name, definition: d }, { lookup: () => undefined });
-        if (!result.ok) {
+        if (result.kind !== 'ok') {
           for (const detail of result.details) {
             expect(typeof detail.path).toBe('string');
             expect(detail.problem.length).toBeGreaterThan(0);

@@ -72,7 +72,7 @@ describe('SegmentDefinition', () => {
         {
           path: 'definition.within',
           problem:
-            'must be an ISO 8601 duration such as P7D, PT24H, PT30M or P1DT12H (weeks, days, hours, minutes, seconds)',
+            '"7 days" is not an ISO 8601 duration such as PT24H, P7D or P1DT12H (weeks, days, hours, minutes and seconds)',
         },
       ],
     ],
@@ -82,7 +82,8 @@ describe('SegmentDefinition', () => {
       [
         {
           path: 'definition.within_last',
-          problem: 'months and years have no fixed length: use days instead, e.g. P30D or P365D',
+          problem:
+            '"P1M": months and years have no fixed length; write days or weeks instead, such as P30D or P365D',
         },
       ],
     ],

@@ -19,7 +19,7 @@ describe('validateSegment', () => {
     const { lookup } = store({ seg_b: PRO });
     const body = { name: ' Pros who are B ', definition: { all: [PRO, { segment: 'seg_b' }] } };
     expect(validateSegment(body, { selfId: 'seg_a', lookup })).toEqual({
-      ok: true,
+      kind: 'ok',
       value: { name: 'Pros who are B', definition: body.definition },
     });
   });
@@ -32,7 +32,7 @@ describe('validateSegment', () => {
         { lookup },
       ),
     ).toEqual({
-      ok: false,
+      kind: 'invalid',
       details: [
         {
           path: 'definition.any.1.not.segment',
@@ -53,7 +53,7 @@ describe('validateSegment', () => {
         },
       ),
     ).toEqual({
-      ok: false,
+      kind: 'invalid',
       details: [
         { path: 'definition.all.1.segment', problem: 'refers to this segment itself ("seg_a")' },
       ],
@@ -65,7 +65,7 @@ describe('validateSegment', () => {
     expect(
       validateSegment({ name: 'x', definition: { segment: 'seg_b' } }, { selfId: 'seg_a', lookup }),
     ).toEqual({
-      ok: false,
+      kind: 'invalid',
       details: [
         { path: 'definition.segment', problem: 'makes a cycle: "seg_a" → "seg_b" → "seg_a"' },
       ],
@@ -84,7 +84,7 @@ describe('validateSegment', () => {
       { selfId: 'seg_a', lookup },
     );
     expect(result).toEqual({
-      ok: false,
+      kind: 'invalid',
       details: [
         {
           path: 'definition.not.any.1.segment',
@@ -102,15 +102,15 @@ describe('validateSegment', () => {
       seg_e: PRO,
     });
     const definition = { all: [{ segment: 'seg_b' }, { segment: 'seg_c' }] };
-    expect(validateSegment({ name: 'x', definition }, { selfId: 'seg_a', lookup }).ok).toBe(true);
+    expect(validateSegment({ name: 'x', definition }, { selfId: 'seg_a', lookup }).kind).toBe('ok');
   });
 
   it('ends on a cycle among other segments that does not pass through this one', () => {
     const { lookup, lookups } = store({ seg_b: { segment: 'seg_c' }, seg_c: { segment: 'seg_b' } });
     expect(
       validateSegment({ name: 'x', definition: { segment: 'seg_b' } }, { selfId: 'seg_a', lookup })
-        .ok,
-    ).toBe(true);
+        .kind,
+    ).toBe('ok');
     expect(lookups.length).toBeLessThan(10);
   });
 
@@ -123,8 +123,8 @@ describe('validateSegment', () => {
     });
     expect(
       validateSegment({ name: 'x', definition: { segment: 'seg_b' } }, { selfId: 'seg_a', lookup })
-        .ok,
-    ).toBe(true);
+        .kind,
+    ).toBe('ok');
     expect(lookups).not.toContain('seg_a');
   });
 
@@ -138,7 +138,7 @@ describe('validateSegment', () => {
       },
     );
     expect(result).toEqual({
-      ok: false,
+      kind: 'invalid',
       details: [
         { path: 'name', problem: 'must not be empty' },
         { path: 'definition.segment', problem: 'refers to this segment itself ("seg_a")' },
@@ -152,14 +152,17 @@ describe('validateSegment', () => {
       { name: 'x', definition: { all: [{ segment: 'seg_b' }, { trait: 'plan' }] }, extra: 1 },
       { lookup },
     );
-    expect(result.ok).toBe(false);
-    expect(!result.ok && result.details.map((d) => d.path)).toEqual(['definition.all.1', '']);
+    expect(result.kind).toBe('invalid');
+    expect(result.kind !== 'ok' && result.details.map((d) => d.path)).toEqual([
+      'definition.all.1',
+      '',
+    ]);
     expect(lookups).toEqual([]);
   });
 
   it('never throws on any input', () => {
     for (const input of [null, 5, 'x', [], {}, { name: 'x' }, { definition: { segment: 1 } }]) {
-      expect(validateSegment(input, { lookup: () => undefined }).ok).toBe(false);
+      expect(validateSegment(input, { lookup: () => undefined }).kind).toBe('invalid');
     }
   });
 });

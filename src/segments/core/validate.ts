@@ -11,7 +11,7 @@ export interface ValidateOptions {
 }
 
 export type ValidateResult =
-  { ok: true; value: CreateSegment } | { ok: false; details: ErrorDetail[] };
+  { kind: 'ok'; value: CreateSegment } | { kind: 'invalid'; details: ErrorDetail[] };
 
 /**
  * Validates a `{name, definition}` body: its shape and limits, then every segment it
@@ -21,7 +21,7 @@ export type ValidateResult =
  *
  * @example
  * const result = validateSegment(body, { selfId: 'seg_a', lookup: (id) => cache.get(id) });
- * if (!result.ok) throw new ValidationError('Invalid segment', result.details);
+ * if (result.kind !== 'ok') throw new ValidationError('Invalid segment', result.details);
  */
 export function validateSegment(input: unknown, options: ValidateOptions): ValidateResult {
   const parsed = CreateSegment.safeParse(input);
@@ -63,8 +63,8 @@ export function validateSegment(input: unknown, options: ValidateOptions): Valid
     }
   }
   return parsed.success && details.length === 0
-    ? { ok: true, value: parsed.data }
-    : { ok: false, details };
+    ? { kind: 'ok', value: parsed.data }
+    : { kind: 'invalid', details };
 }
 
 /** The shortest chain of references from `from` to `to` (both included), or null. */

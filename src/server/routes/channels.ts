@@ -159,7 +159,7 @@ export function channelRoutes(ctx: AppContext): RouteDef[] {
             ...(ctx.recommendFor ? { recommend: ctx.recommendFor(ws, id) } : {}),
           },
         );
-        if (!result.ok) throw renderError(result.errors);
+        if (result.kind !== 'ok') throw renderError(result.errors);
         return { personalized, fields: result.fields, blocks: result.blocks };
       },
     }),

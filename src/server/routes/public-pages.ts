@@ -43,11 +43,11 @@ async function claimsOf(
       }
     ).workspaceId;
   } catch {
-    return { ok: false, reason: 'malformed' };
+    return { kind: 'refused', reason: 'malformed' };
   }
-  if (typeof workspaceId !== 'string') return { ok: false, reason: 'malformed' };
+  if (typeof workspaceId !== 'string') return { kind: 'refused', reason: 'malformed' };
   const secret = await ctx.linkSecrets.get(workspaceId);
-  if (secret === null) return { ok: false, reason: 'bad_signature' };
+  if (secret === null) return { kind: 'refused', reason: 'bad_signature' };
   return verifyToken(token, secret, { now: ctx.clock.now(), purpose });
 }
 
@@ -140,7 +140,8 @@ export function publicRoutes(ctx: AppContext): RouteDef[] {
       produces: 'text/html',
       handler: async ({ params, reply }) => {
         const r = await claimsOf(ctx, params.token, 'unsubscribe');
-        if (!r.ok) return r.reason === 'expired' ? expiredPage(reply) : invalidPage(reply);
+        if (r.kind !== 'ok')
+          return r.reason === 'expired' ? expiredPage(reply) : invalidPage(reply);
         await unsubscribe(r.claims);
         reply.type('text/html; charset=utf-8');
         return page(
@@ -159,7 +160,8 @@ export function publicRoutes(ctx: AppContext): RouteDef[] {
       produces: 'text/html',
       handler: async ({ params, reply }) => {
         const r = await claimsOf(ctx, params.token, 'unsubscribe');
-        if (!r.ok) return r.reason === 'expired' ? expiredPage(reply) : invalidPage(reply);
+        if (r.kind !== 'ok')
+          return r.reason === 'expired' ? expiredPage(reply) : invalidPage(reply);
         reply.type('text/html; charset=utf-8');
         return page(
           'Unsubscribe',
@@ -177,7 +179,8 @@ export function publicRoutes(ctx: AppContext): RouteDef[] {
       produces: 'text/html',
       handler: async ({ params, reply }) => {
         const r = await claimsOf(ctx, params.token, 'preferences');
-        if (!r.ok) return r.reason === 'expired' ? expiredPage(reply) : invalidPage(reply);
+        if (r.kind !== 'ok')
+          return r.reason === 'expired' ? expiredPage(reply) : invalidPage(reply);
         const consents = await loadConsents(ctx.store.db, r.claims.workspaceId, r.claims.profileId);
         reply.type('text/html; charset=utf-8');
         return page(
@@ -202,7 +205,8 @@ export function publicRoutes(ctx: AppContext): RouteDef[] {
       produces: 'text/html',
       handler: async ({ params, request, reply }) => {
         const r = await claimsOf(ctx, params.token, 'preferences');
-        if (!r.ok) return r.reason === 'expired' ? expiredPage(reply) : invalidPage(reply);
+        if (r.kind !== 'ok')
+          return r.reason === 'expired' ? expiredPage(reply) : invalidPage(reply);
         const form = new URLSearchParams(typeof request.body === 'string' ? request.body : '');
         const { workspaceId, profileId } = r.claims;
         const now = ctx.clock.now();

@@ -133,11 +133,11 @@ export function listTemplates(): TemplateListing[] {
 export function buildFromTemplate(
   id: string,
   params: unknown,
-): { ok: true; value: JourneyDefinition } | { ok: false; details: ErrorDetail[] } {
+): { kind: 'ok'; value: JourneyDefinition } | { kind: 'invalid'; details: ErrorDetail[] } {
   const t = JOURNEY_TEMPLATES.find((x) => x.id === id);
   if (!t) {
     return {
-      ok: false,
+      kind: 'invalid',
       details: [
         {
           path: 'template',
@@ -147,7 +147,7 @@ export function buildFromTemplate(
     };
   }
   const parsed = t.params.safeParse(params ?? {});
-  if (!parsed.success) return { ok: false, details: zodDetails(parsed.error, ['params']) };
+  if (!parsed.success) return { kind: 'invalid', details: zodDetails(parsed.error, ['params']) };
   // Templates are built from their own input type; parsing again inside is idempotent.
   const def = t.build((params ?? {}) as never);
   // A template must always produce a valid journey; check anyway, it is cheap.

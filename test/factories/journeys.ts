@@ -1,14 +1,21 @@
-// Factories for the core's tests (and the shell's): a profile, an env and a runner that
-// drives a run through inputs. Not used by production code.
-import { advance } from './advance.js';
-import type { JourneyDefinition, JourneyDefinitionInput } from './definition.js';
-import type { Effect } from './effects.js';
-import type { ConditionContext, JourneyEnv, JourneyProfile } from './env.js';
-import type { JourneyEvent } from './journey-event.js';
-import { seededRandom } from './random.js';
-import { createRun, type RunState } from './run-state.js';
-import type { Condition } from './triggers.js';
-import { validateJourney } from './validate.js';
+// Factories for the journey core's tests (and the shell's): a profile, an env and a
+// runner that drives a run through inputs. Kept in test/ so they never ship in dist/.
+import {
+  advance,
+  createRun,
+  validateJourney,
+  type Condition,
+  type ConditionContext,
+  type JourneyDefinition,
+  type JourneyDefinitionInput,
+  type JourneyEnv,
+  type JourneyEvent,
+  type JourneyProfile,
+  type RunState,
+} from '../../src/journeys/core/index.js';
+// The core's index does not export the effect union: only the shell needs it.
+import type { Effect } from '../../src/journeys/core/effects.js';
+import { seededRandom } from '../../src/shared/index.js';
 
 export const T0 = Date.UTC(2026, 0, 5, 12, 0, 0); // a Monday, noon UTC
 export const MINUTE = 60_000;
@@ -38,7 +45,7 @@ export function createTestEnv(now: number, overrides: Partial<JourneyEnv> = {}):
 /** Parses and validates a definition, failing loudly with the problems. */
 export function define(input: JourneyDefinitionInput | Record<string, unknown>): JourneyDefinition {
   const r = validateJourney(input);
-  if (!r.ok) throw new Error(`invalid test journey: ${JSON.stringify(r.details)}`);
+  if (r.kind !== 'ok') throw new Error(`invalid test journey: ${JSON.stringify(r.details)}`);
   return r.value;
 }
 

@@ -1,6 +1,8 @@
-import { foldEvents } from './apply-event.js';
-import type { ProfileFacts } from './facts-schema.js';
-import type { ProfileEvent } from './profile-event.js';
+import {
+  foldEvents,
+  type ProfileEvent,
+  type ProfileFacts,
+} from '../../src/profiles/computed/index.js';
 
 /**
  * Event factories for tests, examples and benchmarks: a track/identify/page event with

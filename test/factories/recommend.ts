@@ -1,9 +1,8 @@
-// Factories for the recommend tests (not part of the public API).
-import type { CatalogItemInput, Interaction, InteractionKind } from './schemas.js';
-import { DAY_MS } from './schemas.js';
+// Factories for the recommend tests. Kept in test/ so they never ship in dist/.
+import type { CatalogItemInput, Interaction, InteractionKind } from '../../src/recommend/index.js';
 
 export const T0 = Date.UTC(2026, 0, 1);
-export const DAY = DAY_MS;
+export const DAY = 86_400_000;
 export const HOUR = 3_600_000;
 
 export function ix(
