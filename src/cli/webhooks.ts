@@ -5,9 +5,9 @@ import {
   DEFAULT_WORKSPACE_ID,
   describeWebhookSecret,
   ensureDefaultWorkspace,
-  readSettings,
   rotateWebhookSecret,
 } from '../workspaces/index.js';
+import { readSettings } from '../messaging/index.js';
 
 type Flags = { data?: string; json?: boolean };
 

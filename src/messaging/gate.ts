@@ -9,7 +9,7 @@ import { mayContact, type ConsentChannel } from '../privacy/index.js';
 import { resolveTimeZone } from '../shared/index.js';
 import type { Database } from '../store/index.js';
 import type { Kysely } from 'kysely';
-import type { WorkspaceSettings } from '../workspaces/index.js';
+import type { WorkspaceSettings } from './workspace-settings.js';
 import { addressConsents, suppressionsFor } from './consent-store.js';
 import type { Recipient } from './person.js';
 import type { ClaimedMessage, Delivery } from './sender.js';

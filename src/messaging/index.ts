@@ -45,3 +45,11 @@ export {
 } from './push-subscriptions.js';
 export { DEFAULT_TEMPLATES } from './default-templates.js';
 export { recordEngagement, type EngagementDeps, type EngagementResult } from './tracking.js';
+export {
+  WorkspaceSettings,
+  TrackingSettings,
+  DeliverySettings,
+  DEFAULT_SETTINGS,
+  readSettings,
+  writeSettings,
+} from './workspace-settings.js';

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { catalogHasUrlHost } from '../catalog/index.js';
 import { hostMatcher, hostOf, type HostMatcher } from '../channels/index.js';
 import type { Database } from '../store/index.js';
-import type { TrackingSettings } from '../workspaces/index.js';
+import type { TrackingSettings } from './workspace-settings.js';
 
 /**
  * The hosts click tracking may send people to: the public URL's host, the workspace's

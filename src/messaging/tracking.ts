@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { verifyClickToken, verifyOpenToken } from '../channels/index.js';
 import type { Clock } from '../shared/index.js';
 import type { Database } from '../store/index.js';
-import { readSettings } from '../workspaces/index.js';
+import { readSettings } from './workspace-settings.js';
 import { redirectTarget } from './link-hosts.js';
 import { recordStatus } from './outbox.js';
 

@@ -2,7 +2,8 @@ import { WebhookSender } from '../channels/index.js';
 import { identitiesByKind } from '../profiles/index.js';
 import type { Clock } from '../shared/index.js';
 import type { Store } from '../store/index.js';
-import { readSettings, webhookSigningSecrets } from '../workspaces/index.js';
+import { webhookSigningSecrets } from '../workspaces/index.js';
+import { readSettings } from './workspace-settings.js';
 import type { ClaimedMessage, Deliver } from './sender.js';
 
 /**

@@ -8,7 +8,7 @@ import {
   type Store,
   type Tx,
 } from '../store/index.js';
-import { readSettings, type WorkspaceSettings } from '../workspaces/index.js';
+import { readIdentitySettings, type IdentitySettings } from '../workspaces/index.js';
 import { applyEvent } from './computed/index.js';
 import {
   DEFAULT_BLOCKED_VALUES,
@@ -67,7 +67,7 @@ export class ProfileProcessor {
   private msPerEvent: number | null = null;
   readonly stages: readonly PipelineStage[];
   private readonly afterCommit: readonly CommittedHook[];
-  private settingsCache = new Map<string, { at: number; settings: WorkspaceSettings }>();
+  private settingsCache = new Map<string, { at: number; settings: IdentitySettings }>();
   private readonly onQuarantine: ProcessorOptions['onQuarantine'];
   private readonly onHookError: ProcessorOptions['onHookError'];
 
@@ -195,11 +195,11 @@ export class ProfileProcessor {
    * Reads through the batch's transaction: on SQLite the store has one connection, which
    * the transaction holds, so reading through `store.db` here would wait forever.
    */
-  private async settings(tx: Tx, workspaceId: string): Promise<WorkspaceSettings> {
+  private async settings(tx: Tx, workspaceId: string): Promise<IdentitySettings> {
     const now = this.clock.now();
     const hit = this.settingsCache.get(workspaceId);
     if (hit && now - hit.at < 5_000) return hit.settings;
-    const settings = await readSettings(tx, workspaceId);
+    const settings = await readIdentitySettings(tx, workspaceId);
     this.settingsCache.set(workspaceId, { at: now, settings });
     return settings;
   }
@@ -247,9 +247,9 @@ export class ProfileProcessor {
     const settings = await this.settings(tx, workspaceId);
     const blocked = new Set([
       ...DEFAULT_BLOCKED_VALUES,
-      ...settings.identity.blockedValues.map((v) => v.trim().toLowerCase()),
+      ...settings.blockedValues.map((v) => v.trim().toLowerCase()),
     ]);
-    const limits = settings.identity.limits;
+    const limits = settings.limits;
     const ws = new WorkingSet(workspaceId);
 
     const idsOf = (e: LoggedEvent): Identifier[] => identifiersOf(e, blocked);

@@ -1,6 +1,6 @@
 import { ConflictError, NotFoundError, type Clock } from '../shared/index.js';
 import { withRetriedTransaction, type Store } from '../store/index.js';
-import { readSettings } from '../workspaces/index.js';
+import { readIdentitySettings } from '../workspaces/index.js';
 import {
   DEFAULT_BLOCKED_VALUES,
   identifiersOf,
@@ -31,8 +31,8 @@ export async function unmergeProfile(
   loserId: string,
   stages: readonly PipelineStage[] = [],
 ): Promise<UnmergeResult> {
-  const settings = await readSettings(store.db, workspaceId);
-  const blocked = new Set([...DEFAULT_BLOCKED_VALUES, ...settings.identity.blockedValues]);
+  const identity = await readIdentitySettings(store.db, workspaceId);
+  const blocked = new Set([...DEFAULT_BLOCKED_VALUES, ...identity.blockedValues]);
   return withRetriedTransaction(store, async (tx) => {
     const merge = await tx
       .selectFrom('profile_merges')

@@ -7,15 +7,12 @@ export {
 export { KeyScope, createApiKey, hashKey, scopeAllows, type CreatedKey } from './keys.js';
 export { KeyResolver, type Principal } from './key-resolver.js';
 export {
-  WorkspaceSettings,
   IdentitySettings,
   WebhookSettings,
-  TrackingSettings,
   EmailSettings,
-  DeliverySettings,
-  DEFAULT_SETTINGS,
-  readSettings,
-  writeSettings,
+  readIdentitySettings,
+  readSettingsDocument,
+  writeSettingsDocument,
 } from './settings.js';
 export { generateVapidKeys, workspaceSecrets, type WorkspaceSecrets } from './secrets.js';
 export { LinkSecrets } from './link-secrets.js';

@@ -2,8 +2,6 @@ import { z } from 'zod';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/index.js';
 import type { Clock } from '../shared/index.js';
-import { ConsentPolicy, DEFAULT_CONSENT_POLICY } from '../privacy/index.js';
-import { FrequencyCap, HostPattern, QuietHours, QuietMode } from '../channels/index.js';
 
 const Limit = z.number().int().min(1).max(10_000).nullable();
 
@@ -52,21 +50,6 @@ export const WebhookSettings = z.object({
 });
 export type WebhookSettings = z.infer<typeof WebhookSettings>;
 
-/** Which links click tracking may rewrite (see docs/channels.md, Tracking). */
-export const TrackingSettings = z.object({
-  /**
-   * Hosts whose links are tracked besides the public URL's: `shop.example.com`, or
-   * `*.example.com` for its subdomains. Other links are sent as they are.
-   */
-  allowedHosts: z.array(HostPattern).max(200).default([]),
-  /**
-   * Also track links to hosts of catalog item URLs. Off by default: a write key (public in
-   * every browser) can set item URLs through product events and PUT /v1/catalog/items.
-   */
-  catalogHosts: z.boolean().default(false),
-});
-export type TrackingSettings = z.infer<typeof TrackingSettings>;
-
 /** Who e-mail comes from. Sending needs `from` (and SMTP_URL). */
 export const EmailSettings = z.object({
   from: z.email('must be an e-mail address').nullable().default(null),
@@ -77,73 +60,48 @@ export const EmailSettings = z.object({
 });
 export type EmailSettings = z.infer<typeof EmailSettings>;
 
-/** How messages reach people: caps across journeys, quiet hours, consent defaults. */
-export const DeliverySettings = z.object({
-  /** e.g. `[{ "channel": "email", "max": 1, "per": "PT16H" }, { "channel": "email", "max": 3, "per": "P7D" }]` */
-  caps: z.array(FrequencyCap).max(20).default([]),
-  /** In the recipient's time zone; null for none. */
-  quietHours: QuietHours.nullable().default(null),
-  /** What happens to a message due in quiet hours, unless its journey says otherwise. */
-  quietMode: QuietMode.default('defer'),
-  /** The hour (0-23) to aim for when a person's own best hour is unknown. */
-  bestHour: z.number().int().min(0).max(23).default(10),
-});
-export type DeliverySettings = z.infer<typeof DeliverySettings>;
-
-/** Every workspace setting, with its default. Later capabilities add sections. */
-export const WorkspaceSettings = z.object({
-  email: EmailSettings.default({
-    from: null,
-    fromName: null,
-    replyTo: null,
-    unsubscribeMailto: null,
-  }),
-  delivery: DeliverySettings.default({
-    caps: [],
-    quietHours: null,
-    quietMode: 'defer',
-    bestHour: 10,
-  }),
-  consent: ConsentPolicy.default(DEFAULT_CONSENT_POLICY),
-  webhook: WebhookSettings.default({ url: null, signing: 'on' }),
-  tracking: TrackingSettings.default({ allowedHosts: [], catalogHosts: false }),
-  identity: IdentitySettings.default({
-    blockedValues: [],
-    limits: { user_id: 1, email: 3, phone: 3, anonymous_id: null },
-  }),
-});
-export type WorkspaceSettings = z.infer<typeof WorkspaceSettings>;
-
-export const DEFAULT_SETTINGS: WorkspaceSettings = WorkspaceSettings.parse({});
-
-export async function readSettings(
+/**
+ * A workspace's settings document as stored: the sections of every module that keeps
+ * settings, validated as a whole when written (`writeSettingsDocument`'s caller parses
+ * them first; see messaging's `WorkspaceSettings`). Each reader parses the sections it
+ * owns, which fills defaults added since.
+ */
+export async function readSettingsDocument(
   db: Kysely<Database>,
   workspaceId: string,
-): Promise<WorkspaceSettings> {
+): Promise<Record<string, unknown>> {
   const row = await db
     .selectFrom('workspace_settings')
     .select('settings')
     .where('workspace_id', '=', workspaceId)
     .executeTakeFirst();
-  if (!row) return DEFAULT_SETTINGS;
-  // Stored settings were validated on write; parsing again fills defaults added since.
-  return WorkspaceSettings.parse(JSON.parse(row.settings));
+  if (!row) return {};
+  const value: unknown = JSON.parse(row.settings);
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
 }
 
-export async function writeSettings(
+export async function writeSettingsDocument(
   db: Kysely<Database>,
   clock: Clock,
   workspaceId: string,
-  settings: WorkspaceSettings,
+  document: Record<string, unknown>,
 ): Promise<void> {
   const now = clock.now();
+  const text = JSON.stringify(document);
   await db
     .insertInto('workspace_settings')
-    .values({ workspace_id: workspaceId, settings: JSON.stringify(settings), updated_at: now })
-    .onConflict((oc) =>
-      oc
-        .column('workspace_id')
-        .doUpdateSet({ settings: JSON.stringify(settings), updated_at: now }),
-    )
+    .values({ workspace_id: workspaceId, settings: text, updated_at: now })
+    .onConflict((oc) => oc.column('workspace_id').doUpdateSet({ settings: text, updated_at: now }))
     .execute();
+}
+
+/** The identity-resolution rules (what the profile stage needs, and nothing more). */
+export async function readIdentitySettings(
+  db: Kysely<Database>,
+  workspaceId: string,
+): Promise<IdentitySettings> {
+  const document = await readSettingsDocument(db, workspaceId);
+  return IdentitySettings.parse(document.identity ?? {});
 }

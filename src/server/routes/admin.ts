@@ -1,12 +1,7 @@
 import { z } from 'zod';
 import { listRejected, RejectedFilter, RejectedPage } from '../../ingest/index.js';
-import {
-  createApiKey,
-  KeyScope,
-  readSettings,
-  WorkspaceSettings,
-  writeSettings,
-} from '../../workspaces/index.js';
+import { readSettings, WorkspaceSettings, writeSettings } from '../../messaging/index.js';
+import { createApiKey, KeyScope } from '../../workspaces/index.js';
 import {
   dropQuarantined,
   listQuarantined,

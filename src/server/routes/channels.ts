@@ -5,6 +5,7 @@ import {
   loadConsents,
   loadRecipient,
   recordConsent,
+  readSettings,
   requireTemplate,
   saveSubscription,
   saveTemplate,
@@ -13,7 +14,7 @@ import {
 import { changesFromUpdate, ConsentUpdate, Consents, mayPersonalize } from '../../privacy/index.js';
 import { findProfileId, ProfileKind } from '../../profiles/index.js';
 import { NotFoundError, RenderLimitError, ValidationError } from '../../shared/index.js';
-import { readSettings, workspaceSecrets } from '../../workspaces/index.js';
+import { workspaceSecrets } from '../../workspaces/index.js';
 import type { AppContext } from '../context.js';
 import { defineRoute, type RouteDef } from '../route.js';
 

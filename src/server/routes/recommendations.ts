@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import { loadConsents } from '../../messaging/index.js';
+import { loadConsents, readSettings } from '../../messaging/index.js';
 import { mayPersonalize } from '../../privacy/index.js';
 import { findProfileId } from '../../profiles/index.js';
 import { RecommendResponse } from '../../recommend/index.js';
 import { NotFoundError, TtlCache, ValidationError } from '../../shared/index.js';
-import { readSettings } from '../../workspaces/index.js';
 import type { AppContext } from '../context.js';
 import { defineRoute, type RouteDef } from '../route.js';
 

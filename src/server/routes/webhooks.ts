@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import {
   describeWebhookSecret,
-  readSettings,
   rotateWebhookSecret,
   RotatedWebhookSecret,
   WebhookSecretInfo,
 } from '../../workspaces/index.js';
+import { readSettings } from '../../messaging/index.js';
 import type { AppContext } from '../context.js';
 import { defineRoute, type RouteDef } from '../route.js';
 
