@@ -10,7 +10,7 @@ import {
 } from '../shared/index.js';
 import type { SegmentDefinition } from '../segments/index.js';
 import { conditionValidator } from './conditions.js';
-import { buildFromTemplate, JourneyDefinition, validateJourney } from './core/index.js';
+import { buildFromRecipe, JourneyDefinition, validateJourney } from './core/index.js';
 import type { JourneyOut, JourneyState } from './journey.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -75,7 +75,7 @@ async function getRow(db: Kysely<Database>, workspaceId: string, id: string) {
       'journeys.name',
       'journeys.status',
       'journeys.version',
-      'journeys.template',
+      'journeys.recipe',
       'journeys.created_at',
       'journeys.updated_at',
       'journey_versions.definition',
@@ -93,7 +93,7 @@ function toOut(row: Row): JourneyOut {
     name: row.name,
     status: row.status as JourneyState,
     version: row.version,
-    template: row.template,
+    recipe: row.recipe,
     definition: JSON.parse(row.definition) as Record<string, unknown>,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
@@ -121,13 +121,13 @@ export async function listJourneys(
   return Promise.all(ids.map((r) => getJourney(db, workspaceId, r.id)));
 }
 
-/** Creates a journey from a definition or a template; its id is generated unless given. */
+/** Creates a journey from a definition or a recipe; its id is generated unless given. */
 export async function createJourney(
   db: Kysely<Database>,
   clock: Clock,
   workspaceId: string,
   input: {
-    template?: string;
+    recipe?: string;
     params?: Record<string, unknown>;
     name?: string;
     definition?: unknown;
@@ -135,22 +135,22 @@ export async function createJourney(
   },
 ): Promise<JourneyOut> {
   let raw: unknown;
-  let template: string | null = null;
-  if (input.template !== undefined) {
-    const built = buildFromTemplate(input.template, input.params ?? {});
+  let recipe: string | null = null;
+  if (input.recipe !== undefined) {
+    const built = buildFromRecipe(input.recipe, input.params ?? {});
     if (built.kind !== 'ok') {
       throw new ValidationError(
-        'Invalid template parameters: see details.',
+        'Invalid recipe parameters: see details.',
         built.details.map((d) => ({ path: d.path, problem: d.problem })),
       );
     }
-    template = input.template;
+    recipe = input.recipe;
     raw = { ...built.value, id: newId('jrn'), ...(input.name ? { name: input.name } : {}) };
   } else {
     const def = input.definition;
     if (typeof def !== 'object' || def === null || Array.isArray(def)) {
       throw new ValidationError(
-        'Send {"definition": {...}} or {"template": "...", "params": {...}}.',
+        'Send {"definition": {...}} or {"recipe": "...", "params": {...}}.',
         [{ path: 'definition', problem: 'must be a journey definition object' }],
       );
     }
@@ -179,7 +179,7 @@ export async function createJourney(
         name: definition.name,
         status,
         version: 1,
-        template,
+        recipe,
         created_at: now,
         updated_at: now,
       })

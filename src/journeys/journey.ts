@@ -3,10 +3,10 @@ import { z } from 'zod';
 export const JourneyState = z.enum(['draft', 'active', 'paused', 'archived']);
 export type JourneyState = z.infer<typeof JourneyState>;
 
-/** `POST /v1/journeys`: a full definition, or a template and its parameters. */
+/** `POST /v1/journeys`: a full definition, or a recipe and its parameters. */
 export const CreateJourney = z.union([
   z.strictObject({
-    template: z.string().min(1).max(100),
+    recipe: z.string().min(1).max(100),
     params: z.record(z.string(), z.unknown()).default({}),
     name: z.string().min(1).max(200).optional(),
     /** Start taking entries at once (default) or stay a draft. */
@@ -20,7 +20,8 @@ export const JourneyOut = z.object({
   name: z.string(),
   status: JourneyState,
   version: z.number().int(),
-  template: z.string().nullable(),
+  /** The recipe the journey was built from, if any. */
+  recipe: z.string().nullable(),
   definition: z.record(z.string(), z.unknown()),
   createdAt: z.string(),
   updatedAt: z.string(),

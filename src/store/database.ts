@@ -200,7 +200,8 @@ export interface JourneysTable {
   status: string;
   /** The version new runs start on. */
   version: number;
-  template: string | null;
+  /** The recipe the journey was built from. */
+  recipe: string | null;
   created_at: number;
   updated_at: number;
 }

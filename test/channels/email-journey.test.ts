@@ -64,7 +64,7 @@ describe.each(STORE_KINDS)('e-mail journeys, consent and delivery policies (%s)'
       traits: { first_name: 'Ada', email: 'ada@example.com', email_opt_in: true },
     });
     const j = await send(t, 'POST', '/v1/journeys', t.keys.admin, {
-      template: 'cart_abandonment',
+      recipe: 'cart_abandonment',
       params: { delay: 'PT1H', channel: 'email' },
     });
     expect(j.statusCode, j.body).toBe(201);
@@ -198,7 +198,7 @@ describe.each(STORE_KINDS)('e-mail journeys, consent and delivery policies (%s)'
       traits: { first_name: 'Bo', email: 'bo@example.com' },
     });
     await send(t, 'POST', '/v1/journeys', t.keys.admin, {
-      template: 'cart_abandonment',
+      recipe: 'cart_abandonment',
       params: { delay: 'PT1H', channel: 'email' },
     });
     await addToCart('bo', 'c');

@@ -154,7 +154,7 @@ describe.each(STORE_KINDS)('templates cannot freeze the server (%s)', (kind) => 
     });
     expect(put.statusCode, put.body).toBe(200);
     const journey = await send(t, 'POST', '/v1/journeys', t.keys.admin, {
-      template: 'cart_abandonment',
+      recipe: 'cart_abandonment',
       params: { delay: 'PT1H', channel: 'email' },
     });
     expect(journey.statusCode, journey.body).toBe(201);

@@ -16,7 +16,7 @@ describe.each(STORE_KINDS)('rapport journeys and segments commands (%s)', (kind)
     stores.push(s);
     await ensureDefaultWorkspace(s.store.db, systemClock);
     const j = await createJourney(s.store.db, systemClock, 'default', {
-      template: 'cart_abandonment',
+      recipe: 'cart_abandonment',
       params: { delay: 'PT1H', channel: 'webhook', webhookUrl: 'http://127.0.0.1:9/x' },
       activate: true,
     });

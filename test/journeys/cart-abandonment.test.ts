@@ -40,7 +40,7 @@ describe.each(STORE_KINDS)('cart abandonment over a webhook (%s)', (kind) => {
 
   it('sends exactly one reminder, for the cart that was not ordered, with its products', async () => {
     const created = await send(t, 'POST', '/v1/journeys', t.keys.admin, {
-      template: 'cart_abandonment',
+      recipe: 'cart_abandonment',
       params: { delay: 'PT3S', channel: 'webhook', webhookUrl: hook.url },
     });
     expect(created.statusCode).toBe(201);
@@ -121,7 +121,7 @@ describe.each(STORE_KINDS)('cart abandonment in real time (%s)', (kind) => {
     const t = await createTestApp(kind, { background: true, clock: systemClock });
     try {
       const created = await send(t, 'POST', '/v1/journeys', t.keys.admin, {
-        template: 'cart_abandonment',
+        recipe: 'cart_abandonment',
         params: { delay: 'PT3S', channel: 'webhook', webhookUrl: hook.url },
       });
       expect(created.statusCode).toBe(201);

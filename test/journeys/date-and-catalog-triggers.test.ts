@@ -45,7 +45,7 @@ describe.each(STORE_KINDS)('date and catalog triggers (%s)', (kind) => {
     await post('/v1/identify', { userId: 'nobirthday', traits: { name: 'x' } });
     await settle();
     const created = await send(t, 'POST', '/v1/journeys', t.keys.admin, {
-      template: 'birthday',
+      recipe: 'birthday',
       params: { channel: 'webhook', webhookUrl: hook.url },
     });
     expect(created.statusCode, created.body).toBe(201);
@@ -90,7 +90,7 @@ describe.each(STORE_KINDS)('date and catalog triggers (%s)', (kind) => {
       ],
     });
     const created = await send(t, 'POST', '/v1/journeys', t.keys.admin, {
-      template: 'price_drop',
+      recipe: 'price_drop',
       params: { channel: 'webhook', webhookUrl: hook.url },
     });
     expect(created.statusCode, created.body).toBe(201);

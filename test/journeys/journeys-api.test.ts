@@ -68,9 +68,9 @@ describe.each(STORE_KINDS)('journeys API and behaviour (%s)', (kind) => {
     ...extra,
   });
 
-  it('lists templates and builds each one', async () => {
-    const res = await send(t, 'GET', '/v1/journey-templates', t.keys.read);
-    const ids = (res.json().templates as { id: string }[]).map((x) => x.id).sort();
+  it('lists recipes and builds each one', async () => {
+    const res = await send(t, 'GET', '/v1/journey-recipes', t.keys.read);
+    const ids = (res.json().recipes as { id: string }[]).map((x) => x.id).sort();
     expect(ids).toEqual(
       [
         'back_in_stock',
@@ -85,7 +85,7 @@ describe.each(STORE_KINDS)('journeys API and behaviour (%s)', (kind) => {
       ].sort(),
     );
     const bad = await send(t, 'POST', '/v1/journeys', t.keys.admin, {
-      template: 'cart_abandonment',
+      recipe: 'cart_abandonment',
       params: { delay: 'soon', channel: 'pigeon' },
     });
     expect(bad.statusCode).toBe(400);
@@ -261,7 +261,7 @@ describe.each(STORE_KINDS)('journeys API and behaviour (%s)', (kind) => {
     await settle();
     const j = (
       await send(t, 'POST', '/v1/journeys', t.keys.admin, {
-        template: 'cart_abandonment',
+        recipe: 'cart_abandonment',
         params: { delay: 'PT1H', channel: 'webhook', webhookUrl: hook.url },
         activate: false,
       })

@@ -5,7 +5,7 @@ import type { Effect } from './effects.js';
 import type { AdvanceInput } from './env.js';
 import { createRun, isEnded, RunState } from './run-state.js';
 import { simulate } from './simulate.js';
-import { cartAbandonment } from './templates/index.js';
+import { cartAbandonment } from './recipes/index.js';
 import {
   createTestEnv,
   createTestProfile,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { cartAbandonment } from './templates/index.js';
+import { cartAbandonment } from './recipes/index.js';
 import { validateJourney } from './validate.js';
 
 // docs/journeys.md is part of the repository: its examples must stay true.

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { entryEventNames, runEventNames } from './event-names.js';
-import {
-  JOURNEY_TEMPLATES,
-  buildFromTemplate,
-  cartAbandonment,
-  winBack,
-} from './templates/index.js';
+import { JOURNEY_RECIPES, buildFromRecipe, cartAbandonment, winBack } from './recipes/index.js';
 import { advance } from './advance.js';
 import { createRun } from './run-state.js';
 import { createTestEnv, T0, trackEvent } from '../../../test/factories/journeys.js';
@@ -24,10 +19,10 @@ describe('event names for routing', () => {
     expect(runEventNames(wb)).toEqual(['Order Completed']);
   });
 
-  it.each(JOURNEY_TEMPLATES.map((t) => [t.id]))(
+  it.each(JOURNEY_RECIPES.map((t) => [t.id]))(
     '%s: an event not named never changes a run at any step',
     (id) => {
-      const r = buildFromTemplate(id, id === 'win_back' ? { segmentId: 's' } : {});
+      const r = buildFromRecipe(id, id === 'win_back' ? { segmentId: 's' } : {});
       if (r.kind !== 'ok') throw new Error('template');
       const def = r.value;
       const names = new Set(runEventNames(def));

@@ -97,11 +97,11 @@ export {
 } from './date-trigger.js';
 export { renderJson, renderText, renderUrl } from './render.js';
 export {
-  JOURNEY_TEMPLATES,
-  listTemplates,
-  buildFromTemplate,
-  type JourneyTemplate,
-  type TemplateListing,
+  JOURNEY_RECIPES,
+  listRecipes,
+  buildFromRecipe,
+  type JourneyRecipe,
+  type RecipeListing,
   welcomeSeries,
   WelcomeSeriesParams,
   browseAbandonment,
@@ -120,7 +120,7 @@ export {
   PriceDropParams,
   backInStock,
   BackInStockParams,
-} from './templates/index.js';
+} from './recipes/index.js';
 export { tryEnter, entryContext, type EnterResult } from './enter.js';
 export {
   simulate,

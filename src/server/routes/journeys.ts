@@ -9,7 +9,7 @@ import {
   JourneyStats,
   journeyStats,
   listJourneys,
-  listTemplates,
+  listRecipes,
   runsOfProfile,
   setJourneyStatus,
   SimulateInput,
@@ -59,16 +59,16 @@ export function journeyRoutes(ctx: AppContext): RouteDef[] {
   return [
     defineRoute({
       method: 'GET',
-      url: '/v1/journey-templates',
+      url: '/v1/journey-recipes',
       summary: 'Ready-made journeys and their parameters',
       tag: 'journeys',
       auth: 'read',
-      handler: async () => ({ templates: listTemplates() }),
+      handler: async () => ({ recipes: listRecipes() }),
     }),
     defineRoute({
       method: 'POST',
       url: '/v1/journeys',
-      summary: 'Create a journey from a definition or a template',
+      summary: 'Create a journey from a definition or a recipe',
       tag: 'journeys',
       auth: 'admin',
       body: CreateJourney,

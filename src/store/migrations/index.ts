@@ -10,6 +10,7 @@ import * as m0008 from './0008-rejected-retention.js';
 import * as m0009 from './0009-webhook-signing-secret.js';
 import * as m0010 from './0010-quarantine.js';
 import * as m0011 from './0011-consent-statements.js';
+import * as m0012 from './0012-journey-recipes.js';
 
 export interface AppMigration {
   up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void>;
@@ -27,4 +28,5 @@ export const MIGRATIONS: Record<string, AppMigration> = {
   '0009-webhook-signing-secret': m0009,
   '0010-quarantine': m0010,
   '0011-consent-statements': m0011,
+  '0012-journey-recipes': m0012,
 };

@@ -22,7 +22,7 @@ export { welcomeSeries, WelcomeSeriesParams } from './welcome-series.js';
 export { winBack, WinBackParams } from './win-back.js';
 
 /** A ready-made journey: its parameters' schema and the function building it. */
-export interface JourneyTemplate {
+export interface JourneyRecipe {
   id: string;
   name: string;
   description: string;
@@ -31,73 +31,73 @@ export interface JourneyTemplate {
   build: (params: never) => JourneyDefinition;
 }
 
-const template = <S extends z.ZodType>(
+const recipe = <S extends z.ZodType>(
   id: string,
   name: string,
   description: string,
   params: S,
   build: (p: z.input<S>) => JourneyDefinition,
-): JourneyTemplate => ({ id, name, description, params, build });
+): JourneyRecipe => ({ id, name, description, params, build });
 
-/** Every template, in the order a marketer meets them. */
-export const JOURNEY_TEMPLATES: readonly JourneyTemplate[] = [
-  template(
+/** Every recipe, in the order a marketer meets them. */
+export const JOURNEY_RECIPES: readonly JourneyRecipe[] = [
+  recipe(
     'welcome_series',
     'Welcome series',
     'A short series of messages after sign-up; a first order converts.',
     WelcomeSeriesParams,
     welcomeSeries,
   ),
-  template(
+  recipe(
     'browse_abandonment',
     'Browse abandonment',
     'Remind of a viewed product not added to a cart.',
     BrowseAbandonmentParams,
     browseAbandonment,
   ),
-  template(
+  recipe(
     'cart_abandonment',
     'Cart abandonment',
     'Remind of a cart not ordered within a delay, with its products; one run per cart.',
     CartAbandonmentParams,
     cartAbandonment,
   ),
-  template(
+  recipe(
     'post_purchase',
     'Post-purchase',
     'Thanks, then a review request, then complementary products.',
     PostPurchaseParams,
     postPurchase,
   ),
-  template(
+  recipe(
     'replenishment',
     'Replenishment',
     'Remind to reorder when a purchase should be running out.',
     ReplenishmentParams,
     replenishment,
   ),
-  template(
+  recipe(
     'birthday',
     'Birthday',
     'A greeting on a date trait (birthday, sign-up anniversary) at a local time.',
     BirthdayParams,
     birthday,
   ),
-  template(
+  recipe(
     'win_back',
     'Win-back',
     'On entering a lapsed segment: a reminder, then an incentive.',
     WinBackParams,
     winBack,
   ),
-  template(
+  recipe(
     'price_drop',
     'Price drop',
     'Alert people interested in an item that its price dropped.',
     PriceDropParams,
     priceDrop,
   ),
-  template(
+  recipe(
     'back_in_stock',
     'Back in stock',
     'Alert people interested in an item that it is available again.',
@@ -106,7 +106,7 @@ export const JOURNEY_TEMPLATES: readonly JourneyTemplate[] = [
   ),
 ];
 
-export interface TemplateListing {
+export interface RecipeListing {
   id: string;
   name: string;
   description: string;
@@ -114,9 +114,9 @@ export interface TemplateListing {
   params: Record<string, unknown>;
 }
 
-/** The templates for `GET /v1/journey-templates`. */
-export function listTemplates(): TemplateListing[] {
-  return JOURNEY_TEMPLATES.map((t) => ({
+/** The recipes for `GET /v1/journey-recipes`. */
+export function listRecipes(): RecipeListing[] {
+  return JOURNEY_RECIPES.map((t) => ({
     id: t.id,
     name: t.name,
     description: t.description,
@@ -125,31 +125,31 @@ export function listTemplates(): TemplateListing[] {
 }
 
 /**
- * Builds a journey from `{ template, params }`: unknown template ids and bad parameters
- * come back as details with paths under `template` / `params`.
+ * Builds a journey from `{ recipe, params }`: unknown recipe ids and bad parameters
+ * come back as details with paths under `recipe` / `params`.
  *
- * @example buildFromTemplate('cart_abandonment', { delay: 'PT3S', channel: 'webhook', webhookUrl: 'http://127.0.0.1:9/hook' })
+ * @example buildFromRecipe('cart_abandonment', { delay: 'PT3S', channel: 'webhook', webhookUrl: 'http://127.0.0.1:9/hook' })
  */
-export function buildFromTemplate(
+export function buildFromRecipe(
   id: string,
   params: unknown,
 ): { kind: 'ok'; value: JourneyDefinition } | { kind: 'invalid'; details: ErrorDetail[] } {
-  const t = JOURNEY_TEMPLATES.find((x) => x.id === id);
+  const t = JOURNEY_RECIPES.find((x) => x.id === id);
   if (!t) {
     return {
       kind: 'invalid',
       details: [
         {
-          path: 'template',
-          problem: `unknown template "${id}"; one of ${JOURNEY_TEMPLATES.map((x) => x.id).join(', ')}`,
+          path: 'recipe',
+          problem: `unknown recipe "${id}"; one of ${JOURNEY_RECIPES.map((x) => x.id).join(', ')}`,
         },
       ],
     };
   }
   const parsed = t.params.safeParse(params ?? {});
   if (!parsed.success) return { kind: 'invalid', details: zodDetails(parsed.error, ['params']) };
-  // Templates are built from their own input type; parsing again inside is idempotent.
+  // Recipes are built from their own input type; parsing again inside is idempotent.
   const def = t.build((params ?? {}) as never);
-  // A template must always produce a valid journey; check anyway, it is cheap.
+  // A recipe must always produce a valid journey; check anyway, it is cheap.
   return validateJourney(def);
 }

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { buildFromTemplate, JOURNEY_TEMPLATES, listTemplates } from './templates/index.js';
+import { buildFromRecipe, JOURNEY_RECIPES, listRecipes } from './recipes/index.js';
 import { validateJourney } from './validate.js';
 
 const hook = 'http://127.0.0.1:9999/hook';
 
-describe('template registry', () => {
-  it('lists every template with a JSON schema of its parameters', () => {
-    const list = listTemplates();
+describe('recipe registry', () => {
+  it('lists every recipe with a JSON schema of its parameters', () => {
+    const list = listRecipes();
     expect(list.map((t) => t.id)).toEqual([
       'welcome_series',
       'browse_abandonment',
@@ -30,10 +30,10 @@ describe('template registry', () => {
     expect(list.find((t) => t.id === 'win_back')!.params.required).toEqual(['segmentId']);
   });
 
-  it.each(JOURNEY_TEMPLATES.map((t) => [t.id]))(
+  it.each(JOURNEY_RECIPES.map((t) => [t.id]))(
     '%s builds a valid journey from its defaults',
     (id) => {
-      const r = buildFromTemplate(id, id === 'win_back' ? { segmentId: 'lapsed' } : {});
+      const r = buildFromRecipe(id, id === 'win_back' ? { segmentId: 'lapsed' } : {});
       expect(r.kind).toBe('ok');
       if (r.kind === 'ok') {
         expect(r.value.id).toBe(id);
@@ -42,11 +42,11 @@ describe('template registry', () => {
     },
   );
 
-  it.each(JOURNEY_TEMPLATES.map((t) => [t.id]))(
+  it.each(JOURNEY_RECIPES.map((t) => [t.id]))(
     '%s builds a valid journey on every channel, with holdout',
     (id) => {
       for (const channel of ['email', 'push', 'webhook']) {
-        const r = buildFromTemplate(id, {
+        const r = buildFromRecipe(id, {
           channel,
           holdoutPercent: 10,
           journeyId: `${id}-x`,
@@ -58,11 +58,11 @@ describe('template registry', () => {
     },
   );
 
-  it('reports an unknown template and bad parameters with paths', () => {
-    const unknown = buildFromTemplate('nope', {});
+  it('reports an unknown recipe and bad parameters with paths', () => {
+    const unknown = buildFromRecipe('nope', {});
     expect(unknown.kind).not.toBe('ok');
-    if (unknown.kind !== 'ok') expect(unknown.details[0]!.path).toBe('template');
-    const bad = buildFromTemplate('cart_abandonment', {
+    if (unknown.kind !== 'ok') expect(unknown.details[0]!.path).toBe('recipe');
+    const bad = buildFromRecipe('cart_abandonment', {
       delay: '1h',
       channel: 'fax',
       webhookUrl: 'ftp://x',
@@ -77,7 +77,7 @@ describe('template registry', () => {
         'params.webhookUrl',
       ]);
     }
-    const mismatch = buildFromTemplate('cart_abandonment', { channel: 'email', webhookUrl: hook });
+    const mismatch = buildFromRecipe('cart_abandonment', { channel: 'email', webhookUrl: hook });
     expect(mismatch).toEqual({
       kind: 'invalid',
       details: [{ path: 'params.webhookUrl', problem: 'only applies to channel "webhook"' }],

@@ -2,14 +2,14 @@ import { z } from 'zod';
 import { JourneyDefinition, type JourneyDefinitionInput } from '../definition.js';
 import { Channel } from '../steps.js';
 
-/** Parameters every template takes. */
+/** Parameters every recipe takes. */
 export const commonParams = {
-  /** The journey id; the template's id when absent. */
+  /** The journey id; the recipe's id when absent. */
   journeyId: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,100}$/, 'must be 1-100 letters, digits, _ or -')
     .optional()
-    .describe('Journey id (default: the template id)'),
+    .describe('Journey id (default: the recipe id)'),
   name: z.string().min(1).max(200).optional().describe('Journey name'),
   channel: Channel.default('webhook').describe('Channel of every message: webhook, email or push'),
   webhookUrl: z
@@ -67,22 +67,22 @@ export function sendStep(
   };
 }
 
-/** The identity fields of a templated journey. */
+/** The identity fields of a journey built from a recipe. */
 export function header(
   p: CommonParams,
-  templateId: string,
+  recipeId: string,
   name: string,
   description: string,
 ): Pick<JourneyDefinitionInput, 'id' | 'name' | 'description' | 'holdoutPercent'> {
   return {
-    id: p.journeyId ?? templateId,
+    id: p.journeyId ?? recipeId,
     name: p.name ?? name,
     description,
     holdoutPercent: p.holdoutPercent,
   };
 }
 
-/** Applies the definition's defaults; a template that builds an invalid shape is a bug. */
+/** Applies the definition's defaults; a recipe that builds an invalid shape is a bug. */
 export function finish(def: JourneyDefinitionInput): JourneyDefinition {
   return JourneyDefinition.parse(def);
 }

@@ -18,7 +18,7 @@ import {
   replenishment,
   welcomeSeries,
   winBack,
-} from './templates/index.js';
+} from './recipes/index.js';
 import {
   createTestEnv,
   createTestProfile,
@@ -176,7 +176,7 @@ describe('cart abandonment', () => {
   });
 });
 
-describe('the other templates behave', () => {
+describe('the other recipes behave', () => {
   it('welcome series: messages at their delays until the first order', () => {
     const def = welcomeSeries({ channel: 'email' });
     const { sends, result } = run(def, [
