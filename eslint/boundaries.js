@@ -9,6 +9,7 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import { modules } from './modules.js';
+import { tableOwnership } from './tables.js';
 
 /** Pure cores besides every `<module>/core`: plain data in, plain data out. */
 const otherPureCores = ['profiles/computed', 'privacy'];
@@ -98,6 +99,7 @@ export function boundaries(root) {
   }
 
   return [
+    ...tableOwnership(names),
     {
       files: ['**/*.ts'],
       plugins: { 'import-x': importX },

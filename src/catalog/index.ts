@@ -15,6 +15,7 @@ export {
   allItems,
   catalogSignature,
   changesSince,
+  latestChangeId,
   rowToItem,
   type CatalogChange,
 } from './repo.js';

@@ -297,6 +297,16 @@ export interface CatalogChange {
   at: number;
 }
 
+/** The id of the newest change, 0 when there is none: a new reader starts after it. */
+export async function latestChangeId(db: Kysely<Database>, workspaceId: string): Promise<number> {
+  const r = await db
+    .selectFrom('catalog_changes')
+    .select((eb) => eb.fn.max<number | string | null>('id').as('m'))
+    .where('workspace_id', '=', workspaceId)
+    .executeTakeFirst();
+  return Number(r?.m ?? 0);
+}
+
 export async function changesSince(
   db: Kysely<Database>,
   workspaceId: string,

@@ -8,23 +8,12 @@ import {
   type Clock,
   type ErrorDetail,
 } from '../shared/index.js';
-import type { SegmentDefinition } from '../segments/index.js';
+import { segmentDefinitions } from '../segments/index.js';
 import { conditionValidator } from './conditions.js';
 import { buildFromRecipe, JourneyDefinition, validateJourney } from './core/index.js';
 import type { JourneyOut, JourneyState } from './journey.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
-
-async function segmentLookup(db: Kysely<Database>, workspaceId: string) {
-  const rows = await db
-    .selectFrom('segments')
-    .select(['id', 'definition'])
-    .where('workspace_id', '=', workspaceId)
-    .where('deleted_at', 'is', null)
-    .execute();
-  const map = new Map(rows.map((r) => [r.id, JSON.parse(r.definition) as SegmentDefinition]));
-  return (id: string) => map.get(id);
-}
 
 /** Validates a journey against the workspace; problems carry their JSON path. */
 export async function checkJourney(
@@ -33,7 +22,8 @@ export async function checkJourney(
   input: unknown,
   pathPrefix = 'definition',
 ): Promise<JourneyDefinition> {
-  const lookup = await segmentLookup(db, workspaceId);
+  const definitions = await segmentDefinitions(db, workspaceId);
+  const lookup = (id: string) => definitions.get(id);
   const r = validateJourney(input, { validateCondition: conditionValidator(lookup) });
   if (r.kind !== 'ok') {
     throw new ValidationError(

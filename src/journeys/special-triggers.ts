@@ -1,4 +1,4 @@
-import { changesSince } from '../catalog/index.js';
+import { changesSince, latestChangeId } from '../catalog/index.js';
 import {
   eventsMentioning,
   liveFactsOf,
@@ -213,7 +213,8 @@ export async function runCatalogChanges(
         .where('name', '=', CATALOG_CURSOR);
       if (store.kind === 'postgres') cursor = cursor.forUpdate();
       const row = await cursor.executeTakeFirst();
-      const position = row?.position ?? (await latestChange(tx, workspaceId));
+      // Before any journey read the changes, start from the newest: old changes are history.
+      const position = row?.position ?? (await latestChangeId(tx, workspaceId));
       const changes = await changesSince(tx, workspaceId, position, 200);
       const next = changes.length > 0 ? changes[changes.length - 1]!.id : position;
       await tx
@@ -242,16 +243,6 @@ export async function runCatalogChanges(
     worked ||= more;
   }
   return worked;
-}
-
-/** Before any journey read the changes, start from the newest: old changes are history. */
-async function latestChange(tx: Tx, workspaceId: string): Promise<number> {
-  const r = await tx
-    .selectFrom('catalog_changes')
-    .select((eb) => eb.fn.max<number | string | null>('id').as('m'))
-    .where('workspace_id', '=', workspaceId)
-    .executeTakeFirst();
-  return Number(r?.m ?? 0);
 }
 
 async function interested(

@@ -22,6 +22,7 @@ export {
   segmentsOf,
   memberSegmentIds,
   checkSegment,
+  segmentDefinitions,
 } from './repo.js';
 export { previewSegment } from './preview.js';
 export { recomputeSegments, type RecomputeResult } from './recompute.js';

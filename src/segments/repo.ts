@@ -41,7 +41,11 @@ function toSegment(r: Row, members?: number): Segment {
   };
 }
 
-async function definitions(db: Kysely<Database>, workspaceId: string) {
+/** The live segments' definitions by id: what a condition referring to a segment checks against. */
+export async function segmentDefinitions(
+  db: Kysely<Database>,
+  workspaceId: string,
+): Promise<Map<string, SegmentDefinition>> {
   const rows = await db
     .selectFrom('segments')
     .select(['id', 'definition'])
@@ -58,7 +62,7 @@ export async function checkSegment(
   input: unknown,
   selfId?: string,
 ): Promise<{ name: string; description: string | null; definition: SegmentDefinition }> {
-  const defs = await definitions(db, workspaceId);
+  const defs = await segmentDefinitions(db, workspaceId);
   const result = validateSegment(input, {
     ...(selfId ? { selfId } : {}),
     lookup: (id) => defs.get(id),
@@ -208,7 +212,7 @@ export async function deleteSegment(
   const row = await getRow(db, workspaceId, id);
   if (row.kind !== 'custom')
     throw new ConflictError(`"${id}" is a built-in segment and cannot be deleted.`);
-  const defs = await definitions(db, workspaceId);
+  const defs = await segmentDefinitions(db, workspaceId);
   const users = [...defs].filter(
     ([other, def]) => other !== id && JSON.stringify(def).includes(JSON.stringify(id)),
   );

@@ -70,6 +70,18 @@ const probes: [what: string, file: string, rule: string, message: string][] = [
     'A pure core does no I/O',
   ],
   [
+    'a query of a table another module owns',
+    'segments/reads-profiles.ts',
+    'rapport/table-owner',
+    'segments may not query profiles: it belongs to profiles',
+  ],
+  [
+    'a join with a table another module owns',
+    'segments/joins-identities.ts',
+    'rapport/table-owner',
+    'segments may not query identities: it belongs to profiles',
+  ],
+  [
     'an import that does not resolve',
     'shared/unresolved.ts',
     'import-x/no-unresolved',
