@@ -1,6 +1,6 @@
 // npm run bench -- profiles-core [DATA_DIR] [--runs 3]
 //
-// The pure profile core on the UCI Online Retail year (default /work/shared/data/online_retail,
+// The pure profile core on the UCI Online Retail year (default ../shared/data/online_retail,
 // the two full-year part files): every invoice line becomes a `Product Added` event and every
 // basket (customer × minute, the files have no invoice number) an `Order Completed` with its
 // lines as products, in time order, all customers interleaved. Measures, in one run:
@@ -167,7 +167,7 @@ export async function main(args: string[]): Promise<void> {
     allowPositionals: true,
     options: { runs: { type: 'string', default: '3' } },
   });
-  const dir = positionals[0] ?? '/work/shared/data/online_retail';
+  const dir = positionals[0] ?? '../shared/data/online_retail';
   const runs = Math.max(1, Number(values.runs));
 
   const lines = await readLines(dir);

@@ -22,7 +22,7 @@ export async function main(args: string[]): Promise<void> {
     args,
     options: {
       store: { type: 'string' },
-      data: { type: 'string', default: '/work/shared/data/online_retail' },
+      data: { type: 'string', default: '../shared/data/online_retail' },
     },
   });
   const files = [1, 2].map((p) =>

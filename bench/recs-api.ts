@@ -127,7 +127,7 @@ export async function main(args: string[]): Promise<void> {
     args,
     options: {
       store: { type: 'string', default: 'sqlite' },
-      data: { type: 'string', default: '/work/shared/data/online_retail' },
+      data: { type: 'string', default: '../shared/data/online_retail' },
       seconds: { type: 'string', default: '10' },
       rates: { type: 'string', default: '250,500,1000' },
     },

@@ -1,6 +1,6 @@
 // npm run bench -- recs [DATA_DIR] [--requests 20000]
 //
-// The recommendation core on UCI Online Retail (default /work/shared/data/online_retail,
+// The recommendation core on UCI Online Retail (default ../shared/data/online_retail,
 // the two full-year part files, filtered as scripts/online-retail-split.ts does; trained
 // on the purchases before 2011-09-01, ~3,300 customers and ~3,500 products). In one run:
 //   - per strategy: training time, the memory the trained model keeps (heap + array
@@ -75,7 +75,7 @@ export async function main(args: string[]): Promise<void> {
     allowPositionals: true,
     options: { requests: { type: 'string', default: '20000' } },
   });
-  const dataDir = positionals[0] ?? '/work/shared/data/online_retail';
+  const dataDir = positionals[0] ?? '../shared/data/online_retail';
   const requests = Number(values.requests);
   const purchases = (await readPurchases(dataDir)).filter((p) => p.t * 1000 < CUT);
   const interactions: Interaction[] = purchases.map((p) => ({

@@ -2,7 +2,7 @@
 //
 //   node --import tsx scripts/online-retail-split.ts --out /tmp/or-split [--data DIR]
 //
-// Source: the two full-year files in /work/shared/data/online_retail (see SOURCE.md
+// Source: the two full-year files in ../shared/data/online_retail (see SOURCE.md
 // there). They have no InvoiceNo/StockCode, so the item key is the product Description
 // (trimmed, inner whitespace collapsed). Kept: rows with a CustomerID, Quantity > 0,
 // UnitPrice > 0 and a real product (postage, fees, manual adjustments dropped).
@@ -98,7 +98,7 @@ export function parseArgs(args: string[]): SplitOptions {
   }
   return {
     out,
-    data: arg(args, '--data') ?? '/work/shared/data/online_retail',
+    data: arg(args, '--data') ?? '../shared/data/online_retail',
     cut: arg(args, '--cut') ?? '2011-09-01',
     validationCut: arg(args, '--validation-cut') ?? '2011-06-01',
     report: args.includes('--report'),
