@@ -15,7 +15,5 @@ export {
   allItems,
   catalogSignature,
   changesSince,
-  rowToItem,
-  type CatalogChange,
 } from './repo.js';
 export { catalogHasUrlHost } from './url-hosts.js';
