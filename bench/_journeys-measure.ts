@@ -3,14 +3,15 @@
 import { createServer, type Server } from 'node:http';
 import { pino, type Logger } from 'pino';
 import { WorkLoop } from '../src/jobs/index.js';
-import type { JourneyStage, RunState } from '../src/journeys/index.js';
+import type { JourneyStage } from '../src/journeys/index.js';
+import type { RunState } from '../src/journeys/core/run-state.js';
 import {
-  DEFAULT_SETTINGS,
   OutboxSender,
   webhookChannel,
   writeSettings,
   type Deliver,
 } from '../src/messaging/index.js';
+import { DEFAULT_SETTINGS } from '../src/messaging/workspace-settings.js';
 import { pushTo, systemClock, type Clock } from '../src/shared/index.js';
 import type { Store } from '../src/store/index.js';
 import { FIRST_WAIT_MS, SECOND_WAIT_MS, WORKSPACE } from './_journeys-setup.js';

@@ -1,6 +1,6 @@
 // The measured phases of the journeys benchmark, run while the timer and outbox loops run:
 // saturation (an overdue backlog) and steady load (timers due at an even rate).
-import type { JourneyDefinition } from '../src/journeys/index.js';
+import type { JourneyDefinition } from '../src/journeys/core/definition.js';
 import type { Store } from '../src/store/index.js';
 import { SECOND_WAIT_MS, reschedule } from './_journeys-setup.js';
 import {

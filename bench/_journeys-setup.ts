@@ -5,14 +5,11 @@
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { sql } from 'kysely';
-import {
-  advance,
-  createRun,
-  durationMs,
-  type JourneyDefinition,
-  type RunState,
-} from '../src/journeys/index.js';
-import { emptyFacts } from '../src/profiles/index.js';
+import { advance } from '../src/journeys/core/advance.js';
+import { createRun, type RunState } from '../src/journeys/core/run-state.js';
+import { durationMs } from '../src/journeys/core/duration.js';
+import type { JourneyDefinition } from '../src/journeys/core/definition.js';
+import { emptyFacts } from '../src/profiles/computed/facts-schema.js';
 import type { Store } from '../src/store/index.js';
 import { seededRandom } from '../src/shared/index.js';
 

@@ -3,12 +3,9 @@
 // checkouts, orders with revenue, e-mail opens), written straight into `events` (already
 // attributed), `profiles` (facts folded with the profile core) and `identities`, in bulk.
 // Setup only: the pipeline itself is measured later, on live events.
-import {
-  DEFAULT_BLOCKED_VALUES,
-  foldEvents,
-  identifiersOf,
-  type ProfileEvent,
-} from '../src/profiles/index.js';
+import { DEFAULT_BLOCKED_VALUES, identifiersOf } from '../src/profiles/identity/identifiers.js';
+import { foldEvents } from '../src/profiles/computed/apply-event.js';
+import type { ProfileEvent } from '../src/profiles/computed/profile-event.js';
 import type { EventRow } from '../src/store/index.js';
 import { mulberry32 } from '../src/shared/index.js';
 

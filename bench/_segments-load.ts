@@ -6,8 +6,8 @@
 // (the ingest promise resolving), one sample per event that changed a membership.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { LoggedEvent, PipelineStage } from '../src/profiles/index.js';
-import { SEGMENT_ENTERED, SEGMENT_EXITED } from '../src/segments/index.js';
-import { startBackground, type App } from '../src/app/index.js';
+import { SEGMENT_ENTERED, SEGMENT_EXITED } from '../src/segments/apply.js';
+import { startBackground, type App } from '../src/app/build-app.js';
 import { DAY, productOf, WORKSPACE, type PersonSummary } from './_segments-data.js';
 import { percentiles } from './_percentiles.js';
 import { mulberry32 } from '../src/shared/index.js';

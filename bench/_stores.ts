@@ -3,13 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import {
-  migrate,
-  openPostgres,
-  openSqlite,
-  type Store,
-  type StoreKind,
-} from '../src/store/index.js';
+import type { Store, StoreKind } from '../src/store/index.js';
+import { migrate } from '../src/store/migrate.js';
+import { openPostgres } from '../src/store/open-postgres.js';
+import { openSqlite } from '../src/store/open-sqlite.js';
 
 export interface BenchStore {
   kind: StoreKind;

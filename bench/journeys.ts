@@ -32,8 +32,9 @@
 // on loopback.
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { createJourney, getJourney, validateJourney } from '../src/journeys/index.js';
-import { buildApp, closeApp } from '../src/app/index.js';
+import { createJourney, getJourney } from '../src/journeys/index.js';
+import { validateJourney } from '../src/journeys/core/validate.js';
+import { buildApp, closeApp } from '../src/app/build-app.js';
 import { systemClock } from '../src/shared/index.js';
 import type { Store, StoreKind } from '../src/store/index.js';
 import { ensureDefaultWorkspace } from '../src/workspaces/index.js';

@@ -13,15 +13,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createGunzip } from 'node:zlib';
 import { parse } from 'csv-parse';
-import {
-  applyEvent,
-  deriveTraits,
-  emptyFacts,
-  fitWorkspaceModel,
-  foldEvents,
-  type ProfileEvent,
-  type ProfileFacts,
-} from '../src/profiles/index.js';
+import { deriveTraits, type ProfileFacts } from '../src/profiles/index.js';
+import { applyEvent, foldEvents } from '../src/profiles/computed/apply-event.js';
+import { emptyFacts } from '../src/profiles/computed/facts-schema.js';
+import { fitWorkspaceModel } from '../src/profiles/computed/workspace-model.js';
+import type { ProfileEvent } from '../src/profiles/computed/profile-event.js';
 import { groupBy, pushTo } from '../src/shared/index.js';
 import { seededRng } from '../test/factories/purchase-simulation.js';
 import { report } from './_report.js';

@@ -17,15 +17,15 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import {
   Recommender,
-  defaultModelConfigs,
   train,
-  trainInWorker,
-  type CatalogItemInput,
   type Interaction,
   type Model,
   type ModelConfigInput,
-  type RecommendRequestInput,
 } from '../src/recommend/index.js';
+import { defaultModelConfigs } from '../src/recommend/model-config.js';
+import { trainInWorker } from '../src/recommend/train-worker.js';
+import type { CatalogItemInput } from '../src/recommend/schemas.js';
+import type { RecommendRequestInput } from '../src/recommend/request.js';
 import { readPurchases } from '../scripts/online-retail-split.js';
 import { report } from './_report.js';
 

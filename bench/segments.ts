@@ -13,7 +13,7 @@
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { recomputeSegments } from '../src/segments/index.js';
-import { buildApp, closeApp } from '../src/app/index.js';
+import { buildApp, closeApp } from '../src/app/build-app.js';
 import { systemClock, type Clock } from '../src/shared/index.js';
 import { ensureDefaultWorkspace } from '../src/workspaces/index.js';
 import { report } from './_report.js';

@@ -9,13 +9,12 @@
 // reports renders/s of each, their ratios, and the compile time of the template.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { RecommendedItem, TemplateContext } from '../src/channels/index.js';
-import {
-  MessageTemplate,
-  TemplateEngine,
-  compileTemplate,
-  renderTemplate,
-} from '../src/channels/index.js';
+import type { RecommendedItem } from '../src/channels/templates/providers.js';
+import type { TemplateContext } from '../src/channels/templates/context.js';
+import { MessageTemplate } from '../src/channels/index.js';
+import { TemplateEngine } from '../src/channels/templates/engine.js';
+import { compileTemplate } from '../src/channels/templates/compile.js';
+import { renderTemplate } from '../src/channels/templates/render.js';
 import { report } from './_report.js';
 import { mulberry32 } from '../src/shared/index.js';
 

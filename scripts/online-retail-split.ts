@@ -34,7 +34,6 @@ import {
   evaluate,
   heldOutTruth,
   itemPopularity,
-  pairedNdcgDifference,
   readInteractionsCsv,
   recommendAll,
   train,
@@ -43,6 +42,7 @@ import {
   type Model,
   type ModelConfigInput,
 } from '../src/recommend/index.js';
+import { pairedNdcgDifference } from '../src/recommend/evaluate.js';
 
 const FILES = [
   'online_retail_full_year_no_invoice_stock_part1.csv.gz',

@@ -2,8 +2,9 @@
 // differs, so the document can never drift from the code.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { pino } from 'pino';
-import { buildApp } from '../src/app/index.js';
-import { allRoutes, buildOpenApi } from '../src/server/index.js';
+import { buildApp } from '../src/app/build-app.js';
+import { allRoutes } from '../src/server/routes/index.js';
+import { buildOpenApi } from '../src/server/openapi.js';
 import { systemClock } from '../src/shared/index.js';
 import type { Store } from '../src/store/index.js';
 

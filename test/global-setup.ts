@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { openPostgres, migrate } from '../src/store/index.js';
+import { openPostgres } from '../src/store/open-postgres.js';
+import { migrate } from '../src/store/migrate.js';
 import { assertTestDatabase, withDatabase } from './helpers/database-guard.js';
 
 declare module 'vitest' {

@@ -16,7 +16,5 @@ export {
   catalogSignature,
   changesSince,
   latestChangeId,
-  rowToItem,
-  type CatalogChange,
 } from './repo.js';
 export { catalogHasUrlHost } from './url-hosts.js';

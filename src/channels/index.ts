@@ -3,12 +3,41 @@
 // policies and tracking are pure; each sender wraps one transport and returns every
 // outcome as a value; the render pool runs templates on worker threads under hard
 // limits. The shell (outbox, workers, routes) composes them: docs/channels.md.
-export * from './templates/index.js';
-export * from './render/index.js';
-export * from './email/index.js';
-export * from './push/index.js';
-export * from './webhook/index.js';
-export * from './retry/index.js';
-export * from './policy/index.js';
-export * from './tracking/index.js';
-export { htmlToText } from './html/index.js';
+export {
+  TemplateChannel,
+  MessageTemplate,
+  type MessageTemplateInput,
+  type TemplateError,
+  validateTemplate,
+  type RenderResult,
+  type RecommendRequest,
+  type RecommendProvider,
+} from './templates/index.js';
+export { RenderPool, type RenderPoolOptions, type TemplateRenderer } from './render/index.js';
+export { EmailSender } from './email/index.js';
+export { PushSubscription, PushSender } from './push/index.js';
+export { WebhookSender } from './webhook/index.js';
+export { RetryPolicy, DEFAULT_RETRY_POLICY, nextRetryAt } from './retry/index.js';
+export {
+  durationMs,
+  FrequencyCap,
+  applyFrequencyCaps,
+  QuietHours,
+  QuietMode,
+  applyQuietHours,
+  chooseSendTime,
+} from './policy/index.js';
+export {
+  eventUrlWarnings,
+  type TemplateWarning,
+  HostPattern,
+  hostMatcher,
+  hostOf,
+  type HostMatcher,
+  rewriteLinks,
+  linkHosts,
+  signClickToken,
+  verifyClickToken,
+  signOpenToken,
+  verifyOpenToken,
+} from './tracking/index.js';

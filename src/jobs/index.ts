@@ -1,1 +1,1 @@
-export { WorkLoop, type WorkLoopOptions } from './work-loop.js';
+export { WorkLoop } from './work-loop.js';

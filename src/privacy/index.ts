@@ -1,5 +1,33 @@
 // The consent core: what each person said yes or no to, the one decision every send goes
 // through, and the signed links of the preference center. Pure (no I/O, no clock):
 // times come in as arguments. Imports only `shared`.
-export * from './consent/index.js';
-export * from './tokens/index.js';
+export {
+  ConsentChannel,
+  ConsentState,
+  ConsentSource,
+  Topic,
+  Consents,
+  ConsentChange,
+  emptyConsents,
+  targetName,
+  parseTargetName,
+  foldStatements,
+  compareStatements,
+  consentFromTraits,
+  ConsentUpdate,
+  changesFromUpdate,
+  Suppression,
+  normalizeAddress,
+  ConsentPolicy,
+  DEFAULT_CONSENT_POLICY,
+  mayContact,
+  mayPersonalize,
+} from './consent/index.js';
+export {
+  signPayload,
+  verifyPayload,
+  ConsentTokenClaims,
+  signToken,
+  verifyToken,
+  type TokenResult,
+} from './tokens/index.js';

@@ -1,32 +1,15 @@
-export * from './computed/index.js';
 export {
-  IDENTITY_KINDS,
-  IdentityKind,
-  DEFAULT_BLOCKED_VALUES,
-  DEFAULT_LIMITS,
-  identifiersOf,
-  resolveIdentity,
-  normalizeEmail,
-  normalizePhone,
-  type Identifier,
-  type IdentityLimits,
-} from './identity/index.js';
-export { ProfileProcessor, countPending } from './processor.js';
-export {
-  runStages,
-  type ProfileChange,
-  type PipelineStage,
-  type CommittedHook,
-} from './pipeline-stage.js';
-export { MAX_ATTEMPTS, type BatchResult } from './settle-batch.js';
+  ProfileFacts,
+  deriveTraits,
+  traitsChangeAt,
+  ComputedTraits,
+  WorkspaceModel,
+  defaultWorkspaceModel,
+} from './computed/index.js';
+export { ProfileProcessor } from './processor.js';
+export type { ProfileChange, PipelineStage, CommittedHook } from './pipeline-stage.js';
 export { ModelCache } from './model-cache.js';
-export {
-  ProfileKind,
-  ProfileView,
-  ProfileList,
-  ProfileListQuery,
-  ProfileSummary,
-} from './profile-view.js';
+export { ProfileKind, ProfileView, ProfileList, ProfileListQuery } from './profile-view.js';
 export {
   emailAddressesOf,
   eventIdentityOf,
@@ -36,10 +19,9 @@ export {
   profileView,
   listProfiles,
 } from './profile-repo.js';
-export { unmergeProfile, type UnmergeResult } from './unmerge.js';
-export { rebuildProfiles, type RebuildResult } from './rebuild.js';
-export { refoldFacts } from './refold.js';
-export { toLoggedEvent, type LoggedEvent } from './stored-event.js';
+export { unmergeProfile } from './unmerge.js';
+export { rebuildProfiles } from './rebuild.js';
+export type { LoggedEvent } from './stored-event.js';
 export {
   appendDerivedEvents,
   appendDerivedEventsMany,
@@ -50,14 +32,12 @@ export { statedTraits } from './stated-traits.js';
 export {
   QuarantineFilter,
   QuarantinePage,
-  QuarantinedEvent,
   listQuarantined,
   retryQuarantined,
   dropQuarantined,
   countQuarantined,
 } from './quarantine.js';
 export {
-  decodeFacts,
   liveProfilePage,
   eachLiveProfilePage,
   liveFactsOf,
@@ -68,7 +48,4 @@ export {
   eventsMentioning,
   processedThrough,
   attributedEventsPage,
-  type LiveProfile,
-  type IdentityRef,
-  type PersonEventsQuery,
 } from './profile-reads.js';

@@ -1,4 +1,13 @@
-export * from './core/index.js';
+export {
+  SegmentDefinition,
+  type Subject,
+  type SubjectEvent,
+  validateSegment,
+  compile,
+  type CompiledSegment,
+  dependencies,
+  indexEvents,
+} from './core/index.js';
 export {
   Segment,
   SegmentInput,
@@ -8,9 +17,8 @@ export {
   PreviewInput,
   PreviewResult,
 } from './segment.js';
-export { SegmentRegistry, WorkspaceSegments, type LoadedSegment } from './registry.js';
+export { SegmentRegistry } from './registry.js';
 export { SegmentStage } from './stage.js';
-export { evaluateAndApply, SEGMENT_ENTERED, SEGMENT_EXITED, type Transition } from './apply.js';
 export {
   createSegment,
   getSegment,
@@ -21,9 +29,7 @@ export {
   listMembers,
   segmentsOf,
   memberSegmentIds,
-  checkSegment,
   segmentDefinitions,
 } from './repo.js';
 export { previewSegment } from './preview.js';
-export { recomputeSegments, type RecomputeResult } from './recompute.js';
-export { builtInSegments, type BuiltIn } from './built-ins.js';
+export { recomputeSegments } from './recompute.js';

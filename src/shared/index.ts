@@ -1,22 +1,22 @@
-export * from './errors.js';
-export * from './zod-details.js';
-export * from './clock.js';
-export * from './ids.js';
-export * from './version.js';
-export * from './ttl-cache.js';
-export { lowerThreadPriority, BACKGROUND_NICE } from './background-priority.js';
-export { workerScript, type WorkerScript } from './worker-script.js';
 export {
-  isValidTimeZone,
-  resolveTimeZone,
-  Zone,
-  addDays,
-  localDateString,
-  type CivilDate,
-  type LocalDateTime,
-  type TimeOfDay,
-  type Disambiguation,
-} from './time-zone.js';
+  type ErrorDetail,
+  AppError,
+  ValidationError,
+  UnauthorizedError,
+  ForbiddenError,
+  NotFoundError,
+  ConflictError,
+  RenderLimitError,
+  ConfigError,
+} from './errors.js';
+export { zodDetails } from './zod-details.js';
+export { type Clock, systemClock } from './clock.js';
+export { newId } from './ids.js';
+export { VERSION } from './version.js';
+export { TtlCache } from './ttl-cache.js';
+export { lowerThreadPriority } from './background-priority.js';
+export { workerScript } from './worker-script.js';
+export { isValidTimeZone, resolveTimeZone, Zone, addDays, localDateString } from './time-zone.js';
 export { zoneNamed, canonicalTimeZone, localHour, utcOffsetMinutes } from './zone-cache.js';
 export {
   parseIsoDuration,
@@ -25,5 +25,5 @@ export {
   type DurationRules,
   type ParsedDuration,
 } from './iso-duration.js';
-export { mulberry32, seededRandom, type Random } from './random.js';
+export { mulberry32, seededRandom } from './random.js';
 export { pushTo, groupBy } from './group-by.js';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LinkMaker } from '../../src/messaging/index.js';
-import { ManualClock } from '../../src/shared/index.js';
+import { LinkMaker } from '../../src/messaging/links.js';
+import { ManualClock } from '../../src/shared/clock.js';
 import { workspaceSecrets } from '../../src/workspaces/index.js';
 import { createTestApp, send, type TestApp } from '../helpers/app.js';
 import { STORE_KINDS } from '../helpers/stores.js';

@@ -4,7 +4,7 @@ import { simpleParser } from 'mailparser';
 import type { SMTPServerOptions } from 'smtp-server';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EmailInput } from '../../src/channels/index.js';
+import type { EmailInput } from '../../src/channels/email/build-email.js';
 import { EmailSender, rewriteLinks } from '../../src/channels/index.js';
 
 interface Delivered {

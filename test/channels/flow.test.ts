@@ -7,18 +7,19 @@ import type { ParsedMail } from 'mailparser';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RecommendRequest, TemplateContext } from '../../src/channels/index.js';
+import type { RecommendRequest } from '../../src/channels/index.js';
+import type { TemplateContext } from '../../src/channels/templates/context.js';
 import {
   EmailSender,
   MessageTemplate,
-  TemplateEngine,
-  compileTemplate,
-  renderTemplate,
   rewriteLinks,
   signClickToken,
   signOpenToken,
   verifyClickToken,
 } from '../../src/channels/index.js';
+import { TemplateEngine } from '../../src/channels/templates/engine.js';
+import { compileTemplate } from '../../src/channels/templates/compile.js';
+import { renderTemplate } from '../../src/channels/templates/render.js';
 import {
   consentFromTraits,
   foldStatements,

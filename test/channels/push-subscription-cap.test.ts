@@ -1,7 +1,7 @@
 import { createECDH, randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MAX_SUBSCRIPTIONS_PER_PERSON } from '../../src/messaging/index.js';
-import { ManualClock } from '../../src/shared/index.js';
+import { MAX_SUBSCRIPTIONS_PER_PERSON } from '../../src/messaging/push-subscriptions.js';
+import { ManualClock } from '../../src/shared/clock.js';
 import { createTestApp, send, type TestApp } from '../helpers/app.js';
 import { STORE_KINDS } from '../helpers/stores.js';
 

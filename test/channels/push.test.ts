@@ -11,14 +11,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PushSubscription, VapidConfig } from '../../src/channels/index.js';
+import type { PushSubscription } from '../../src/channels/index.js';
+import type { VapidConfig } from '../../src/channels/push/vapid.js';
 import {
   PushSender,
   PushSubscription as PushSubscriptionSchema,
-  VapidConfig as VapidConfigSchema,
 } from '../../src/channels/index.js';
+import { VapidConfig as VapidConfigSchema } from '../../src/channels/push/vapid.js';
 import { systemClock } from '../../src/shared/index.js';
-import { generateVapidKeys } from '../../src/workspaces/index.js';
+import { generateVapidKeys } from '../../src/workspaces/secrets.js';
 
 interface Received {
   headers: IncomingMessage['headers'];

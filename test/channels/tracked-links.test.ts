@@ -2,8 +2,8 @@
 // every browser; a template that prints a URL from event data must not turn that URL into
 // a signed redirect on the shop's domain. E-mails travel over real SMTP.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LinkMaker } from '../../src/messaging/index.js';
-import { ManualClock } from '../../src/shared/index.js';
+import { LinkMaker } from '../../src/messaging/links.js';
+import { ManualClock } from '../../src/shared/clock.js';
 import { workspaceSecrets } from '../../src/workspaces/index.js';
 import { createTestApp, send, type TestApp } from '../helpers/app.js';
 import { startSmtpInbox } from '../helpers/smtp-inbox.js';

@@ -3,8 +3,8 @@
 // for 24 hours, and only an explicit `webhook.signing: "off"` sends unsigned.
 import type { Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { verifyWebhook } from '../../src/channels/index.js';
-import { ManualClock } from '../../src/shared/index.js';
+import { verifyWebhook } from '../../src/channels/webhook/signature.js';
+import { ManualClock } from '../../src/shared/clock.js';
 import { up as moveLegacySecrets } from '../../src/store/migrations/0009-webhook-signing-secret.js';
 import { webhookSigningSecrets } from '../../src/workspaces/index.js';
 import { createTestApp, send, type TestApp } from '../helpers/app.js';

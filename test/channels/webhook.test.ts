@@ -2,8 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { WebhookSender, nextRetryAt, verifyWebhook } from '../../src/channels/index.js';
-import { ManualClock } from '../../src/shared/index.js';
+import { WebhookSender, nextRetryAt } from '../../src/channels/index.js';
+import { verifyWebhook } from '../../src/channels/webhook/signature.js';
+import { ManualClock } from '../../src/shared/clock.js';
 
 const SECRET = 'whsec_loopback_test';
 

@@ -1,5 +1,6 @@
 // Factories for the recommend tests. Kept in test/ so they never ship in dist/.
-import type { CatalogItemInput, Interaction, InteractionKind } from '../../src/recommend/index.js';
+import type { Interaction } from '../../src/recommend/index.js';
+import type { CatalogItemInput, InteractionKind } from '../../src/recommend/schemas.js';
 
 export const T0 = Date.UTC(2026, 0, 1);
 export const DAY = 86_400_000;

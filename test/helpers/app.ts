@@ -1,10 +1,11 @@
 import { pino } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import type { RejectedLimits } from '../../src/config/index.js';
-import { buildApp, closeApp, startBackground, type App } from '../../src/app/index.js';
+import { buildApp, closeApp, startBackground, type App } from '../../src/app/build-app.js';
 import type { PipelineStage } from '../../src/profiles/index.js';
 import { buildServer } from '../../src/server/index.js';
-import { ManualClock, systemClock, type Clock } from '../../src/shared/index.js';
+import { systemClock, type Clock } from '../../src/shared/index.js';
+import { ManualClock } from '../../src/shared/clock.js';
 import type { StoreKind } from '../../src/store/index.js';
 import { ensureDefaultTemplates } from '../../src/messaging/index.js';
 import { createApiKey, ensureDefaultWorkspace } from '../../src/workspaces/index.js';

@@ -4,13 +4,10 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
-import {
-  migrate,
-  openPostgres,
-  openSqlite,
-  type Store,
-  type StoreKind,
-} from '../../src/store/index.js';
+import type { Store, StoreKind } from '../../src/store/index.js';
+import { migrate } from '../../src/store/migrate.js';
+import { openPostgres } from '../../src/store/open-postgres.js';
+import { openSqlite } from '../../src/store/open-sqlite.js';
 import { assertTestDatabase, withDatabase } from './database-guard.js';
 
 /** SQLite always; PostgreSQL whenever TEST_DATABASE_URL is set (CI always sets it). */

@@ -2,8 +2,9 @@ import { readFileSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseMappings, runImport, type ImportOptions } from '../../src/importer/index.js';
-import { ManualClock } from '../../src/shared/index.js';
+import { parseMappings, runImport } from '../../src/importer/index.js';
+import type { ImportOptions } from '../../src/importer/run-import.js';
+import { ManualClock } from '../../src/shared/clock.js';
 import { createTestApp, send, type TestApp } from '../helpers/app.js';
 import { STORE_KINDS } from '../helpers/stores.js';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countPending } from '../../src/profiles/index.js';
+import { countPending } from '../../src/profiles/processor.js';
 import { basic, createTestApp, type TestApp } from '../helpers/app.js';
 import { STORE_KINDS } from '../helpers/stores.js';
 

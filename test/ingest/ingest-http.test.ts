@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basic, bearer, createTestApp, type TestApp } from '../helpers/app.js';
 import { STORE_KINDS } from '../helpers/stores.js';
-import { countPending } from '../../src/profiles/index.js';
+import { countPending } from '../../src/profiles/processor.js';
 
 describe.each(STORE_KINDS)('ingestion over HTTP (%s)', (kind) => {
   let t: TestApp;

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CLEANUP_BATCH } from '../../src/ingest/index.js';
+import { CLEANUP_BATCH } from '../../src/ingest/rejected-keeper.js';
 import { DEFAULTS, type RejectedLimits } from '../../src/config/index.js';
-import { ManualClock } from '../../src/shared/index.js';
+import { ManualClock } from '../../src/shared/clock.js';
 import { bearer, createTestApp, send, type TestApp } from '../helpers/app.js';
 import { STORE_KINDS } from '../helpers/stores.js';
 

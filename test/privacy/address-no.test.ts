@@ -1,15 +1,16 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enqueueMessages, LinkMaker } from '../../src/messaging/index.js';
+import { enqueueMessages } from '../../src/messaging/index.js';
+import { LinkMaker } from '../../src/messaging/links.js';
 import {
   compareStatements,
   foldStatements,
   mayContact,
-  SOURCE_STRENGTH,
   type ConsentChange,
   type ConsentSource,
 } from '../../src/privacy/index.js';
-import { ManualClock } from '../../src/shared/index.js';
+import { SOURCE_STRENGTH } from '../../src/privacy/consent/merge.js';
+import { ManualClock } from '../../src/shared/clock.js';
 import { withTransaction } from '../../src/store/index.js';
 import { workspaceSecrets } from '../../src/workspaces/index.js';
 import { createTestApp, send, type TestApp } from '../helpers/app.js';

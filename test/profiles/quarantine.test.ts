@@ -1,10 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  countPending,
-  MAX_ATTEMPTS,
-  ProfileProcessor,
-  type PipelineStage,
-} from '../../src/profiles/index.js';
+import { ProfileProcessor, type PipelineStage } from '../../src/profiles/index.js';
+import { countPending } from '../../src/profiles/processor.js';
+import { MAX_ATTEMPTS } from '../../src/profiles/settle-batch.js';
 import { appendEvents, type EventRow } from '../../src/store/index.js';
 import { createTestApp, send, type TestApp } from '../helpers/app.js';
 import { STORE_KINDS } from '../helpers/stores.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runImport } from '../../src/importer/index.js';
-import { loadInteractions } from '../../src/recommend/index.js';
-import { ManualClock } from '../../src/shared/index.js';
+import { loadInteractions } from '../../src/recommend/serving/interactions.js';
+import { ManualClock } from '../../src/shared/clock.js';
 import { createTestApp, send, type TestApp } from '../helpers/app.js';
 import { STORE_KINDS } from '../helpers/stores.js';
 

@@ -5,7 +5,7 @@ import {
   recomputeSegments,
   type SegmentDefinition,
 } from '../../src/segments/index.js';
-import { ManualClock } from '../../src/shared/index.js';
+import { ManualClock } from '../../src/shared/clock.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { STORE_KINDS } from '../helpers/stores.js';
 

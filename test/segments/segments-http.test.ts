@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ensureBuiltIns } from '../../src/segments/index.js';
-import { ManualClock } from '../../src/shared/index.js';
+import { ManualClock } from '../../src/shared/clock.js';
 import { createTestApp, send, type TestApp } from '../helpers/app.js';
 import { STORE_KINDS } from '../helpers/stores.js';
 
