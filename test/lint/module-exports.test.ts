@@ -122,3 +122,25 @@ it("each module's index.ts exports exactly what other modules import", () => {
   expect(unused, 'exported by an index.ts but imported by no other module').toEqual([]);
   expect(missing, 'imported from an index.ts that does not export it').toEqual([]);
 });
+
+it("no module's file imports its own index.ts", () => {
+  const offenders: string[] = [];
+  for (const file of sourceFiles(src)) {
+    const own = path.relative(src, file).split(path.sep)[0]!;
+    const ownIndex = path.join(src, own, 'index.ts');
+    if (file === ownIndex) continue;
+    for (const node of parse(file).statements) {
+      if (
+        (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
+        node.moduleSpecifier &&
+        ts.isStringLiteral(node.moduleSpecifier) &&
+        node.moduleSpecifier.text.startsWith('.') &&
+        path.resolve(path.dirname(file), node.moduleSpecifier.text).replace(/\.js$/, '.ts') ===
+          ownIndex
+      ) {
+        offenders.push(path.relative(repo, file));
+      }
+    }
+  }
+  expect(offenders).toEqual([]);
+});
