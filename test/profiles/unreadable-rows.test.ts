@@ -1,6 +1,7 @@
 // Stored facts are decoded (a cheap shape check) wherever they are read. Facts are a fold
 // of the person's events, so facts that do not decode are re-derived from the log: the
 // profile stage and derived events store the refold, reads serve it, rebuild repairs it.
+// A merge record whose identifiers do not decode cannot be undone, and says so.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   appendDerivedEvents,
@@ -120,5 +121,51 @@ describe.each(STORE_KINDS)('facts that do not decode (%s)', (kind) => {
       ['Order Completed', 1],
       ['Segment Entered', 1],
     ]);
+  });
+
+  it('refuses to undo a merge whose record of the moved identifiers is unreadable', async () => {
+    // Two people, then an identify that joins them: one merge.
+    await order('frank', 30);
+    await send(t, 'POST', '/v1/track', t.keys.write, {
+      anonymousId: 'kiosk',
+      event: 'Viewed',
+      messageId: 'kiosk-1',
+    });
+    await t.ctx.profiles.drain();
+    await send(t, 'POST', '/v1/identify', t.keys.write, {
+      userId: 'frank',
+      anonymousId: 'kiosk',
+      messageId: 'kiosk-2',
+    });
+    await t.ctx.profiles.drain();
+    const merge = await t.ctx.store.db
+      .selectFrom('profile_merges')
+      .select(['id', 'loser_id'])
+      .executeTakeFirstOrThrow();
+    await t.ctx.store.db
+      .updateTable('profile_merges')
+      .set({ identities: '[{"kind": "fax", "value": "1"}]' })
+      .where('id', '=', merge.id)
+      .execute();
+
+    const res = await send(t, 'POST', `/v1/admin/profiles/${merge.loser_id}/unmerge`, t.keys.admin);
+
+    expect(res.statusCode).toBe(500);
+    expect(res.json().error).toMatchObject({
+      code: 'corrupt_data',
+      details: [{ path: 'identities', problem: expect.stringMatching(/^0\.kind: /) }],
+    });
+    const after = await t.ctx.store.db
+      .selectFrom('profile_merges')
+      .select('undone_at')
+      .where('id', '=', merge.id)
+      .executeTakeFirstOrThrow();
+    expect(after.undone_at).toBeNull();
+    const loser = await t.ctx.store.db
+      .selectFrom('profiles')
+      .select('merged_into')
+      .where('id', '=', merge.loser_id)
+      .executeTakeFirstOrThrow();
+    expect(loser.merged_into).not.toBeNull();
   });
 });
