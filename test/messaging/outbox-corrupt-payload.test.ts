@@ -4,6 +4,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   enqueueMessages,
+  listMessages,
+  MessageQuery,
   OutboxSender,
   type ClaimedMessage,
   type Delivery,
@@ -130,5 +132,15 @@ describe.each(STORE_KINDS)('outbox payloads that do not decode (%s)', (kind) => 
       .where('message_id', '=', 'msg_no_url')
       .execute();
     expect(history).toEqual([{ message_id: 'msg_no_url', status: 'failed' }]);
+
+    // The message log still lists them: an unreadable payload shows as {}.
+    const listed = await listMessages(t.store.db, 'default', MessageQuery.parse({}));
+    expect(Object.fromEntries(listed.messages.map((m) => [m.idempotencyKey, m.payload]))).toEqual({
+      'key-msg_not_json': {},
+      'key-msg_no_url': { method: 'POST', body: { a: 1 } },
+      'key-msg_bad_message': { message: 'hello' },
+      'key-msg_unknown_kind': {},
+      good: { url: 'https://hooks.example.com/ok', method: 'PUT', body: { b: 2 } },
+    });
   });
 });
