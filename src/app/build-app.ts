@@ -73,11 +73,18 @@ export function buildApp(options: AppOptions): App {
   const metrics = new Metrics();
   metrics.countQuarantine(() => countQuarantined(store.db));
   const models = new ModelCache(store.db, clock);
-  const segmentRegistry = new SegmentRegistry();
+  // A stored definition that does not decode is left out of the pipeline, with a warning.
+  const segmentRegistry = new SegmentRegistry({
+    onUnreadable: (u) => logger.warn(u, 'segment left out: its stored definition is unreadable'),
+  });
   const segments = new SegmentStage(store, clock, segmentRegistry, models);
   // A journey step that updates a profile re-evaluates the person's segments in its own
   // transaction.
-  const journeys = new JourneyStage(store, clock, models, { reevaluate: segments.stage });
+  const journeys = new JourneyStage(store, clock, models, {
+    reevaluate: segments.stage,
+    onUnreadable: (u) =>
+      logger.warn(u, 'journey version left out: its stored definition is unreadable'),
+  });
   const recommendations = new RecommendationService(store, clock, logger);
   const profiles = new ProfileProcessor(store, clock, {
     stages: pipelineStages({ segments, journeys, extra: options.extraStages }),

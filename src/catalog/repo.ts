@@ -1,17 +1,38 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
+import { decodeJson, type Decoded } from '../shared/index.js';
 import type { CatalogChangesTable, CatalogItemsTable, Database } from '../store/index.js';
-import type { CatalogItem, CatalogItemInput, ItemPage, ItemQuery, UpsertResult } from './item.js';
+import {
+  CatalogItem,
+  type CatalogItemInput,
+  type ItemPage,
+  type ItemQuery,
+  type UpsertResult,
+} from './item.js';
 
 type Row = Selectable<CatalogItemsTable>;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const boolOf = (v: number | null) => (v === null ? null : v === 1);
 
+const Categories = CatalogItem.shape.categories;
+const Tags = CatalogItem.shape.tags;
+const Attributes = CatalogItem.shape.attributes;
+
+/** A list or map field of an item; one that does not decode reads as empty. */
+function field<T>(decoded: Decoded<T>, empty: T): T {
+  return decoded.kind === 'ok' ? decoded.value : empty;
+}
+
+/**
+ * An item as stored. Its JSON fields are decoded through the item's schema; one that
+ * does not decode reads as empty (no categories, tags or attributes), so the item keeps
+ * serving on its other fields, and the next upsert that sets the field repairs it.
+ */
 export function rowToItem(r: Row): CatalogItem {
   return {
     id: r.id,
     title: r.title,
-    categories: JSON.parse(r.categories) as string[],
+    categories: field(decodeJson(Categories, r.categories), []),
     brand: r.brand,
     price: r.price,
     currency: r.currency,
@@ -19,8 +40,8 @@ export function rowToItem(r: Row): CatalogItem {
     stock: r.stock,
     url: r.url,
     image: r.image,
-    tags: JSON.parse(r.tags) as string[],
-    attributes: JSON.parse(r.attributes) as CatalogItem['attributes'],
+    tags: field(decodeJson(Tags, r.tags), []),
+    attributes: field(decodeJson(Attributes, r.attributes), {}),
     created_at: iso(r.created_at),
     updated_at: iso(r.updated_at),
   };

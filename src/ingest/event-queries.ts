@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Kysely } from 'kysely';
+import { decodeJson } from '../shared/index.js';
 import type { Database } from '../store/index.js';
 import { readStoredPayload } from './json-checks.js';
 import { EVENT_TYPES } from './segment-schemas.js';
@@ -109,6 +110,16 @@ export const RejectedPage = z.object({
 });
 export type RejectedPage = z.infer<typeof RejectedPage>;
 
+const RejectedDetails = RejectedPage.shape.rejected.element.shape.details;
+
+/** A refusal's stored reasons; unreadable ones are listed as one reason saying so. */
+function rejectedDetails(text: string): RejectedPage['rejected'][number]['details'] {
+  const d = decodeJson(RejectedDetails, text);
+  return d.kind === 'ok'
+    ? d.value
+    : [{ path: '', problem: `stored reasons unreadable: ${d.problem}` }];
+}
+
 export async function listRejected(
   db: Kysely<Database>,
   workspaceId: string,
@@ -126,7 +137,7 @@ export async function listRejected(
       id: r.id,
       receivedAt: iso(r.received_at),
       batchIndex: r.batch_index,
-      details: JSON.parse(r.details) as { path: string; problem: string }[],
+      details: rejectedDetails(r.details),
       raw: r.raw,
     })),
     nextCursor: rows.length > filter.limit ? String(page[page.length - 1]!.id) : null,

@@ -74,7 +74,6 @@ export function collectEffects(
           kind: e.action,
           topic: null,
           priority: PRIORITY.normal,
-          payload: {},
           status: 'suppressed',
           reason: e.reason,
         });

@@ -9,6 +9,8 @@ export interface Loaded {
   versions: Map<string, JourneyDefinition>;
   entryNames: Set<string>;
   runNames: Set<string>;
+  /** `journeyId@version` of versions whose stored definition did not decode -> problem. */
+  unreadable: Map<string, string>;
 }
 
 /**

@@ -2,8 +2,10 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../store/index.js';
 import {
   ConflictError,
+  CorruptDataError,
   NotFoundError,
   ValidationError,
+  decodeJson,
   newId,
   type Clock,
   type ErrorDetail,
@@ -77,14 +79,31 @@ async function getRow(db: Kysely<Database>, workspaceId: string, id: string) {
   return row;
 }
 
-function toOut(row: Row): JourneyOut {
+/** A journey as the API shows it, its definition decoded. */
+export type StoredJourney = Omit<JourneyOut, 'definition'> & { definition: JourneyDefinition };
+
+/**
+ * The journey's current definition, decoded. One that does not decode cannot be shown
+ * or changed from: the request fails with `corrupt_data` naming the field (the stage
+ * meanwhile leaves that version out, see `loadJourneys`).
+ */
+function definitionOf(row: Row): JourneyDefinition {
+  const d = decodeJson(JourneyDefinition, row.definition);
+  if (d.kind === 'ok') return d.value;
+  throw new CorruptDataError(
+    `Journey "${row.id}" version ${row.version} has an unreadable stored definition.`,
+    [{ path: 'definition', problem: d.problem }],
+  );
+}
+
+function toOut(row: Row): StoredJourney {
   return {
     id: row.id,
     name: row.name,
     status: row.status as JourneyState,
     version: row.version,
     recipe: row.recipe,
-    definition: JSON.parse(row.definition) as Record<string, unknown>,
+    definition: definitionOf(row),
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
   };
@@ -94,14 +113,14 @@ export async function getJourney(
   db: Kysely<Database>,
   workspaceId: string,
   id: string,
-): Promise<JourneyOut> {
+): Promise<StoredJourney> {
   return toOut(await getRow(db, workspaceId, id));
 }
 
 export async function listJourneys(
   db: Kysely<Database>,
   workspaceId: string,
-): Promise<JourneyOut[]> {
+): Promise<StoredJourney[]> {
   const ids = await db
     .selectFrom('journeys')
     .select('id')
@@ -212,8 +231,13 @@ export async function updateJourney(
     id,
     version,
   });
-  const before = JSON.parse(current.definition) as Record<string, unknown>;
-  if (JSON.stringify({ ...before, version }) === JSON.stringify(definition)) return toOut(current);
+  // An unreadable current version is simply replaced: that is how it gets repaired.
+  const before = decodeJson(JourneyDefinition, current.definition);
+  if (
+    before.kind === 'ok' &&
+    JSON.stringify({ ...before.value, version }) === JSON.stringify(definition)
+  )
+    return toOut(current);
   const now = clock.now();
   await db.transaction().execute(async (tx) => {
     await tx
@@ -263,11 +287,26 @@ export interface LoadedJourney {
   definition: JourneyDefinition;
 }
 
-/** Every version of every journey of a workspace (runs finish on their own version). */
+/** A stored journey version whose definition does not decode. */
+export interface UnreadableVersion {
+  journeyId: string;
+  version: number;
+  problem: string;
+}
+
+/**
+ * Every version of every journey of a workspace (runs finish on their own version). A
+ * version whose definition does not decode is left out and listed in `unreadable`, so one
+ * bad row stops that journey (its runs wait, see the stage), not the workspace's others.
+ */
 export async function loadJourneys(
   db: Kysely<Database>,
   workspaceId: string,
-): Promise<{ current: LoadedJourney[]; versions: Map<string, JourneyDefinition> }> {
+): Promise<{
+  current: LoadedJourney[];
+  versions: Map<string, JourneyDefinition>;
+  unreadable: UnreadableVersion[];
+}> {
   const journeys = await db
     .selectFrom('journeys')
     .selectAll()
@@ -279,15 +318,17 @@ export async function loadJourneys(
     .where('workspace_id', '=', workspaceId)
     .execute();
   const map = new Map<string, JourneyDefinition>();
-  for (const v of versions)
-    map.set(`${v.journey_id}@${v.version}`, JourneyDefinition.parse(JSON.parse(v.definition)));
-  return {
-    current: journeys.map((j) => ({
-      id: j.id,
-      status: j.status as JourneyState,
-      version: j.version,
-      definition: map.get(`${j.id}@${j.version}`)!,
-    })),
-    versions: map,
-  };
+  const unreadable: UnreadableVersion[] = [];
+  for (const v of versions) {
+    const d = decodeJson(JourneyDefinition, v.definition);
+    if (d.kind === 'ok') map.set(`${v.journey_id}@${v.version}`, d.value);
+    else unreadable.push({ journeyId: v.journey_id, version: v.version, problem: d.problem });
+  }
+  const current: LoadedJourney[] = [];
+  for (const j of journeys) {
+    const definition = map.get(`${j.id}@${j.version}`);
+    if (definition)
+      current.push({ id: j.id, status: j.status as JourneyState, version: j.version, definition });
+  }
+  return { current, versions: map, unreadable };
 }

@@ -23,7 +23,7 @@ import {
 } from './core/index.js';
 import { collectEffects, type EffectWrites } from './effects.js';
 import type { JourneyHost, Loaded } from './journey-host.js';
-import { loadJourneys } from './journey-repo.js';
+import { loadJourneys, type UnreadableVersion } from './journey-repo.js';
 import { PersonContext } from './person.js';
 import {
   runCatalogChanges,
@@ -31,7 +31,7 @@ import {
   scheduleAllDates,
   scheduleDates,
 } from './special-triggers.js';
-import { parseRun, saveRuns, toRow } from './runs.js';
+import { endedNow, readRun, saveRuns, toRow } from './runs.js';
 
 /** A journey event from a logged event; identify and unnamed pages are not journey events. */
 export function journeyEventOf(e: LoggedEvent): JourneyEvent | null {
@@ -59,12 +59,19 @@ export interface JourneyStageOptions {
    * step's transaction (the segments stage; given by the composition root).
    */
   reevaluate?: PipelineStage;
+  /**
+   * Told of each journey version whose stored definition does not decode, when the
+   * workspace's journeys are (re)loaded; the version is left out (the composition root
+   * logs it).
+   */
+  onUnreadable?: (problem: UnreadableVersion & { workspaceId: string }) => void;
 }
 
 export class JourneyStage implements JourneyHost {
   readonly conditions = new ConditionCache();
   private readonly cache = new Map<string, { stamp: string; loaded: Loaded }>();
   private readonly reevaluate: PipelineStage | undefined;
+  private readonly onUnreadable: JourneyStageOptions['onUnreadable'];
 
   constructor(
     private readonly store: Store,
@@ -73,6 +80,7 @@ export class JourneyStage implements JourneyHost {
     options: JourneyStageOptions = {},
   ) {
     this.reevaluate = options.reevaluate;
+    this.onUnreadable = options.onUnreadable;
   }
 
   /** The workspace's journeys (all versions), cached until one changes. */
@@ -88,13 +96,20 @@ export class JourneyStage implements JourneyHost {
     const stamp = rows.map((r) => `${r.id}@${r.version}:${r.status}`).join('|');
     const hit = this.cache.get(workspaceId);
     if (hit && hit.stamp === stamp) return hit.loaded;
-    const { current, versions } = await loadJourneys(tx, workspaceId);
+    const { current, versions, unreadable } = await loadJourneys(tx, workspaceId);
+    for (const u of unreadable) this.onUnreadable?.({ ...u, workspaceId });
     const entryNames = new Set<string>();
     for (const j of current)
       if (j.status === 'active') for (const n of entryEventNames(j.definition)) entryNames.add(n);
     const runNames = new Set<string>();
     for (const def of versions.values()) for (const n of runEventNames(def)) runNames.add(n);
-    const loaded = { current, versions, entryNames, runNames };
+    const loaded: Loaded = {
+      current,
+      versions,
+      entryNames,
+      runNames,
+      unreadable: new Map(unreadable.map((u) => [`${u.journeyId}@${u.version}`, u.problem])),
+    };
     this.cache.set(workspaceId, { stamp, loaded });
     return loaded;
   }
@@ -154,8 +169,8 @@ export class JourneyStage implements JourneyHost {
   ): Promise<void> {
     let q = tx.selectFrom('journey_runs').selectAll().where('profile_id', '=', profileId);
     if (this.store.kind === 'postgres') q = q.forUpdate();
-    const rows = await q.execute();
-    const runs = rows.map(parseRun);
+    const read = (await q.execute()).map(readRun);
+    const runs = read.map((r) => r.run);
     const person = new PersonContext(
       tx,
       workspaceId,
@@ -165,6 +180,8 @@ export class JourneyStage implements JourneyHost {
       this.conditions,
     );
     const dirty = new Map<string, RunState>();
+    // A run whose state did not decode reads as ended (see readRun): store it so.
+    for (const r of read) if (r.unreadable) dirty.set(r.run.runId, endedNow(r.run, now));
     const writes: EffectWrites = { messages: [], profileUpdates: [] };
 
     for (const event of events) {
@@ -280,9 +297,21 @@ export class JourneyStage implements JourneyHost {
         const dirty: RunState[] = [];
         const writes: EffectWrites = { messages: [], profileUpdates: [] };
         for (const row of rows) {
-          const run = parseRun(row);
-          const def = loaded.versions.get(`${run.journeyId}@${run.journeyVersion}`);
+          const { run, unreadable } = readRun(row);
+          if (unreadable) {
+            // Ended as it reads (see readRun), so the timer never claims it again.
+            dirty.push(endedNow(run, now));
+            continue;
+          }
+          const version = `${run.journeyId}@${run.journeyVersion}`;
+          const def = loaded.versions.get(version);
           const journey = loaded.current.find((j) => j.id === run.journeyId);
+          if (!def && loaded.unreadable.has(version)) {
+            // Its version's definition does not decode: hold the run, as a paused
+            // journey's, until the row is repaired (it was reported on loading).
+            await holdRun(tx, run.runId, now);
+            continue;
+          }
           if (!def || !person) {
             // The person was merged away or the journey vanished: end the run visibly.
             dirty.push({
@@ -296,12 +325,7 @@ export class JourneyStage implements JourneyHost {
             continue;
           }
           if (journey?.status === 'paused') {
-            // Paused journeys hold their runs; look again in a minute.
-            await tx
-              .updateTable('journey_runs')
-              .set({ wake_at: now + 60_000 })
-              .where('id', '=', run.runId)
-              .execute();
+            await holdRun(tx, run.runId, now);
             continue;
           }
           const r = await this.step(def, run, { kind: 'timer' }, person, now);
@@ -321,4 +345,13 @@ export class JourneyStage implements JourneyHost {
       return true;
     });
   }
+}
+
+/** Paused journeys (and unreadable versions) hold their runs: look again in a minute. */
+async function holdRun(tx: Tx, runId: string, now: number): Promise<void> {
+  await tx
+    .updateTable('journey_runs')
+    .set({ wake_at: now + 60_000 })
+    .where('id', '=', runId)
+    .execute();
 }

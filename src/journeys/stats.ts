@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/index.js';
-import type { RunState } from './core/index.js';
 import { getJourney } from './journey-repo.js';
+import { readRun } from './runs.js';
 import { messageCountsByStatus } from '../messaging/index.js';
 import type { JourneyStats } from './journey.js';
 
@@ -19,7 +19,7 @@ export async function journeyStats(
 ): Promise<JourneyStats> {
   const journey = await getJourney(db, workspaceId, journeyId);
   const steps = new Map<string, { type: string; treated: Counts; holdout: Counts }>();
-  for (const s of (journey.definition as { steps: { id: string; type: string }[] }).steps) {
+  for (const s of journey.definition.steps) {
     steps.set(s.id, { type: s.type, treated: zero(), holdout: zero() });
   }
   const runs = { treated: 0, holdout: 0 };
@@ -28,7 +28,7 @@ export async function journeyStats(
   for (;;) {
     const rows = await db
       .selectFrom('journey_runs')
-      .select(['id', 'state', 'holdout'])
+      .selectAll()
       .where('workspace_id', '=', workspaceId)
       .where('journey_id', '=', journeyId)
       .where('id', '>', after)
@@ -38,7 +38,7 @@ export async function journeyStats(
     if (rows.length === 0) break;
     after = rows[rows.length - 1]!.id;
     for (const row of rows) {
-      const run = JSON.parse(row.state) as RunState;
+      const { run } = readRun(row);
       const group = row.holdout ? 'holdout' : 'treated';
       runs[group]++;
       if (run.status === 'converted') converted[group]++;
@@ -80,7 +80,7 @@ export async function runsOfProfile(db: Kysely<Database>, workspaceId: string, p
     .orderBy('entered_at', 'desc')
     .execute();
   return rows.map((r) => {
-    const run = JSON.parse(r.state) as RunState;
+    const { run } = readRun(r);
     return {
       runId: run.runId,
       journeyId: run.journeyId,

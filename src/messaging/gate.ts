@@ -12,14 +12,7 @@ import type { Kysely } from 'kysely';
 import type { WorkspaceSettings } from './workspace-settings.js';
 import { addressConsents, suppressionsFor } from './consent-store.js';
 import type { Recipient } from './person.js';
-import type { ClaimedMessage, Delivery } from './sender.js';
-
-export interface Timing {
-  /** Deliver at the person's best hour within this window (ISO duration). */
-  bestHourWithin?: string;
-  /** What to do in quiet hours; the workspace's choice when absent. */
-  quietHours?: 'defer' | 'drop';
-}
+import type { ClaimedSend, Delivery } from './sender.js';
 
 const SENT = ['sent', 'delivered', 'opened', 'clicked'];
 
@@ -31,7 +24,7 @@ const SENT = ['sent', 'delivered', 'opened', 'clicked'];
  */
 export async function gate(
   db: Kysely<Database>,
-  message: ClaimedMessage,
+  message: ClaimedSend,
   recipient: Recipient,
   settings: WorkspaceSettings,
   request: {
@@ -62,11 +55,11 @@ export async function gate(
   }
 
   const zone = resolveTimeZone(recipient.timezone ?? undefined);
-  const timing = (message.payload.timing ?? {}) as Timing;
+  const timing = message.payload.timing ?? {};
   if (timing.bestHourWithin && message.attempts <= 1) {
     const windowMs = durationMs(timing.bestHourWithin) ?? 0;
     const chosen = chooseSendTime({
-      now: Number(message.payload.queuedAt ?? now),
+      now: message.payload.queuedAt ?? now,
       timeZone: zone,
       bestHour: recipient.computed.best_send_hour,
       workspaceBestHour: settings.delivery.bestHour,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { OutboxEntry } from './outbox-payload.js';
 
 export const MESSAGE_STATUSES = [
   'queued',
@@ -18,8 +19,7 @@ export const MESSAGE_STATUSES = [
 export const MessageStatus = z.enum(MESSAGE_STATUSES);
 export type MessageStatus = z.infer<typeof MessageStatus>;
 
-/** What a journey step asks to deliver; the sender renders and sends it. */
-export interface OutgoingMessage {
+interface OutgoingFields {
   workspaceId: string;
   profileId: string;
   journeyId: string | null;
@@ -28,16 +28,26 @@ export interface OutgoingMessage {
   /** One message per key, ever: a replayed step cannot send twice. */
   idempotencyKey: string;
   channel: string;
-  kind: 'send' | 'webhook';
   topic: string | null;
   priority: number;
-  payload: Record<string, unknown>;
   /** Written already final (e.g. held out) instead of queued. */
   status?: 'queued' | 'suppressed' | 'skipped';
   reason?: string | null;
   /** Deliver no earlier than this (send-time optimization, quiet hours). */
   notBefore?: number;
 }
+
+/**
+ * What a journey step asks to deliver; the sender renders and sends it. The payload has
+ * its kind's schema (`SendPayload`, `WebhookCall`), checked when it is written and when
+ * it is claimed. A message recorded already final and never delivered (a held-out send)
+ * carries none.
+ */
+export type OutgoingMessage = OutgoingFields &
+  (
+    | OutboxEntry
+    | { kind: OutboxEntry['kind']; status: 'suppressed' | 'skipped'; payload?: undefined }
+  );
 
 export const MessageOut = z.object({
   id: z.string(),

@@ -1,13 +1,14 @@
 import type { Kysely } from 'kysely';
-import { newId } from '../shared/index.js';
+import { decodeJson, newId } from '../shared/index.js';
 import type { Database, Tx } from '../store/index.js';
-import type {
+import {
   MessageOut,
-  MessagePage,
-  MessageQuery,
-  MessageStatus,
-  OutgoingMessage,
+  type MessagePage,
+  type MessageQuery,
+  type MessageStatus,
+  type OutgoingMessage,
 } from './message.js';
+import { encodeOutboxPayload } from './outbox-payload.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -42,7 +43,7 @@ export async function enqueueMessages(
         priority: m.priority,
         status,
         reason: m.reason ?? null,
-        payload: JSON.stringify(m.payload),
+        payload: m.payload === undefined ? '{}' : encodeOutboxPayload(m),
         attempts: 0,
         next_attempt_at: status === 'queued' ? Math.max(now, m.notBefore ?? now) : null,
         locked_until: null,
@@ -143,7 +144,9 @@ export async function listMessages(
     status: r.status as MessageStatus,
     reason: r.reason,
     attempts: r.attempts,
-    payload: JSON.parse(r.payload) as Record<string, unknown>,
+    // Shown as stored (after sending, with what was rendered); an unreadable one as {}
+    // (the sender fails such a message with the reason).
+    payload: shownPayload(r.payload),
     createdAt: iso(r.created_at),
     sentAt: r.sent_at === null ? null : iso(r.sent_at),
     history: history
@@ -155,6 +158,12 @@ export async function listMessages(
     messages,
     nextCursor: rows.length > query.limit && last ? `${last.created_at}~${last.id}` : null,
   };
+}
+
+const ShownPayload = MessageOut.shape.payload;
+function shownPayload(text: string): MessageOut['payload'] {
+  const d = decodeJson(ShownPayload, text);
+  return d.kind === 'ok' ? d.value : {};
 }
 
 /** How many of a journey's messages are in each status. */

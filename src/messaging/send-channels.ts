@@ -3,7 +3,7 @@ import {
   EmailSender,
   linkHosts,
   PushSender,
-  type PushSubscription,
+  PushSubscription,
   rewriteLinks,
   MessageTemplate,
   type RecommendProvider,
@@ -13,7 +13,7 @@ import {
 } from '../channels/index.js';
 import { mayPersonalize } from '../privacy/index.js';
 import type { ModelCache } from '../profiles/index.js';
-import type { Clock } from '../shared/index.js';
+import { decodeJson, type Clock } from '../shared/index.js';
 import type { Database } from '../store/index.js';
 import { workspaceSecrets } from '../workspaces/index.js';
 import { readSettings } from './workspace-settings.js';
@@ -22,8 +22,10 @@ import { gate } from './gate.js';
 import { trackableHosts } from './link-hosts.js';
 import { LinkMaker } from './links.js';
 import { loadRecipient, type Recipient } from './person.js';
-import type { ClaimedMessage, Deliver, Delivery } from './sender.js';
+import type { ClaimedSend, Deliver, Delivery } from './sender.js';
 import { templateForChannel } from './templates-repo.js';
+
+const SubscriptionKeys = PushSubscription.shape.keys;
 
 /** An event Rapport observed about a person (sent, bounced...), fed back into their log. */
 export type Emit = (
@@ -48,22 +50,12 @@ export interface SendDeps {
   recommend?: (workspaceId: string, profileId: string) => RecommendProvider;
 }
 
-interface SendPayload {
-  message: { templateId?: string; content?: Record<string, unknown> };
-  topic?: string | null;
-  trigger?: Record<string, unknown>;
-  items?: unknown[];
-  key?: string | null;
-  journey?: Record<string, unknown>;
-  step?: string;
-}
-
 async function resolveTemplate(
   deps: SendDeps,
-  m: ClaimedMessage,
+  m: ClaimedSend,
   channel: TemplateChannel,
 ): Promise<MessageTemplate | string> {
-  const p = m.payload as unknown as SendPayload;
+  const p = m.payload;
   if (p.message.templateId) {
     const t = await templateForChannel(deps.db, m.workspaceId, p.message.templateId, channel);
     return (
@@ -83,13 +75,13 @@ async function resolveTemplate(
 
 async function render(
   deps: SendDeps,
-  m: ClaimedMessage,
+  m: ClaimedSend,
   template: MessageTemplate,
   r: Recipient,
   links: Record<string, string>,
   personalized: boolean,
 ) {
-  const p = m.payload as unknown as SendPayload;
+  const p = m.payload;
   const now = deps.clock.now();
   return deps.renderer.render(
     template,
@@ -122,16 +114,23 @@ function renderFailure(template: MessageTemplate, errors: TemplateError[]): Deli
   return { kind: 'failed', error: `template ${template.id}: ${problems.join('; ')}` };
 }
 
+/** A webhook call queued on a message channel: it has no message to render. */
+const notASend = (channel: string): Delivery => ({
+  kind: 'failed',
+  error: `a webhook call cannot go out by ${channel}: only send messages can`,
+});
+
 /** E-mail: consent and policies, render, tracked links, List-Unsubscribe, SMTP. */
 export function emailChannel(deps: SendDeps): Deliver {
   return async (m): Promise<Delivery> => {
+    if (m.kind !== 'send') return notASend('e-mail');
     const now = deps.clock.now();
     const recipient = await loadRecipient(deps.db, deps.models, m.workspaceId, m.profileId, now);
     if (!recipient) return { kind: 'skipped', reason: 'no_profile: the person no longer exists' };
     const template = await resolveTemplate(deps, m, 'email');
     if (typeof template === 'string') return { kind: 'failed', error: template };
     const settings = await readSettings(deps.db, m.workspaceId);
-    const topic = (m.payload.topic as string | null | undefined) ?? template.topic;
+    const topic = m.payload.topic ?? template.topic;
     const stop = await gate(
       deps.db,
       m,
@@ -240,13 +239,14 @@ export function emailChannel(deps: SendDeps): Deliver {
 /** Web push to each of the person's subscriptions; dead subscriptions are removed. */
 export function pushChannel(deps: SendDeps): Deliver {
   return async (m): Promise<Delivery> => {
+    if (m.kind !== 'send') return notASend('push');
     const now = deps.clock.now();
     const recipient = await loadRecipient(deps.db, deps.models, m.workspaceId, m.profileId, now);
     if (!recipient) return { kind: 'skipped', reason: 'no_profile: the person no longer exists' };
     const template = await resolveTemplate(deps, m, 'push');
     if (typeof template === 'string') return { kind: 'failed', error: template };
     const settings = await readSettings(deps.db, m.workspaceId);
-    const topic = (m.payload.topic as string | null | undefined) ?? template.topic;
+    const topic = m.payload.topic ?? template.topic;
     const stop = await gate(
       deps.db,
       m,
@@ -274,6 +274,12 @@ export function pushChannel(deps: SendDeps): Deliver {
     );
     if (rendered.kind !== 'ok') return renderFailure(template, rendered.errors);
     const secrets = await workspaceSecrets(deps.db, deps.clock, m.workspaceId);
+    if (secrets.vapid.kind === 'corrupt')
+      return {
+        kind: 'failed',
+        error: `the workspace's VAPID keys are unreadable: ${secrets.vapid.problem}`,
+      };
+    const vapid = secrets.vapid.value;
     const subject = settings.email.from
       ? `mailto:${settings.email.from}`
       : deps.publicUrl.startsWith('https:')
@@ -290,15 +296,17 @@ export function pushChannel(deps: SendDeps): Deliver {
     let retry: string | null = null;
     let failed: string | null = null;
     for (const sub of subs) {
-      // Validated when stored (https, or http on loopback for local testing).
-      const subscription = {
-        endpoint: sub.endpoint,
-        keys: JSON.parse(sub.keys) as PushSubscription['keys'],
-      };
+      // Validated when stored (https, or http on loopback for local testing). Keys that
+      // no longer decode fail this subscription only; the person's others still get it.
+      const keys = decodeJson(SubscriptionKeys, sub.keys);
+      if (keys.kind === 'corrupt') {
+        failed = `subscription ${sub.id} has unreadable keys: ${keys.problem}`;
+        continue;
+      }
       const r = await deps.push.send(
-        subscription,
+        { endpoint: sub.endpoint, keys: keys.value },
         payload,
-        { subject, ...secrets.vapid },
+        { subject, ...vapid },
         { topic: m.id.slice(-32).replace(/[^A-Za-z0-9_-]/g, '') },
       );
       if (r.kind === 'sent') sent++;

@@ -3,9 +3,9 @@ import { DEFAULT_RETRY_POLICY, nextRetryAt, type RetryPolicy } from '../channels
 import type { Clock } from '../shared/index.js';
 import { skipLocked, withRetriedTransaction, type Store, type Tx } from '../store/index.js';
 import type { MessageStatus } from './message.js';
+import { decodeOutboxEntry, type OutboxEntry } from './outbox-payload.js';
 
-/** A message claimed for delivery. */
-export interface ClaimedMessage {
+interface ClaimedFields {
   id: string;
   workspaceId: string;
   profileId: string;
@@ -14,11 +14,15 @@ export interface ClaimedMessage {
   stepId: string | null;
   idempotencyKey: string;
   channel: string;
-  kind: string;
   topic: string | null;
   attempts: number;
-  payload: Record<string, unknown>;
 }
+
+/** A message claimed for delivery, its payload decoded through its kind's schema. */
+export type ClaimedMessage = ClaimedFields & OutboxEntry;
+
+/** A claimed `send` message: what the e-mail and push channels deliver. */
+export type ClaimedSend = Extract<ClaimedMessage, { kind: 'send' }>;
 
 /** What a channel did with a message. */
 export type Delivery =
@@ -70,9 +74,9 @@ export class OutboxSender {
 
   /** Delivers one batch of due messages; resolves true if there was any. */
   async step(): Promise<boolean> {
-    const claimed = await this.claim();
-    if (claimed.length === 0) return false;
-    const outcomes: Outcome[] = [];
+    const { claimed, unreadable } = await this.claim();
+    if (claimed.length === 0 && unreadable.length === 0) return false;
+    const outcomes: Outcome[] = [...unreadable];
     const open = new Set(claimed.map((m) => m.id));
     let next = 0;
     const worker = async () => {
@@ -117,7 +121,12 @@ export class OutboxSender {
       .execute();
   }
 
-  private async claim(): Promise<ClaimedMessage[]> {
+  /**
+   * Claims a batch of due messages. A message whose payload does not decode fails at
+   * once with the field at fault as its reason: sending it could only go wrong, and it
+   * must not hold up the others.
+   */
+  private async claim(): Promise<{ claimed: ClaimedMessage[]; unreadable: Outcome[] }> {
     return withRetriedTransaction(this.store, async (tx) => {
       const now = this.clock.now();
       const rows = await tx
@@ -128,7 +137,7 @@ export class OutboxSender {
         .limit(this.batchSize)
         .modifyEnd(skipLocked(this.store))
         .execute();
-      if (rows.length === 0) return [];
+      if (rows.length === 0) return { claimed: [], unreadable: [] };
       const until = now + this.leaseMs;
       await tx
         .updateTable('messages')
@@ -145,20 +154,31 @@ export class OutboxSender {
           rows.map((r) => r.id),
         )
         .execute();
-      return rows.map((r) => ({
-        id: r.id,
-        workspaceId: r.workspace_id,
-        profileId: r.profile_id,
-        journeyId: r.journey_id,
-        runId: r.run_id,
-        stepId: r.step_id,
-        idempotencyKey: r.idempotency_key,
-        channel: r.channel,
-        kind: r.kind,
-        topic: r.topic,
-        attempts: r.attempts + 1,
-        payload: JSON.parse(r.payload) as Record<string, unknown>,
-      }));
+      const claimed: ClaimedMessage[] = [];
+      const unreadable: Outcome[] = [];
+      for (const r of rows) {
+        const entry = decodeOutboxEntry(r.kind, r.payload);
+        if (entry.kind === 'corrupt') {
+          const reason = `unreadable payload: ${entry.problem}`;
+          this.options.logger?.warn({ messageId: r.id, reason }, 'outbox message failed');
+          unreadable.push({ id: r.id, status: 'failed', nextAttemptAt: null, reason });
+          continue;
+        }
+        claimed.push({
+          id: r.id,
+          workspaceId: r.workspace_id,
+          profileId: r.profile_id,
+          journeyId: r.journey_id,
+          runId: r.run_id,
+          stepId: r.step_id,
+          idempotencyKey: r.idempotency_key,
+          channel: r.channel,
+          topic: r.topic,
+          attempts: r.attempts + 1,
+          ...entry.value,
+        });
+      }
+      return { claimed, unreadable };
     });
   }
 

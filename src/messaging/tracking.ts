@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
+import { z } from 'zod';
 import { verifyClickToken, verifyOpenToken } from '../channels/index.js';
+import { peekPayload } from '../privacy/index.js';
 import type { Clock } from '../shared/index.js';
 import type { Database } from '../store/index.js';
 import { readSettings } from './workspace-settings.js';
@@ -28,6 +30,9 @@ export interface EngagementDeps {
  */
 export type EngagementResult = { authentic: false } | { authentic: true; url: string | null };
 
+/** The message a tracking token names (`m`), before its signature is checked. */
+const NamesMessage = z.object({ m: z.string().min(1) });
+
 const RANK = ['sent', 'delivered', 'opened', 'clicked'];
 const FALSE: EngagementResult = { authentic: false };
 
@@ -45,17 +50,10 @@ export async function recordEngagement(
   token: string,
   kind: 'open' | 'click',
 ): Promise<EngagementResult> {
-  let messageId: unknown;
-  try {
-    messageId = (
-      JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as {
-        m?: unknown;
-      }
-    ).m;
-  } catch {
-    return FALSE;
-  }
-  if (typeof messageId !== 'string') return FALSE;
+  // Unverified: it only says which message (so which workspace's secret) to check with.
+  const named = NamesMessage.safeParse(peekPayload(token));
+  if (!named.success) return FALSE;
+  const messageId = named.data.m;
   const message = await deps.db
     .selectFrom('messages')
     .selectAll()

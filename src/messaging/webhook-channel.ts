@@ -24,12 +24,7 @@ export function webhookChannel(
         ? undefined
         : await webhookSigningSecrets(store.db, clock, m.workspaceId);
     if (m.kind === 'webhook') {
-      const p = m.payload as {
-        url: string;
-        method?: 'POST' | 'PUT' | 'PATCH';
-        headers?: Record<string, string>;
-        body?: unknown;
-      };
+      const p = m.payload;
       return sender.send({
         url: p.url,
         ...(p.method ? { method: p.method } : {}),
@@ -39,7 +34,7 @@ export function webhookChannel(
         deliveryId: m.idempotencyKey,
       });
     }
-    const url = (m.payload.url as string | null | undefined) ?? settings.webhook.url;
+    const url = m.payload.url ?? settings.webhook.url;
     if (!url) {
       return {
         kind: 'failed',

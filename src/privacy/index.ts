@@ -26,6 +26,7 @@ export {
 export {
   signPayload,
   verifyPayload,
+  peekPayload,
   ConsentTokenClaims,
   signToken,
   verifyToken,

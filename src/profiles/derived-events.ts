@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Insertable } from 'kysely';
 import type { EventsTable, StoreKind, Tx } from '../store/index.js';
 import { applyEvent, type ProfileFacts } from './computed/index.js';
+import { decodeFacts } from './profile-reads.js';
+import { refoldFacts } from './refold.js';
 import type { LoggedEvent } from './stored-event.js';
 
 export interface DerivedEvent {
@@ -136,15 +138,25 @@ export async function appendDerivedEventsMany(
       .orderBy('id');
     if (kind === 'postgres') q = q.forUpdate();
     const current = new Map((await q.execute()).map((r) => [r.id, r.facts]));
+    const decoded = new Map<string, ProfileFacts>();
+    const unreadable: string[] = [];
+    for (const [id, text] of current) {
+      const d = decodeFacts(text);
+      if (d.kind === 'ok') decoded.set(id, d.value);
+      else unreadable.push(id);
+    }
+    // Facts that did not decode are re-derived from the log, which already holds the
+    // events appended above: they are in the refold, not applied again.
+    const refolded = await refoldFacts(tx, workspaceId, unreadable);
     for (const { profileId } of part) {
       const list = logged.get(profileId)!;
-      const text = current.get(profileId);
-      if (text === undefined) {
+      if (!current.has(profileId)) {
         out.set(profileId, { logged: list, facts: null });
         continue;
       }
-      let facts = JSON.parse(text) as ProfileFacts;
-      for (const e of list) facts = applyEvent(facts, e);
+      let facts = decoded.get(profileId);
+      if (facts) for (const e of list) facts = applyEvent(facts, e);
+      else facts = refolded.get(profileId)!.facts;
       await tx
         .updateTable('profiles')
         .set({ facts: JSON.stringify(facts), updated_at: now })

@@ -1,6 +1,9 @@
 import type { Kysely } from 'kysely';
+import { groupBy, type Decoded } from '../shared/index.js';
 import type { Database } from '../store/index.js';
 import type { ProfileFacts } from './computed/index.js';
+import { factsShapeProblem } from './computed/facts-shape.js';
+import { refoldFacts } from './refold.js';
 import { toLoggedEvent, type LoggedEvent } from './stored-event.js';
 
 /**
@@ -13,20 +16,64 @@ import { toLoggedEvent, type LoggedEvent } from './stored-event.js';
 const CHUNK = 500;
 
 /**
- * Decodes stored facts. They are written by this module only (JSON of the facts the core
- * folds), so a version check is the whole guard; a full schema parse would cost more
- * than the fold on the hot paths that page through every person.
+ * Decodes stored facts: JSON text checked for the shape of `ProfileFacts` by a cheap
+ * typed decoder (see `factsShapeProblem`; the full schema would cost more than the fold
+ * on the hot paths that page through every person). Never throws.
  */
-export function decodeFacts(text: string): ProfileFacts {
-  const value: unknown = JSON.parse(text);
-  if (typeof value !== 'object' || value === null || (value as { version?: unknown }).version !== 1)
-    throw new Error('stored profile facts are not version 1');
-  return value as ProfileFacts;
+export function decodeFacts(text: string): Decoded<ProfileFacts> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { kind: 'corrupt', problem: `not JSON (${String(error)})` };
+  }
+  const problem = factsShapeProblem(value);
+  if (problem !== null) return { kind: 'corrupt', problem };
+  // Cast: factsShapeProblem just checked the shape, field by field.
+  return { kind: 'ok', value: value as ProfileFacts };
+}
+
+/** A profile row's facts, and the problem when they did not decode and were refolded. */
+export interface ReadFacts {
+  facts: ProfileFacts;
+  unreadable?: string;
+}
+
+/**
+ * The facts of profile rows. Facts are a fold of the person's events, so a row whose
+ * facts do not decode gets them re-derived from the log (`refoldFacts`): a corrupt row
+ * costs a refold, never a failed batch. Reads do not write the result back; the profile
+ * stage does when the person next has an event, and `rapport profiles rebuild` lists and
+ * repairs them all.
+ */
+export async function readFactsOf(
+  db: Kysely<Database>,
+  rows: readonly { id: string; workspace_id: string; facts: string }[],
+): Promise<Map<string, ReadFacts>> {
+  const out = new Map<string, ReadFacts>();
+  const unreadable = new Map<string, { workspaceId: string; problem: string }>();
+  for (const r of rows) {
+    const d = decodeFacts(r.facts);
+    if (d.kind === 'ok') out.set(r.id, { facts: d.value });
+    else unreadable.set(r.id, { workspaceId: r.workspace_id, problem: d.problem });
+  }
+  for (const [workspaceId, ids] of groupBy([...unreadable], ([, u]) => u.workspaceId)) {
+    const refolded = await refoldFacts(
+      db,
+      workspaceId,
+      ids.map(([id]) => id),
+    );
+    for (const [id, u] of ids)
+      out.set(id, { facts: refolded.get(id)!.facts, unreadable: u.problem });
+  }
+  return out;
 }
 
 export interface LiveProfile {
   id: string;
   facts: ProfileFacts;
+  /** Set when the stored facts did not decode and were re-derived from the log. */
+  unreadable?: string;
 }
 
 /**
@@ -41,14 +88,15 @@ export async function liveProfilePage(
 ): Promise<LiveProfile[]> {
   const rows = await db
     .selectFrom('profiles')
-    .select(['id', 'facts'])
+    .select(['id', 'workspace_id', 'facts'])
     .where('workspace_id', '=', workspaceId)
     .where('merged_into', 'is', null)
     .where('id', '>', after)
     .orderBy('id')
     .limit(limit)
     .execute();
-  return rows.map((r) => ({ id: r.id, facts: decodeFacts(r.facts) }));
+  const facts = await readFactsOf(db, rows);
+  return rows.map((r) => ({ id: r.id, ...facts.get(r.id)! }));
 }
 
 /** Every live profile of a workspace, a page at a time. */
@@ -79,11 +127,11 @@ export async function liveFactsOf(
   for (let i = 0; i < ids.length; i += CHUNK) {
     let q = db
       .selectFrom('profiles')
-      .select(['id', 'facts'])
+      .select(['id', 'workspace_id', 'facts'])
       .where('id', 'in', ids.slice(i, i + CHUNK))
       .where('merged_into', 'is', null);
     if (options.lock) q = q.forUpdate();
-    for (const r of await q.execute()) out.set(r.id, decodeFacts(r.facts));
+    for (const [id, read] of await readFactsOf(db, await q.execute())) out.set(id, read.facts);
   }
   return out;
 }

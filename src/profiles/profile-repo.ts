@@ -3,7 +3,7 @@ import type { Database } from '../store/index.js';
 import { deriveTraits, type ProfileFacts, type WorkspaceModel } from './computed/index.js';
 import { normalizeEmail, normalizePhone, type IdentityKind } from './identity/index.js';
 import type { ProfileKind, ProfileList, ProfileListQuery, ProfileView } from './profile-view.js';
-import { decodeFacts } from './profile-reads.js';
+import { readFactsOf } from './profile-reads.js';
 import { statedTraits } from './stated-traits.js';
 import { toLoggedEvent } from './stored-event.js';
 
@@ -57,16 +57,12 @@ export async function loadFacts(
 ): Promise<{ facts: ProfileFacts; createdAt: number; updatedAt: number } | null> {
   const row = await db
     .selectFrom('profiles')
-    .select(['facts', 'created_at', 'updated_at'])
+    .select(['id', 'workspace_id', 'facts', 'created_at', 'updated_at'])
     .where('id', '=', profileId)
     .executeTakeFirst();
-  return row
-    ? {
-        facts: decodeFacts(row.facts),
-        createdAt: row.created_at,
-        updatedAt: row.updated_at,
-      }
-    : null;
+  if (!row) return null;
+  const read = (await readFactsOf(db, [row])).get(row.id)!;
+  return { facts: read.facts, createdAt: row.created_at, updatedAt: row.updated_at };
 }
 
 /** Everything the API shows about one live profile. */

@@ -42,7 +42,8 @@ export async function rebuildProfiles(
         const { facts, events } = refolded.get(p.id)!;
         result.events += events.length;
         const text = JSON.stringify(facts);
-        if (text === JSON.stringify(p.facts)) continue;
+        // Facts that did not decode were refolded on reading: they differ from the store.
+        if (p.unreadable === undefined && text === JSON.stringify(p.facts)) continue;
         result.changed.push(p.id);
         if (!options.dryRun) {
           await tx

@@ -9,7 +9,7 @@ export function statedTraits(facts: ProfileFacts): {
   timezone: string | null;
 } {
   const traits: Record<string, unknown> = {};
-  for (const [key, stamped] of facts.traits as unknown as [string, { value: unknown }][]) {
+  for (const [key, stamped] of facts.traits) {
     if (stamped.value === null) continue;
     Object.defineProperty(traits, key, {
       value: stamped.value,

@@ -1,16 +1,26 @@
-import { ConflictError, NotFoundError, type Clock } from '../shared/index.js';
+import { z } from 'zod';
+import {
+  ConflictError,
+  CorruptDataError,
+  NotFoundError,
+  decodeJson,
+  type Clock,
+} from '../shared/index.js';
 import { withRetriedTransaction, type Store } from '../store/index.js';
 import { readIdentitySettings } from '../workspaces/index.js';
 import {
   DEFAULT_BLOCKED_VALUES,
   identifiersOf,
   identityKey,
-  type Identifier,
+  Identifier,
 } from './identity/index.js';
 import { runStages, type PipelineStage, type ProfileChange } from './pipeline-stage.js';
 import { liveProfileId } from './profile-repo.js';
 import { refoldFacts } from './refold.js';
 import { toLoggedEvent } from './stored-event.js';
+
+/** What a merge moved to the winner, as `profile_merges.identities` stores it. */
+const MergedIdentities = z.array(Identifier);
 
 export interface UnmergeResult {
   profileId: string;
@@ -65,7 +75,14 @@ export async function unmergeProfile(
         .execute();
     }
     const now = clock.now();
-    const returned = JSON.parse(merge.identities) as Identifier[];
+    const decoded = decodeJson(MergedIdentities, merge.identities);
+    if (decoded.kind === 'corrupt') {
+      throw new CorruptDataError(
+        `The merge of ${loserId} cannot be undone: its record of the identifiers it moved is unreadable.`,
+        [{ path: 'identities', problem: decoded.problem }],
+      );
+    }
+    const returned = decoded.value;
     for (const id of returned) {
       await tx
         .updateTable('identities')

@@ -1,13 +1,15 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/index.js';
 import { pushTo } from '../shared/index.js';
-import { emptyFacts, mergeFacts, ProfileFacts } from './computed/index.js';
+import { emptyFacts, mergeFacts, type ProfileFacts } from './computed/index.js';
 import {
   identityKey,
   type Identifier,
   type IdentityKind,
   type IdentityView,
 } from './identity/index.js';
+import { decodeFacts } from './profile-reads.js';
+import { refoldFacts } from './refold.js';
 
 export interface WorkingProfile {
   id: string;
@@ -83,15 +85,23 @@ export class WorkingSet implements IdentityView {
         .where('id', 'in', chunk);
       if (lock) q = q.forUpdate();
       const rows = await q.execute();
+      const unreadable: string[] = [];
       for (const r of rows) {
+        const decoded = decodeFacts(r.facts);
+        if (decoded.kind === 'corrupt') unreadable.push(r.id);
         this.profiles.set(r.id, {
           id: r.id,
-          facts: JSON.parse(r.facts) as ProfileFacts,
+          facts: decoded.kind === 'ok' ? decoded.value : emptyFacts(),
           createdAt: r.created_at,
           mergedInto: r.merged_into,
           isNew: false,
-          dirty: false,
+          // Facts that did not decode are re-derived from the log and written back.
+          dirty: decoded.kind === 'corrupt',
         });
+      }
+      if (unreadable.length > 0) {
+        for (const [id, { facts }] of await refoldFacts(db, this.workspaceId, unreadable))
+          this.profiles.get(id)!.facts = facts;
       }
       const idRows = await db
         .selectFrom('identities')

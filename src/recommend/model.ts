@@ -73,7 +73,7 @@ export function deserializeBundle(text: string): ModelBundle {
     throw new ValidationError('model bundle is malformed', zodDetails(parsed.error));
   }
   const { models, trainedAt, trainedThrough } = parsed.data;
-  const bundle = { models, trainedAt, trainedThrough } as unknown as ModelBundle;
+  const bundle: ModelBundle = { models, trainedAt, trainedThrough };
   const problems = bundle.models.flatMap((m, i) => checkModel(m, `models.${i}`));
   if (problems.length > 0) throw new ValidationError('model bundle is inconsistent', problems);
   return bundle;

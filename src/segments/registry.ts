@@ -1,12 +1,13 @@
 import type { Kysely } from 'kysely';
+import { decodeJson } from '../shared/index.js';
 import type { Database } from '../store/index.js';
 import {
+  SegmentDefinition,
   compile,
   dependencies,
   orderByReferences,
   type CompiledSegment,
   type Dependencies,
-  type SegmentDefinition,
 } from './core/index.js';
 
 export interface LoadedSegment {
@@ -107,15 +108,27 @@ function isAgeing(deps: Dependencies): boolean {
   return deps.computed.some((c) => AGEING.includes(c.split('.')[0]!));
 }
 
-export function loadSegment(row: {
+/** A stored segment whose definition does not decode. */
+export interface UnreadableSegment {
+  workspaceId: string;
+  segmentId: string;
+  problem: string;
+}
+
+type SegmentRow = {
   id: string;
   name: string;
   kind: string;
   version: number;
   backfilled_version: number;
   definition: string;
-}): LoadedSegment {
-  const definition = JSON.parse(row.definition) as SegmentDefinition;
+};
+
+/** A stored segment, compiled; its definition is decoded through `SegmentDefinition`. */
+export function loadSegment(row: SegmentRow): LoadedSegment | { unreadable: string } {
+  const decoded = decodeJson(SegmentDefinition, row.definition);
+  if (decoded.kind === 'corrupt') return { unreadable: decoded.problem };
+  const definition = decoded.value;
   const deps = dependencies(definition);
   return {
     id: row.id,
@@ -138,6 +151,16 @@ export function loadSegment(row: {
 export class SegmentRegistry {
   private readonly cache = new Map<string, { stamp: string; segments: WorkspaceSegments }>();
 
+  /**
+   * A segment whose stored definition does not decode is left out, as if deleted: its
+   * members stay as they were and no one enters or leaves it, while every other segment
+   * is evaluated as usual. `onUnreadable` hears of each such segment whenever the
+   * workspace's segments are (re)loaded (the composition root logs it).
+   */
+  constructor(
+    private readonly options: { onUnreadable?: (segment: UnreadableSegment) => void } = {},
+  ) {}
+
   async get(db: Kysely<Database>, workspaceId: string): Promise<WorkspaceSegments> {
     const probe = await db
       .selectFrom('segments')
@@ -158,7 +181,18 @@ export class SegmentRegistry {
       .where('workspace_id', '=', workspaceId)
       .where('deleted_at', 'is', null)
       .execute();
-    const segments = new WorkspaceSegments(rows.map(loadSegment));
+    const loaded: LoadedSegment[] = [];
+    for (const row of rows) {
+      const segment = loadSegment(row);
+      if ('unreadable' in segment) {
+        this.options.onUnreadable?.({
+          workspaceId,
+          segmentId: row.id,
+          problem: segment.unreadable,
+        });
+      } else loaded.push(segment);
+    }
+    const segments = new WorkspaceSegments(loaded);
     this.cache.set(workspaceId, { stamp, segments });
     return segments;
   }

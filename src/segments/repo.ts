@@ -1,15 +1,17 @@
 import type { Kysely } from 'kysely';
 import {
   ConflictError,
+  CorruptDataError,
   NotFoundError,
   ValidationError,
+  decodeJson,
   newId,
   type Clock,
 } from '../shared/index.js';
 import type { Database } from '../store/index.js';
 import { identitiesOf } from '../profiles/index.js';
 import { builtInSegments } from './built-ins.js';
-import { validateSegment, type SegmentDefinition } from './core/index.js';
+import { SegmentDefinition, validateSegment } from './core/index.js';
 import type { MemberPage, MembersQuery, Segment } from './segment.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -26,12 +28,23 @@ type Row = {
   updated_at: number;
 };
 
+/**
+ * A stored segment as the API shows it. A definition that does not decode fails the
+ * request with `corrupt_data` naming the field; PUT or DELETE of that segment still
+ * work, and are how it is repaired (the stage meanwhile leaves it out, see the registry).
+ */
 function toSegment(r: Row, members?: number): Segment {
+  const definition = decodeJson(SegmentDefinition, r.definition);
+  if (definition.kind === 'corrupt') {
+    throw new CorruptDataError(`Segment "${r.id}" has an unreadable stored definition.`, [
+      { path: 'definition', problem: definition.problem },
+    ]);
+  }
   return {
     id: r.id,
     name: r.name,
     description: r.description,
-    definition: JSON.parse(r.definition) as SegmentDefinition,
+    definition: definition.value,
     kind: r.kind,
     version: r.version,
     ready: r.backfilled_version >= r.version,
@@ -41,18 +54,29 @@ function toSegment(r: Row, members?: number): Segment {
   };
 }
 
-/** The live segments' definitions by id: what a condition referring to a segment checks against. */
-export async function segmentDefinitions(
-  db: Kysely<Database>,
-  workspaceId: string,
-): Promise<Map<string, SegmentDefinition>> {
-  const rows = await db
+function storedDefinitions(db: Kysely<Database>, workspaceId: string) {
+  return db
     .selectFrom('segments')
     .select(['id', 'definition'])
     .where('workspace_id', '=', workspaceId)
     .where('deleted_at', 'is', null)
     .execute();
-  return new Map(rows.map((r) => [r.id, JSON.parse(r.definition) as SegmentDefinition]));
+}
+
+/**
+ * The live segments' definitions by id: what a condition referring to a segment checks
+ * against. One that does not decode counts as unknown.
+ */
+export async function segmentDefinitions(
+  db: Kysely<Database>,
+  workspaceId: string,
+): Promise<Map<string, SegmentDefinition>> {
+  const out = new Map<string, SegmentDefinition>();
+  for (const r of await storedDefinitions(db, workspaceId)) {
+    const d = decodeJson(SegmentDefinition, r.definition);
+    if (d.kind === 'ok') out.set(r.id, d.value);
+  }
+  return out;
 }
 
 /** Validates a segment body against the workspace (unknown references, cycles). */
@@ -212,13 +236,13 @@ export async function deleteSegment(
   const row = await getRow(db, workspaceId, id);
   if (row.kind !== 'custom')
     throw new ConflictError(`"${id}" is a built-in segment and cannot be deleted.`);
-  const defs = await segmentDefinitions(db, workspaceId);
-  const users = [...defs].filter(
-    ([other, def]) => other !== id && JSON.stringify(def).includes(JSON.stringify(id)),
+  // On the stored text, so a definition that no longer decodes still counts as a user.
+  const users = (await storedDefinitions(db, workspaceId)).filter(
+    (r) => r.id !== id && r.definition.includes(JSON.stringify(id)),
   );
   if (users.length > 0) {
     throw new ConflictError(
-      `Segment "${id}" is used by ${users.map(([u]) => u).join(', ')}; change those first.`,
+      `Segment "${id}" is used by ${users.map((u) => u.id).join(', ')}; change those first.`,
     );
   }
   const now = clock.now();

@@ -2,7 +2,6 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { DEFAULTS, type HttpLimits } from '../config/index.js';
 import { ValidationError, zodDetails } from '../shared/index.js';
 import { MAX_BATCH_BYTES } from '../ingest/index.js';
-import type { Principal } from '../workspaces/index.js';
 import { authenticate, presentedKey } from './auth.js';
 import type { AppContext } from './context.js';
 import { frameworkErrors, MAX_PARAM_LENGTH, registerErrorHandler } from './error-handler.js';
@@ -17,8 +16,6 @@ export interface ServerOptions {
   /** Timeouts and the connection cap; the configuration's defaults when not given. */
   http?: HttpLimits;
 }
-
-const PUBLIC_PRINCIPAL = null as unknown as Principal;
 
 /** Builds the HTTP app, unstarted. `main` listens; tests call `inject`. */
 export function buildServer(ctx: AppContext, options: ServerOptions = {}): FastifyInstance {
@@ -80,9 +77,7 @@ function registerRoute(app: FastifyInstance, ctx: AppContext, def: RouteDef): vo
     ...(def.bodyLimit ? { bodyLimit: def.bodyLimit } : {}),
     handler: async (request, reply) => {
       const principal =
-        def.auth === 'public'
-          ? PUBLIC_PRINCIPAL
-          : await authenticate(ctx.keys, keyFor(request), def.auth);
+        def.auth === 'public' ? null : await authenticate(ctx.keys, keyFor(request), def.auth);
       const params = parsePart(def.params, request.params, 'params');
       const query = parsePart(def.query, request.query, 'query');
       let body: unknown = request.body;

@@ -38,6 +38,8 @@ export function frameworkErrors(
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
     if (error instanceof AppError) {
+      // A 5xx from the registry (corrupt stored data, a bad config) is ours to fix: log it.
+      if (error.status >= 500) request.log.error({ err: error }, 'request failed');
       return reply.code(error.status).send(body(error.code, error.message, error.details));
     }
     const fe = error as FastifyError;

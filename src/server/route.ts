@@ -4,12 +4,15 @@ import type { KeyScope, Principal } from '../workspaces/index.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
-export interface HandlerInput<B, Q, P> {
+/** The key scope a route requires, or 'public' for none. */
+export type RouteAuth = KeyScope | 'public';
+
+export interface HandlerInput<B, Q, P, A extends RouteAuth = RouteAuth> {
   body: B;
   query: Q;
   params: P;
-  /** Null only on public routes. */
-  principal: Principal;
+  /** Whose key called: null on public routes, which take none. */
+  principal: A extends 'public' ? null : Principal;
   request: FastifyRequest;
   reply: FastifyReply;
 }
@@ -18,14 +21,14 @@ export interface HandlerInput<B, Q, P> {
  * One route, described once: its zod schemas validate the request, type the handler
  * and generate the OpenAPI document.
  */
-export interface RouteDef<B = unknown, Q = unknown, P = unknown> {
+export interface RouteDef<B = unknown, Q = unknown, P = unknown, A extends RouteAuth = RouteAuth> {
   method: Method;
   /** Fastify syntax: `/v1/profiles/:kind/:value`. */
   url: string;
   summary: string;
   tag: string;
   /** The key scope required, or 'public'. */
-  auth: KeyScope | 'public';
+  auth: A;
   body?: z.ZodType<B>;
   query?: z.ZodType<Q>;
   params?: z.ZodType<P>;
@@ -38,12 +41,15 @@ export interface RouteDef<B = unknown, Q = unknown, P = unknown> {
   rawBody?: boolean;
   /** Keep out of the OpenAPI document (e.g. an alias path). */
   hidden?: boolean;
-  handler(input: HandlerInput<B, Q, P>): Promise<unknown>;
+  handler(input: HandlerInput<B, Q, P, A>): Promise<unknown>;
 }
 
-/** Identity function that infers the handler's types from the schemas. */
-export function defineRoute<B = undefined, Q = undefined, P = undefined>(
-  def: RouteDef<B, Q, P>,
-): RouteDef {
+/** Identity function that infers the handler's types from the schemas and the auth. */
+export function defineRoute<
+  B = undefined,
+  Q = undefined,
+  P = undefined,
+  A extends RouteAuth = RouteAuth,
+>(def: RouteDef<B, Q, P, A>): RouteDef {
   return def;
 }

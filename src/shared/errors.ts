@@ -73,3 +73,14 @@ export class ConfigError extends AppError {
     super('invalid_config', 500, message, details);
   }
 }
+
+/**
+ * Stored data that does not decode (a row written by a bug or edited by hand): the
+ * request that needed it cannot be answered. The message names the row, the details
+ * the field; the data is left as found for someone to look at.
+ */
+export class CorruptDataError extends AppError {
+  constructor(message: string, details: ErrorDetail[] = []) {
+    super('corrupt_data', 500, message, details);
+  }
+}

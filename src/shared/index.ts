@@ -8,8 +8,9 @@ export {
   ConflictError,
   RenderLimitError,
   ConfigError,
+  CorruptDataError,
 } from './errors.js';
-export { zodDetails } from './zod-details.js';
+export { zodDetails, decodeJson, type Decoded } from './zod-details.js';
 export { type Clock, systemClock } from './clock.js';
 export { newId } from './ids.js';
 export { VERSION } from './version.js';

@@ -1,12 +1,21 @@
 import { createECDH, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Clock } from '../shared/index.js';
+import { z } from 'zod';
+import { decodeJson, type Clock, type Decoded } from '../shared/index.js';
 import type { Database } from '../store/index.js';
+
+/** A VAPID key pair as stored (see `generateVapidKeys`). */
+export const VapidKeys = z.object({ publicKey: z.string().min(1), privateKey: z.string().min(1) });
+export type VapidKeys = z.infer<typeof VapidKeys>;
 
 export interface WorkspaceSecrets {
   /** Signs unsubscribe, preference-center and tracking links. */
   linkSecret: string;
-  vapid: { publicKey: string; privateKey: string };
+  /**
+   * Decoded apart from the link secret: unreadable keys stop web push (its messages fail
+   * with the reason), not e-mail.
+   */
+  vapid: Decoded<VapidKeys>;
 }
 
 /**
@@ -15,7 +24,7 @@ export interface WorkspaceSecrets {
  * libraries and PushManager.subscribe take. Generated here with node:crypto so settings and
  * secrets do not load the push library.
  */
-export function generateVapidKeys(): { publicKey: string; privateKey: string } {
+export function generateVapidKeys(): VapidKeys {
   const ecdh = createECDH('prime256v1');
   ecdh.generateKeys();
   // getPrivateKey drops leading zero bytes; the scalar is always 32 bytes on the wire.
@@ -69,6 +78,6 @@ export async function workspaceSecrets(
   }
   return {
     linkSecret: found.get('link')!,
-    vapid: JSON.parse(found.get('vapid')!) as WorkspaceSecrets['vapid'],
+    vapid: decodeJson(VapidKeys, found.get('vapid')!),
   };
 }

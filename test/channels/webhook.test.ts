@@ -96,6 +96,26 @@ describe('WebhookSender against a loopback receiver', () => {
     );
   });
 
+  it.each(['GET', 'DELETE'] as const)(
+    'sends %s without a body, signed over the empty body',
+    async (method) => {
+      const { url, received } = await receiver((r, res) => {
+        const check = verifyWebhook({
+          header: r.headers['rapport-signature'] as string,
+          body: r.body,
+          secrets: SECRET,
+          now: Date.now(),
+        });
+        res.writeHead(check.kind === 'ok' ? 200 : 401).end();
+      });
+      const result = await sender.send({ url, method, body: undefined, secret: SECRET });
+      expect(result).toEqual({ kind: 'sent', status: 200, responseBody: '' });
+      expect(received.map((r) => [r.method, r.body, r.headers['content-type']])).toEqual([
+        [method, '', undefined],
+      ]);
+    },
+  );
+
   it('is refused by a receiver holding another secret', async () => {
     const { url } = await receiver((r, res) => {
       const check = verifyWebhook({

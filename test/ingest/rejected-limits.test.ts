@@ -181,4 +181,41 @@ describe.each(STORE_KINDS)('refused events are bounded (%s)', (kind) => {
     expect(await stored()).toHaveLength(5);
     expect(await metric('rapport_rejected_events_dropped_total')).toBe(1);
   });
+
+  it('lists a refusal whose stored reasons are unreadable, saying so', async () => {
+    await open(LIMITS);
+    await t.ctx.store.db
+      .insertInto('rejected_events')
+      .values([
+        {
+          workspace_id: 'default',
+          received_at: clock.now(),
+          batch_index: 0,
+          details: '[{"path": 1}]',
+          raw: '{"a":1}',
+        },
+        {
+          workspace_id: 'default',
+          received_at: clock.now(),
+          batch_index: 1,
+          details: '[{"path": "", "problem": "ok"}]',
+          raw: '{"b":2}',
+        },
+      ])
+      .execute();
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/v1/admin/rejected',
+      headers: { authorization: bearer(t.keys.admin) },
+    });
+    expect(res.statusCode).toBe(200);
+    const listed = res.json().rejected as { raw: string; details: unknown[] }[];
+    expect(listed.map((r) => [r.raw, r.details])).toEqual([
+      ['{"b":2}', [{ path: '', problem: 'ok' }]],
+      [
+        '{"a":1}',
+        [{ path: '', problem: expect.stringMatching(/^stored reasons unreadable: 0\.path: /) }],
+      ],
+    ]);
+  });
 });

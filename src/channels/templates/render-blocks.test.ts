@@ -222,6 +222,7 @@ describe('renderTemplate: recommend and offer blocks', () => {
       { text: '{% recommend strategy: "x" %}{{ item.id }}{% endrecommend %}' },
       ctx(),
       {
+        // Cast: providers that break the contract on purpose, to test the renderer's guard.
         recommend: provider as unknown as RecommendProvider,
       },
     );

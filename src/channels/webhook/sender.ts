@@ -6,9 +6,12 @@ import { SIGNATURE_HEADER, signWebhook } from './signature.js';
 
 export interface WebhookRequest {
   url: string;
-  method?: 'POST' | 'PUT' | 'PATCH';
+  method?: 'POST' | 'PUT' | 'PATCH' | 'GET' | 'DELETE';
   headers?: Readonly<Record<string, string>>;
-  /** A string is sent as is; anything else as JSON. */
+  /**
+   * A string is sent as is; anything else as JSON. GET and DELETE send none (fetch
+   * refuses a body on GET); their signature covers the empty body.
+   */
   body: unknown;
   /**
    * Signs the body into `Rapport-Signature` when given: one `v1` value per secret (two
@@ -103,9 +106,14 @@ export class WebhookSender {
       url.username = '';
       url.password = '';
     }
-    const body =
-      typeof request.body === 'string' ? request.body : JSON.stringify(request.body ?? null);
-    if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+    const method = request.method ?? 'POST';
+    const bodyless = method === 'GET' || method === 'DELETE';
+    const body = bodyless
+      ? ''
+      : typeof request.body === 'string'
+        ? request.body
+        : JSON.stringify(request.body ?? null);
+    if (!bodyless && !headers.has('content-type')) headers.set('content-type', 'application/json');
     if (!headers.has('user-agent')) headers.set('user-agent', this.userAgent);
     if (request.deliveryId !== undefined) {
       headers.set('rapport-delivery-id', request.deliveryId);
@@ -121,9 +129,9 @@ export class WebhookSender {
     let text: string;
     try {
       response = await this.fetch(url, {
-        method: request.method ?? 'POST',
+        method,
         headers,
-        body,
+        ...(bodyless ? {} : { body }),
         redirect: 'manual',
         signal: AbortSignal.timeout(timeoutMs),
       });

@@ -1,6 +1,7 @@
 export {
   signPayload,
   verifyPayload,
+  peekPayload,
   MAX_TOKEN_LENGTH,
   type PayloadResult,
 } from './signed-payload.js';

@@ -67,3 +67,19 @@ export function verifyPayload(
     return { kind: 'refused', reason: 'malformed' };
   }
 }
+
+/**
+ * A token's payload read WITHOUT checking its signature: only to learn whose secret to
+ * check it with (the workspace or message it names), never to act on. Never throws:
+ * `undefined` when the token does not even decode. Validate the result with a schema.
+ */
+export function peekPayload(token: string): unknown {
+  if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) return undefined;
+  const dot = token.indexOf('.');
+  if (dot <= 0) return undefined;
+  try {
+    return JSON.parse(Buffer.from(token.slice(0, dot), 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}

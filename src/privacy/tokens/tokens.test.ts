@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ConsentTokenClaims } from './consent-token.js';
 import { signToken, verifyToken } from './consent-token.js';
-import { signPayload, verifyPayload } from './signed-payload.js';
+import { peekPayload, signPayload, verifyPayload } from './signed-payload.js';
 
 const SECRET = 'test-secret-0123456789abcdef';
 const NOW = Date.UTC(2026, 5, 1);
@@ -128,5 +128,26 @@ describe('signPayload / verifyPayload', () => {
       kind: 'refused',
       reason: 'malformed',
     });
+  });
+});
+
+describe('peekPayload', () => {
+  it('reads the payload of a token whatever its signature', () => {
+    const token = signPayload('click', { m: 'msg_1' }, SECRET);
+    expect(peekPayload(token)).toEqual({ m: 'msg_1' });
+    expect(peekPayload(`${token.split('.')[0]!}.forged`)).toEqual({ m: 'msg_1' });
+  });
+
+  it('gives undefined, never throws, for what does not decode', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), (text) => {
+        const body = Buffer.from(text).toString('base64url');
+        const peeked = peekPayload(`${body}.sig`);
+        expect(peeked === undefined || JSON.stringify(peeked) !== undefined).toBe(true);
+      }),
+    );
+    expect(peekPayload('no-dot')).toBeUndefined();
+    expect(peekPayload(`${Buffer.from('{"m":').toString('base64url')}.sig`)).toBeUndefined();
+    expect(peekPayload('x'.repeat(5000) + '.sig')).toBeUndefined();
   });
 });

@@ -4,10 +4,8 @@ export const IDENTITY_KINDS = ['user_id', 'anonymous_id', 'email', 'phone'] as c
 export const IdentityKind = z.enum(IDENTITY_KINDS);
 export type IdentityKind = z.infer<typeof IdentityKind>;
 
-export interface Identifier {
-  kind: IdentityKind;
-  value: string;
-}
+export const Identifier = z.object({ kind: IdentityKind, value: z.string() });
+export type Identifier = z.infer<typeof Identifier>;
 
 /** Values clients send when they have no real id; they must never join two people. */
 export const DEFAULT_BLOCKED_VALUES = [

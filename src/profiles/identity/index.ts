@@ -8,7 +8,7 @@ export {
   isBlocked,
   normalizeEmail,
   normalizePhone,
-  type Identifier,
+  Identifier,
   type EventIds,
 } from './identifiers.js';
 export {

@@ -34,12 +34,6 @@ const KIND_LIST = CONDITION_KINDS.map((k) => `"${k}"`).join(', ');
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** The kind key a condition object holds, when it holds exactly one. */
-export function kindOf(node: Record<string, unknown>): ConditionKind | undefined {
-  const kinds = CONDITION_KINDS.filter((k) => Object.hasOwn(node, k));
-  return kinds.length === 1 ? kinds[0] : undefined;
-}
-
 /**
  * Every problem with a definition, each with the path where it occurs relative to the
  * definition. Sizes are checked first and without recursion; only a definition within

@@ -1,10 +1,11 @@
 import { ValidationError } from '../../shared/index.js';
 import { combineAll, combineAny } from './analysis.js';
-import { checkDefinition, kindOf } from './check-definition.js';
+import { checkDefinition } from './check-definition.js';
+import { conditionOf } from './condition.js';
 import type { CompiledNode } from './compiled-node.js';
 import { compileEvent, onlyOperator } from './event-condition.js';
 import { compilePath } from './paths.js';
-import type { EventCondition, SegmentDefinition, Subject } from './types.js';
+import type { SegmentDefinition, Subject } from './types.js';
 import { compileTest } from './value-tests.js';
 
 /** A definition compiled once, to evaluate many people at many times. */
@@ -72,13 +73,13 @@ export function nextCheckAt(
 }
 
 function compileNode(node: SegmentDefinition): CompiledNode {
-  const kind = kindOf(node as unknown as Record<string, unknown>);
-  switch (kind) {
+  const c = conditionOf(node);
+  switch (c.kind) {
     case 'trait':
     case 'computed': {
-      const source = kind === 'trait' ? 'traits' : 'computed';
-      const read = compilePath((node as unknown as Record<string, string>)[kind]!);
-      const test = compileTest(...onlyOperator(node, kind));
+      const source = c.kind === 'trait' ? 'traits' : 'computed';
+      const read = compilePath(c.path);
+      const test = compileTest(...onlyOperator(c.node, c.kind));
       const valueOf = (s: Subject) => read(s[source]);
       return {
         evaluate: (s, now) => test.test(valueOf(s), now),
@@ -89,16 +90,16 @@ function compileNode(node: SegmentDefinition): CompiledNode {
       };
     }
     case 'event':
-      return compileEvent(node as EventCondition);
+      return compileEvent(c.node);
     case 'segment': {
-      const id = (node as { segment: string }).segment;
+      const id = c.node.segment;
       return {
         evaluate: (s) => s.segments.has(id),
         analyze: (s) => ({ value: s.segments.has(id), next: null }),
       };
     }
     case 'all': {
-      const children = (node as { all: SegmentDefinition[] }).all.map(compileNode);
+      const children = c.node.all.map(compileNode);
       return {
         evaluate: (s, now) => {
           for (const c of children) if (!c.evaluate(s, now)) return false;
@@ -108,7 +109,7 @@ function compileNode(node: SegmentDefinition): CompiledNode {
       };
     }
     case 'any': {
-      const children = (node as { any: SegmentDefinition[] }).any.map(compileNode);
+      const children = c.node.any.map(compileNode);
       return {
         evaluate: (s, now) => {
           for (const c of children) if (c.evaluate(s, now)) return true;
@@ -118,7 +119,7 @@ function compileNode(node: SegmentDefinition): CompiledNode {
       };
     }
     case 'not': {
-      const child = compileNode((node as { not: SegmentDefinition }).not);
+      const child = compileNode(c.node.not);
       return {
         evaluate: (s, now) => !child.evaluate(s, now),
         analyze: (s, now) => {
@@ -127,7 +128,5 @@ function compileNode(node: SegmentDefinition): CompiledNode {
         },
       };
     }
-    case undefined:
-      throw new Error('a validated condition has exactly one kind');
   }
 }

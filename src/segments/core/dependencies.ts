@@ -1,7 +1,7 @@
-import { kindOf } from './check-definition.js';
+import { conditionOf } from './condition.js';
 import { durationMs } from './duration.js';
 import { onlyOperator } from './event-condition.js';
-import type { EventCondition, SegmentDefinition } from './types.js';
+import type { SegmentDefinition } from './types.js';
 
 export interface Dependencies {
   /** Trait paths read, as written (`plan`, `address.city`). */
@@ -46,21 +46,34 @@ export function dependencies(definition: SegmentDefinition): Dependencies {
   let timeBased = false;
   let lookback: number | null = 0;
   const visit = (node: SegmentDefinition): void => {
-    const kind = kindOf(node as unknown as Record<string, unknown>);
-    if (kind === 'trait' || kind === 'computed') {
-      const path = (node as unknown as Record<string, string>)[kind]!;
-      (kind === 'trait' ? traits : computed).add(path);
-      if (RELATIVE.has(onlyOperator(node, kind)[0])) timeBased = true;
-    } else if (kind === 'event') {
-      const e = node as EventCondition;
-      events.add(e.event);
-      timeBased = true;
-      const reach = e.within === undefined || e.first || e.last ? null : durationMs(e.within);
-      lookback = reach === null || lookback === null ? null : Math.max(lookback, reach);
-    } else if (kind === 'segment') segments.add((node as { segment: string }).segment);
-    else if (kind === 'all') (node as { all: SegmentDefinition[] }).all.forEach(visit);
-    else if (kind === 'any') (node as { any: SegmentDefinition[] }).any.forEach(visit);
-    else if (kind === 'not') visit((node as { not: SegmentDefinition }).not);
+    const c = conditionOf(node);
+    switch (c.kind) {
+      case 'trait':
+      case 'computed':
+        (c.kind === 'trait' ? traits : computed).add(c.path);
+        if (RELATIVE.has(onlyOperator(c.node, c.kind)[0])) timeBased = true;
+        break;
+      case 'event': {
+        const e = c.node;
+        events.add(e.event);
+        timeBased = true;
+        const reach = e.within === undefined || e.first || e.last ? null : durationMs(e.within);
+        lookback = reach === null || lookback === null ? null : Math.max(lookback, reach);
+        break;
+      }
+      case 'segment':
+        segments.add(c.node.segment);
+        break;
+      case 'all':
+        c.node.all.forEach(visit);
+        break;
+      case 'any':
+        c.node.any.forEach(visit);
+        break;
+      case 'not':
+        visit(c.node.not);
+        break;
+    }
   };
   visit(definition);
   const sorted = (set: Set<string>) => [...set].sort();

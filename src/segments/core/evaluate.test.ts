@@ -316,9 +316,9 @@ describe('nextCheckAt', () => {
 
 describe('compile', () => {
   it('refuses an invalid definition with the path of each problem', () => {
-    const bad = {
-      all: [{ trait: 'plan' }, { event: 'X', within: 'P1M' }],
-    } as unknown as SegmentDefinition;
+    const invalid = { all: [{ trait: 'plan' }, { event: 'X', within: 'P1M' }] };
+    // Cast: invalid on purpose: compile must refuse what the types would have refused.
+    const bad = invalid as unknown as SegmentDefinition;
     expect(() => compile(bad)).toThrow(
       expect.objectContaining({
         code: 'invalid_request',

@@ -13,7 +13,12 @@ import {
 } from '../../messaging/index.js';
 import { changesFromUpdate, ConsentUpdate, Consents, mayPersonalize } from '../../privacy/index.js';
 import { findProfileId, ProfileKind } from '../../profiles/index.js';
-import { NotFoundError, RenderLimitError, ValidationError } from '../../shared/index.js';
+import {
+  CorruptDataError,
+  NotFoundError,
+  RenderLimitError,
+  ValidationError,
+} from '../../shared/index.js';
 import { workspaceSecrets } from '../../workspaces/index.js';
 import type { AppContext } from '../context.js';
 import { defineRoute, type RouteDef } from '../route.js';
@@ -254,10 +259,14 @@ export function channelRoutes(ctx: AppContext): RouteDef[] {
       summary: "The workspace's VAPID public key, for PushManager.subscribe",
       tag: 'push',
       auth: 'write',
-      handler: async ({ principal }) => ({
-        publicKey: (await workspaceSecrets(ctx.store.db, ctx.clock, principal.workspaceId)).vapid
-          .publicKey,
-      }),
+      handler: async ({ principal }) => {
+        const { vapid } = await workspaceSecrets(ctx.store.db, ctx.clock, principal.workspaceId);
+        if (vapid.kind === 'corrupt')
+          throw new CorruptDataError("The workspace's stored VAPID keys are unreadable.", [
+            { path: 'vapid', problem: vapid.problem },
+          ]);
+        return { publicKey: vapid.value.publicKey };
+      },
     }),
   ];
 }

@@ -161,7 +161,7 @@ export function journeyRoutes(ctx: AppContext): RouteDef[] {
       responses: { 202: z.object({ accepted: z.boolean(), messageId: z.string() }) },
       handler: async ({ params, body, principal, reply }) => {
         const journey = await getJourney(ctx.store.db, principal.workspaceId, params.id);
-        if ((journey.definition as { trigger: { type: string } }).trigger.type !== 'api') {
+        if (journey.definition.trigger.type !== 'api') {
           throw new ValidationError(`Journey "${params.id}" is not API-triggered.`, [
             { path: 'params.id', problem: 'its trigger is not of type "api"' },
           ]);

@@ -1,12 +1,19 @@
 import { sql, type Kysely } from 'kysely';
+import { z } from 'zod';
 import type { MigrationContext } from '../migration-context.js';
 
-/** A stored consents document, as 0006 wrote them; only what the back-fill reads. */
-interface Entry {
-  state: string;
-  source: string;
-  at: number;
-}
+/**
+ * A stored consents document, as 0006 wrote them; only what the back-fill reads. Frozen
+ * here rather than imported: later schemas may change, this migration may not. A
+ * document that does not fit moves no statements, as one that is not JSON.
+ */
+const Entry = z.object({ state: z.string(), source: z.string(), at: z.number() });
+type Entry = z.infer<typeof Entry>;
+const ConsentsDoc = z.object({
+  channels: z.record(z.string(), Entry).optional(),
+  topics: z.record(z.string(), Entry).optional(),
+  personalization: Entry.optional(),
+});
 
 export async function up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void> {
   // Every consent statement, about a person (`profile:<id>`) or about an address
@@ -40,16 +47,15 @@ export async function up(db: Kysely<unknown>, ctx: MigrationContext): Promise<vo
     updated_at: number | string;
   }>`SELECT workspace_id, profile_id, consents, updated_at FROM consents`.execute(db);
   for (const row of rows) {
-    let doc: {
-      channels?: Record<string, Entry>;
-      topics?: Record<string, Entry>;
-      personalization?: Entry;
-    };
+    let parsed: unknown;
     try {
-      doc = JSON.parse(row.consents) as typeof doc;
+      parsed = JSON.parse(row.consents);
     } catch {
       continue;
     }
+    const decoded = ConsentsDoc.safeParse(parsed);
+    if (!decoded.success) continue;
+    const doc = decoded.data;
     const entries: [string, Entry][] = [
       ...Object.entries(doc.channels ?? {}).map(([c, e]): [string, Entry] => [`channel:${c}`, e]),
       ...Object.entries(doc.topics ?? {}).map(([t, e]): [string, Entry] => [`topic:${t}`, e]),
