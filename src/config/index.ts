@@ -1,3 +1,3 @@
 export { Config, CONFIG_SOURCES, DEFAULTS } from './schema.js';
-export type { ConfigInput, HttpLimits, RejectedLimits } from './schema.js';
+export type { ConfigInput, HttpLimits, RateLimitSettings, RejectedLimits } from './schema.js';
 export { loadConfig } from './load.js';

@@ -1,5 +1,5 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { DEFAULTS, type HttpLimits } from '../config/index.js';
+import { DEFAULTS, type HttpLimits, type RateLimitSettings } from '../config/index.js';
 import { ValidationError, zodDetails } from '../shared/index.js';
 import { MAX_BATCH_BYTES } from '../ingest/index.js';
 import type { Principal } from '../workspaces/index.js';
@@ -8,6 +8,7 @@ import type { AppContext } from './context.js';
 import { frameworkErrors, MAX_PARAM_LENGTH, registerErrorHandler } from './error-handler.js';
 import { capConnections, httpServerOptions } from './http-limits.js';
 import { isJsonBody, registerJsonBody } from './json-body.js';
+import { RateLimiter, rateLimitsOf } from './rate-limit.js';
 import type { RouteDef } from './route.js';
 import { allRoutes } from './routes/index.js';
 
@@ -16,6 +17,8 @@ export interface ServerOptions {
   role?: 'all' | 'api' | 'worker';
   /** Timeouts and the connection cap; the configuration's defaults when not given. */
   http?: HttpLimits;
+  /** Requests per key and route class, counted in this process; the defaults when not given. */
+  rateLimits?: RateLimitSettings;
 }
 
 const PUBLIC_PRINCIPAL = null as unknown as Principal;
@@ -69,20 +72,28 @@ export function buildServer(ctx: AppContext, options: ServerOptions = {}): Fasti
   const routes = allRoutes(ctx).filter(
     (r) => options.role !== 'worker' || r.url === '/health' || r.url === '/metrics',
   );
-  for (const route of routes) registerRoute(app, ctx, route);
+  const limiter = new RateLimiter(rateLimitsOf(options.rateLimits ?? DEFAULTS), ctx.clock);
+  for (const route of routes) registerRoute(app, ctx, limiter, route);
   return app;
 }
 
-function registerRoute(app: FastifyInstance, ctx: AppContext, def: RouteDef): void {
+function registerRoute(
+  app: FastifyInstance,
+  ctx: AppContext,
+  limiter: RateLimiter,
+  def: RouteDef,
+): void {
   app.route({
     method: def.method,
     url: def.url,
     ...(def.bodyLimit ? { bodyLimit: def.bodyLimit } : {}),
     handler: async (request, reply) => {
-      const principal =
-        def.auth === 'public'
-          ? PUBLIC_PRINCIPAL
-          : await authenticate(ctx.keys, keyFor(request), def.auth);
+      let principal = PUBLIC_PRINCIPAL;
+      if (def.auth !== 'public') {
+        principal = await authenticate(ctx.keys, keyFor(request), def.auth);
+        // Counted once the key is known and before any work, invalid input included.
+        limiter.take(principal.keyId, def.rateLimit ?? def.auth);
+      }
       const params = parsePart(def.params, request.params, 'params');
       const query = parsePart(def.query, request.query, 'query');
       let body: unknown = request.body;

@@ -4,8 +4,26 @@ export {
   listWorkspaceIds,
   workspaceExists,
 } from './workspaces.js';
-export { KeyScope, createApiKey, hashKey, scopeAllows, type CreatedKey } from './keys.js';
-export { KeyResolver, type Principal } from './key-resolver.js';
+export {
+  ApiKeyInfo,
+  KEY_LIFETIME,
+  KeyName,
+  KeyScope,
+  createApiKey,
+  hashKey,
+  listApiKeys,
+  scopeAllows,
+  type CreatedKey,
+} from './keys.js';
+export {
+  DEFAULT_ROTATION_GRACE_MS,
+  MAX_ROTATION_GRACE_MS,
+  revokeApiKey,
+  rotateApiKey,
+  type RevokeResult,
+  type RotateResult,
+} from './key-admin.js';
+export { KeyResolver, type KeyResolution, type Principal } from './key-resolver.js';
 export {
   IdentitySettings,
   WebhookSettings,
