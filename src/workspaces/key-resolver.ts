@@ -34,8 +34,8 @@ const MAX_ENTRIES = 10_000;
  * key, or its expiry, must take effect on the very next request in every process sharing
  * the store (an API process and a worker on one PostgreSQL; the CLI beside a server on
  * SQLite), and only the store knows about a revocation made elsewhere. The lookup is one
- * unique-index read (`key_hash`): on the order of 0.1 ms, small beside the commit an
- * ingest request waits for.
+ * unique-index read (`key_hash`): measured 0.035 ms on SQLite and 0.37 ms on a local
+ * PostgreSQL, against 1.7 and 2.6 ms for a whole `POST /v1/track` (docs/keys.md).
  *
  * Refusals are cached briefly, so a client retrying with a bad key cannot hammer the
  * store. That is safe because none of them can become valid: keys are 192-bit random
