@@ -58,24 +58,29 @@ export async function revokeApiKey(
 ): Promise<RevokeResult> {
   return withTransaction(store, async (tx) => {
     const now = clock.now();
-    const row = await lockedKey(store, tx, workspaceId, id);
+    // The key and every unrevoked admin key of the workspace, locked in one statement in
+    // id order on PostgreSQL: two admins revoking each other's keys at once then take
+    // turns (the second sees the first's revocation) instead of both succeeding and
+    // leaving none, and cannot deadlock. SQLite's BEGIN IMMEDIATE serializes them anyway.
+    let query = tx
+      .selectFrom('api_keys')
+      .select(COLUMNS)
+      .where('workspace_id', '=', workspaceId)
+      .where((eb) =>
+        eb.or([
+          eb('id', '=', id),
+          eb.and([eb('scope', '=', 'admin'), eb('revoked_at', 'is', null)]),
+        ]),
+      )
+      .orderBy('id');
+    if (store.kind === 'postgres') query = query.forUpdate();
+    const rows = await query.execute();
+    const row = rows.find((r) => r.id === id);
     if (!row) return { kind: 'not_found' };
     if (row.revoked_at !== null) return { kind: 'revoked', key: keyInfo(row, now) };
     if (row.scope === 'admin' && keyStatus(row, now) === 'active') {
-      // Lock the other admin keys too, so two admins revoking each other's keys at once
-      // cannot both succeed and leave none.
-      let others = tx
-        .selectFrom('api_keys')
-        .select(['id', 'expires_at'])
-        .where('workspace_id', '=', workspaceId)
-        .where('scope', '=', 'admin')
-        .where('revoked_at', 'is', null)
-        .where('id', '!=', id);
-      if (store.kind === 'postgres') others = others.forUpdate();
-      const active = (await others.execute()).filter(
-        (k) => k.expires_at === null || k.expires_at > now,
-      );
-      if (active.length === 0) return { kind: 'last_admin' };
+      const others = rows.filter((r) => r.id !== id && keyStatus(r, now) === 'active');
+      if (others.length === 0) return { kind: 'last_admin' };
     }
     await tx.updateTable('api_keys').set({ revoked_at: now }).where('id', '=', id).execute();
     return { kind: 'revoked', key: keyInfo({ ...row, revoked_at: now }, now) };

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/shared/index.js';
 import { createApiKey } from '../../src/workspaces/index.js';
-import { createTestApp, send, type TestApp } from '../helpers/app.js';
+import { ADMIN_KEY, createTestApp, send, type TestApp } from '../helpers/app.js';
 import { STORE_KINDS } from '../helpers/stores.js';
 
 interface KeyRow {
@@ -243,5 +243,18 @@ describe.each(STORE_KINDS)('API keys over HTTP (%s)', (kind) => {
     expect((await send(t, 'DELETE', `/v1/admin/keys/${shortLived.id}`, next.key)).statusCode).toBe(
       200,
     );
+  });
+
+  it('lets only one of two simultaneous revocations of the last two admin keys through', async () => {
+    const admins = () => list(ADMIN_KEY).then((ks) => ks.filter((k) => k.scope === 'admin'));
+    const extra = await create({ scope: 'admin' }, ADMIN_KEY);
+    const active = (await admins()).filter((k) => k.status === 'active');
+    expect(active).toHaveLength(2);
+    const codes = await Promise.all(
+      active.map((k) => send(t, 'DELETE', `/v1/admin/keys/${k.id}`, ADMIN_KEY)),
+    );
+    expect(codes.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+    expect((await admins()).filter((k) => k.status === 'active')).toHaveLength(1);
+    expect(active.map((k) => k.id)).toContain(extra.id);
   });
 });
