@@ -89,6 +89,11 @@ export class RateLimiter {
     );
   }
 
+  /** How many buckets are held (tests). */
+  get size(): number {
+    return this.buckets.size;
+  }
+
   private newBucket(id: string, limit: RateLimit, now: number): Bucket {
     if (this.buckets.size >= MAX_BUCKETS) this.dropFull(now);
     const bucket = { tokens: limit.burst, at: now };
