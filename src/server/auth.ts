@@ -29,15 +29,21 @@ export function presentedKey(request: FastifyRequest): string | null {
   return null;
 }
 
+/**
+ * The principal of a presented key that works, or a 401 saying why not. `counted` runs
+ * before the scope check, so requests refused with 403 spend the key's rate limit too.
+ */
 export async function authenticate(
   keys: KeyResolver,
   key: string | null,
   needed: KeyScope,
+  counted: (principal: Principal) => void = () => undefined,
 ): Promise<Principal> {
   if (!key) throw new UnauthorizedError();
   const resolved = await keys.resolve(key);
   if (resolved.kind !== 'ok') throw refused(resolved);
   const { principal } = resolved;
+  counted(principal);
   if (!scopeAllows(principal.scope, needed)) {
     throw new ForbiddenError(
       `This endpoint needs a ${needed} key; the key sent has the ${principal.scope} scope.`,

@@ -83,16 +83,20 @@ function registerRoute(
   limiter: RateLimiter,
   def: RouteDef,
 ): void {
+  const { auth } = def;
+  const rateClass = auth === 'public' ? null : (def.rateLimit ?? auth);
   app.route({
     method: def.method,
     url: def.url,
     ...(def.bodyLimit ? { bodyLimit: def.bodyLimit } : {}),
     handler: async (request, reply) => {
       let principal = PUBLIC_PRINCIPAL;
-      if (def.auth !== 'public') {
-        principal = await authenticate(ctx.keys, keyFor(request), def.auth);
-        // Counted once the key is known and before any work, invalid input included.
-        limiter.take(principal.keyId, def.rateLimit ?? def.auth);
+      if (auth !== 'public' && rateClass) {
+        // Counted once the key is known and before any work: wrong scope and invalid
+        // input included, as each cost a key lookup.
+        principal = await authenticate(ctx.keys, keyFor(request), auth, (p) => {
+          limiter.take(p.keyId, rateClass);
+        });
       }
       const params = parsePart(def.params, request.params, 'params');
       const query = parsePart(def.query, request.query, 'query');

@@ -60,6 +60,13 @@ describe.each(STORE_KINDS)('per-key rate limits (%s)', (kind) => {
     expect((await track(t.keys.admin)).statusCode).toBe(200);
   });
 
+  it('counts requests a key may not make (403) against its limit', async () => {
+    const wrong = () => send(t, 'POST', '/v1/track', t.keys.read, { userId: 'u', event: 'E' });
+    for (let i = 0; i < SMALL.rateLimitWriteBurst; i++)
+      expect((await wrong()).statusCode).toBe(403);
+    expect((await wrong()).statusCode).toBe(429);
+  });
+
   it('says how long to wait when the rate is slow (Retry-After in whole seconds, at least 1)', async () => {
     expect((await send(t, 'GET', '/v1/profiles', t.keys.read)).statusCode).toBe(200);
     const limited = await send(t, 'GET', '/v1/profiles', t.keys.read);
