@@ -14,7 +14,9 @@ import {
   KEY_LIFETIME,
   KeyName,
   listApiKeys,
+  MAX_ROTATION_GRACE_MS,
   revokeApiKey,
+  rotateApiKey,
   type KeyScope,
 } from '../workspaces/index.js';
 
@@ -126,5 +128,47 @@ export async function runKeysRevoke(id: string, flags: Flags): Promise<void> {
   }
   process.stdout.write(
     `Revoked ${result.key.scope} key ${id} (${result.key.prefix}…) at ${result.key.revokedAt ?? ''}.\n`,
+  );
+}
+
+const MAX_GRACE_HOURS = MAX_ROTATION_GRACE_MS / 3_600_000;
+
+/** `rapport keys rotate <id>`: a new key, printed once; the old one works `--grace-hours` more. */
+export async function runKeysRotate(
+  id: string,
+  flags: Flags & { graceHours?: string },
+): Promise<void> {
+  let hours = 24;
+  if (flags.graceHours !== undefined) {
+    hours = Number(flags.graceHours);
+    if (!/^\d+$/.test(flags.graceHours) || hours > MAX_GRACE_HOURS) {
+      throw invalid('--grace-hours', `must be a whole number from 0 to ${MAX_GRACE_HOURS}`);
+    }
+  }
+  const result = await withStore(flags, (store) =>
+    rotateApiKey(store, systemClock, DEFAULT_WORKSPACE_ID, id, { graceMs: hours * 3_600_000 }),
+  );
+  if (result.kind === 'not_found') {
+    throw new NotFoundError(
+      `No API key "${id}" in workspace "${DEFAULT_WORKSPACE_ID}" (see \`rapport keys list\`).`,
+    );
+  }
+  if (result.kind === 'inactive') {
+    throw new ConflictError(
+      `Key "${id}" is ${result.key.status}; there is nothing to hand over. Create a new key instead (\`rapport keys create\`).`,
+    );
+  }
+  const { created, previous } = result;
+  if (flags.json) {
+    const { id: newId, key, scope, name, expiresAt } = created;
+    process.stdout.write(
+      `${JSON.stringify({ id: newId, key, scope, name, expiresAt, previous })}\n`,
+    );
+    return;
+  }
+  process.stdout.write(`${created.key}\n`);
+  process.stderr.write(
+    `Created ${created.scope} key ${created.id} to replace ${id}. It is shown only once.\n` +
+      `The old key works until ${previous.expiresAt ?? ''}.\n`,
   );
 }

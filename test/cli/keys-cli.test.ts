@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/shared/index.js';
 import { createTestApp, send, type TestApp } from '../helpers/app.js';
 import { runCli } from '../helpers/cli.js';
 import { STORE_KINDS } from '../helpers/stores.js';
@@ -17,7 +18,8 @@ describe.each(STORE_KINDS)('rapport keys (%s)', (kind) => {
   let t: TestApp;
   let env: NodeJS.ProcessEnv;
   beforeAll(async () => {
-    t = await createTestApp(kind);
+    // The CLI reads the system clock; so must the running system, to agree on expiries.
+    t = await createTestApp(kind, { clock: systemClock });
     const s = t.testStore;
     env = s.databaseUrl ? { DATABASE_URL: s.databaseUrl } : { RAPPORT_DATA_DIR: s.dataDir! };
   });
@@ -70,6 +72,18 @@ describe.each(STORE_KINDS)('rapport keys (%s)', (kind) => {
     expect((await list()).find((k) => k.id === read.id)?.status).toBe('revoked');
   });
 
+  it('rotates a key: the new one is printed once and works; with no grace the old one stops', async () => {
+    const write = (await list()).find((k) => k.scope === 'write')!;
+    const r = await runCli(['keys', 'rotate', write.id, '--grace-hours', '0', '--json'], env);
+    expect(r.code, r.stderr).toBe(0);
+    const rotated = JSON.parse(r.stdout) as { key: string; previous: Listed };
+    expect(rotated).toMatchObject({ scope: 'write', previous: { id: write.id } });
+    const track = (key: string) =>
+      send(t, 'POST', '/v1/track', key, { userId: 'u', event: 'E', messageId: key });
+    expect((await track(rotated.key)).statusCode).toBe(200);
+    expect((await track(t.keys.write)).statusCode).toBe(401);
+  });
+
   it('refuses revoking the last working admin key, saying to create another first', async () => {
     const admins = (await list()).filter((k) => k.scope === 'admin');
     const first = admins.find((k) => k.name === null)!;
@@ -87,6 +101,11 @@ describe.each(STORE_KINDS)('rapport keys (%s)', (kind) => {
     [['keys', 'create', '--scope', 'read', '--expires-in', 'P1M'], '--expires-in: "P1M"'],
     [['keys', 'create', '--scope', 'read', '--expires-in', 'soon'], '--expires-in: "soon"'],
     [['keys', 'create', '--scope', 'owner'], "'owner' is invalid"],
+    [['keys', 'rotate', 'key_nope'], 'No API key "key_nope"'],
+    [
+      ['keys', 'rotate', 'key_nope', '--grace-hours', '-1'],
+      '--grace-hours: must be a whole number',
+    ],
   ])('rapport %j fails clearly, without a stack trace', async (args, message) => {
     const r = await runCli(args, env);
     expect(r.code).not.toBe(0);
