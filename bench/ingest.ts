@@ -89,7 +89,8 @@ async function startServer(
     process.execPath,
     ['--import', 'tsx', MAIN, 'start', '--port', '0', '--log-level', 'info', '--role', role],
     {
-      env: { ...process.env, ...env },
+      // The server's capacity is measured, not the per-key limit (RAPPORT_RATE_LIMIT_*).
+      env: { ...process.env, ...env, RAPPORT_RATE_LIMIT_WRITE_PER_SECOND: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

@@ -35,7 +35,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     publicUrl: config.publicUrl,
     rejected: config,
   });
-  const server = buildServer(app, { role: config.role, http: config });
+  const server = buildServer(app, { role: config.role, http: config, rateLimits: config });
   const address = await server.listen({ port: config.port, host: config.host });
   if (!config.publicUrl) app.publicUrl = address;
   startBackground(app, config.role);

@@ -1,35 +1,174 @@
 import { loadConfig } from '../config/index.js';
-import { systemClock } from '../shared/index.js';
-import { openStore } from '../store/index.js';
+import {
+  ConflictError,
+  NotFoundError,
+  parseIsoDuration,
+  systemClock,
+  ValidationError,
+} from '../shared/index.js';
+import { openStore, type Store } from '../store/index.js';
 import {
   createApiKey,
   DEFAULT_WORKSPACE_ID,
   ensureDefaultWorkspace,
+  KEY_LIFETIME,
+  KeyName,
+  listApiKeys,
+  MAX_ROTATION_GRACE_MS,
+  revokeApiKey,
+  rotateApiKey,
   type KeyScope,
 } from '../workspaces/index.js';
 
-export async function runKeysCreate(options: {
-  scope: KeyScope;
-  data?: string;
-  json?: boolean;
-}): Promise<void> {
-  const config = loadConfig({ dataDir: options.data });
-  const store = await openStore(config);
+type Flags = { data?: string; json?: boolean };
+
+/** Opens the store with the default workspace in place, runs `fn`, closes the store. */
+async function withStore<T>(flags: Flags, fn: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(loadConfig({ dataDir: flags.data }));
   try {
     await ensureDefaultWorkspace(store.db, systemClock);
-    const created = await createApiKey(store.db, systemClock, {
-      workspaceId: DEFAULT_WORKSPACE_ID,
-      scope: options.scope,
-    });
-    if (options.json) {
-      process.stdout.write(`${JSON.stringify({ key: created.key, scope: created.scope })}\n`);
-    } else {
-      process.stdout.write(`${created.key}\n`);
-      process.stderr.write(
-        `Created a ${created.scope} key for workspace "${DEFAULT_WORKSPACE_ID}". It is shown only once.\n`,
-      );
-    }
+    return await fn(store);
   } finally {
     await store.close();
   }
+}
+
+function invalid(flag: string, problem: string): ValidationError {
+  return new ValidationError(`${flag}: ${problem}.`, [{ path: flag, problem }]);
+}
+
+/** `rapport keys create`: a new key, printed once. */
+export async function runKeysCreate(
+  options: Flags & { scope: KeyScope; name?: string; expiresIn?: string },
+): Promise<void> {
+  let lifetimeMs: number | null = null;
+  if (options.expiresIn !== undefined) {
+    const parsed = parseIsoDuration(options.expiresIn, KEY_LIFETIME);
+    if (parsed.kind !== 'ok') throw invalid('--expires-in', parsed.problem);
+    lifetimeMs = parsed.ms;
+  }
+  let name: string | null = null;
+  if (options.name !== undefined) {
+    const parsed = KeyName.safeParse(options.name);
+    if (!parsed.success) throw invalid('--name', 'must be 1 to 200 characters');
+    name = parsed.data;
+  }
+  await withStore(options, async (store) => {
+    const created = await createApiKey(store.db, systemClock, {
+      workspaceId: DEFAULT_WORKSPACE_ID,
+      scope: options.scope,
+      name,
+      expiresAt: lifetimeMs === null ? null : systemClock.now() + lifetimeMs,
+    });
+    if (options.json) {
+      const { id, key, scope, expiresAt } = created;
+      process.stdout.write(`${JSON.stringify({ id, key, scope, name, expiresAt })}\n`);
+      return;
+    }
+    process.stdout.write(`${created.key}\n`);
+    process.stderr.write(
+      `Created ${created.scope} key ${created.id} for workspace "${DEFAULT_WORKSPACE_ID}"` +
+        (created.expiresAt ? `, expiring at ${created.expiresAt}` : '') +
+        '. It is shown only once.\n',
+    );
+  });
+}
+
+/** `rapport keys list`: the default workspace's keys, never the keys themselves. */
+export async function runKeysList(flags: Flags): Promise<void> {
+  const keys = await withStore(flags, (store) =>
+    listApiKeys(store.db, systemClock, DEFAULT_WORKSPACE_ID),
+  );
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(keys)}\n`);
+    return;
+  }
+  const rows = [
+    ['ID', 'SCOPE', 'STATUS', 'PREFIX', 'CREATED', 'EXPIRES', 'NAME'],
+    ...keys.map((k) => [
+      k.id,
+      k.scope,
+      k.status === 'revoked' ? `revoked ${k.revokedAt ?? ''}` : k.status,
+      `${k.prefix}…`,
+      k.createdAt,
+      k.expiresAt ?? '-',
+      k.name ?? '',
+    ]),
+  ];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  for (const r of rows) {
+    process.stdout.write(
+      `${r
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd()}\n`,
+    );
+  }
+  if (keys.length === 0) process.stderr.write('No keys yet: `rapport keys create --scope ...`.\n');
+}
+
+/** `rapport keys revoke <id>`: the key answers 401 from the next request on. */
+export async function runKeysRevoke(id: string, flags: Flags): Promise<void> {
+  const result = await withStore(flags, (store) =>
+    revokeApiKey(store, systemClock, DEFAULT_WORKSPACE_ID, id),
+  );
+  if (result.kind === 'not_found') {
+    throw new NotFoundError(
+      `No API key "${id}" in workspace "${DEFAULT_WORKSPACE_ID}" (see \`rapport keys list\`).`,
+    );
+  }
+  if (result.kind === 'last_admin') {
+    throw new ConflictError(
+      `Key "${id}" is the last working admin key of workspace "${DEFAULT_WORKSPACE_ID}". Create another admin key first (\`rapport keys create --scope admin\`), then revoke this one.`,
+    );
+  }
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(result.key)}\n`);
+    return;
+  }
+  process.stdout.write(
+    `Revoked ${result.key.scope} key ${id} (${result.key.prefix}…) at ${result.key.revokedAt ?? ''}.\n`,
+  );
+}
+
+const MAX_GRACE_HOURS = MAX_ROTATION_GRACE_MS / 3_600_000;
+
+/** `rapport keys rotate <id>`: a new key, printed once; the old one works `--grace-hours` more. */
+export async function runKeysRotate(
+  id: string,
+  flags: Flags & { graceHours?: string },
+): Promise<void> {
+  let hours = 24;
+  if (flags.graceHours !== undefined) {
+    hours = Number(flags.graceHours);
+    if (!/^\d+$/.test(flags.graceHours) || hours > MAX_GRACE_HOURS) {
+      throw invalid('--grace-hours', `must be a whole number from 0 to ${MAX_GRACE_HOURS}`);
+    }
+  }
+  const result = await withStore(flags, (store) =>
+    rotateApiKey(store, systemClock, DEFAULT_WORKSPACE_ID, id, { graceMs: hours * 3_600_000 }),
+  );
+  if (result.kind === 'not_found') {
+    throw new NotFoundError(
+      `No API key "${id}" in workspace "${DEFAULT_WORKSPACE_ID}" (see \`rapport keys list\`).`,
+    );
+  }
+  if (result.kind === 'inactive') {
+    throw new ConflictError(
+      `Key "${id}" is ${result.key.status}; there is nothing to hand over. Create a new key instead (\`rapport keys create\`).`,
+    );
+  }
+  const { created, previous } = result;
+  if (flags.json) {
+    const { id: newId, key, scope, name, expiresAt } = created;
+    process.stdout.write(
+      `${JSON.stringify({ id: newId, key, scope, name, expiresAt, previous })}\n`,
+    );
+    return;
+  }
+  process.stdout.write(`${created.key}\n`);
+  process.stderr.write(
+    `Created ${created.scope} key ${created.id} to replace ${id}. It is shown only once.\n` +
+      `The old key works until ${previous.expiresAt ?? ''}.\n`,
+  );
 }

@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { VERSION } from '../shared/index.js';
 import { runImportCommand } from './import.js';
 import { runJourneysList, runJourneysShow, runJourneysStats } from './journeys.js';
-import { runKeysCreate } from './keys.js';
+import { runKeysCreate, runKeysList, runKeysRevoke, runKeysRotate } from './keys.js';
 import { runProfilesRebuild } from './profiles.js';
 import { runSegmentsList, runSegmentsRecompute, runSegmentsShow } from './segments.js';
 import { registerEvalCommand } from './eval-recs.js';
@@ -44,9 +44,32 @@ export function buildCli(): Command {
         .choices(['write', 'read', 'admin'])
         .makeOptionMandatory(),
     )
+    .option('--name <name>', 'a label to tell the key apart in listings')
+    .option('--expires-in <duration>', 'ISO 8601 duration after which the key stops, e.g. P90D')
     .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
     .option('--json', 'print the key as JSON')
     .action(runKeysCreate);
+  keys
+    .command('list')
+    .description("List the default workspace's keys with their status (never the keys).")
+    .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
+    .option('--json', 'print JSON')
+    .action(runKeysList);
+  keys
+    .command('revoke')
+    .argument('<id>', 'key id, as `rapport keys list` shows it')
+    .description('Revoke a key: it answers 401 from the next request on, in every process.')
+    .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
+    .option('--json', 'print the revoked key as JSON')
+    .action(runKeysRevoke);
+  keys
+    .command('rotate')
+    .argument('<id>', 'key id, as `rapport keys list` shows it')
+    .description('Replace a key with a new one of the same scope and name, printed once.')
+    .option('--grace-hours <hours>', 'how long the old key keeps working (0-720, default 24)')
+    .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
+    .option('--json', 'print the new key and the old one as JSON')
+    .action(runKeysRotate);
 
   program
     .command('import')

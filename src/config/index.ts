@@ -1,3 +1,3 @@
 export { Config, DEFAULTS } from './schema.js';
-export type { HttpLimits, RejectedLimits } from './schema.js';
+export type { HttpLimits, RateLimitSettings, RejectedLimits } from './schema.js';
 export { loadConfig } from './load.js';

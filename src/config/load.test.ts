@@ -20,6 +20,14 @@ describe('loadConfig', () => {
       rejectedMaxPerWorkspace: 10_000,
       rejectedMaxRawBytes: 8192,
       rejectedRetentionDays: 7,
+      rateLimitWritePerSecond: 500,
+      rateLimitWriteBurst: 1000,
+      rateLimitReadPerSecond: 1000,
+      rateLimitReadBurst: 2000,
+      rateLimitAdminPerSecond: 20,
+      rateLimitAdminBurst: 50,
+      rateLimitPreviewPerSecond: 1,
+      rateLimitPreviewBurst: 10,
     });
   });
 

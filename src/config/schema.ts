@@ -10,6 +10,13 @@ const ms = (min: number, max: number, fallback: number) =>
 const count = (min: number, max: number, fallback: number) =>
   z.coerce.number().int('must be a whole number').min(min).max(max).default(fallback);
 
+const perSecond = (fallback: number) =>
+  z.coerce
+    .number()
+    .min(0, 'must be 0 (no limit) or more')
+    .max(1_000_000, 'must be at most 1000000')
+    .default(fallback);
+
 /** Every setting and its default, in one place. */
 const Settings = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(4700),
@@ -69,6 +76,25 @@ const Settings = z.object({
   rejectedMaxRawBytes: count(256, 1_048_576, 8 * 1024),
   /** Refusals older than this many days are deleted. */
   rejectedRetentionDays: count(1, 3650, 7),
+
+  // Requests per API key, as a token bucket per key and route class in each process
+  // (two API processes allow twice as much). A key refills at the rate per second up to
+  // the burst; past it, 429 with Retry-After. A rate of 0 turns that class's limit off.
+  /** Ingestion (/v1/track, /v1/batch, ...) and other write-scope routes. */
+  rateLimitWritePerSecond: perSecond(500),
+  rateLimitWriteBurst: count(1, 10_000_000, 1000),
+  /** Read-scope routes: recommendations, profiles, events (serving aims at 1,000/s). */
+  rateLimitReadPerSecond: perSecond(1000),
+  rateLimitReadBurst: count(1, 10_000_000, 2000),
+  /** Admin-scope routes. */
+  rateLimitAdminPerSecond: perSecond(20),
+  rateLimitAdminBurst: count(1, 10_000_000, 50),
+  /**
+   * Calls that spend seconds of work each: template preview (a render thread for up to
+   * 1 s), segment preview and journey simulation (a scan of people).
+   */
+  rateLimitPreviewPerSecond: perSecond(1),
+  rateLimitPreviewBurst: count(1, 10_000_000, 10),
 });
 
 /** The settings, with the checks that span several of them. */
@@ -100,6 +126,14 @@ export const CONFIG_SOURCES: Record<keyof Config, { flag?: string; env: string }
   rejectedMaxPerWorkspace: { env: 'RAPPORT_REJECTED_MAX_PER_WORKSPACE' },
   rejectedMaxRawBytes: { env: 'RAPPORT_REJECTED_MAX_RAW_BYTES' },
   rejectedRetentionDays: { env: 'RAPPORT_REJECTED_RETENTION_DAYS' },
+  rateLimitWritePerSecond: { env: 'RAPPORT_RATE_LIMIT_WRITE_PER_SECOND' },
+  rateLimitWriteBurst: { env: 'RAPPORT_RATE_LIMIT_WRITE_BURST' },
+  rateLimitReadPerSecond: { env: 'RAPPORT_RATE_LIMIT_READ_PER_SECOND' },
+  rateLimitReadBurst: { env: 'RAPPORT_RATE_LIMIT_READ_BURST' },
+  rateLimitAdminPerSecond: { env: 'RAPPORT_RATE_LIMIT_ADMIN_PER_SECOND' },
+  rateLimitAdminBurst: { env: 'RAPPORT_RATE_LIMIT_ADMIN_BURST' },
+  rateLimitPreviewPerSecond: { env: 'RAPPORT_RATE_LIMIT_PREVIEW_PER_SECOND' },
+  rateLimitPreviewBurst: { env: 'RAPPORT_RATE_LIMIT_PREVIEW_BURST' },
 };
 
 /** The HTTP server's limits, as `buildServer` takes them. */
@@ -116,6 +150,19 @@ export type HttpLimits = Pick<
 export type RejectedLimits = Pick<
   Config,
   'rejectedMaxPerWorkspace' | 'rejectedMaxRawBytes' | 'rejectedRetentionDays'
+>;
+
+/** Per-key request limits, as `buildServer` takes them. */
+export type RateLimitSettings = Pick<
+  Config,
+  | 'rateLimitWritePerSecond'
+  | 'rateLimitWriteBurst'
+  | 'rateLimitReadPerSecond'
+  | 'rateLimitReadBurst'
+  | 'rateLimitAdminPerSecond'
+  | 'rateLimitAdminBurst'
+  | 'rateLimitPreviewPerSecond'
+  | 'rateLimitPreviewBurst'
 >;
 
 /** The defaults, for code (tests, benchmarks) that builds a server without loading config. */

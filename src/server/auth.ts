@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { ForbiddenError, UnauthorizedError } from '../shared/index.js';
 import {
   scopeAllows,
+  type KeyResolution,
   type KeyResolver,
   type KeyScope,
   type Principal,
@@ -28,18 +29,40 @@ export function presentedKey(request: FastifyRequest): string | null {
   return null;
 }
 
+/**
+ * The principal of a presented key that works, or a 401 saying why not. `counted` runs
+ * before the scope check, so requests refused with 403 spend the key's rate limit too.
+ */
 export async function authenticate(
   keys: KeyResolver,
   key: string | null,
   needed: KeyScope,
+  counted: (principal: Principal) => void = () => undefined,
 ): Promise<Principal> {
   if (!key) throw new UnauthorizedError();
-  const principal = await keys.resolve(key);
-  if (!principal) throw new UnauthorizedError('Unknown or revoked API key.');
+  const resolved = await keys.resolve(key);
+  if (resolved.kind !== 'ok') throw refused(resolved);
+  const { principal } = resolved;
+  counted(principal);
   if (!scopeAllows(principal.scope, needed)) {
     throw new ForbiddenError(
       `This endpoint needs a ${needed} key; the key sent has the ${principal.scope} scope.`,
     );
   }
   return principal;
+}
+
+const NEW_KEY =
+  'Ask an admin of the workspace for a new key (POST /v1/admin/keys, or `rapport keys create`) and send that instead.';
+
+function refused(resolved: Exclude<KeyResolution, { kind: 'ok' }>): UnauthorizedError {
+  const at = (ms: number) => new Date(ms).toISOString();
+  switch (resolved.kind) {
+    case 'unknown':
+      return new UnauthorizedError('Unknown API key.');
+    case 'revoked':
+      return new UnauthorizedError(`This API key was revoked at ${at(resolved.at)}. ${NEW_KEY}`);
+    case 'expired':
+      return new UnauthorizedError(`This API key expired at ${at(resolved.at)}. ${NEW_KEY}`);
+  }
 }

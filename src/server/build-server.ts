@@ -1,5 +1,5 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { DEFAULTS, type HttpLimits } from '../config/index.js';
+import { DEFAULTS, type HttpLimits, type RateLimitSettings } from '../config/index.js';
 import { ValidationError, zodDetails } from '../shared/index.js';
 import { MAX_BATCH_BYTES } from '../ingest/index.js';
 import { authenticate, presentedKey } from './auth.js';
@@ -7,6 +7,7 @@ import type { AppContext } from './context.js';
 import { frameworkErrors, MAX_PARAM_LENGTH, registerErrorHandler } from './error-handler.js';
 import { capConnections, httpServerOptions } from './http-limits.js';
 import { isJsonBody, registerJsonBody } from './json-body.js';
+import { RateLimiter, rateLimitsOf } from './rate-limit.js';
 import type { RouteDef } from './route.js';
 import { allRoutes } from './routes/index.js';
 
@@ -15,6 +16,8 @@ export interface ServerOptions {
   role?: 'all' | 'api' | 'worker';
   /** Timeouts and the connection cap; the configuration's defaults when not given. */
   http?: HttpLimits;
+  /** Requests per key and route class, counted in this process; the defaults when not given. */
+  rateLimits?: RateLimitSettings;
 }
 
 /** Builds the HTTP app, unstarted. `main` listens; tests call `inject`. */
@@ -66,18 +69,31 @@ export function buildServer(ctx: AppContext, options: ServerOptions = {}): Fasti
   const routes = allRoutes(ctx).filter(
     (r) => options.role !== 'worker' || r.url === '/health' || r.url === '/metrics',
   );
-  for (const route of routes) registerRoute(app, ctx, route);
+  const limiter = new RateLimiter(rateLimitsOf(options.rateLimits ?? DEFAULTS), ctx.clock);
+  for (const route of routes) registerRoute(app, ctx, limiter, route);
   return app;
 }
 
-function registerRoute(app: FastifyInstance, ctx: AppContext, def: RouteDef): void {
+function registerRoute(
+  app: FastifyInstance,
+  ctx: AppContext,
+  limiter: RateLimiter,
+  def: RouteDef,
+): void {
+  const rateClass = def.auth === 'public' ? null : (def.rateLimit ?? def.auth);
   app.route({
     method: def.method,
     url: def.url,
     ...(def.bodyLimit ? { bodyLimit: def.bodyLimit } : {}),
     handler: async (request, reply) => {
+      // Counted once the key is known and before any work: wrong scope and invalid input
+      // included, as each cost a key lookup.
       const principal =
-        def.auth === 'public' ? null : await authenticate(ctx.keys, keyFor(request), def.auth);
+        def.auth === 'public' || rateClass === null
+          ? null
+          : await authenticate(ctx.keys, keyFor(request), def.auth, (p) => {
+              limiter.take(p.keyId, rateClass);
+            });
       const params = parsePart(def.params, request.params, 'params');
       const query = parsePart(def.query, request.query, 'query');
       let body: unknown = request.body;

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../shared/index.js';
+import { AppError, RateLimitedError } from '../shared/index.js';
 
 /** Longest path parameter: signed links carry their claims in the path. */
 export const MAX_PARAM_LENGTH = 4096;
@@ -37,6 +37,9 @@ export function frameworkErrors(
 /** The one place errors become responses: `{ "error": { "code", "message", "details" } }`. */
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
+    if (error instanceof RateLimitedError) {
+      void reply.header('retry-after', String(error.retryAfterSeconds));
+    }
     if (error instanceof AppError) {
       // A 5xx from the registry (corrupt stored data, a bad config) is ours to fix: log it.
       if (error.status >= 500) request.log.error({ err: error }, 'request failed');

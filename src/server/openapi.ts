@@ -48,6 +48,12 @@ export function buildOpenApi(routes: readonly RouteDef[]): Record<string, unknow
     if (route.auth !== 'public') {
       responses['401'] = errorResponse('Missing or unknown API key');
       responses['403'] = errorResponse(`The key lacks the ${route.auth} scope`);
+      responses['429'] = {
+        ...errorResponse(
+          `The key sent more than its ${route.rateLimit ?? route.auth} limit allows; retry after Retry-After seconds`,
+        ),
+        headers: { 'Retry-After': { schema: { type: 'integer', minimum: 1 } } },
+      };
     }
     if (route.body || route.query || route.params)
       responses['400'] = errorResponse('Invalid input');

@@ -29,6 +29,11 @@ export interface RouteDef<B = unknown, Q = unknown, P = unknown, A extends Route
   tag: string;
   /** The key scope required, or 'public'. */
   auth: A;
+  /**
+   * The per-key limit the route counts against when not its scope's: `preview` for calls
+   * that spend seconds of work each. Public routes have no key and no limit.
+   */
+  rateLimit?: 'preview';
   body?: z.ZodType<B>;
   query?: z.ZodType<Q>;
   params?: z.ZodType<P>;

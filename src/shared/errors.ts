@@ -84,3 +84,17 @@ export class CorruptDataError extends AppError {
     super('corrupt_data', 500, message, details);
   }
 }
+
+/**
+ * A key sent more requests than its limit allows. The handler adds `Retry-After` with
+ * `retryAfterSeconds` (a whole number, at least 1); the details name the limit.
+ */
+export class RateLimitedError extends AppError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+    details: ErrorDetail[] = [],
+  ) {
+    super('rate_limited', 429, message, details);
+  }
+}

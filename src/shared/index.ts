@@ -9,6 +9,7 @@ export {
   RenderLimitError,
   ConfigError,
   CorruptDataError,
+  RateLimitedError,
 } from './errors.js';
 export { zodDetails, decodeJson, type Decoded } from './zod-details.js';
 export { type Clock, systemClock } from './clock.js';

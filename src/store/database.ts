@@ -52,6 +52,10 @@ export interface ApiKeysTable {
   prefix: string;
   created_at: number;
   revoked_at: number | null;
+  /** After this the key answers 401 (set at creation, or by a rotation's grace period). */
+  expires_at: number | null;
+  /** A label to tell keys apart in listings. */
+  name: string | null;
 }
 
 export interface EventsTable {

@@ -1,6 +1,21 @@
 export { DEFAULT_WORKSPACE_ID, ensureDefaultWorkspace, listWorkspaceIds } from './workspaces.js';
-export { KeyScope, createApiKey, scopeAllows } from './keys.js';
-export { KeyResolver, type Principal } from './key-resolver.js';
+export {
+  ApiKeyInfo,
+  KEY_LIFETIME,
+  KeyName,
+  KeyScope,
+  createApiKey,
+  listApiKeys,
+  scopeAllows,
+  type CreatedKey,
+} from './keys.js';
+export {
+  DEFAULT_ROTATION_GRACE_MS,
+  MAX_ROTATION_GRACE_MS,
+  revokeApiKey,
+  rotateApiKey,
+} from './key-admin.js';
+export { KeyResolver, type KeyResolution, type Principal } from './key-resolver.js';
 export {
   IdentitySettings,
   WebhookSettings,

@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import type { FastifyInstance } from 'fastify';
-import type { RejectedLimits } from '../../src/config/index.js';
+import type { RateLimitSettings, RejectedLimits } from '../../src/config/index.js';
 import { buildApp, closeApp, startBackground, type App } from '../../src/app/build-app.js';
 import type { PipelineStage } from '../../src/profiles/index.js';
 import { buildServer } from '../../src/server/index.js';
@@ -22,6 +22,18 @@ export interface TestApp {
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
 
+/** Every per-key limit off (a rate of 0). */
+export const NO_RATE_LIMITS: RateLimitSettings = {
+  rateLimitWritePerSecond: 0,
+  rateLimitWriteBurst: 1,
+  rateLimitReadPerSecond: 0,
+  rateLimitReadBurst: 1,
+  rateLimitAdminPerSecond: 0,
+  rateLimitAdminBurst: 1,
+  rateLimitPreviewPerSecond: 0,
+  rateLimitPreviewBurst: 1,
+};
+
 /** A migrated store, the default workspace, one key per scope and an unstarted server. */
 export async function createTestApp(
   kind: StoreKind,
@@ -34,6 +46,8 @@ export async function createTestApp(
     rejected?: RejectedLimits;
     /** Pipeline stages run after the declared ones (a stage that fails on purpose). */
     stages?: PipelineStage[];
+    /** Per-key limits; off unless given, as a test's clock may never refill a bucket. */
+    rateLimits?: RateLimitSettings;
   } = {},
 ): Promise<TestApp> {
   const testStore = await openTestStore(kind);
@@ -56,7 +70,10 @@ export async function createTestApp(
   const mk = async (scope: 'write' | 'read' | 'admin') =>
     (await createApiKey(testStore.store.db, clock, { workspaceId: 'default', scope })).key;
   const keys = { write: await mk('write'), read: await mk('read'), admin: await mk('admin') };
-  const app = buildServer(ctx, { role: options.role ?? 'all' });
+  const app = buildServer(ctx, {
+    role: options.role ?? 'all',
+    rateLimits: options.rateLimits ?? NO_RATE_LIMITS,
+  });
   await app.ready();
   if (options.background) startBackground(ctx);
   return {

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { listRejected, RejectedFilter, RejectedPage } from '../../ingest/index.js';
 import { readSettings, WorkspaceSettings, writeSettings } from '../../messaging/index.js';
-import { createApiKey, KeyScope } from '../../workspaces/index.js';
 import {
   dropQuarantined,
   listQuarantined,
@@ -13,7 +12,6 @@ import { NotFoundError } from '../../shared/index.js';
 import type { AppContext } from '../context.js';
 import { defineRoute, type RouteDef } from '../route.js';
 
-const CreateKey = z.object({ scope: KeyScope });
 const QuarantineParams = z.object({
   eventId: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
 });
@@ -21,27 +19,9 @@ const notQuarantined = (id: number) =>
   new NotFoundError(
     `No quarantined event ${id} in this workspace (GET /v1/admin/quarantine lists them).`,
   );
-const CreatedKey = z.object({ id: z.string(), key: z.string(), scope: KeyScope });
 
 export function adminRoutes(ctx: AppContext): RouteDef[] {
   return [
-    defineRoute({
-      method: 'POST',
-      url: '/v1/admin/keys',
-      summary: 'Create an API key; the key is shown only in this response',
-      tag: 'admin',
-      auth: 'admin',
-      body: CreateKey,
-      responses: { 201: CreatedKey },
-      handler: async ({ body, principal, reply }) => {
-        const created = await createApiKey(ctx.store.db, ctx.clock, {
-          workspaceId: principal.workspaceId,
-          scope: body.scope,
-        });
-        reply.code(201);
-        return { id: created.id, key: created.key, scope: created.scope };
-      },
-    }),
     defineRoute({
       method: 'GET',
       url: '/v1/admin/rejected',

@@ -136,6 +136,7 @@ export function channelRoutes(ctx: AppContext): RouteDef[] {
       // Admin, as saving a template is: each preview may spend a render's full time
       // limit on a thread, which a widely shared read key should not be able to buy.
       auth: 'admin',
+      rateLimit: 'preview',
       params: IdParams,
       body: PreviewInput,
       responses: { 200: PreviewOutput, 404: z.unknown(), 422: z.unknown() },

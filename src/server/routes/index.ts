@@ -5,6 +5,7 @@ import { catalogRoutes } from './catalog.js';
 import { channelRoutes } from './channels.js';
 import { publicRoutes } from './public-pages.js';
 import { journeyRoutes } from './journeys.js';
+import { keyRoutes } from './keys.js';
 import { profileRoutes } from './profiles.js';
 import { recommendationRoutes } from './recommendations.js';
 import { segmentRoutes } from './segments.js';
@@ -27,6 +28,7 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...recommendationRoutes(ctx),
     ...channelRoutes(ctx),
     ...publicRoutes(ctx),
+    ...keyRoutes(ctx),
     ...adminRoutes(ctx),
     ...webhookRoutes(ctx),
   );

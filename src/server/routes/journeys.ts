@@ -145,6 +145,7 @@ export function journeyRoutes(ctx: AppContext): RouteDef[] {
       summary: 'Replay logged events through a journey or a draft, sending nothing',
       tag: 'journeys',
       auth: 'read',
+      rateLimit: 'preview',
       params: IdParams,
       body: SimulateInput,
       handler: ({ params, body, principal }) =>

@@ -57,6 +57,7 @@ export function segmentRoutes(ctx: AppContext): RouteDef[] {
       summary: 'Count and sample who a definition selects now, without saving it',
       tag: 'segments',
       auth: 'read',
+      rateLimit: 'preview',
       body: PreviewInput,
       responses: { 200: PreviewResult },
       handler: async ({ body, principal }) =>

@@ -11,6 +11,7 @@ import * as m0009 from './0009-webhook-signing-secret.js';
 import * as m0010 from './0010-quarantine.js';
 import * as m0011 from './0011-consent-statements.js';
 import * as m0012 from './0012-journey-recipes.js';
+import * as m0013 from './0013-key-expiry.js';
 
 export interface AppMigration {
   up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void>;
@@ -29,4 +30,5 @@ export const MIGRATIONS: Record<string, AppMigration> = {
   '0010-quarantine': m0010,
   '0011-consent-statements': m0011,
   '0012-journey-recipes': m0012,
+  '0013-key-expiry': m0013,
 };
