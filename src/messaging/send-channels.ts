@@ -130,7 +130,8 @@ export function emailChannel(deps: SendDeps): Deliver {
     const template = await resolveTemplate(deps, m, 'email');
     if (typeof template === 'string') return { kind: 'failed', error: template };
     const settings = await readSettings(deps.db, m.workspaceId);
-    const topic = m.payload.topic ?? template.topic;
+    // The step's topic (the outbox column) first, as docs/channels.md says, then the template's.
+    const topic = m.topic ?? m.payload.topic ?? template.topic;
     const stop = await gate(
       deps.db,
       m,
@@ -246,7 +247,8 @@ export function pushChannel(deps: SendDeps): Deliver {
     const template = await resolveTemplate(deps, m, 'push');
     if (typeof template === 'string') return { kind: 'failed', error: template };
     const settings = await readSettings(deps.db, m.workspaceId);
-    const topic = m.payload.topic ?? template.topic;
+    // The step's topic (the outbox column) first, as docs/channels.md says, then the template's.
+    const topic = m.topic ?? m.payload.topic ?? template.topic;
     const stop = await gate(
       deps.db,
       m,
