@@ -45,26 +45,25 @@ function quote(text: unknown): string {
  * // { kind: 'invalid', problem: '"P1M": months and years have no fixed length; write days or weeks instead, such as P30D or P365D' }
  */
 export function parseIsoDuration(text: unknown, rules: DurationRules): ParsedDuration {
-  const notOne = (): ParsedDuration => ({
-    kind: 'invalid',
-    problem: `${quote(text)} is not an ISO 8601 duration ${EXAMPLES}`,
-  });
-  if (typeof text !== 'string' || text.length > MAX_TEXT) return notOne();
+  if (typeof text !== 'string' || text.length > MAX_TEXT) return notADuration(text);
   const m = PATTERN.exec(text);
   // `P` alone and a `T` with no time after it match the pattern but name nothing.
   if (!m || text === 'P' || text.endsWith('T')) {
-    if (!CALENDAR_UNITS.test(text)) return notOne();
+    if (!CALENDAR_UNITS.test(text)) return notADuration(text);
     return {
       kind: 'invalid',
       problem: `${quote(text)}: months and years have no fixed length; write days or weeks instead, such as P30D or P365D`,
     };
   }
+  // Unrolled: journeys parse a wait at every step they schedule.
+  const [, w, d, h, min, sec, frac] = m;
   let ms = 0;
-  for (let i = 0; i < UNIT_MS.length; i++) {
-    const digits = m[i + 1];
-    if (digits !== undefined) ms += Number(digits) * UNIT_MS[i]!;
-  }
-  if (m[6] !== undefined) ms += Number(m[6].padEnd(3, '0'));
+  if (w !== undefined) ms += Number(w) * UNIT_MS[0];
+  if (d !== undefined) ms += Number(d) * UNIT_MS[1];
+  if (h !== undefined) ms += Number(h) * UNIT_MS[2];
+  if (min !== undefined) ms += Number(min) * UNIT_MS[3];
+  if (sec !== undefined) ms += Number(sec) * UNIT_MS[4];
+  if (frac !== undefined) ms += Number(frac.padEnd(3, '0'));
   if (ms === 0 && !rules.allowZero) {
     return { kind: 'invalid', problem: `${quote(text)} must be longer than zero` };
   }
@@ -76,6 +75,10 @@ export function parseIsoDuration(text: unknown, rules: DurationRules): ParsedDur
     };
   }
   return { kind: 'ok', ms };
+}
+
+function notADuration(text: unknown): ParsedDuration {
+  return { kind: 'invalid', problem: `${quote(text)} is not an ISO 8601 duration ${EXAMPLES}` };
 }
 
 /** Milliseconds of a duration that validation under `rules` has already accepted; throws otherwise. */

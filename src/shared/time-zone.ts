@@ -82,9 +82,12 @@ export class Zone {
     });
   }
 
+  /** Kept: `resolvedOptions()` builds a fresh object (~3 µs), and the profile fold asks per event. */
+  private canonical: string | undefined;
+
   /** The canonical IANA name ("europe/paris" → "Europe/Paris"). */
   get canonicalName(): string {
-    return this.format.resolvedOptions().timeZone;
+    return (this.canonical ??= this.format.resolvedOptions().timeZone);
   }
 
   /** The local date and time at instant `t` (epoch ms). */
