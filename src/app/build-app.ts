@@ -99,7 +99,10 @@ export function buildApp(options: AppOptions): App {
   // `app` is filled below; the closures here read it only when called, after that.
   const app = {} as App;
   // Threads start with the first render: an API-only process that never previews has none.
-  const renderer = new RenderPool(options.render);
+  const renderer = new RenderPool({
+    ...options.render,
+    onLimit: (limit) => metrics.renderLimitsExceeded.inc({ limit }),
+  });
   const sendDeps: SendDeps = {
     db: store.db,
     clock,

@@ -63,6 +63,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly renderLimitsExceeded = new Counter({
+    name: 'rapport_render_limit_exceeded_total',
+    help: 'Template renders (sends and previews) this process stopped at a render limit.',
+    labelNames: ['limit'] as const,
+    registers: [this.registry],
+  });
+
   readonly eventsQuarantined = new Counter({
     name: 'rapport_events_quarantined_total',
     help: 'Events this process set aside after they failed the profile stage repeatedly.',

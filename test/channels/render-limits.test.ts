@@ -189,6 +189,9 @@ describe.each(STORE_KINDS)('templates cannot freeze the server (%s)', (kind) => 
     await settle();
     const again = (await send(t, 'GET', '/v1/messages', t.keys.read)).json().messages[0];
     expect(again).toMatchObject({ status: 'failed', attempts: 1 });
+    // Counted once in /metrics, by the limit it hit.
+    const metrics = await t.app.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.body).toMatch(/^rapport_render_limit_exceeded_total\{limit="time"\} 1$/m);
   });
 
   it('previews for admin keys only', async () => {

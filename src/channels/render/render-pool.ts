@@ -5,6 +5,7 @@ import {
   type RenderResult,
   type TemplateContext,
   type TemplateLimits,
+  type RenderLimit,
 } from '../templates/index.js';
 import { RenderThread, type Job } from './render-thread.js';
 
@@ -27,6 +28,8 @@ export interface RenderPoolOptions {
   limits?: Partial<TemplateLimits>;
   /** Heap of each thread, MB (default 128). */
   heapMb?: number;
+  /** Told of each render stopped at a limit, for metrics: a template that keeps hitting one needs fixing. */
+  onLimit?: (limit: RenderLimit) => void;
 }
 
 /**
@@ -51,6 +54,7 @@ export class RenderPool implements TemplateRenderer {
   readonly limits: TemplateLimits;
   private readonly size: number;
   private readonly heapMb: number;
+  private readonly onLimit: ((limit: RenderLimit) => void) | undefined;
   private readonly threads = new Set<RenderThread>();
   private readonly queue: Job[] = [];
   private jobs = 0;
@@ -60,6 +64,7 @@ export class RenderPool implements TemplateRenderer {
     this.limits = { ...DEFAULT_TEMPLATE_LIMITS, ...options.limits };
     this.size = Math.max(1, options.threads ?? 2);
     this.heapMb = options.heapMb ?? 128;
+    this.onLimit = options.onLimit;
   }
 
   render(
@@ -81,7 +86,13 @@ export class RenderPool implements TemplateRenderer {
         },
         recommend: options.recommend,
         offer: options.offer,
-        resolve,
+        resolve: (result) => {
+          if (result.kind === 'failed' && this.onLimit) {
+            const hit = result.errors.find((e) => e.limit !== undefined)?.limit;
+            if (hit) this.onLimit(hit);
+          }
+          resolve(result);
+        },
         reject,
       });
       this.pump();
