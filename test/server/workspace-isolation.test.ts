@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey, createWorkspace } from '../../src/workspaces/index.js';
-import { createTestApp, send, type TestApp } from '../helpers/app.js';
+import { createTestApp, PLATFORM_KEY, send, type TestApp } from '../helpers/app.js';
 import {
   failOnPoison,
   seedWorkspaceA,
@@ -77,13 +76,21 @@ describe.each(STORE_KINDS)('no key of one workspace reaches another (%s)', (kind
   let a: WorkspaceA;
   let b: { write: string; read: string; admin: string };
   beforeAll(async () => {
-    t = await createTestApp(kind, { stages: [failOnPoison] });
+    t = await createTestApp(kind, { stages: [failOnPoison], platform: true });
     a = await seedWorkspaceA(t);
-    const created = await createWorkspace(t.ctx.store, t.clock, { id: 'bravo', name: 'Bravo' });
-    if (created.kind !== 'ok') throw new Error('workspace bravo not created');
-    const mk = async (scope: 'write' | 'read') =>
-      (await createApiKey(t.ctx.store.db, t.clock, { workspaceId: 'bravo', scope })).key;
-    b = { admin: created.adminKey.key, write: await mk('write'), read: await mk('read') };
+    // B is made as an operator would make it: the platform key, then B's own admin key.
+    const created = await send(t, 'POST', '/v1/admin/workspaces', PLATFORM_KEY, {
+      id: 'bravo',
+      name: 'Bravo',
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const admin = created.json<{ adminKey: string }>().adminKey;
+    const mk = async (scope: 'write' | 'read') => {
+      const res = await send(t, 'POST', '/v1/admin/keys', admin, { scope });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json<{ key: string }>().key;
+    };
+    b = { admin, write: await mk('write'), read: await mk('read') };
   }, 60_000);
   afterAll(async () => {
     await t.close();
