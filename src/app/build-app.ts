@@ -34,6 +34,8 @@ export interface AppOptions {
   clock: Clock;
   logger: Logger;
   adminKey?: string | undefined;
+  /** RAPPORT_PLATFORM_KEY: creates and lists workspaces; none when not given. */
+  platformKey?: string | undefined;
   /** How often a worker refits each workspace's profile model. */
   modelRefreshMs?: number;
   outboxLeaseMs?: number;
@@ -192,7 +194,7 @@ export function buildApp(options: AppOptions): App {
     clock,
     logger,
     metrics,
-    keys: new KeyResolver(store.db, clock, options.adminKey),
+    keys: new KeyResolver(store.db, clock, options.adminKey, options.platformKey),
     writer,
     ingest,
     rejects,

@@ -30,6 +30,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     clock: systemClock,
     logger,
     adminKey: config.adminKey,
+    platformKey: config.platformKey,
     outboxLeaseMs: config.outboxLeaseMs,
     smtpUrl: config.smtpUrl,
     publicUrl: config.publicUrl,

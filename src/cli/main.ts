@@ -10,6 +10,7 @@ import { registerEvalCommand } from './eval-recs.js';
 import { runStart } from './start.js';
 import { runTrain } from './train.js';
 import { runWebhookSecretRotate, runWebhookSecretShow } from './webhooks.js';
+import { runWorkspacesCreate, runWorkspacesList } from './workspaces.js';
 import { fail } from './output.js';
 
 /** The `rapport` command line. Each command lives in its own file. */
@@ -70,6 +71,24 @@ export function buildCli(): Command {
     .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
     .option('--json', 'print the new key and the old one as JSON')
     .action(runKeysRotate);
+
+  const workspaces = program
+    .command('workspaces')
+    .description('Manage workspaces: each has its own data, settings, keys and secrets.');
+  workspaces
+    .command('create')
+    .description('Create a workspace and print its first admin key once.')
+    .requiredOption('--name <name>', 'a name for people')
+    .option('--id <id>', 'lowercase letters, digits and hyphens, 2-40 (default: generated)')
+    .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
+    .option('--json', 'print the workspace and its key as JSON')
+    .action(runWorkspacesCreate);
+  workspaces
+    .command('list')
+    .description('List every workspace.')
+    .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
+    .option('--json', 'print JSON')
+    .action(runWorkspacesList);
 
   program
     .command('import')

@@ -47,6 +47,12 @@ describe('loadConfig', () => {
     [{ role: 'boss' }, {}, '--role'],
     [{}, { DATABASE_URL: 'mysql://x/y' }, 'DATABASE_URL'],
     [{}, { RAPPORT_ADMIN_KEY: 'short' }, 'RAPPORT_ADMIN_KEY'],
+    [{}, { RAPPORT_PLATFORM_KEY: 'sixteen-chars-ok' }, 'RAPPORT_PLATFORM_KEY'],
+    [
+      {},
+      { RAPPORT_ADMIN_KEY: 'k'.repeat(40), RAPPORT_PLATFORM_KEY: 'k'.repeat(40) },
+      'RAPPORT_PLATFORM_KEY',
+    ],
     [{}, { RAPPORT_HTTP_REQUEST_TIMEOUT_MS: '0' }, 'RAPPORT_HTTP_REQUEST_TIMEOUT_MS'],
     [{}, { RAPPORT_HTTP_KEEP_ALIVE_TIMEOUT_MS: '5s' }, 'RAPPORT_HTTP_KEEP_ALIVE_TIMEOUT_MS'],
     [{}, { RAPPORT_HTTP_MAX_CONNECTIONS: '-1' }, 'RAPPORT_HTTP_MAX_CONNECTIONS'],

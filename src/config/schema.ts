@@ -28,6 +28,11 @@ const Settings = z.object({
     .optional(),
   role: z.enum(['all', 'api', 'worker']).default('all'),
   adminKey: z.string().min(16, 'must be at least 16 characters').optional(),
+  /**
+   * The one key that creates and lists workspaces (/v1/admin/workspaces) and can do
+   * nothing else. Unset: workspaces are created with `rapport workspaces create` only.
+   */
+  platformKey: z.string().min(32, 'must be at least 32 characters').optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Pool size for PostgreSQL connections per process. */
   dbPoolSize: z.coerce.number().int().min(1).max(200).default(10),
@@ -101,6 +106,10 @@ const Settings = z.object({
 export const Config = Settings.refine((c) => c.httpHeadersTimeoutMs <= c.httpRequestTimeoutMs, {
   message: 'must not be longer than the request timeout (RAPPORT_HTTP_REQUEST_TIMEOUT_MS)',
   path: ['httpHeadersTimeoutMs'],
+}).refine((c) => c.platformKey === undefined || c.platformKey !== c.adminKey, {
+  // One secret for both would make the default workspace's admin the platform operator.
+  message: 'must differ from the admin key (RAPPORT_ADMIN_KEY)',
+  path: ['platformKey'],
 });
 export type Config = z.infer<typeof Config>;
 export type ConfigInput = z.input<typeof Config>;
@@ -113,6 +122,7 @@ export const CONFIG_SOURCES: Record<keyof Config, { flag?: string; env: string }
   databaseUrl: { env: 'DATABASE_URL' },
   role: { flag: '--role', env: 'RAPPORT_ROLE' },
   adminKey: { env: 'RAPPORT_ADMIN_KEY' },
+  platformKey: { env: 'RAPPORT_PLATFORM_KEY' },
   logLevel: { flag: '--log-level', env: 'RAPPORT_LOG_LEVEL' },
   dbPoolSize: { env: 'RAPPORT_DB_POOL_SIZE' },
   outboxLeaseMs: { env: 'RAPPORT_OUTBOX_LEASE_MS' },

@@ -4,8 +4,8 @@ import {
   scopeAllows,
   type KeyResolution,
   type KeyResolver,
+  type Caller,
   type KeyScope,
-  type Principal,
 } from '../workspaces/index.js';
 
 /**
@@ -36,14 +36,29 @@ export function presentedKey(request: FastifyRequest): string | null {
 export async function authenticate(
   keys: KeyResolver,
   key: string | null,
-  needed: KeyScope,
-  counted: (principal: Principal) => void = () => undefined,
-): Promise<Principal> {
+  needed: KeyScope | 'platform',
+  counted: (principal: Caller) => void = () => undefined,
+): Promise<Caller> {
   if (!key) throw new UnauthorizedError();
   const resolved = await keys.resolve(key);
   if (resolved.kind !== 'ok') throw refused(resolved);
   const { principal } = resolved;
   counted(principal);
+  // The platform key and workspace keys never stand in for one another: the platform key
+  // belongs to no workspace, and no workspace key, admin included, manages workspaces.
+  if (needed === 'platform') {
+    if (principal.scope !== 'platform') {
+      throw new ForbiddenError(
+        `This endpoint needs the platform key (RAPPORT_PLATFORM_KEY); the key sent is a ${principal.scope} key of one workspace.`,
+      );
+    }
+    return principal;
+  }
+  if (principal.scope === 'platform') {
+    throw new ForbiddenError(
+      `This endpoint needs a ${needed} key of a workspace; the platform key only creates and lists workspaces (/v1/admin/workspaces). Use the workspace's admin key.`,
+    );
+  }
   if (!scopeAllows(principal.scope, needed)) {
     throw new ForbiddenError(
       `This endpoint needs a ${needed} key; the key sent has the ${principal.scope} scope.`,

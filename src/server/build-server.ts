@@ -80,7 +80,11 @@ function registerRoute(
   limiter: RateLimiter,
   def: RouteDef,
 ): void {
-  const rateClass = def.auth === 'public' ? null : (def.rateLimit ?? def.auth);
+  // The platform key counts against the admin limits: it is one operator's key.
+  const rateClass =
+    def.auth === 'public'
+      ? null
+      : (def.rateLimit ?? (def.auth === 'platform' ? 'admin' : def.auth));
   app.route({
     method: def.method,
     url: def.url,

@@ -47,7 +47,11 @@ export function buildOpenApi(routes: readonly RouteDef[]): Record<string, unknow
     }
     if (route.auth !== 'public') {
       responses['401'] = errorResponse('Missing or unknown API key');
-      responses['403'] = errorResponse(`The key lacks the ${route.auth} scope`);
+      responses['403'] = errorResponse(
+        route.auth === 'platform'
+          ? 'The key is not the platform key'
+          : `The key lacks the ${route.auth} scope`,
+      );
       responses['429'] = {
         ...errorResponse(
           `The key sent more than its ${route.rateLimit ?? route.auth} limit allows; retry after Retry-After seconds`,

@@ -1,18 +1,21 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import type { KeyScope, Principal } from '../workspaces/index.js';
+import type { KeyScope, PlatformPrincipal, Principal } from '../workspaces/index.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
-/** The key scope a route requires, or 'public' for none. */
-export type RouteAuth = KeyScope | 'public';
+/**
+ * The key scope a route requires, 'platform' for the platform key (workspace management
+ * only), or 'public' for none.
+ */
+export type RouteAuth = KeyScope | 'platform' | 'public';
 
 export interface HandlerInput<B, Q, P, A extends RouteAuth = RouteAuth> {
   body: B;
   query: Q;
   params: P;
   /** Whose key called: null on public routes, which take none. */
-  principal: A extends 'public' ? null : Principal;
+  principal: A extends 'public' ? null : A extends 'platform' ? PlatformPrincipal : Principal;
   request: FastifyRequest;
   reply: FastifyReply;
 }

@@ -1,4 +1,13 @@
-export { DEFAULT_WORKSPACE_ID, ensureDefaultWorkspace, listWorkspaceIds } from './workspaces.js';
+export {
+  DEFAULT_WORKSPACE_ID,
+  WorkspaceId,
+  WorkspaceInfo,
+  WorkspaceName,
+  createWorkspace,
+  ensureDefaultWorkspace,
+  listWorkspaceIds,
+  listWorkspaces,
+} from './workspaces.js';
 export {
   ApiKeyInfo,
   KEY_LIFETIME,
@@ -15,7 +24,13 @@ export {
   revokeApiKey,
   rotateApiKey,
 } from './key-admin.js';
-export { KeyResolver, type KeyResolution, type Principal } from './key-resolver.js';
+export {
+  KeyResolver,
+  type Caller,
+  type KeyResolution,
+  type PlatformPrincipal,
+  type Principal,
+} from './key-resolver.js';
 export {
   IdentitySettings,
   WebhookSettings,

@@ -10,9 +10,21 @@ export interface Principal {
   keyId: string;
 }
 
+/**
+ * The holder of the platform key (RAPPORT_PLATFORM_KEY): it creates and lists workspaces
+ * and belongs to none, so it can read or change no workspace's data.
+ */
+export interface PlatformPrincipal {
+  scope: 'platform';
+  keyId: string;
+}
+
+/** Whoever a working key belongs to. */
+export type Caller = Principal | PlatformPrincipal;
+
 /** What a presented key turned out to be; only `ok` authenticates. */
 export type KeyResolution =
-  | { kind: 'ok'; principal: Principal }
+  | { kind: 'ok'; principal: Caller }
   | { kind: 'unknown' }
   | { kind: 'revoked'; at: number }
   | { kind: 'expired'; at: number };
@@ -44,17 +56,28 @@ const MAX_ENTRIES = 10_000;
 export class KeyResolver {
   private readonly cache = new Map<string, CacheEntry>();
   private readonly adminKeyHash: string | undefined;
+  private readonly platformKeyHash: string | undefined;
 
+  /**
+   * `adminKey` (RAPPORT_ADMIN_KEY) is an admin key of the default workspace;
+   * `platformKey` (RAPPORT_PLATFORM_KEY) manages workspaces. Neither is stored. Without a
+   * platform key nothing can create workspaces over HTTP.
+   */
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,
     adminKey?: string,
+    platformKey?: string,
   ) {
     this.adminKeyHash = adminKey ? hashKey(adminKey) : undefined;
+    this.platformKeyHash = platformKey ? hashKey(platformKey) : undefined;
   }
 
   async resolve(key: string): Promise<KeyResolution> {
     const hash = hashKey(key);
+    if (hash === this.platformKeyHash) {
+      return { kind: 'ok', principal: { scope: 'platform', keyId: 'env:RAPPORT_PLATFORM_KEY' } };
+    }
     if (hash === this.adminKeyHash) {
       const principal: Principal = {
         workspaceId: DEFAULT_WORKSPACE_ID,

@@ -21,6 +21,8 @@ export interface TestApp {
 }
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
+/** The platform key of test apps built with `platform: true`. */
+export const PLATFORM_KEY = 'test-platform-key-0123456789abcdefghij';
 
 /** Every per-key limit off (a rate of 0). */
 export const NO_RATE_LIMITS: RateLimitSettings = {
@@ -48,6 +50,8 @@ export async function createTestApp(
     stages?: PipelineStage[];
     /** Per-key limits; off unless given, as a test's clock may never refill a bucket. */
     rateLimits?: RateLimitSettings;
+    /** Configure PLATFORM_KEY (RAPPORT_PLATFORM_KEY); off unless asked. */
+    platform?: boolean;
   } = {},
 ): Promise<TestApp> {
   const testStore = await openTestStore(kind);
@@ -61,6 +65,7 @@ export async function createTestApp(
     clock,
     logger: pino({ level: 'silent' }),
     adminKey: ADMIN_KEY,
+    platformKey: options.platform ? PLATFORM_KEY : undefined,
     smtpUrl: options.smtpUrl,
     publicUrl: options.publicUrl,
     rejected: options.rejected,

@@ -13,6 +13,7 @@ import { eventRoutes } from './events.js';
 import { ingestRoutes } from './ingest.js';
 import { systemRoutes } from './system.js';
 import { webhookRoutes } from './webhooks.js';
+import { workspaceRoutes } from './workspaces.js';
 
 /** Every route of the API, in the order the OpenAPI document lists them. */
 export function allRoutes(ctx: AppContext): RouteDef[] {
@@ -31,6 +32,7 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...keyRoutes(ctx),
     ...adminRoutes(ctx),
     ...webhookRoutes(ctx),
+    ...workspaceRoutes(ctx),
   );
   return routes;
 }

@@ -1,0 +1,154 @@
+import { pushSubscription, type WorkspaceA } from '../helpers/isolation.js';
+
+/**
+ * What another workspace's key may get from a route aimed at A:
+ * - `not_found`: 404, as if A's thing did not exist (it does not, for that key);
+ * - `refused`: any 4xx (e.g. a definition naming A's segment is invalid in B);
+ * - `own`: the caller's own view or its own new thing; a success must name none of A's ids.
+ * Whatever the status, no response may show A's values or secrets.
+ */
+export type Expect = 'not_found' | 'refused' | 'own';
+
+export interface RouteCase {
+  expect: Expect;
+  query?: Record<string, string>;
+  body?: unknown;
+}
+
+/**
+ * One case per keyed route of the OpenAPI document, with a valid request that aims at A's
+ * ids wherever the route takes one. A route without a case fails the test: a new route
+ * needs one here.
+ */
+export function routeCases(a: WorkspaceA): Record<string, RouteCase> {
+  const userId = a.userId;
+  const at = '2026-11-01T11:00:00.000Z';
+  // B reuses A's message ids: deduplication is per workspace, never across.
+  const ingest = (extra: Record<string, unknown>): RouteCase => ({
+    expect: 'own',
+    body: { userId, timestamp: at, ...extra },
+  });
+  const journey = {
+    name: 'bravo journey',
+    trigger: { type: 'api' },
+    start: 'ping',
+    steps: [
+      { id: 'ping', type: 'webhook', url: 'https://bravo.example/hook', next: 'done' },
+      { id: 'done', type: 'exit' },
+    ],
+  };
+  const template = {
+    name: 'bravo template',
+    channel: 'email',
+    subject: 'bravo subject',
+    html: '<p>bravo</p>',
+  };
+  return {
+    'POST /v1/track': ingest({ messageId: 'a-2', event: 'Product Viewed' }),
+    'POST /v1/identify': ingest({ messageId: 'a-1', traits: { plan: 'bravo' } }),
+    'POST /v1/page': ingest({ messageId: 'b-page', name: 'Home' }),
+    'POST /v1/screen': ingest({ messageId: 'b-screen', name: 'Home' }),
+    'POST /v1/group': ingest({ messageId: 'b-group', groupId: 'g-1' }),
+    'POST /v1/alias': ingest({ messageId: 'b-alias', previousId: 'u-alpha-2' }),
+    'POST /v1/batch': {
+      expect: 'own',
+      body: { batch: [{ type: 'identify', messageId: 'b-batch', userId, timestamp: at }] },
+    },
+    'GET /v1/events': { expect: 'own', query: { userId } },
+    'GET /v1/profiles/{kind}/{value}': { expect: 'not_found' },
+    'GET /v1/profiles': { expect: 'own', query: { q: 'zebraa' } },
+    'POST /v1/admin/profiles/{profileId}/unmerge': { expect: 'not_found' },
+    'POST /v1/admin/profiles/model/refresh': { expect: 'own' },
+    'POST /v1/segments': {
+      expect: 'refused',
+      body: { name: 'bravo on A', definition: { segment: a.segmentId } },
+    },
+    'GET /v1/segments': { expect: 'own' },
+    'POST /v1/segments/preview': {
+      expect: 'own',
+      body: { definition: { trait: 'plan', eq: 'pro' } },
+    },
+    'GET /v1/segments/{id}': { expect: 'not_found' },
+    'PUT /v1/segments/{id}': {
+      expect: 'not_found',
+      body: { name: 'bravo', definition: { trait: 'plan', eq: 'bravo' } },
+    },
+    'DELETE /v1/segments/{id}': { expect: 'not_found' },
+    'GET /v1/segments/{id}/members': { expect: 'not_found' },
+    'GET /v1/journey-recipes': { expect: 'own' },
+    'POST /v1/journeys': { expect: 'own', body: { definition: journey } },
+    'GET /v1/journeys': { expect: 'own' },
+    'GET /v1/journeys/{id}': { expect: 'not_found' },
+    'PUT /v1/journeys/{id}': { expect: 'not_found', body: { definition: journey } },
+    'POST /v1/journeys/{id}/activate': { expect: 'not_found' },
+    'POST /v1/journeys/{id}/pause': { expect: 'not_found' },
+    'POST /v1/journeys/{id}/archive': { expect: 'not_found' },
+    'GET /v1/journeys/{id}/stats': { expect: 'not_found' },
+    'POST /v1/journeys/{id}/simulate': { expect: 'not_found', body: {} },
+    'POST /v1/journeys/{id}/trigger': { expect: 'not_found', body: { userId } },
+    'GET /v1/profiles/{kind}/{value}/journeys': { expect: 'not_found' },
+    'GET /v1/messages': {
+      expect: 'own',
+      query: { profileId: a.profileId, journeyId: a.journeyId },
+    },
+    'PUT /v1/catalog/items': {
+      expect: 'own',
+      body: { items: [{ id: 'item-bravo', title: 'bravo shoe', price: 5 }] },
+    },
+    'GET /v1/catalog/items': { expect: 'own', query: { q: 'zebraa' } },
+    'GET /v1/catalog/items/{id}': { expect: 'not_found' },
+    'DELETE /v1/catalog/items/{id}': { expect: 'not_found' },
+    'GET /v1/recommendations': { expect: 'own', query: { userId } },
+    'POST /v1/admin/recommendations/train': { expect: 'own' },
+    'GET /v1/admin/recommendations/versions': { expect: 'own' },
+    'POST /v1/admin/recommendations/rollback': { expect: 'own', body: { version: 1 } },
+    'POST /v1/templates': { expect: 'own', body: { id: 'bravo-tpl', ...template } },
+    'GET /v1/templates': { expect: 'own' },
+    'GET /v1/templates/{id}': { expect: 'not_found' },
+    'PUT /v1/templates/{id}': { expect: 'not_found', body: { id: a.templateId, ...template } },
+    'POST /v1/templates/{id}/preview': { expect: 'not_found', body: { value: userId } },
+    'GET /v1/profiles/{kind}/{value}/consent': { expect: 'not_found' },
+    'PUT /v1/profiles/{kind}/{value}/consent': { expect: 'not_found', body: { email: 'denied' } },
+    'POST /v1/push/subscriptions': {
+      expect: 'own',
+      body: { userId, subscription: pushSubscription('https://push.example/bravo') },
+    },
+    'GET /v1/push/vapid-public-key': { expect: 'own' },
+    'GET /v1/admin/keys': { expect: 'own' },
+    'POST /v1/admin/keys': { expect: 'own', body: { scope: 'read', name: 'bravo' } },
+    'DELETE /v1/admin/keys/{id}': { expect: 'not_found' },
+    'POST /v1/admin/keys/{id}/rotate': { expect: 'not_found', body: {} },
+    'GET /v1/admin/rejected': { expect: 'own' },
+    'GET /v1/admin/quarantine': { expect: 'own' },
+    'POST /v1/admin/quarantine/{eventId}/retry': { expect: 'not_found' },
+    'DELETE /v1/admin/quarantine/{eventId}': { expect: 'not_found' },
+    'GET /v1/admin/settings': { expect: 'own' },
+    'PUT /v1/admin/settings': {
+      expect: 'own',
+      body: { webhook: { url: 'https://bravo.example/settings' } },
+    },
+    'GET /v1/admin/webhook-secret': { expect: 'own' },
+    'POST /v1/admin/webhook-secret/rotate': { expect: 'own', body: {} },
+  };
+}
+
+/** A's id for each path parameter, by the route's path. */
+export function pathFor(path: string, a: WorkspaceA): string {
+  const section = path.split('/')[2] === 'admin' ? path.split('/')[3] : path.split('/')[2];
+  const idOf: Record<string, string> = {
+    segments: a.segmentId,
+    journeys: a.journeyId,
+    templates: a.templateId,
+    catalog: a.itemId,
+    keys: a.keyId,
+  };
+  return path.replace(/\{(\w+)\}/g, (_m, name: string) => {
+    if (name === 'kind') return 'user_id';
+    if (name === 'value') return encodeURIComponent(a.userId);
+    if (name === 'profileId') return a.profileId;
+    if (name === 'eventId') return String(a.quarantinedEventId);
+    const id = section === undefined ? undefined : idOf[section];
+    if (name === 'id' && id !== undefined) return encodeURIComponent(id);
+    throw new Error(`no id of workspace A for {${name}} in ${path}: add one to pathFor`);
+  });
+}
