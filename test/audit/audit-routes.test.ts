@@ -30,7 +30,7 @@ describe.each(STORE_KINDS)('the audit log records each admin action once (%s)', 
   afterEach(() => t.close());
 
   /** Runs a call and returns the one entry it added. */
-  async function one(call: () => Promise<{ statusCode: number; body: string }>, status: number) {
+  async function one(call: () => ReturnType<typeof send>, status: number) {
     const before = await entries(t);
     clock.advance(1000);
     const res = await call();
