@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { recordAudit } from '../audit/index.js';
+import { CorruptDataError } from '../shared/index.js';
 import { storeInTransaction, withTransaction, type Store } from '../store/index.js';
 import type { Principal } from '../workspaces/index.js';
 import type { AppContext } from './context.js';
@@ -54,4 +55,18 @@ export async function audited<T>(
     });
     return done.result;
   });
+}
+
+/**
+ * The target before a change, for its entry. A stored value that no longer decodes is
+ * what some changes exist to repair (a PUT replaces it), so it is recorded as unreadable
+ * rather than refusing the change.
+ */
+export async function beforeOf<T>(read: Promise<T>): Promise<T | { unreadable: string }> {
+  try {
+    return await read;
+  } catch (error) {
+    if (error instanceof CorruptDataError) return { unreadable: error.message };
+    throw error;
+  }
 }

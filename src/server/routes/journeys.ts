@@ -19,7 +19,7 @@ import {
 import { listMessages, MessagePage, MessageQuery } from '../../messaging/index.js';
 import { findProfileId, ProfileKind } from '../../profiles/index.js';
 import { NotFoundError, ValidationError } from '../../shared/index.js';
-import { audited } from '../audited.js';
+import { audited, beforeOf } from '../audited.js';
 import type { AppContext } from '../context.js';
 import { defineRoute, type RouteDef } from '../route.js';
 
@@ -53,7 +53,7 @@ export function journeyRoutes(ctx: AppContext): RouteDef[] {
           request,
           { action: `journey.${verb}`, kind: 'journey', id: params.id },
           async ({ db }) => {
-            const before = await getJourney(db, principal.workspaceId, params.id);
+            const before = await beforeOf(getJourney(db, principal.workspaceId, params.id));
             const after = await setJourneyStatus(
               db,
               ctx.clock,
@@ -61,7 +61,8 @@ export function journeyRoutes(ctx: AppContext): RouteDef[] {
               params.id,
               to,
             );
-            return { result: after, before: { status: before.status }, after: { status: to } };
+            const was = 'status' in before ? { status: before.status } : before;
+            return { result: after, before: was, after: { status: to } };
           },
         );
         if (to === 'active') await ctx.journeys.scheduleAll(principal.workspaceId);
@@ -141,7 +142,7 @@ export function journeyRoutes(ctx: AppContext): RouteDef[] {
           request,
           { action: 'journey.update', kind: 'journey', id: params.id },
           async ({ db }) => {
-            const before = await getJourney(db, principal.workspaceId, params.id);
+            const before = await beforeOf(getJourney(db, principal.workspaceId, params.id));
             const after = await updateJourney(
               db,
               ctx.clock,
@@ -149,7 +150,8 @@ export function journeyRoutes(ctx: AppContext): RouteDef[] {
               params.id,
               body,
             );
-            return { result: after, before, after, changed: after.version !== before.version };
+            const changed = !('version' in before) || after.version !== before.version;
+            return { result: after, before, after, changed };
           },
         );
         await ctx.journeys.scheduleAll(principal.workspaceId);

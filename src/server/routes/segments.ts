@@ -15,7 +15,7 @@ import {
   SegmentList,
   updateSegment,
 } from '../../segments/index.js';
-import { audited } from '../audited.js';
+import { audited, beforeOf } from '../audited.js';
 import type { AppContext } from '../context.js';
 import { defineRoute, type RouteDef } from '../route.js';
 
@@ -107,7 +107,7 @@ export function segmentRoutes(ctx: AppContext): RouteDef[] {
           request,
           { action: 'segment.update', kind: 'segment', id: params.id },
           async ({ db }) => {
-            const before = await getSegment(db, principal.workspaceId, params.id);
+            const before = await beforeOf(getSegment(db, principal.workspaceId, params.id));
             const after = await updateSegment(
               db,
               ctx.clock,
@@ -137,7 +137,7 @@ export function segmentRoutes(ctx: AppContext): RouteDef[] {
           request,
           { action: 'segment.delete', kind: 'segment', id: params.id },
           async ({ db }) => {
-            const before = await getSegment(db, principal.workspaceId, params.id);
+            const before = await beforeOf(getSegment(db, principal.workspaceId, params.id));
             await deleteSegment(db, ctx.clock, principal.workspaceId, params.id);
             return { result: null, before, after: null };
           },
