@@ -1,2 +1,2 @@
-export { recordAudit, type AuditRecord } from './audit-log.js';
+export { recordAudit } from './audit-log.js';
 export { AuditPage, AuditQuery, listAudit } from './audit-query.js';
