@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { recordAudit } from '../audit/index.js';
 import { CorruptDataError } from '../shared/index.js';
-import { storeInTransaction, withTransaction, type Store } from '../store/index.js';
+import { storeInTransaction, withRetriedTransaction, type Store } from '../store/index.js';
 import type { Principal } from '../workspaces/index.js';
 import type { AppContext } from './context.js';
 
@@ -27,7 +27,8 @@ export interface AuditAction {
 
 /**
  * Runs an admin action and appends its audit entry in one transaction: a change that
- * fails (a 404, a 409, a crash) leaves no entry, and a change that commits has one.
+ * fails (a 404, a 409, a crash) leaves no entry, and a change that commits has one. A
+ * race the store reports (a unique key, a deadlock, a busy SQLite) runs `change` again.
  * `change` must do all its reads and writes through the store it is given, whose
  * `withTransaction` joins this transaction. Adding an audited route is one call:
  * `audited(ctx, principal, request, { action: 'offer.update', kind: 'offer', id }, ...)`.
@@ -39,7 +40,7 @@ export async function audited<T>(
   what: AuditAction,
   change: (store: Store) => Promise<AuditedChange<T>>,
 ): Promise<T> {
-  return withTransaction(ctx.store, async (tx) => {
+  return withRetriedTransaction(ctx.store, async (tx) => {
     const done = await change(storeInTransaction(ctx.store, tx));
     if (done.changed === false) return done.result;
     await recordAudit(tx, {

@@ -36,9 +36,13 @@ export async function withTransaction<T>(store: Store, fn: (tx: Tx) => Promise<T
   // Inside a transaction already (a store from `storeInTransaction`): join it.
   if (open.has(store.db)) return fn(store.db);
   if (store.kind === 'postgres') {
-    return store.db.transaction().execute((tx) => {
+    return store.db.transaction().execute(async (tx) => {
       open.add(tx);
-      return fn(tx);
+      try {
+        return await fn(tx);
+      } finally {
+        open.delete(tx);
+      }
     });
   }
   return store.db.connection().execute(async (conn) => {
@@ -51,6 +55,8 @@ export async function withTransaction<T>(store: Store, fn: (tx: Tx) => Promise<T
     } catch (error) {
       await sql`ROLLBACK`.execute(conn).catch(() => undefined);
       throw error;
+    } finally {
+      open.delete(conn);
     }
   });
 }
