@@ -13,6 +13,7 @@
 const base = ['jobs', 'store', 'shared'];
 
 const domain = [
+  'audit',
   'workspaces',
   'catalog',
   'privacy',
@@ -37,6 +38,9 @@ export const modules = {
   // Pure and transport modules: no table of their own to read.
   privacy: ['shared'],
   channels: ['privacy', ...base],
+
+  // The audit log: appended by the routes in an admin action's transaction.
+  audit: [...base],
 
   // The domain. `workspaces` and `profiles` never reach up to channels or messaging:
   // the profile stage must not load mail, push and template libraries.

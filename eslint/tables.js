@@ -20,6 +20,7 @@ export const tableOwners = {
   workspace_secrets: ['workspaces'],
   events: ['ingest', 'profiles'],
   rejected_events: ['ingest'],
+  audit_log: ['audit'],
   profiles: ['profiles'],
   identities: ['profiles'],
   profile_merges: ['profiles'],

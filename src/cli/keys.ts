@@ -20,7 +20,15 @@ import {
   type KeyScope,
 } from '../workspaces/index.js';
 
+import { auditedCommand } from './audited.js';
+
 type Flags = { data?: string; json?: boolean };
+
+/** A key as `keys list` shows it (never the key), for the audit log. */
+async function listed(store: Store, id: string) {
+  const keys = await listApiKeys(store.db, systemClock, DEFAULT_WORKSPACE_ID);
+  return keys.find((k) => k.id === id) ?? null;
+}
 
 /** Opens the store with the default workspace in place, runs `fn`, closes the store. */
 async function withStore<T>(flags: Flags, fn: (store: Store) => Promise<T>): Promise<T> {
@@ -54,12 +62,20 @@ export async function runKeysCreate(
     name = parsed.data;
   }
   await withStore(options, async (store) => {
-    const created = await createApiKey(store.db, systemClock, {
-      workspaceId: DEFAULT_WORKSPACE_ID,
-      scope: options.scope,
-      name,
-      expiresAt: lifetimeMs === null ? null : systemClock.now() + lifetimeMs,
-    });
+    const created = await auditedCommand(
+      store,
+      'keys create',
+      { action: 'key.create', kind: 'key' },
+      async (s) => {
+        const key = await createApiKey(s.db, systemClock, {
+          workspaceId: DEFAULT_WORKSPACE_ID,
+          scope: options.scope,
+          name,
+          expiresAt: lifetimeMs === null ? null : systemClock.now() + lifetimeMs,
+        });
+        return { result: key, targetId: key.id, after: await listed(s, key.id) };
+      },
+    );
     if (options.json) {
       const { id, key, scope, expiresAt } = created;
       process.stdout.write(`${JSON.stringify({ id, key, scope, name, expiresAt })}\n`);
@@ -110,7 +126,18 @@ export async function runKeysList(flags: Flags): Promise<void> {
 /** `rapport keys revoke <id>`: the key answers 401 from the next request on. */
 export async function runKeysRevoke(id: string, flags: Flags): Promise<void> {
   const result = await withStore(flags, (store) =>
-    revokeApiKey(store, systemClock, DEFAULT_WORKSPACE_ID, id),
+    auditedCommand(store, 'keys revoke', { action: 'key.revoke', kind: 'key' }, async (s) => {
+      const before = await listed(s, id);
+      const r = await revokeApiKey(s, systemClock, DEFAULT_WORKSPACE_ID, id);
+      const changed = r.kind === 'revoked' && before?.revokedAt === null;
+      return {
+        result: r,
+        targetId: id,
+        before,
+        after: r.kind === 'revoked' ? r.key : null,
+        changed,
+      };
+    }),
   );
   if (result.kind === 'not_found') {
     throw new NotFoundError(
@@ -146,7 +173,20 @@ export async function runKeysRotate(
     }
   }
   const result = await withStore(flags, (store) =>
-    rotateApiKey(store, systemClock, DEFAULT_WORKSPACE_ID, id, { graceMs: hours * 3_600_000 }),
+    auditedCommand<Awaited<ReturnType<typeof rotateApiKey>>>(
+      store,
+      'keys rotate',
+      { action: 'key.rotate', kind: 'key' },
+      async (s) => {
+        const before = await listed(s, id);
+        const r = await rotateApiKey(s, systemClock, DEFAULT_WORKSPACE_ID, id, {
+          graceMs: hours * 3_600_000,
+        });
+        if (r.kind !== 'rotated') return { result: r, targetId: id, changed: false };
+        const after = { previous: r.previous, created: await listed(s, r.created.id) };
+        return { result: r, targetId: id, before, after };
+      },
+    ),
   );
   if (result.kind === 'not_found') {
     throw new NotFoundError(

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
 import { VERSION } from '../shared/index.js';
+import { runAuditList } from './audit.js';
 import { runImportCommand } from './import.js';
 import { runJourneysList, runJourneysShow, runJourneysStats } from './journeys.js';
 import { runKeysCreate, runKeysList, runKeysRevoke, runKeysRotate } from './keys.js';
@@ -89,6 +90,21 @@ export function buildCli(): Command {
     .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
     .option('--json', 'print JSON')
     .action(runWorkspacesList);
+
+  program
+    .command('audit')
+    .description('Read the audit log of admin actions (read-only).')
+    .command('list')
+    .description("The default workspace's audit entries, newest first.")
+    .option('--limit <n>', 'entries to show (1-500, default 100)')
+    .option('--action <action>', 'only this action, e.g. segment.update')
+    .option('--target <target>', 'only this kind, or kind:id, e.g. journey:welcome')
+    .option('--key-id <id>', 'only entries made with this key id')
+    .option('--since <time>', 'entries at or after this ISO 8601 date-time')
+    .option('--until <time>', 'entries before this ISO 8601 date-time')
+    .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
+    .option('--json', 'print the entries as JSON, before and after included')
+    .action(runAuditList);
 
   program
     .command('import')

@@ -8,6 +8,7 @@ import {
   rotateWebhookSecret,
 } from '../workspaces/index.js';
 import { readSettings } from '../messaging/index.js';
+import { auditedCommand } from './audited.js';
 
 type Flags = { data?: string; json?: boolean };
 
@@ -30,9 +31,19 @@ export async function runWebhookSecretRotate(
   const store = await openStore(loadConfig({ dataDir: flags.data }));
   try {
     await ensureDefaultWorkspace(store.db, systemClock);
-    const rotated = await rotateWebhookSecret(store.db, systemClock, DEFAULT_WORKSPACE_ID, {
-      overlapMs: hours * 3_600_000,
-    });
+    const ws = DEFAULT_WORKSPACE_ID;
+    const rotated = await auditedCommand(
+      store,
+      'webhooks secret rotate',
+      { action: 'webhook_secret.rotate', kind: 'webhook_secret' },
+      async ({ db }) => {
+        // Fingerprints and dates only: the secret never reaches the log.
+        const before = await describeWebhookSecret(db, systemClock, ws);
+        const r = await rotateWebhookSecret(db, systemClock, ws, { overlapMs: hours * 3_600_000 });
+        const after = await describeWebhookSecret(db, systemClock, ws);
+        return { result: r, targetId: ws, before, after };
+      },
+    );
     if (flags.json) {
       process.stdout.write(`${JSON.stringify(rotated)}\n`);
       return;

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../store/index.js';
+import { atomically, type Database } from '../store/index.js';
 import {
   ConflictError,
   CorruptDataError,
@@ -179,7 +179,7 @@ export async function createJourney(
     );
   const now = clock.now();
   const status: JourneyState = input.activate ? 'active' : 'draft';
-  await db.transaction().execute(async (tx) => {
+  await atomically(db, async (tx) => {
     await tx
       .insertInto('journeys')
       .values({
@@ -239,7 +239,7 @@ export async function updateJourney(
   )
     return toOut(current);
   const now = clock.now();
-  await db.transaction().execute(async (tx) => {
+  await atomically(db, async (tx) => {
     await tx
       .insertInto('journey_versions')
       .values({

@@ -8,7 +8,7 @@ import {
   newId,
   type Clock,
 } from '../shared/index.js';
-import type { Database } from '../store/index.js';
+import { atomically, type Database } from '../store/index.js';
 import { identitiesOf } from '../profiles/index.js';
 import { builtInSegments } from './built-ins.js';
 import { SegmentDefinition, validateSegment } from './core/index.js';
@@ -246,7 +246,7 @@ export async function deleteSegment(
     );
   }
   const now = clock.now();
-  await db.transaction().execute(async (tx) => {
+  await atomically(db, async (tx) => {
     await tx
       .updateTable('segments')
       .set({ deleted_at: now, updated_at: now })

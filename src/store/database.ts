@@ -10,6 +10,7 @@ export interface Database {
   api_keys: ApiKeysTable;
   events: EventsTable;
   rejected_events: RejectedEventsTable;
+  audit_log: AuditLogTable;
   profiles: ProfilesTable;
   identities: IdentitiesTable;
   profile_merges: ProfileMergesTable;
@@ -344,4 +345,22 @@ export interface ConsentStatementsTable {
   at: number;
   recorded_at: number;
   origin_profile_id: string | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  workspace_id: string;
+  at: number;
+  /** The API key's id; `env:RAPPORT_ADMIN_KEY` for the environment's admin key. */
+  key_id: string | null;
+  /** `segment.update`, `key.create`, ... */
+  action: string;
+  target_kind: string;
+  target_id: string;
+  /** JSON text, secrets left out, at most 64 KiB; null when there was nothing. */
+  before: string | null;
+  after: string | null;
+  request_id: string | null;
+  /** `PUT /v1/segments/:id` */
+  route: string | null;
 }

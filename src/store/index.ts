@@ -11,6 +11,8 @@ export { appendEvents, eventKey, type EventRow, type RejectedRow } from './sql/a
 export {
   withTransaction,
   withRetriedTransaction,
+  storeInTransaction,
+  atomically,
   isStoreUnavailable,
   skipLocked,
   type Tx,

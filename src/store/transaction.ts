@@ -4,14 +4,49 @@ import type { Store } from './store.js';
 
 export type Tx = Kysely<Database>;
 
+/** Handles that are inside a transaction `withTransaction` began. */
+const open = new WeakSet<Kysely<Database>>();
+
+/**
+ * The store as seen from inside a transaction: its `db` is the transaction's handle, and
+ * `withTransaction` on it joins that transaction instead of beginning another. So a
+ * caller can wrap a domain function that begins its own transaction in a larger one
+ * (the audit log records an admin action in the action's transaction).
+ */
+export function storeInTransaction(store: Store, tx: Tx): Store {
+  if (!open.has(tx)) throw new Error('storeInTransaction needs a handle from withTransaction');
+  return Object.create(store, { db: { value: tx, enumerable: true } }) as Store;
+}
+
+/**
+ * Runs `fn` atomically on `db`: in a new transaction, or in the one `db` is already in.
+ * For domain functions that take a `db` which may be a transaction's handle.
+ */
+export async function atomically<T>(db: Kysely<Database>, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  if (db.isTransaction || open.has(db)) return fn(db);
+  return db.transaction().execute(fn);
+}
+
 /**
  * Runs `fn` in one write transaction. On SQLite it begins IMMEDIATE, taking the write
  * lock up front: a deferred transaction that reads and then writes can fail with
  * SQLITE_BUSY when another process wrote in between, and busy_timeout cannot help it.
  */
 export async function withTransaction<T>(store: Store, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  if (store.kind === 'postgres') return store.db.transaction().execute(fn);
+  // Inside a transaction already (a store from `storeInTransaction`): join it.
+  if (open.has(store.db)) return fn(store.db);
+  if (store.kind === 'postgres') {
+    return store.db.transaction().execute(async (tx) => {
+      open.add(tx);
+      try {
+        return await fn(tx);
+      } finally {
+        open.delete(tx);
+      }
+    });
+  }
   return store.db.connection().execute(async (conn) => {
+    open.add(conn);
     await sql`BEGIN IMMEDIATE`.execute(conn);
     try {
       const result = await fn(conn);
@@ -20,6 +55,8 @@ export async function withTransaction<T>(store: Store, fn: (tx: Tx) => Promise<T
     } catch (error) {
       await sql`ROLLBACK`.execute(conn).catch(() => undefined);
       throw error;
+    } finally {
+      open.delete(conn);
     }
   });
 }
@@ -45,6 +82,7 @@ export async function withRetriedTransaction<T>(
   fn: (tx: Tx) => Promise<T>,
   attempts = 5,
 ): Promise<T> {
+  if (open.has(store.db)) return fn(store.db);
   for (let attempt = 1; ; attempt++) {
     try {
       return await withTransaction(store, fn);

@@ -177,6 +177,16 @@ describe.each(STORE_KINDS)('profiles over HTTP (%s)', (kind) => {
       splitFrom: merged.body.id,
       eventsMoved: 2,
     });
+    // Recorded in the audit log, in the unmerge's transaction.
+    const audit = await send(t, 'GET', '/v1/admin/audit?action=profile.unmerge', t.keys.admin);
+    expect(audit.json().entries).toMatchObject([
+      {
+        action: 'profile.unmerge',
+        target: { kind: 'profile', id: loser },
+        before: { mergedInto: merged.body.id },
+        after: { profileId: loser, eventsMoved: 2 },
+      },
+    ]);
 
     const frank = await profile('user_id', 'frank');
     const kiosk = await profile('anonymous_id', 'kiosk');

@@ -129,6 +129,8 @@ export function routeCases(a: WorkspaceA): Record<string, RouteCase> {
     },
     'GET /v1/admin/webhook-secret': { expect: 'own' },
     'POST /v1/admin/webhook-secret/rotate': { expect: 'own', body: {} },
+    // A's audit entries (its segment's creation among them) are never B's to read.
+    'GET /v1/admin/audit': { expect: 'own', query: { target: `segment:${a.segmentId}` } },
   };
 }
 

@@ -9,6 +9,7 @@ import {
   retryQuarantined,
 } from '../../profiles/index.js';
 import { NotFoundError } from '../../shared/index.js';
+import { audited } from '../audited.js';
 import type { AppContext } from '../context.js';
 import { defineRoute, type RouteDef } from '../route.js';
 
@@ -51,10 +52,20 @@ export function adminRoutes(ctx: AppContext): RouteDef[] {
       auth: 'admin',
       params: QuarantineParams,
       responses: { 200: z.object({ retried: z.literal(true) }) },
-      handler: async ({ params, principal }) => {
-        if (!(await retryQuarantined(ctx.store, principal.workspaceId, params.eventId))) {
-          throw notQuarantined(params.eventId);
-        }
+      handler: async ({ params, principal, request }) => {
+        const id = String(params.eventId);
+        await audited(
+          ctx,
+          principal,
+          request,
+          { action: 'quarantine.retry', kind: 'event', id },
+          async (store) => {
+            if (!(await retryQuarantined(store, principal.workspaceId, params.eventId))) {
+              throw notQuarantined(params.eventId);
+            }
+            return { result: null, before: { quarantined: true }, after: { quarantined: false } };
+          },
+        );
         ctx.wakePipeline();
         return { retried: true as const };
       },
@@ -67,10 +78,20 @@ export function adminRoutes(ctx: AppContext): RouteDef[] {
       auth: 'admin',
       params: QuarantineParams,
       responses: { 200: z.object({ dropped: z.literal(true) }) },
-      handler: async ({ params, principal }) => {
-        if (!(await dropQuarantined(ctx.store, principal.workspaceId, params.eventId))) {
-          throw notQuarantined(params.eventId);
-        }
+      handler: async ({ params, principal, request }) => {
+        const id = String(params.eventId);
+        await audited(
+          ctx,
+          principal,
+          request,
+          { action: 'quarantine.drop', kind: 'event', id },
+          async (store) => {
+            if (!(await dropQuarantined(store, principal.workspaceId, params.eventId))) {
+              throw notQuarantined(params.eventId);
+            }
+            return { result: null, before: { quarantined: true }, after: null };
+          },
+        );
         return { dropped: true as const };
       },
     }),
@@ -91,10 +112,18 @@ export function adminRoutes(ctx: AppContext): RouteDef[] {
       auth: 'admin',
       body: WorkspaceSettings,
       responses: { 200: WorkspaceSettings },
-      handler: async ({ body, principal }) => {
-        await writeSettings(ctx.store.db, ctx.clock, principal.workspaceId, body);
-        return body;
-      },
+      handler: ({ body, principal, request }) =>
+        audited(
+          ctx,
+          principal,
+          request,
+          { action: 'settings.update', kind: 'settings', id: principal.workspaceId },
+          async ({ db }) => {
+            const before = await readSettings(db, principal.workspaceId);
+            await writeSettings(db, ctx.clock, principal.workspaceId, body);
+            return { result: body, before, after: body };
+          },
+        ),
     }),
   ];
 }

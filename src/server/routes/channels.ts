@@ -20,6 +20,9 @@ import {
   ValidationError,
 } from '../../shared/index.js';
 import { workspaceSecrets } from '../../workspaces/index.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../store/index.js';
+import { audited } from '../audited.js';
 import type { AppContext } from '../context.js';
 import { defineRoute, type RouteDef } from '../route.js';
 
@@ -48,6 +51,10 @@ const PreviewInput = z.object({
   items: z.array(z.unknown()).optional(),
 });
 
+/** The id of a saved template, for its audit entry. */
+const templateId = (saved: { template: Record<string, unknown> }): string =>
+  typeof saved.template.id === 'string' ? saved.template.id : '';
+
 const problem = (e: TemplateError) => ({
   path: e.field,
   problem: e.line !== undefined ? `line ${e.line}, column ${e.col ?? 0}: ${e.message}` : e.message,
@@ -67,12 +74,12 @@ function renderError(errors: TemplateError[]): Error {
 }
 
 async function personId(
-  ctx: AppContext,
+  db: Kysely<Database>,
   workspaceId: string,
   kind: ProfileKind,
   value: string,
 ): Promise<string> {
-  const id = await findProfileId(ctx.store.db, workspaceId, kind, value);
+  const id = await findProfileId(db, workspaceId, kind, value);
   if (!id) throw new NotFoundError(`No profile with ${kind} "${value}".`);
   return id;
 }
@@ -87,10 +94,19 @@ export function channelRoutes(ctx: AppContext): RouteDef[] {
       auth: 'admin',
       body: z.unknown(),
       responses: { 201: SavedTemplate },
-      handler: async ({ body, principal, reply }) => {
-        const saved = await saveTemplate(ctx.store.db, ctx.clock, principal.workspaceId, body, {
-          create: true,
-        });
+      handler: async ({ body, principal, request, reply }) => {
+        const saved = await audited(
+          ctx,
+          principal,
+          request,
+          { action: 'template.create', kind: 'template' },
+          async ({ db }) => {
+            const after = await saveTemplate(db, ctx.clock, principal.workspaceId, body, {
+              create: true,
+            });
+            return { result: after, targetId: templateId(after), after: after.template };
+          },
+        );
         reply.code(201);
         return saved;
       },
@@ -125,8 +141,26 @@ export function channelRoutes(ctx: AppContext): RouteDef[] {
       params: IdParams,
       body: z.unknown(),
       responses: { 200: SavedTemplate, 404: z.unknown() },
-      handler: ({ params, body, principal }) =>
-        saveTemplate(ctx.store.db, ctx.clock, principal.workspaceId, body, { id: params.id }),
+      handler: ({ params, body, principal, request }) =>
+        audited(
+          ctx,
+          principal,
+          request,
+          { action: 'template.update', kind: 'template', id: params.id },
+          async ({ db }) => {
+            // A template that does not exist is saveTemplate's 404 to give.
+            const before = await requireTemplate(db, principal.workspaceId, params.id).catch(
+              (e: unknown) => {
+                if (e instanceof NotFoundError) return null;
+                throw e;
+              },
+            );
+            const after = await saveTemplate(db, ctx.clock, principal.workspaceId, body, {
+              id: params.id,
+            });
+            return { result: after, before: before?.template ?? null, after: after.template };
+          },
+        ),
     }),
     defineRoute({
       method: 'POST',
@@ -143,7 +177,7 @@ export function channelRoutes(ctx: AppContext): RouteDef[] {
       handler: async ({ params, body, principal }) => {
         const ws = principal.workspaceId;
         const stored = await requireTemplate(ctx.store.db, ws, params.id);
-        const id = await personId(ctx, ws, body.kind, body.value);
+        const id = await personId(ctx.store.db, ws, body.kind, body.value);
         const now = ctx.clock.now();
         const r = await loadRecipient(ctx.store.db, ctx.models, ws, id, now);
         if (!r) throw new NotFoundError(`No profile "${id}".`);
@@ -182,7 +216,7 @@ export function channelRoutes(ctx: AppContext): RouteDef[] {
         loadConsents(
           ctx.store.db,
           principal.workspaceId,
-          await personId(ctx, principal.workspaceId, params.kind, params.value),
+          await personId(ctx.store.db, principal.workspaceId, params.kind, params.value),
         ),
     }),
     defineRoute({
@@ -195,20 +229,32 @@ export function channelRoutes(ctx: AppContext): RouteDef[] {
       params: PersonParams,
       body: ConsentUpdate,
       responses: { 200: Consents },
-      handler: async ({ params, body, principal }) => {
-        const id = await personId(ctx, principal.workspaceId, params.kind, params.value);
-        const now = ctx.clock.now();
-        // A write key ships in every browser: what it says is weak, and its "yes" cannot
-        // undo an unsubscribe. An admin key speaks with the person's own weight.
-        const source = principal.scope === 'admin' ? 'admin' : 'api';
-        return recordConsent(
-          ctx.store.db,
-          principal.workspaceId,
-          id,
-          changesFromUpdate(body, source, now),
-          now,
-        );
-      },
+      handler: ({ params, body, principal, request }) =>
+        // Recorded whatever the key's scope: consent is the person's word, and who
+        // relayed it matters.
+        audited(
+          ctx,
+          principal,
+          request,
+          { action: 'consent.update', kind: 'profile' },
+          async ({ db }) => {
+            const ws = principal.workspaceId;
+            const id = await personId(db, ws, params.kind, params.value);
+            const now = ctx.clock.now();
+            // A write key ships in every browser: what it says is weak, and its "yes"
+            // cannot undo an unsubscribe. An admin key speaks with the person's own weight.
+            const source = principal.scope === 'admin' ? 'admin' : 'api';
+            const before = await loadConsents(db, ws, id);
+            const after = await recordConsent(
+              db,
+              ws,
+              id,
+              changesFromUpdate(body, source, now),
+              now,
+            );
+            return { result: after, targetId: id, before, after };
+          },
+        ),
     }),
     defineRoute({
       method: 'POST',

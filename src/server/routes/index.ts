@@ -1,6 +1,7 @@
 import type { AppContext } from '../context.js';
 import type { RouteDef } from '../route.js';
 import { adminRoutes } from './admin.js';
+import { auditRoutes } from './audit.js';
 import { catalogRoutes } from './catalog.js';
 import { channelRoutes } from './channels.js';
 import { publicRoutes } from './public-pages.js';
@@ -31,6 +32,7 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...publicRoutes(ctx),
     ...keyRoutes(ctx),
     ...adminRoutes(ctx),
+    ...auditRoutes(ctx),
     ...webhookRoutes(ctx),
     ...workspaceRoutes(ctx),
   );

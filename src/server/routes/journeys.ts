@@ -19,6 +19,7 @@ import {
 import { listMessages, MessagePage, MessageQuery } from '../../messaging/index.js';
 import { findProfileId, ProfileKind } from '../../profiles/index.js';
 import { NotFoundError, ValidationError } from '../../shared/index.js';
+import { audited, beforeOf } from '../audited.js';
 import type { AppContext } from '../context.js';
 import { defineRoute, type RouteDef } from '../route.js';
 
@@ -44,13 +45,25 @@ export function journeyRoutes(ctx: AppContext): RouteDef[] {
       auth: 'admin',
       params: IdParams,
       responses: { 200: JourneyOut, 404: z.unknown(), 409: z.unknown() },
-      handler: async ({ params, principal }) => {
-        const journey = await setJourneyStatus(
-          ctx.store.db,
-          ctx.clock,
-          principal.workspaceId,
-          params.id,
-          to,
+      handler: async ({ params, principal, request }) => {
+        const verb = { active: 'activate', paused: 'pause', archived: 'archive' }[to];
+        const journey = await audited(
+          ctx,
+          principal,
+          request,
+          { action: `journey.${verb}`, kind: 'journey', id: params.id },
+          async ({ db }) => {
+            const before = await beforeOf(getJourney(db, principal.workspaceId, params.id));
+            const after = await setJourneyStatus(
+              db,
+              ctx.clock,
+              principal.workspaceId,
+              params.id,
+              to,
+            );
+            const was = 'status' in before ? { status: before.status } : before;
+            return { result: after, before: was, after: { status: to } };
+          },
         );
         if (to === 'active') await ctx.journeys.scheduleAll(principal.workspaceId);
         return journey;
@@ -73,8 +86,17 @@ export function journeyRoutes(ctx: AppContext): RouteDef[] {
       auth: 'admin',
       body: CreateJourney,
       responses: { 201: JourneyOut },
-      handler: async ({ body, principal, reply }) => {
-        const journey = await createJourney(ctx.store.db, ctx.clock, principal.workspaceId, body);
+      handler: async ({ body, principal, request, reply }) => {
+        const journey = await audited(
+          ctx,
+          principal,
+          request,
+          { action: 'journey.create', kind: 'journey' },
+          async ({ db }) => {
+            const after = await createJourney(db, ctx.clock, principal.workspaceId, body);
+            return { result: after, targetId: after.id, after };
+          },
+        );
         if ((journey.definition as { trigger: { type: string } }).trigger.type === 'date') {
           await ctx.journeys.scheduleAll(principal.workspaceId);
         }
@@ -113,13 +135,24 @@ export function journeyRoutes(ctx: AppContext): RouteDef[] {
       params: IdParams,
       body: z.unknown(),
       responses: { 200: JourneyOut, 404: z.unknown() },
-      handler: async ({ params, body, principal }) => {
-        const journey = await updateJourney(
-          ctx.store.db,
-          ctx.clock,
-          principal.workspaceId,
-          params.id,
-          body,
+      handler: async ({ params, body, principal, request }) => {
+        const journey = await audited(
+          ctx,
+          principal,
+          request,
+          { action: 'journey.update', kind: 'journey', id: params.id },
+          async ({ db }) => {
+            const before = await beforeOf(getJourney(db, principal.workspaceId, params.id));
+            const after = await updateJourney(
+              db,
+              ctx.clock,
+              principal.workspaceId,
+              params.id,
+              body,
+            );
+            const changed = !('version' in before) || after.version !== before.version;
+            return { result: after, before, after, changed };
+          },
         );
         await ctx.journeys.scheduleAll(principal.workspaceId);
         return journey;

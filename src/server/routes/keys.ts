@@ -1,4 +1,6 @@
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import type { Database } from '../../store/index.js';
 import {
   checkIsoDuration,
   ConflictError,
@@ -19,6 +21,7 @@ import {
   rotateApiKey,
   type CreatedKey as CreatedKeyValue,
 } from '../../workspaces/index.js';
+import { audited } from '../audited.js';
 import type { AppContext } from '../context.js';
 import { defineRoute, type RouteDef } from '../route.js';
 
@@ -70,6 +73,14 @@ const shownOnce = (k: CreatedKeyValue): z.infer<typeof CreatedKey> => ({
   expiresAt: k.expiresAt,
 });
 
+/**
+ * A key as listings show it (id and prefix, never the key), for the audit log: before a
+ * change, or a created key after it.
+ */
+async function keyNow(ctx: AppContext, db: Kysely<Database>, workspaceId: string, id: string) {
+  return (await listApiKeys(db, ctx.clock, workspaceId)).find((k) => k.id === id) ?? null;
+}
+
 /** `expiresAt` or `expiresIn` as epoch ms; a moment already past is refused. */
 function expiryOf(body: z.infer<typeof CreateKey>, now: number): number | null {
   if (body.expiresIn !== undefined) return now + isoDurationMs(body.expiresIn, KEY_LIFETIME);
@@ -110,13 +121,24 @@ export function keyRoutes(ctx: AppContext): RouteDef[] {
       auth: 'admin',
       body: CreateKey,
       responses: { 201: CreatedKey },
-      handler: async ({ body, principal, reply }) => {
-        const created = await createApiKey(ctx.store.db, ctx.clock, {
-          workspaceId: principal.workspaceId,
-          scope: body.scope,
-          name: body.name ?? null,
-          expiresAt: expiryOf(body, ctx.clock.now()),
-        });
+      handler: async ({ body, principal, request, reply }) => {
+        const expiresAt = expiryOf(body, ctx.clock.now());
+        const created = await audited(
+          ctx,
+          principal,
+          request,
+          { action: 'key.create', kind: 'key' },
+          async (store) => {
+            const key = await createApiKey(store.db, ctx.clock, {
+              workspaceId: principal.workspaceId,
+              scope: body.scope,
+              name: body.name ?? null,
+              expiresAt,
+            });
+            const after = await keyNow(ctx, store.db, principal.workspaceId, key.id);
+            return { result: key, targetId: key.id, after };
+          },
+        );
         reply.code(201);
         return shownOnce(created);
       },
@@ -129,16 +151,25 @@ export function keyRoutes(ctx: AppContext): RouteDef[] {
       auth: 'admin',
       params: KeyParams,
       responses: { 200: ApiKeyInfo, 404: z.unknown(), 409: z.unknown() },
-      handler: async ({ params, principal }) => {
-        const r = await revokeApiKey(ctx.store, ctx.clock, principal.workspaceId, params.id);
-        if (r.kind === 'not_found') throw unknownKey(params.id);
-        if (r.kind === 'last_admin') {
-          throw new ConflictError(
-            `Key "${params.id}" is the last working admin key of this workspace; revoking it would lock the workspace out. Create another admin key first (POST /v1/admin/keys with {"scope":"admin"}), then revoke this one.`,
-          );
-        }
-        return r.key;
-      },
+      handler: ({ params, principal, request }) =>
+        audited(
+          ctx,
+          principal,
+          request,
+          { action: 'key.revoke', kind: 'key', id: params.id },
+          async (store) => {
+            const before = await keyNow(ctx, store.db, principal.workspaceId, params.id);
+            const r = await revokeApiKey(store, ctx.clock, principal.workspaceId, params.id);
+            if (r.kind === 'not_found') throw unknownKey(params.id);
+            if (r.kind === 'last_admin') {
+              throw new ConflictError(
+                `Key "${params.id}" is the last working admin key of this workspace; revoking it would lock the workspace out. Create another admin key first (POST /v1/admin/keys with {"scope":"admin"}), then revoke this one.`,
+              );
+            }
+            const changed = before?.revokedAt === null;
+            return { result: r.key, before, after: r.key, changed };
+          },
+        ),
     }),
     defineRoute({
       method: 'POST',
@@ -150,18 +181,30 @@ export function keyRoutes(ctx: AppContext): RouteDef[] {
       params: KeyParams,
       body: RotateKey,
       responses: { 201: Rotated, 404: z.unknown(), 409: z.unknown() },
-      handler: async ({ params, body, principal, reply }) => {
+      handler: async ({ params, body, principal, request, reply }) => {
         const graceMs =
           body.graceSeconds === undefined ? DEFAULT_ROTATION_GRACE_MS : body.graceSeconds * 1000;
-        const r = await rotateApiKey(ctx.store, ctx.clock, principal.workspaceId, params.id, {
-          graceMs,
-        });
-        if (r.kind === 'not_found') throw unknownKey(params.id);
-        if (r.kind === 'inactive') {
-          throw new ConflictError(
-            `Key "${params.id}" is ${r.key.status}; there is nothing to hand over. Create a new key instead (POST /v1/admin/keys).`,
-          );
-        }
+        const r = await audited(
+          ctx,
+          principal,
+          request,
+          { action: 'key.rotate', kind: 'key', id: params.id },
+          async (store) => {
+            const before = await keyNow(ctx, store.db, principal.workspaceId, params.id);
+            const r = await rotateApiKey(store, ctx.clock, principal.workspaceId, params.id, {
+              graceMs,
+            });
+            if (r.kind === 'not_found') throw unknownKey(params.id);
+            if (r.kind === 'inactive') {
+              throw new ConflictError(
+                `Key "${params.id}" is ${r.key.status}; there is nothing to hand over. Create a new key instead (POST /v1/admin/keys).`,
+              );
+            }
+            const created = await keyNow(ctx, store.db, principal.workspaceId, r.created.id);
+            const after = { previous: r.previous, created };
+            return { result: r, before, after };
+          },
+        );
         reply.code(201);
         return { ...shownOnce(r.created), previous: r.previous };
       },

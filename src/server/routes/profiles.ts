@@ -11,6 +11,7 @@ import {
 } from '../../profiles/index.js';
 import { segmentsOf } from '../../segments/index.js';
 import { NotFoundError } from '../../shared/index.js';
+import { audited } from '../audited.js';
 import type { AppContext } from '../context.js';
 import { defineRoute, type RouteDef } from '../route.js';
 
@@ -64,13 +65,22 @@ export function profileRoutes(ctx: AppContext): RouteDef[] {
       auth: 'admin',
       params: UnmergeParams,
       responses: { 200: UnmergeResult, 404: z.unknown(), 409: z.unknown() },
-      handler: ({ params, principal }) =>
-        unmergeProfile(
-          ctx.store,
-          ctx.clock,
-          principal.workspaceId,
-          params.profileId,
-          ctx.profiles.stages,
+      handler: ({ params, principal, request }) =>
+        audited(
+          ctx,
+          principal,
+          request,
+          { action: 'profile.unmerge', kind: 'profile', id: params.profileId },
+          async (store) => {
+            const after = await unmergeProfile(
+              store,
+              ctx.clock,
+              principal.workspaceId,
+              params.profileId,
+              ctx.profiles.stages,
+            );
+            return { result: after, before: { mergedInto: after.splitFrom }, after };
+          },
         ),
     }),
     defineRoute({

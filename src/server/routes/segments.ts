@@ -15,6 +15,7 @@ import {
   SegmentList,
   updateSegment,
 } from '../../segments/index.js';
+import { audited, beforeOf } from '../audited.js';
 import type { AppContext } from '../context.js';
 import { defineRoute, type RouteDef } from '../route.js';
 
@@ -33,8 +34,17 @@ export function segmentRoutes(ctx: AppContext): RouteDef[] {
       auth: 'admin',
       body: SegmentInput,
       responses: { 201: Segment },
-      handler: async ({ body, principal, reply }) => {
-        const segment = await createSegment(ctx.store.db, ctx.clock, principal.workspaceId, body);
+      handler: async ({ body, principal, request, reply }) => {
+        const segment = await audited(
+          ctx,
+          principal,
+          request,
+          { action: 'segment.create', kind: 'segment' },
+          async ({ db }) => {
+            const after = await createSegment(db, ctx.clock, principal.workspaceId, body);
+            return { result: after, targetId: after.id, after };
+          },
+        );
         wake();
         reply.code(201);
         return segment;
@@ -90,13 +100,23 @@ export function segmentRoutes(ctx: AppContext): RouteDef[] {
       params: IdParams,
       body: SegmentInput,
       responses: { 200: Segment, 404: z.unknown(), 409: z.unknown() },
-      handler: async ({ params, body, principal }) => {
-        const segment = await updateSegment(
-          ctx.store.db,
-          ctx.clock,
-          principal.workspaceId,
-          params.id,
-          body,
+      handler: async ({ params, body, principal, request }) => {
+        const segment = await audited(
+          ctx,
+          principal,
+          request,
+          { action: 'segment.update', kind: 'segment', id: params.id },
+          async ({ db }) => {
+            const before = await beforeOf(getSegment(db, principal.workspaceId, params.id));
+            const after = await updateSegment(
+              db,
+              ctx.clock,
+              principal.workspaceId,
+              params.id,
+              body,
+            );
+            return { result: after, before, after };
+          },
         );
         wake();
         return segment;
@@ -110,8 +130,18 @@ export function segmentRoutes(ctx: AppContext): RouteDef[] {
       auth: 'admin',
       params: IdParams,
       responses: { 204: z.null(), 404: z.unknown(), 409: z.unknown() },
-      handler: async ({ params, principal, reply }) => {
-        await deleteSegment(ctx.store.db, ctx.clock, principal.workspaceId, params.id);
+      handler: async ({ params, principal, request, reply }) => {
+        await audited(
+          ctx,
+          principal,
+          request,
+          { action: 'segment.delete', kind: 'segment', id: params.id },
+          async ({ db }) => {
+            const before = await beforeOf(getSegment(db, principal.workspaceId, params.id));
+            await deleteSegment(db, ctx.clock, principal.workspaceId, params.id);
+            return { result: null, before, after: null };
+          },
+        );
         reply.code(204);
         return null;
       },

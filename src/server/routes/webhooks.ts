@@ -6,6 +6,7 @@ import {
   WebhookSecretInfo,
 } from '../../workspaces/index.js';
 import { readSettings } from '../../messaging/index.js';
+import { audited } from '../audited.js';
 import type { AppContext } from '../context.js';
 import { defineRoute, type RouteDef } from '../route.js';
 
@@ -53,12 +54,25 @@ export function webhookRoutes(ctx: AppContext): RouteDef[] {
       auth: 'admin',
       body: Rotate,
       responses: { 200: RotatedWebhookSecret },
-      handler: async ({ body, principal, reply }) => {
+      handler: async ({ body, principal, request, reply }) => {
         // The only response that ever holds the secret: keep it out of every cache.
         reply.header('cache-control', 'no-store');
-        return rotateWebhookSecret(ctx.store.db, ctx.clock, principal.workspaceId, {
-          overlapMs: body.overlapHours * HOUR,
-        });
+        const ws = principal.workspaceId;
+        return audited(
+          ctx,
+          principal,
+          request,
+          { action: 'webhook_secret.rotate', kind: 'webhook_secret', id: ws },
+          async ({ db }) => {
+            // Fingerprints and dates only: the secret never reaches the log.
+            const before = await describeWebhookSecret(db, ctx.clock, ws);
+            const rotated = await rotateWebhookSecret(db, ctx.clock, ws, {
+              overlapMs: body.overlapHours * HOUR,
+            });
+            const after = await describeWebhookSecret(db, ctx.clock, ws);
+            return { result: rotated, before, after };
+          },
+        );
       },
     }),
   ];

@@ -12,6 +12,7 @@ import * as m0010 from './0010-quarantine.js';
 import * as m0011 from './0011-consent-statements.js';
 import * as m0012 from './0012-journey-recipes.js';
 import * as m0013 from './0013-key-expiry.js';
+import * as m0014 from './0014-audit-log.js';
 
 export interface AppMigration {
   up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void>;
@@ -31,4 +32,5 @@ export const MIGRATIONS: Record<string, AppMigration> = {
   '0011-consent-statements': m0011,
   '0012-journey-recipes': m0012,
   '0013-key-expiry': m0013,
+  '0014-audit-log': m0014,
 };

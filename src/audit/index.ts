@@ -1,0 +1,2 @@
+export { recordAudit } from './audit-log.js';
+export { AuditPage, AuditQuery, listAudit } from './audit-query.js';
