@@ -1,8 +1,8 @@
 import { AuditQuery, listAudit } from '../audit/index.js';
-import { loadConfig } from '../config/index.js';
 import { ValidationError, zodDetails } from '../shared/index.js';
-import { openStore } from '../store/index.js';
 import { DEFAULT_WORKSPACE_ID } from '../workspaces/index.js';
+import { printTable } from './output.js';
+import { withStore } from './store-command.js';
 
 type Flags = {
   data?: string;
@@ -28,13 +28,9 @@ export async function runAuditList(flags: Flags): Promise<void> {
       details,
     );
   }
-  const store = await openStore(loadConfig({ dataDir: data }));
-  let page;
-  try {
-    page = await listAudit(store.db, DEFAULT_WORKSPACE_ID, parsed.data);
-  } finally {
-    await store.close();
-  }
+  const page = await withStore({ data }, (store) =>
+    listAudit(store.db, DEFAULT_WORKSPACE_ID, parsed.data),
+  );
   if (json) {
     process.stdout.write(`${JSON.stringify(page.entries)}\n`);
     return;
@@ -49,15 +45,7 @@ export async function runAuditList(flags: Flags): Promise<void> {
       e.route ?? '',
     ]),
   ];
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  for (const r of rows) {
-    process.stdout.write(
-      `${r
-        .map((cell, i) => cell.padEnd(widths[i]!))
-        .join('  ')
-        .trimEnd()}\n`,
-    );
-  }
+  printTable(rows);
   if (page.entries.length === 0) process.stderr.write('No audit entries.\n');
   else if (page.nextCursor) {
     process.stderr.write('More entries: raise --limit (at most 500) or narrow with --since.\n');

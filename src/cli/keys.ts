@@ -1,4 +1,3 @@
-import { loadConfig } from '../config/index.js';
 import {
   ConflictError,
   NotFoundError,
@@ -6,11 +5,10 @@ import {
   systemClock,
   ValidationError,
 } from '../shared/index.js';
-import { openStore, type Store } from '../store/index.js';
+import type { Store } from '../store/index.js';
 import {
   createApiKey,
   DEFAULT_WORKSPACE_ID,
-  ensureDefaultWorkspace,
   KEY_LIFETIME,
   KeyName,
   listApiKeys,
@@ -21,6 +19,8 @@ import {
 } from '../workspaces/index.js';
 
 import { auditedCommand } from './audited.js';
+import { printTable } from './output.js';
+import { withStore } from './store-command.js';
 
 type Flags = { data?: string; json?: boolean };
 
@@ -28,17 +28,6 @@ type Flags = { data?: string; json?: boolean };
 async function listed(store: Store, id: string) {
   const keys = await listApiKeys(store.db, systemClock, DEFAULT_WORKSPACE_ID);
   return keys.find((k) => k.id === id) ?? null;
-}
-
-/** Opens the store with the default workspace in place, runs `fn`, closes the store. */
-async function withStore<T>(flags: Flags, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(loadConfig({ dataDir: flags.data }));
-  try {
-    await ensureDefaultWorkspace(store.db, systemClock);
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
 }
 
 function invalid(flag: string, problem: string): ValidationError {
@@ -111,15 +100,7 @@ export async function runKeysList(flags: Flags): Promise<void> {
       k.name ?? '',
     ]),
   ];
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  for (const r of rows) {
-    process.stdout.write(
-      `${r
-        .map((cell, i) => cell.padEnd(widths[i]!))
-        .join('  ')
-        .trimEnd()}\n`,
-    );
-  }
+  printTable(rows);
   if (keys.length === 0) process.stderr.write('No keys yet: `rapport keys create --scope ...`.\n');
 }
 

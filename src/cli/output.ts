@@ -16,3 +16,16 @@ export function fail(error: unknown): never {
   }
   process.exit(1);
 }
+
+/** Prints rows as columns two spaces apart, the first row being the headings. */
+export function printTable(rows: readonly (readonly string[])[]): void {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  for (const r of rows) {
+    process.stdout.write(
+      `${r
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd()}\n`,
+    );
+  }
+}

@@ -1,14 +1,12 @@
-import { loadConfig } from '../config/index.js';
 import { systemClock, ValidationError } from '../shared/index.js';
-import { openStore } from '../store/index.js';
 import {
   DEFAULT_WORKSPACE_ID,
   describeWebhookSecret,
-  ensureDefaultWorkspace,
   rotateWebhookSecret,
 } from '../workspaces/index.js';
 import { readSettings } from '../messaging/index.js';
 import { auditedCommand } from './audited.js';
+import { withStore } from './store-command.js';
 
 type Flags = { data?: string; json?: boolean };
 
@@ -28,11 +26,9 @@ export async function runWebhookSecretRotate(
   flags: Flags & { overlapHours?: string },
 ): Promise<void> {
   const hours = overlapHours(flags.overlapHours);
-  const store = await openStore(loadConfig({ dataDir: flags.data }));
-  try {
-    await ensureDefaultWorkspace(store.db, systemClock);
-    const ws = DEFAULT_WORKSPACE_ID;
-    const rotated = await auditedCommand(
+  const ws = DEFAULT_WORKSPACE_ID;
+  const rotated = await withStore(flags, (store) =>
+    auditedCommand(
       store,
       'webhooks secret rotate',
       { action: 'webhook_secret.rotate', kind: 'webhook_secret' },
@@ -43,41 +39,35 @@ export async function runWebhookSecretRotate(
         const after = await describeWebhookSecret(db, systemClock, ws);
         return { result: r, targetId: ws, before, after };
       },
-    );
-    if (flags.json) {
-      process.stdout.write(`${JSON.stringify(rotated)}\n`);
-      return;
-    }
-    process.stdout.write(`${rotated.secret}\n`);
-    process.stderr.write(
-      `New webhook signing secret for workspace "${DEFAULT_WORKSPACE_ID}" (${rotated.fingerprint}). It is shown only once.\n` +
-        (rotated.previous
-          ? `The previous secret (${rotated.previous.fingerprint}) also signs until ${rotated.previous.retiresAt}.\n`
-          : 'The previous secret no longer signs.\n'),
-    );
-  } finally {
-    await store.close();
+    ),
+  );
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(rotated)}\n`);
+    return;
   }
+  process.stdout.write(`${rotated.secret}\n`);
+  process.stderr.write(
+    `New webhook signing secret for workspace "${DEFAULT_WORKSPACE_ID}" (${rotated.fingerprint}). It is shown only once.\n` +
+      (rotated.previous
+        ? `The previous secret (${rotated.previous.fingerprint}) also signs until ${rotated.previous.retiresAt}.\n`
+        : 'The previous secret no longer signs.\n'),
+  );
 }
 
 /** `rapport webhooks secret show`: fingerprints and dates, never the secret. */
 export async function runWebhookSecretShow(flags: Flags): Promise<void> {
-  const store = await openStore(loadConfig({ dataDir: flags.data }));
-  try {
-    await ensureDefaultWorkspace(store.db, systemClock);
-    const info = await describeWebhookSecret(store.db, systemClock, DEFAULT_WORKSPACE_ID);
-    const { signing } = (await readSettings(store.db, DEFAULT_WORKSPACE_ID)).webhook;
-    if (flags.json) {
-      process.stdout.write(`${JSON.stringify({ ...info, signing })}\n`);
-      return;
-    }
-    process.stdout.write(
-      `signing   ${signing}\ncurrent   ${info.fingerprint}  created ${info.createdAt}\n` +
-        (info.previous
-          ? `previous  ${info.previous.fingerprint}  signs until ${info.previous.retiresAt}\n`
-          : ''),
-    );
-  } finally {
-    await store.close();
+  const { info, signing } = await withStore(flags, async (store) => ({
+    info: await describeWebhookSecret(store.db, systemClock, DEFAULT_WORKSPACE_ID),
+    signing: (await readSettings(store.db, DEFAULT_WORKSPACE_ID)).webhook.signing,
+  }));
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify({ ...info, signing })}\n`);
+    return;
   }
+  process.stdout.write(
+    `signing   ${signing}\ncurrent   ${info.fingerprint}  created ${info.createdAt}\n` +
+      (info.previous
+        ? `previous  ${info.previous.fingerprint}  signs until ${info.previous.retiresAt}\n`
+        : ''),
+  );
 }

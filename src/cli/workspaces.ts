@@ -1,28 +1,17 @@
 import type { z } from 'zod';
-import { loadConfig } from '../config/index.js';
 import { ensureDefaultTemplates } from '../messaging/index.js';
 import { ensureBuiltIns } from '../segments/index.js';
 import { ConflictError, systemClock, ValidationError } from '../shared/index.js';
-import { openStore, type Store } from '../store/index.js';
 import {
   createWorkspace,
-  ensureDefaultWorkspace,
   listWorkspaces,
   WorkspaceId,
   WorkspaceName,
 } from '../workspaces/index.js';
+import { printTable } from './output.js';
+import { withStore } from './store-command.js';
 
 type Flags = { data?: string; json?: boolean };
-
-async function withStore<T>(flags: Flags, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(loadConfig({ dataDir: flags.data }));
-  try {
-    await ensureDefaultWorkspace(store.db, systemClock);
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
-}
 
 function checked<T>(schema: z.ZodType<T>, flag: string, value: unknown): T {
   const parsed = schema.safeParse(value);
@@ -82,13 +71,5 @@ export async function runWorkspacesList(flags: Flags): Promise<void> {
     return;
   }
   const rows = [['ID', 'CREATED', 'NAME'], ...all.map((w) => [w.id, w.createdAt, w.name])];
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  for (const r of rows) {
-    process.stdout.write(
-      `${r
-        .map((c, i) => c.padEnd(widths[i]!))
-        .join('  ')
-        .trimEnd()}\n`,
-    );
-  }
+  printTable(rows);
 }
