@@ -16,8 +16,6 @@ export const SendPayload = z.object({
   step: z.string().optional(),
   /** Destination on the webhook channel; null or absent: the workspace's webhook URL. */
   url: z.string().nullable().optional(),
-  /** The consent topic, when the message states one; else the template's. */
-  topic: z.string().nullable().optional(),
   timing: z
     .object({
       /** Deliver at the person's best hour within this window (ISO duration). */

@@ -130,8 +130,8 @@ export function emailChannel(deps: SendDeps): Deliver {
     const template = await resolveTemplate(deps, m, 'email');
     if (typeof template === 'string') return { kind: 'failed', error: template };
     const settings = await readSettings(deps.db, m.workspaceId);
-    // The step's topic (the outbox column) first, as docs/channels.md says, then the template's.
-    const topic = m.topic ?? m.payload.topic ?? template.topic;
+    // The step's topic (the message's topic column), as docs/channels.md says, else the template's.
+    const topic = m.topic ?? template.topic;
     const stop = await gate(
       deps.db,
       m,
@@ -247,8 +247,8 @@ export function pushChannel(deps: SendDeps): Deliver {
     const template = await resolveTemplate(deps, m, 'push');
     if (typeof template === 'string') return { kind: 'failed', error: template };
     const settings = await readSettings(deps.db, m.workspaceId);
-    // The step's topic (the outbox column) first, as docs/channels.md says, then the template's.
-    const topic = m.topic ?? m.payload.topic ?? template.topic;
+    // The step's topic (the message's topic column), as docs/channels.md says, else the template's.
+    const topic = m.topic ?? template.topic;
     const stop = await gate(
       deps.db,
       m,
