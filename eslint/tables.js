@@ -43,6 +43,12 @@ export const tableOwners = {
   consent_statements: ['messaging'],
   suppressions: ['messaging'],
   push_subscriptions: ['messaging'],
+  offers: ['decisions'],
+  offer_versions: ['decisions'],
+  offer_codes: ['decisions'],
+  placements: ['decisions'],
+  decision_policy_state: ['decisions'],
+  decisions: ['decisions'],
 };
 
 const queryMethods = new Set([

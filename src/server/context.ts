@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { RenderPool } from '../channels/index.js';
 import type { EventWriter, IngestService, RejectedKeeper } from '../ingest/index.js';
 import type { JourneyStage } from '../journeys/index.js';
+import type { DecisionService } from '../decisions/index.js';
 import type { EngagementResult, OutboxSender, SendDeps } from '../messaging/index.js';
 import type { ModelCache, ProfileProcessor } from '../profiles/index.js';
 import type { RecommendationService } from '../recommend/index.js';
@@ -32,6 +33,8 @@ export interface AppContext {
   /** Renders message templates off the event loop, under hard limits (sends, previews). */
   renderer: RenderPool;
   recommendations: RecommendationService;
+  /** Offers for placements: `POST /v1/decide`, `{% offer %}` blocks and journey steps. */
+  decisions: DecisionService;
   /** Where people reach this server (links in messages); set once the server listens. */
   publicUrl: string;
   /** Feeds an event Rapport observed about a person into their log, through the pipeline. */

@@ -10,6 +10,7 @@ import { keyRoutes } from './keys.js';
 import { profileRoutes } from './profiles.js';
 import { recommendationRoutes } from './recommendations.js';
 import { segmentRoutes } from './segments.js';
+import { decisionRoutes } from './decisions.js';
 import { eventRoutes } from './events.js';
 import { ingestRoutes } from './ingest.js';
 import { systemRoutes } from './system.js';
@@ -28,6 +29,7 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...journeyRoutes(ctx),
     ...catalogRoutes(ctx),
     ...recommendationRoutes(ctx),
+    ...decisionRoutes(ctx),
     ...channelRoutes(ctx),
     ...publicRoutes(ctx),
     ...keyRoutes(ctx),

@@ -1,0 +1,29 @@
+export {
+  Offer,
+  OfferInput,
+  CreateOffer,
+  OfferList,
+  CodesInput,
+  CodesResult,
+} from './offer.js';
+export { Placement, PlacementInput, CreatePlacement, PlacementList } from './placement.js';
+export { DecideInput, DecideResult } from './decision.js';
+export { listOffers, getOffer, createOffer, updateOffer } from './offers-repo.js';
+export { deleteOffer } from './delete-offer.js';
+export {
+  listPlacements,
+  getPlacement,
+  createPlacement,
+  updatePlacement,
+  deletePlacement,
+} from './placements-repo.js';
+export { importCodes, freeCodes } from './codes.js';
+export { DecisionService, type ConsentLookup } from './decide.js';
+export { learnStep } from './learner.js';
+export { decisionsStage } from './rewards.js';
+export {
+  decisionLogRows,
+  exportPersonDecisions,
+  erasePersonDecisions,
+  type LoggedDecision,
+} from './person-data.js';
