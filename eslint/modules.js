@@ -23,6 +23,7 @@ const domain = [
   'importer',
   'segments',
   'recommend',
+  'decisions',
   'messaging',
   'journeys',
 ];
@@ -51,8 +52,9 @@ export const modules = {
   importer: ['catalog', 'ingest', 'profiles', ...base],
   segments: ['profiles', ...base],
   recommend: ['catalog', 'profiles', ...base],
-  messaging: ['catalog', 'channels', 'privacy', 'profiles', 'workspaces', ...base],
-  journeys: ['catalog', 'channels', 'messaging', 'profiles', 'segments', ...base],
+  decisions: ['segments', 'profiles', 'catalog', 'workspaces', 'privacy', ...base],
+  messaging: ['catalog', 'channels', 'decisions', 'privacy', 'profiles', 'workspaces', ...base],
+  journeys: ['catalog', 'channels', 'decisions', 'messaging', 'profiles', 'segments', ...base],
 
   // The top. Nothing imports `server` but the composition root, nothing imports `cli`,
   // and only `cli` starts the composition root (tests and benches may too).
