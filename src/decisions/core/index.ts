@@ -1,0 +1,30 @@
+// The decision core's face for the rest of src/decisions: policies and their state.
+export {
+  PolicyContext,
+  PolicyConfig,
+  FixedPolicyConfig,
+  WeightedPolicyConfig,
+  EpsilonGreedyPolicyConfig,
+  ThompsonPolicyConfig,
+  LinUcbPolicyConfig,
+  LinearTsPolicyConfig,
+  POLICY_KINDS,
+  ArmStats,
+  PolicyState,
+  emptyState,
+  featureVector,
+  type PolicyConfigInput,
+  type PolicyKind,
+  type ActionDistribution,
+  type Choice,
+} from './types.js';
+export {
+  distribution,
+  choose,
+  update,
+  armDelta,
+  addArmStats,
+  mergeStates,
+  policyFeatures,
+  isRandomized,
+} from './policy.js';
