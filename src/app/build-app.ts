@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { EmailSender, PushSender, RenderPool, type RenderPoolOptions } from '../channels/index.js';
 import { DEFAULTS, type RejectedLimits } from '../config/index.js';
 import { EventWriter, IngestService, RejectedKeeper } from '../ingest/index.js';
+import { DecisionService } from '../decisions/index.js';
 import { JourneyStage } from '../journeys/index.js';
 import {
   emailChannel,
@@ -27,6 +28,7 @@ import type { Store } from '../store/index.js';
 import { KeyResolver, LinkSecrets, listWorkspaceIds } from '../workspaces/index.js';
 import { buildLoops, type Loops } from './loops.js';
 import { pipelineStages } from './pipeline.js';
+import { consentLookup, offerProvider } from './offer-provider.js';
 import { recommendProvider } from './recommend-provider.js';
 
 export interface AppOptions {
@@ -88,6 +90,7 @@ export function buildApp(options: AppOptions): App {
       logger.warn(u, 'journey version left out: its stored definition is unreadable'),
   });
   const recommendations = new RecommendationService(store, clock, logger);
+  const decisions = new DecisionService(store, clock, models, consentLookup(clock));
   const profiles = new ProfileProcessor(store, clock, {
     stages: pipelineStages({ segments, journeys, extra: options.extraStages }),
     afterCommit: [recommendations.onCommitted],
@@ -117,6 +120,7 @@ export function buildApp(options: AppOptions): App {
     // Subscriptions are validated when stored: https, or http on loopback for testing.
     push: new PushSender({ clock, allowHttp: true }),
     recommend: recommendProvider(recommendations),
+    offer: offerProvider(decisions),
     emit: (workspaceId, profileId, event, properties) =>
       app.emitTo(
         workspaceId,
@@ -199,6 +203,7 @@ export function buildApp(options: AppOptions): App {
     ingest,
     rejects,
     recommendations,
+    decisions,
     recommendFor: sendDeps.recommend,
     wakePipeline,
     wakeSegmentBackfill: () => {
@@ -241,6 +246,7 @@ export function startBackground(app: App, role: 'all' | 'api' | 'worker' = 'all'
 /** Finishes queued writes and running background steps; the store is closed by its opener. */
 export async function closeApp(app: App): Promise<void> {
   await app.writer.close();
+  await app.decisions.close();
   await Promise.all([...app.loops.worker, ...app.loops.serving].map((l) => l.stop()));
   // After the loops: a sender still rendering gets its answer instead of a closed pool.
   await app.renderer.close();

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { learnStep } from '../decisions/index.js';
 import type { RejectedKeeper } from '../ingest/index.js';
 import { WorkLoop } from '../jobs/index.js';
 import type { JourneyStage } from '../journeys/index.js';
@@ -90,6 +91,8 @@ export function buildLoops(p: LoopParts): Loops {
       loop('journey-timers', () => p.journeys.runDueTimers(), 100),
       loop('outbox', () => p.outbox.step(), 100),
       loop('journey-triggers', () => p.journeys.runTriggers(), 1000),
+      // Rewards in, attribution windows closed: policies learn (state shared in the store).
+      loop('decision-learning', () => learnStep(p.store, p.clock), 1000),
       recommendations,
       loop('rejected-cleanup', () => p.rejects.cleanupStep(), 60_000),
     ],

@@ -1,3 +1,4 @@
+import { decisionsStage } from '../decisions/index.js';
 import { consentStage } from '../messaging/index.js';
 import type { PipelineStage } from '../profiles/index.js';
 import type { JourneyStage } from '../journeys/index.js';
@@ -11,7 +12,8 @@ import type { SegmentStage } from '../segments/index.js';
  *    Entered/Exited events it appended and the facts they changed;
  * 2. journeys: the person's new events, Segment Entered/Exited included (hence after
  *    segments), to their runs and to journey triggers; steps' messages go to the outbox;
- * 3. consent: statements in identify traits.
+ * 3. consent: statements in identify traits;
+ * 4. decisions: clicks, redemptions and orders as rewards of the decisions they name.
  *
  * To add a stage, write a `PipelineStage` in its module and put it in this list where what
  * it reads is ready; `extra` (tests, benchmarks) goes last.
@@ -21,5 +23,11 @@ export function pipelineStages(parts: {
   journeys: JourneyStage;
   extra?: readonly PipelineStage[] | undefined;
 }): PipelineStage[] {
-  return [parts.segments.stage, parts.journeys.stage, consentStage, ...(parts.extra ?? [])];
+  return [
+    parts.segments.stage,
+    parts.journeys.stage,
+    consentStage,
+    decisionsStage,
+    ...(parts.extra ?? []),
+  ];
 }

@@ -12,6 +12,9 @@ export {
   type RenderResult,
   type RecommendRequest,
   type RecommendProvider,
+  type OfferProvider,
+  type DecidedOffer,
+  type BlockCall,
 } from './templates/index.js';
 export { RenderPool, type RenderPoolOptions, type TemplateRenderer } from './render/index.js';
 export { EmailSender } from './email/index.js';

@@ -40,10 +40,18 @@ export async function importCodes(
       .executeTakeFirst();
     imported += Number(r.numInsertedOrUpdatedRows ?? 0);
   }
-  return { imported, duplicates: codes.length - imported, free: await freeCodes(db, workspaceId, offerId) };
+  return {
+    imported,
+    duplicates: codes.length - imported,
+    free: await freeCodes(db, workspaceId, offerId),
+  };
 }
 
-export async function freeCodes(db: Kysely<Database>, workspaceId: string, offerId: string): Promise<number> {
+export async function freeCodes(
+  db: Kysely<Database>,
+  workspaceId: string,
+  offerId: string,
+): Promise<number> {
   const r = await db
     .selectFrom('offer_codes')
     .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -51,7 +59,7 @@ export async function freeCodes(db: Kysely<Database>, workspaceId: string, offer
     .where('offer_id', '=', offerId)
     .where('assigned_at', 'is', null)
     .executeTakeFirstOrThrow();
-  return Number(r.n);
+  return r.n;
 }
 
 /** The code a person already holds for an offer, if any. */

@@ -1,15 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { ModelCache } from '../profiles/index.js';
 import { findProfileId } from '../profiles/index.js';
-import { z } from 'zod';
-import {
-  decodeJson,
-  newId,
-  TtlCache,
-  ValidationError,
-  type Clock,
-  type Random,
-} from '../shared/index.js';
+import { newId, TtlCache, ValidationError, type Clock, type Random } from '../shared/index.js';
 import {
   storeInTransaction,
   withRetriedTransaction,
@@ -23,17 +15,13 @@ import { claimCode, codeOf } from './codes.js';
 import { choose } from './core/policy.js';
 import type { Choice, PolicyConfig } from './core/types.js';
 import { capHistory, decisionByKey, DecisionWriter, type DecisionRow } from './decision-log.js';
-import type { DecideResult, DecidedOfferView } from './decision.js';
+import type { DecideResult } from './decision.js';
 import { buildFeatures } from './features.js';
 import type { OfferChannel } from './offer.js';
 import { loadPerson, type DecisionPerson } from './person.js';
+import { bucket, exclusion, resultOf, view, type ConsentView } from './decide-parts.js';
 import { Snapshots, type LiveOffer, type LivePlacement, type Snapshot } from './snapshot.js';
 
-/** What consent allows for a person: personalization, and the topics they refused. */
-export interface ConsentView {
-  personalized: boolean;
-  deniedTopics: ReadonlySet<string>;
-}
 export type ConsentLookup = (
   db: Kysely<Database>,
   workspaceId: string,
@@ -55,35 +43,11 @@ export interface DecideRequest {
   tx?: Tx;
 }
 
-type Outcome = { kind: 'ok'; row: DecisionRow } | { kind: 'existing'; row: Selectable<DecisionsTable> } | { kind: 'budget' | 'no_codes' };
+type Outcome =
+  | { kind: 'ok'; row: DecisionRow }
+  | { kind: 'existing'; row: Selectable<DecisionsTable> }
+  | { kind: 'budget' | 'no_codes' };
 
-const Reasons = z.array(z.string());
-
-/** FNV-1a: a stable bucket 0-99 per person and placement for the holdout. */
-function bucket(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0) % 100;
-}
-
-function view(offer: LiveOffer | undefined, code: string | null): DecidedOfferView | null {
-  if (!offer) return null;
-  const d = offer.def;
-  return { id: offer.id, name: d.name, kind: d.kind, version: offer.version, value: d.value, code, content: d.content };
-}
-
-/**
- * The one place an offer is chosen: the API, journey steps and `{% offer %}` blocks all
- * call `decide`. In order: the placement (400 when unknown), the holdout, consent (no
- * personalization: fixed priority, no features), each candidate's validity, channel,
- * consent topic, eligibility and caps; the policy's distribution over what is left; then
- * the chosen offer's budget and code in one transaction, falling to the next choice when
- * either ran out; and the decision logged with its propensity. Nothing left: the default,
- * reason `no_eligible_offer`.
- */
 export class DecisionService {
   readonly snapshots: Snapshots;
   private readonly writer: DecisionWriter;
@@ -112,11 +76,14 @@ export class DecisionService {
     const placement = snap.placements.get(req.placement);
     if (!placement)
       throw new ValidationError(`No placement "${req.placement}".`, [
-        { path: 'placement', problem: `no placement "${req.placement}" (create it with POST /v1/placements)` },
+        {
+          path: 'placement',
+          problem: `no placement "${req.placement}" (create it with POST /v1/placements)`,
+        },
       ]);
     if (req.dedupeKey) {
       const existing = await decisionByKey(db, ws, req.dedupeKey);
-      if (existing) return this.resultOf(snap, existing);
+      if (existing) return resultOf(snap, existing);
     }
     const profileId = req.profileId !== undefined ? req.profileId : await this.resolve(db, req);
     const context = req.context ?? {};
@@ -124,8 +91,10 @@ export class DecisionService {
     const who = profileId ?? req.userId ?? req.anonymousId;
     const inHoldout =
       placement.def.holdoutPercent > 0 &&
-      (who === undefined ? this.random() * 100 : bucket(`${placement.id}\u0000${who}`)) < placement.def.holdoutPercent;
-    if (inHoldout) return this.fallback(snap, placement, req, profileId, context, now, ['holdout'], true);
+      (who === undefined ? this.random() * 100 : bucket(`${placement.id}\u0000${who}`)) <
+        placement.def.holdoutPercent;
+    if (inHoldout)
+      return this.fallback(snap, placement, req, profileId, context, now, ['holdout'], true);
 
     const candidates = placement.def.candidates.flatMap((id) => {
       const o = snap.offers.get(id);
@@ -136,7 +105,17 @@ export class DecisionService {
       .map((id) => `excluded:${id}:gone`);
     const consent = await this.consent(db, ws, profileId);
     const person = await loadPerson(db, this.models, ws, profileId, candidates, context, now);
-    let eligible = await this.eligible(db, ws, profileId, candidates, person, consent, req.channel, now, reasons);
+    let eligible = await this.eligible(
+      db,
+      ws,
+      profileId,
+      candidates,
+      person,
+      consent,
+      req.channel,
+      now,
+      reasons,
+    );
     const personalized = consent.personalized;
     if (!personalized) reasons.push('not_personalized');
     const features = personalized ? buildFeatures(person.computed, context, now) : {};
@@ -144,7 +123,13 @@ export class DecisionService {
       const config: PolicyConfig = personalized
         ? placement.policy
         : { kind: 'fixed', order: eligible.map((o) => o.id) };
-      const choice = choose(config, placement.state, eligible.map((o) => o.id), { features }, this.random);
+      const choice = choose(
+        config,
+        placement.state,
+        eligible.map((o) => o.id),
+        { features },
+        this.random,
+      );
       const offer = eligible.find((o) => o.id === choice.action)!;
       const id = newId('dec');
       const row: DecisionRow = {
@@ -172,13 +157,26 @@ export class DecisionService {
         learned_at: null,
       };
       const outcome = await this.commit(req, offer, row);
-      if (outcome.kind === 'existing') return this.resultOf(snap, outcome.row);
-      if (outcome.kind === 'ok') return this.answer(placement, offer, outcome.row, choice, [`policy:${config.kind}`, ...reasons]);
+      if (outcome.kind === 'existing') return resultOf(snap, outcome.row);
+      if (outcome.kind === 'ok')
+        return this.answer(placement, offer, outcome.row, choice, [
+          `policy:${config.kind}`,
+          ...reasons,
+        ]);
       if (outcome.kind === 'budget') offer.exhausted = true;
       reasons.push(`excluded:${offer.id}:${outcome.kind}`);
       eligible = eligible.filter((o) => o !== offer);
     }
-    return this.fallback(snap, placement, req, profileId, context, now, ['no_eligible_offer', ...reasons], false);
+    return this.fallback(
+      snap,
+      placement,
+      req,
+      profileId,
+      context,
+      now,
+      ['no_eligible_offer', ...reasons],
+      false,
+    );
   }
 
   private async resolve(db: Kysely<Database>, req: DecideRequest): Promise<string | null> {
@@ -205,10 +203,11 @@ export class DecisionService {
   ): Promise<LiveOffer[]> {
     const windows = candidates.flatMap((o) => (o.capWindowMs === null ? [] : [o.capWindowMs]));
     const capped = candidates.some((o) => o.capWindowMs !== null || o.def.caps?.neverAfterRedeemed);
-    const history = profileId && capped ? await capHistory(db, ws, profileId, now - Math.max(0, ...windows)) : [];
+    const history =
+      profileId && capped ? await capHistory(db, ws, profileId, now - Math.max(0, ...windows)) : [];
     const out: LiveOffer[] = [];
     for (const o of candidates) {
-      const why = this.exclusion(o, person, consent, channel, now, history);
+      const why = exclusion(o, person, consent, channel, now, history);
       if (why) reasons.push(`excluded:${o.id}:${why}`);
       else out.push(o);
     }
@@ -216,31 +215,6 @@ export class DecisionService {
     return out.sort((a, b) => b.def.priority - a.def.priority);
   }
 
-  private exclusion(
-    o: LiveOffer,
-    person: DecisionPerson,
-    consent: ConsentView,
-    channel: OfferChannel | undefined,
-    now: number,
-    history: { offer_id: string; created_at: number; redeemed_at: number | null }[],
-  ): string | null {
-    if (now < o.validFrom) return 'not_yet_valid';
-    if (now >= o.validUntil) return 'expired';
-    if (channel && o.def.channels && !o.def.channels.includes(channel)) return 'channel';
-    if (o.def.consentTopic && consent.deniedTopics.has(o.def.consentTopic)) return 'consent';
-    if (o.exhausted) return 'budget';
-    const mine = history.filter((h) => h.offer_id === o.id);
-    if (o.def.caps?.neverAfterRedeemed && mine.some((h) => h.redeemed_at !== null)) return 'redeemed';
-    const cap = o.def.caps?.perPerson;
-    if (cap && o.capWindowMs !== null) {
-      const since = now - o.capWindowMs;
-      if (mine.filter((h) => h.created_at > since).length >= cap.max) return 'capped';
-    }
-    if (o.eligibility && !o.eligibility.run(person.subject, now)) return 'not_eligible';
-    return null;
-  }
-
-  /** Spends the budget, claims the code and logs the decision, all or nothing. */
   private async commit(req: DecideRequest, offer: LiveOffer, row: DecisionRow): Promise<Outcome> {
     const needsTx = offer.def.codes || offer.def.budget !== undefined || row.dedupe_key !== null;
     if (!needsTx) {
@@ -259,10 +233,20 @@ export class DecisionService {
         return { kind: 'budget' };
       let code: string | null = null;
       if (offer.def.codes) {
-        const held = row.profile_id ? await codeOf(tx, row.workspace_id, offer.id, row.profile_id) : null;
+        const held = row.profile_id
+          ? await codeOf(tx, row.workspace_id, offer.id, row.profile_id)
+          : null;
         code =
           held?.code ??
-          (await claimCode(this.store, tx, row.workspace_id, offer.id, row.profile_id ?? null, row.id, row.created_at));
+          (await claimCode(
+            this.store,
+            tx,
+            row.workspace_id,
+            offer.id,
+            row.profile_id ?? null,
+            row.id,
+            row.created_at,
+          ));
         if (code === null) {
           // Out of codes: give back what was just spent, in this same transaction (which
           // may be a journey step's, so it cannot simply be rolled back).
@@ -319,7 +303,7 @@ export class DecisionService {
         if (!found) await tx.insertInto('decisions').values(row).execute();
         return found;
       });
-      if (existing) return this.resultOf(snap, existing);
+      if (existing) return resultOf(snap, existing);
     } else if (req.tx) await req.tx.insertInto('decisions').values(row).execute();
     else await this.writer.write(row);
     return {
@@ -350,21 +334,6 @@ export class DecisionService {
       version: offer.version,
       holdout: false,
       reasons,
-    };
-  }
-
-  /** A logged decision answered again (same dedupe key). */
-  private resultOf(snap: Snapshot, row: Selectable<DecisionsTable>): DecideResult {
-    const reasons = decodeJson(Reasons, row.reasons);
-    return {
-      decisionId: row.id,
-      placement: row.placement_id,
-      offer: view(snap.offers.get(row.offer_id), row.code),
-      propensity: Number(row.propensity),
-      policy: { kind: row.policy_kind, version: row.policy_version },
-      version: row.offer_version,
-      holdout: row.holdout === 1,
-      reasons: reasons.kind === 'ok' ? reasons.value : [],
     };
   }
 }

@@ -17,7 +17,13 @@ export class DecisionWriter {
 
   write(row: DecisionRow): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ row, done: (e) => (e === undefined ? resolve() : reject(e)) });
+      this.queue.push({
+        row,
+        done: (e) =>
+          e === undefined
+            ? resolve()
+            : reject(e instanceof Error ? e : new Error('decision write failed')),
+      });
       this.flushing ??= this.flush();
     });
   }
@@ -27,11 +33,14 @@ export class DecisionWriter {
       const batch = this.queue.splice(0, 500);
       try {
         await withTransaction(this.store, (tx) =>
-          tx.insertInto('decisions').values(batch.map((b) => b.row)).execute(),
+          tx
+            .insertInto('decisions')
+            .values(batch.map((b) => b.row))
+            .execute(),
         );
         for (const b of batch) b.done();
       } catch (error) {
-        for (const b of batch) b.done(error ?? new Error('decision write failed'));
+        for (const b of batch) b.done(error);
       }
     }
     this.flushing = null;
@@ -43,11 +52,7 @@ export class DecisionWriter {
   }
 }
 
-export async function decisionByKey(
-  db: Kysely<Database>,
-  workspaceId: string,
-  dedupeKey: string,
-) {
+export async function decisionByKey(db: Kysely<Database>, workspaceId: string, dedupeKey: string) {
   return db
     .selectFrom('decisions')
     .selectAll()

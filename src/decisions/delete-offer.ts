@@ -13,9 +13,10 @@ export async function deleteOffer(
   await atomically(db, async (tx) => {
     const using = await placementsUsing(tx, workspaceId, id);
     if (using.length > 0)
-      throw new ConflictError(`Offer "${id}" is named by placements ${using.join(', ')}; change them first.`, [
-        { path: 'id', problem: `named by placement ${using.join(', ')}` },
-      ]);
+      throw new ConflictError(
+        `Offer "${id}" is named by placements ${using.join(', ')}; change them first.`,
+        [{ path: 'id', problem: `named by placement ${using.join(', ')}` }],
+      );
     const r = await tx
       .updateTable('offers')
       .set({ deleted_at: clock.now(), updated_at: clock.now() })

@@ -21,7 +21,7 @@ export function rewriteEligibility(condition: unknown): unknown {
   const obj = condition as Record<string, unknown>;
   if (typeof obj.context === 'string') {
     const { context, ...rest } = obj;
-    return { computed: `${CONTEXT_KEY}.${String(context)}`, ...rest };
+    return { computed: `${CONTEXT_KEY}.${context}`, ...rest };
   }
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(obj)) {

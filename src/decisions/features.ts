@@ -41,9 +41,10 @@ export function buildFeatures(
       f.rfm_frequency = computed.rfm.frequency;
       f.rfm_monetary = computed.rfm.monetary;
     }
-    f[`lifecycle=${String(computed.lifecycle)}`] = 1;
+    f[`lifecycle=${computed.lifecycle}`] = 1;
     if (computed.device?.type) f[`device=${computed.device.type}`] = 1;
-    for (const a of computed.affinities.category.slice(0, 5)) f[`affinity.category=${a.value}`] = a.score;
+    for (const a of computed.affinities.category.slice(0, 5))
+      f[`affinity.category=${a.value}`] = a.score;
   }
   for (const [k, v] of Object.entries(context)) {
     if (Object.keys(f).length >= MAX_FEATURES) break;

@@ -1,11 +1,4 @@
-export {
-  Offer,
-  OfferInput,
-  CreateOffer,
-  OfferList,
-  CodesInput,
-  CodesResult,
-} from './offer.js';
+export { Offer, OfferInput, CreateOffer, OfferList, CodesInput, CodesResult } from './offer.js';
 export { Placement, PlacementInput, CreatePlacement, PlacementList } from './placement.js';
 export { DecideInput, DecideResult } from './decision.js';
 export { listOffers, getOffer, createOffer, updateOffer } from './offers-repo.js';

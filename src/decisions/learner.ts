@@ -21,7 +21,15 @@ export async function learnStep(store: Store, clock: Clock): Promise<boolean> {
   return withRetriedTransaction(store, async (tx) => {
     let q = tx
       .selectFrom('decisions')
-      .select(['id', 'workspace_id', 'placement_id', 'offer_id', 'policy_version', 'features', 'reward'])
+      .select([
+        'id',
+        'workspace_id',
+        'placement_id',
+        'offer_id',
+        'policy_version',
+        'features',
+        'reward',
+      ])
       .where('learned_at', 'is', null)
       .where((eb) => eb.or([eb('reward', '>', 0), eb('attribution_ends_at', '<=', now)]))
       .orderBy('created_at')
@@ -71,16 +79,29 @@ export async function learnStep(store: Store, clock: Clock): Promise<boolean> {
       if (store.kind === 'postgres') sq = sq.forUpdate();
       const stored = await sq.executeTakeFirst();
       const decoded =
-        stored && stored.policy_version === placement.version ? decodeJson(PolicyState, stored.state) : null;
+        stored && stored.policy_version === placement.version
+          ? decodeJson(PolicyState, stored.state)
+          : null;
       let state = decoded?.kind === 'ok' ? decoded.value : emptyState();
       for (const r of current) {
         const features = decodeJson(Features, r.features);
-        state = update(def.value.policy, state, r.offer_id, { features: features.kind === 'ok' ? features.value : {} }, Number(r.reward));
+        state = update(
+          def.value.policy,
+          state,
+          r.offer_id,
+          { features: features.kind === 'ok' ? features.value : {} },
+          r.reward,
+        );
       }
-      const revision = Number(stored?.revision ?? 0) + 1;
+      const revision = (stored?.revision ?? 0) + 1;
       await tx
         .updateTable('decision_policy_state')
-        .set({ policy_version: placement.version, state: JSON.stringify(state), revision, updated_at: now })
+        .set({
+          policy_version: placement.version,
+          state: JSON.stringify(state),
+          revision,
+          updated_at: now,
+        })
         .where('workspace_id', '=', ws)
         .where('placement_id', '=', placementId)
         .execute();
@@ -88,7 +109,11 @@ export async function learnStep(store: Store, clock: Clock): Promise<boolean> {
     await tx
       .updateTable('decisions')
       .set({ learned_at: now })
-      .where('id', 'in', rows.map((r) => r.id))
+      .where(
+        'id',
+        'in',
+        rows.map((r) => r.id),
+      )
       .execute();
     return true;
   });

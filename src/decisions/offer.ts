@@ -41,7 +41,9 @@ const IsoTime = z.iso.datetime({ offset: true });
 
 export const OfferCaps = z.strictObject({
   /** At most `max` decisions of this offer per person within `within`. */
-  perPerson: z.strictObject({ max: z.number().int().min(1).max(1_000_000), within: Window }).optional(),
+  perPerson: z
+    .strictObject({ max: z.number().int().min(1).max(1_000_000), within: Window })
+    .optional(),
   /** Once the person redeemed it (code or decision id), never again. */
   neverAfterRedeemed: z.boolean().default(false),
 });

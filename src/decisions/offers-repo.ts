@@ -37,7 +37,7 @@ export function toOffer(r: Row): Offer {
     ...d.value,
     id: r.id,
     version: r.version,
-    spent: { count: Number(r.spent_count), amount: Number(r.spent_amount) },
+    spent: { count: r.spent_count, amount: r.spent_amount },
     createdAt: iso(r.created_at),
     updatedAt: iso(r.updated_at),
   };
@@ -58,7 +58,11 @@ async function checked(
     const segments = await segmentDefinitions(db, workspaceId);
     details.push(...checkEligibility(offer.eligibility, (id) => segments.get(id)));
   }
-  if (offer.validFrom && offer.validUntil && Date.parse(offer.validFrom) >= Date.parse(offer.validUntil))
+  if (
+    offer.validFrom &&
+    offer.validUntil &&
+    Date.parse(offer.validFrom) >= Date.parse(offer.validUntil)
+  )
     details.push({ path: 'validUntil', problem: 'must be after validFrom' });
   if (details.length > 0) throw new ValidationError('Invalid offer', details);
   return offer;
@@ -67,7 +71,15 @@ async function checked(
 const selectOffer = (db: Kysely<Database>, workspaceId: string) =>
   db
     .selectFrom('offers')
-    .select(['id', 'version', 'definition', 'spent_count', 'spent_amount', 'created_at', 'updated_at'])
+    .select([
+      'id',
+      'version',
+      'definition',
+      'spent_count',
+      'spent_amount',
+      'created_at',
+      'updated_at',
+    ])
     .where('workspace_id', '=', workspaceId)
     .where('deleted_at', 'is', null);
 
@@ -76,7 +88,11 @@ export async function listOffers(db: Kysely<Database>, workspaceId: string): Pro
   return rows.map(toOffer);
 }
 
-export async function getOffer(db: Kysely<Database>, workspaceId: string, id: string): Promise<Offer> {
+export async function getOffer(
+  db: Kysely<Database>,
+  workspaceId: string,
+  id: string,
+): Promise<Offer> {
   const row = await selectOffer(db, workspaceId).where('id', '=', id).executeTakeFirst();
   if (!row) throw new NotFoundError(`No offer "${id}".`);
   return toOffer(row);
@@ -99,30 +115,58 @@ export async function createOffer(
       .where('id', '=', offerId)
       .executeTakeFirst();
     if (existing && existing.deleted_at === null)
-      throw new ConflictError(`Offer "${offerId}" exists; change it with PUT /v1/offers/${offerId}.`, [
-        { path: 'id', problem: 'already exists' },
-      ]);
+      throw new ConflictError(
+        `Offer "${offerId}" exists; change it with PUT /v1/offers/${offerId}.`,
+        [{ path: 'id', problem: 'already exists' }],
+      );
     // A deleted offer's id may be used again: versions go on, so old decisions still
     // name the version they showed.
     const version = (existing?.version ?? 0) + 1;
     const definition = JSON.stringify(offer);
-    const budget = { budget_count: offer.budget?.count ?? null, budget_spend: offer.budget?.spend ?? null };
+    const budget = {
+      budget_count: offer.budget?.count ?? null,
+      budget_spend: offer.budget?.spend ?? null,
+    };
     if (existing) {
       await tx
         .updateTable('offers')
-        .set({ version, definition, ...budget, spent_count: 0, spent_amount: 0, created_at: now, updated_at: now, deleted_at: null })
+        .set({
+          version,
+          definition,
+          ...budget,
+          spent_count: 0,
+          spent_amount: 0,
+          created_at: now,
+          updated_at: now,
+          deleted_at: null,
+        })
         .where('workspace_id', '=', workspaceId)
         .where('id', '=', offerId)
         .execute();
     } else {
       await tx
         .insertInto('offers')
-        .values({ workspace_id: workspaceId, id: offerId, version, definition, ...budget, created_at: now, updated_at: now, deleted_at: null })
+        .values({
+          workspace_id: workspaceId,
+          id: offerId,
+          version,
+          definition,
+          ...budget,
+          created_at: now,
+          updated_at: now,
+          deleted_at: null,
+        })
         .execute();
     }
     await tx
       .insertInto('offer_versions')
-      .values({ workspace_id: workspaceId, offer_id: offerId, version, definition, created_at: now })
+      .values({
+        workspace_id: workspaceId,
+        offer_id: offerId,
+        version,
+        definition,
+        created_at: now,
+      })
       .execute();
     return getOffer(tx, workspaceId, offerId);
   });
@@ -138,13 +182,22 @@ export async function updateOffer(
   const offer = await checked(db, workspaceId, body, false);
   const now = clock.now();
   return atomically(db, async (tx) => {
-    const row = await selectOffer(tx, workspaceId).where('id', '=', id).forUpdate().executeTakeFirst();
+    const row = await selectOffer(tx, workspaceId)
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
     if (!row) throw new NotFoundError(`No offer "${id}".`);
     const details = [];
-    if (offer.budget?.count !== undefined && offer.budget.count < Number(row.spent_count))
-      details.push({ path: 'budget.count', problem: `is below what was already spent (${row.spent_count})` });
-    if (offer.budget?.spend !== undefined && offer.budget.spend < Number(row.spent_amount))
-      details.push({ path: 'budget.spend', problem: `is below what was already spent (${row.spent_amount})` });
+    if (offer.budget?.count !== undefined && offer.budget.count < row.spent_count)
+      details.push({
+        path: 'budget.count',
+        problem: `is below what was already spent (${row.spent_count})`,
+      });
+    if (offer.budget?.spend !== undefined && offer.budget.spend < row.spent_amount)
+      details.push({
+        path: 'budget.spend',
+        problem: `is below what was already spent (${row.spent_amount})`,
+      });
     if (details.length > 0) throw new ValidationError('Invalid offer', details);
     const version = row.version + 1;
     const definition = JSON.stringify(offer);
@@ -175,6 +228,8 @@ export async function liveOfferIds(
   ids: readonly string[],
 ): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const rows = await selectOffer(db, workspaceId).where('id', 'in', [...ids]).execute();
+  const rows = await selectOffer(db, workspaceId)
+    .where('id', 'in', [...ids])
+    .execute();
   return new Set(rows.map((r) => r.id));
 }

@@ -35,7 +35,9 @@ export async function* decisionLogRows(
     if (options.placement) q = q.where('placement_id', '=', options.placement);
     if (after) {
       const { at, id } = after;
-      q = q.where((eb) => eb.or([eb('created_at', '>', at), eb.and([eb('created_at', '=', at), eb('id', '>', id)])]));
+      q = q.where((eb) =>
+        eb.or([eb('created_at', '>', at), eb.and([eb('created_at', '=', at), eb('id', '>', id)])]),
+      );
     }
     const rows = await q.orderBy('created_at').orderBy('id').limit(PAGE).execute();
     for (const r of rows) {
@@ -43,8 +45,8 @@ export async function* decisionLogRows(
       yield {
         context: f.kind === 'ok' ? f.value : {},
         action: r.offer_id,
-        reward: Number(r.reward),
-        propensity: Number(r.propensity),
+        reward: r.reward,
+        propensity: r.propensity,
       };
     }
     if (rows.length < PAGE) return;

@@ -6,7 +6,12 @@ import {
   type ComputedTraits,
   type ModelCache,
 } from '../profiles/index.js';
-import { indexEvents, memberSegmentIds, type Subject, type SubjectEvent } from '../segments/index.js';
+import {
+  indexEvents,
+  memberSegmentIds,
+  type Subject,
+  type SubjectEvent,
+} from '../segments/index.js';
 import type { Database } from '../store/index.js';
 import { CONTEXT_KEY } from './eligibility.js';
 import type { LiveOffer } from './snapshot.js';

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { PolicyConfig } from './core/types.js';
 import { DecisionKey, Window } from './offer.js';
 
-
 export const PlacementInput = z.strictObject({
   description: z.string().max(2000).optional(),
   /** The offers the policy chooses among. */

@@ -15,7 +15,13 @@ import { CreatePlacement, PlacementInput, type Placement } from './placement.js'
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-type Row = { id: string; version: number; definition: string; created_at: number; updated_at: number };
+type Row = {
+  id: string;
+  version: number;
+  definition: string;
+  created_at: number;
+  updated_at: number;
+};
 
 export function toPlacement(r: Row): Placement {
   const d = decodeJson(PlacementInput, r.definition);
@@ -24,7 +30,13 @@ export function toPlacement(r: Row): Placement {
       { path: 'definition', problem: d.problem },
     ]);
   }
-  return { ...d.value, name: r.id, version: r.version, createdAt: iso(r.created_at), updatedAt: iso(r.updated_at) };
+  return {
+    ...d.value,
+    name: r.id,
+    version: r.version,
+    createdAt: iso(r.created_at),
+    updatedAt: iso(r.updated_at),
+  };
 }
 
 async function checked(
@@ -55,7 +67,10 @@ const selectPlacement = (db: Kysely<Database>, workspaceId: string) =>
     .where('workspace_id', '=', workspaceId)
     .where('deleted_at', 'is', null);
 
-export async function listPlacements(db: Kysely<Database>, workspaceId: string): Promise<Placement[]> {
+export async function listPlacements(
+  db: Kysely<Database>,
+  workspaceId: string,
+): Promise<Placement[]> {
   return (await selectPlacement(db, workspaceId).orderBy('id').execute()).map(toPlacement);
 }
 
@@ -86,13 +101,29 @@ export async function createPlacement(
       .where('id', '=', id)
       .executeTakeFirst();
     if (existing && existing.deleted_at === null)
-      throw new ConflictError(`Placement "${id}" exists; change it with PUT /v1/placements/${id}.`, [
-        { path: 'name', problem: 'already exists' },
-      ]);
-    const row = { version: (existing?.version ?? 0) + 1, definition: JSON.stringify(p), created_at: now, updated_at: now, deleted_at: null };
+      throw new ConflictError(
+        `Placement "${id}" exists; change it with PUT /v1/placements/${id}.`,
+        [{ path: 'name', problem: 'already exists' }],
+      );
+    const row = {
+      version: (existing?.version ?? 0) + 1,
+      definition: JSON.stringify(p),
+      created_at: now,
+      updated_at: now,
+      deleted_at: null,
+    };
     if (existing)
-      await tx.updateTable('placements').set(row).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
-    else await tx.insertInto('placements').values({ workspace_id: workspaceId, id, ...row }).execute();
+      await tx
+        .updateTable('placements')
+        .set(row)
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', id)
+        .execute();
+    else
+      await tx
+        .insertInto('placements')
+        .values({ workspace_id: workspaceId, id, ...row })
+        .execute();
     return getPlacement(tx, workspaceId, id);
   });
 }
@@ -109,7 +140,11 @@ export async function updatePlacement(
   return atomically(db, async (tx) => {
     const r = await tx
       .updateTable('placements')
-      .set((eb) => ({ version: eb('version', '+', 1), definition: JSON.stringify(p), updated_at: clock.now() }))
+      .set((eb) => ({
+        version: eb('version', '+', 1),
+        definition: JSON.stringify(p),
+        updated_at: clock.now(),
+      }))
       .where('workspace_id', '=', workspaceId)
       .where('id', '=', name)
       .where('deleted_at', 'is', null)
@@ -144,6 +179,8 @@ export async function placementsUsing(
   const all = await selectPlacement(db, workspaceId).execute();
   return all.flatMap((r) => {
     const d = decodeJson(PlacementInput, r.definition);
-    return d.kind === 'ok' && (d.value.default === offerId || d.value.candidates.includes(offerId)) ? [r.id] : [];
+    return d.kind === 'ok' && (d.value.default === offerId || d.value.candidates.includes(offerId))
+      ? [r.id]
+      : [];
   });
 }

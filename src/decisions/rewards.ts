@@ -12,7 +12,8 @@ const REDEMPTIONS = new Set(['Coupon Redeemed', 'Coupon Applied']);
 /** Events that convert, attributed to the decision they name or the person's latest. */
 const CONVERSIONS = new Set(['Order Completed']);
 
-const text = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 && v.length <= 200 ? v : null);
+const text = (v: unknown): string | null =>
+  typeof v === 'string' && v.length > 0 && v.length <= 200 ? v : null;
 const amount = (p: Record<string, unknown>): number => {
   for (const k of ['revenue', 'total', 'value']) {
     const v = p[k];
@@ -26,11 +27,17 @@ function namedDecisions(p: Record<string, unknown>): string[] {
   const out: string[] = [];
   const one = text(p.decision_id);
   if (one) out.push(one);
-  if (Array.isArray(p.decision_ids)) for (const d of p.decision_ids.slice(0, 20)) if (text(d)) out.push(d as string);
+  if (Array.isArray(p.decision_ids))
+    for (const d of p.decision_ids.slice(0, 20)) if (text(d)) out.push(d as string);
   return out;
 }
 
-async function rewardRule(tx: Tx, ws: string, placementId: string, cache: Map<string, 'click' | 'conversion'>) {
+async function rewardRule(
+  tx: Tx,
+  ws: string,
+  placementId: string,
+  cache: Map<string, 'click' | 'conversion'>,
+) {
   const key = `${ws}\u0000${placementId}`;
   const hit = cache.get(key);
   if (hit) return hit;
@@ -63,13 +70,24 @@ async function apply(
 ): Promise<void> {
   const d = await tx
     .selectFrom('decisions')
-    .select(['id', 'placement_id', 'created_at', 'attribution_ends_at', 'clicked_at', 'converted_at', 'redeemed_at'])
+    .select([
+      'id',
+      'placement_id',
+      'created_at',
+      'attribution_ends_at',
+      'clicked_at',
+      'converted_at',
+      'redeemed_at',
+    ])
     .where('workspace_id', '=', ws)
     .where('id', '=', decisionId)
     .executeTakeFirst();
   if (!d || e.timestamp < d.created_at || e.timestamp > d.attribution_ends_at) return;
   const clicked = kinds.includes('click') ? (d.clicked_at ?? e.timestamp) : d.clicked_at;
-  const converted = kinds.includes('convert') || kinds.includes('redeem') ? (d.converted_at ?? e.timestamp) : d.converted_at;
+  const converted =
+    kinds.includes('convert') || kinds.includes('redeem')
+      ? (d.converted_at ?? e.timestamp)
+      : d.converted_at;
   const redeemed = kinds.includes('redeem') ? (d.redeemed_at ?? e.timestamp) : d.redeemed_at;
   const rule = await rewardRule(tx, ws, d.placement_id, rules);
   const reward = (rule === 'click' ? clicked : converted) !== null ? 1 : 0;
@@ -89,7 +107,12 @@ async function apply(
 }
 
 /** The person's latest decision whose window holds `at` (for a conversion naming none). */
-async function latestDecision(tx: Tx, ws: string, profileId: string, at: number): Promise<string | null> {
+async function latestDecision(
+  tx: Tx,
+  ws: string,
+  profileId: string,
+  at: number,
+): Promise<string | null> {
   const r = await tx
     .selectFrom('decisions')
     .select('id')
@@ -125,7 +148,8 @@ export const decisionsStage: PipelineStage = {
         const p = e.properties;
         const ids = namedDecisions(p);
         const code = text(p.coupon) ?? text(p.coupon_code) ?? text(p.code);
-        const byCode = code && (redeem || convert) ? await decisionOfCode(tx, c.workspaceId, code) : null;
+        const byCode =
+          code && (redeem || convert) ? await decisionOfCode(tx, c.workspaceId, code) : null;
         if (byCode) {
           await markCodeRedeemed(tx, c.workspaceId, byCode.offerId, code!, e.timestamp);
           if (byCode.decisionId) ids.push(byCode.decisionId);

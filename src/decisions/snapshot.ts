@@ -48,16 +48,31 @@ async function changeMark(db: Kysely<Database>, workspaceId: string): Promise<st
       (SELECT max(updated_at) FROM offers WHERE workspace_id = ${workspaceId}) AS o,
       (SELECT max(updated_at) FROM placements WHERE workspace_id = ${workspaceId}) AS p,
       (SELECT sum(revision) FROM decision_policy_state WHERE workspace_id = ${workspaceId}) AS s,
-      (SELECT count(*) FROM decision_policy_state WHERE workspace_id = ${workspaceId}) AS c`.execute(db);
+      (SELECT count(*) FROM decision_policy_state WHERE workspace_id = ${workspaceId}) AS c`.execute(
+    db,
+  );
   const row = r.rows[0];
   return `${String(row?.o)}:${String(row?.p)}:${String(row?.s)}:${String(row?.c)}`;
 }
 
-async function load(db: Kysely<Database>, workspaceId: string, mark: string, now: number): Promise<Snapshot> {
+async function load(
+  db: Kysely<Database>,
+  workspaceId: string,
+  mark: string,
+  now: number,
+): Promise<Snapshot> {
   const offers = new Map<string, LiveOffer>();
   const offerRows = await db
     .selectFrom('offers')
-    .select(['id', 'version', 'definition', 'budget_count', 'budget_spend', 'spent_count', 'spent_amount'])
+    .select([
+      'id',
+      'version',
+      'definition',
+      'budget_count',
+      'budget_spend',
+      'spent_count',
+      'spent_amount',
+    ])
     .where('workspace_id', '=', workspaceId)
     .where('deleted_at', 'is', null)
     .execute();
@@ -66,8 +81,8 @@ async function load(db: Kysely<Database>, workspaceId: string, mark: string, now
     const d = decodeJson(OfferInput, r.definition);
     if (d.kind !== 'ok') continue;
     const def = d.value;
-    const spent = Number(r.spent_count);
-    const amount = Number(r.spent_amount);
+    const spent = r.spent_count;
+    const amount = r.spent_amount;
     offers.set(r.id, {
       id: r.id,
       version: r.version,
@@ -77,8 +92,8 @@ async function load(db: Kysely<Database>, workspaceId: string, mark: string, now
       validUntil: def.validUntil ? Date.parse(def.validUntil) : Infinity,
       capWindowMs: def.caps?.perPerson ? ms(def.caps.perPerson.within) : null,
       exhausted:
-        (r.budget_count !== null && spent + 1 > Number(r.budget_count)) ||
-        (r.budget_spend !== null && amount + def.value > Number(r.budget_spend)),
+        (r.budget_count !== null && spent + 1 > r.budget_count) ||
+        (r.budget_spend !== null && amount + def.value > r.budget_spend),
     });
   }
   const states = new Map(

@@ -42,8 +42,16 @@ export class LinkMaker {
     return `${this.publicUrl}/preferences/${signToken({ workspaceId, profileId, purpose: 'preferences', exp: now + ttlMs }, this.secret)}`;
   }
 
-  click(messageId: string, profileId: string, linkIndex: number, url: string, now: number): string {
-    return `${this.publicUrl}/t/c/${signClickToken({ messageId, profileId, linkIndex, url, exp: now + YEAR }, this.secret)}`;
+  click(
+    messageId: string,
+    profileId: string,
+    linkIndex: number,
+    url: string,
+    now: number,
+    decisionIds: readonly string[] = [],
+  ): string {
+    const claims = { messageId, profileId, linkIndex, url, exp: now + YEAR };
+    return `${this.publicUrl}/t/c/${signClickToken(decisionIds.length > 0 ? { ...claims, decisionIds } : claims, this.secret)}`;
   }
 
   open(messageId: string, profileId: string, now: number): string {

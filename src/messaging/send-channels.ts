@@ -6,6 +6,8 @@ import {
   PushSubscription,
   rewriteLinks,
   MessageTemplate,
+  type BlockCall,
+  type OfferProvider,
   type RecommendProvider,
   type TemplateChannel,
   type TemplateError,
@@ -48,6 +50,26 @@ export interface SendDeps {
   emit: Emit;
   /** Answers `{% recommend %}` blocks (the recommendations engine, when wired). */
   recommend?: (workspaceId: string, profileId: string) => RecommendProvider;
+  /** Answers `{% offer %}` blocks: one decision per message and placement (when wired). */
+  offer?: (
+    workspaceId: string,
+    profileId: string,
+    messageId: string,
+    channel: 'email' | 'push',
+  ) => OfferProvider;
+}
+
+/**
+ * The decisions a render showed (`{% offer %}` blocks): their ids ride in the message's
+ * tracked links, so a click rewards them.
+ */
+function shownDecisions(blocks: readonly BlockCall[] | undefined): string[] {
+  const ids: string[] = [];
+  for (const b of blocks ?? []) {
+    const id = b.kind === 'offer' ? b.offer?.decision_id : undefined;
+    if (typeof id === 'string' && !ids.includes(id)) ids.push(id);
+  }
+  return ids.slice(0, 10);
 }
 
 async function resolveTemplate(
@@ -80,6 +102,7 @@ async function render(
   r: Recipient,
   links: Record<string, string>,
   personalized: boolean,
+  channel: 'email' | 'push',
 ) {
   const p = m.payload;
   const now = deps.clock.now();
@@ -101,6 +124,7 @@ async function render(
       personalized,
       now,
       ...(deps.recommend ? { recommend: deps.recommend(m.workspaceId, r.profileId) } : {}),
+      ...(deps.offer ? { offer: deps.offer(m.workspaceId, r.profileId, m.id, channel) } : {}),
     },
   );
 }
@@ -170,6 +194,7 @@ export function emailChannel(deps: SendDeps): Deliver {
       recipient,
       { unsubscribe, preferences },
       personalized,
+      'email',
     );
     if (rendered.kind !== 'ok') return renderFailure(template, rendered.errors);
     let html = rendered.fields.html;
@@ -184,9 +209,10 @@ export function emailChannel(deps: SendDeps): Deliver {
         deps.publicUrl,
         linkHosts(html, { exclude }),
       );
+      const decisionIds = shownDecisions(rendered.blocks);
       const tracked = rewriteLinks(
         html,
-        (link) => maker.click(m.id, recipient.profileId, link.index, link.url, now),
+        (link) => maker.click(m.id, recipient.profileId, link.index, link.url, now, decisionIds),
         { exclude, openPixelUrl: maker.open(m.id, recipient.profileId, now), allowHost },
       );
       html = tracked.html;
@@ -273,6 +299,7 @@ export function pushChannel(deps: SendDeps): Deliver {
       recipient,
       {},
       mayPersonalize(recipient.consents, settings.consent),
+      'push',
     );
     if (rendered.kind !== 'ok') return renderFailure(template, rendered.errors);
     const secrets = await workspaceSecrets(deps.db, deps.clock, m.workspaceId);

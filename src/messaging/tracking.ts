@@ -81,7 +81,12 @@ export async function recordEngagement(
       message.workspace_id,
       message.profile_id,
       'Email Link Clicked',
-      { ...base, url: v.claims.url, link_index: v.claims.linkIndex },
+      {
+        ...base,
+        url: v.claims.url,
+        link_index: v.claims.linkIndex,
+        ...(v.claims.decisionIds ? { decision_ids: v.claims.decisionIds } : {}),
+      },
       `click:${message.id}:${v.claims.linkIndex}`,
     );
     await advance(deps, message.id, message.status, 'clicked', now);

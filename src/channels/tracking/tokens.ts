@@ -11,6 +11,8 @@ const ClickWire = z.strictObject({
     .max(2000)
     .regex(/^https?:\/\//i, 'must be an http(s) URL'),
   e: z.number().int().nonnegative(),
+  // The decisions whose offers the message showed: a click rewards them.
+  d: z.array(z.string().min(1).max(100)).max(10).optional(),
 });
 const OpenWire = z.strictObject({
   m: z.string().min(1).max(200),
@@ -27,6 +29,8 @@ export interface ClickClaims {
   /** Where the redirect goes. */
   url: string;
   exp: number;
+  /** Decision ids of the offers the message showed (`{% offer %}` blocks). */
+  decisionIds?: readonly string[];
 }
 
 /** What an open pixel stands for. */
@@ -53,6 +57,7 @@ export function signClickToken(claims: ClickClaims, secret: string): string {
     i: claims.linkIndex,
     u: claims.url,
     e: claims.exp,
+    ...(claims.decisionIds?.length ? { d: claims.decisionIds } : {}),
   });
   return signPayload('click', wire, secret);
 }
@@ -77,6 +82,7 @@ export function verifyClickToken(
     linkIndex: wire.data.i,
     url: wire.data.u,
     exp: wire.data.e,
+    ...(wire.data.d ? { decisionIds: wire.data.d } : {}),
   };
   return now >= claims.exp
     ? { kind: 'refused', reason: 'expired', claims }

@@ -40,7 +40,8 @@ export function decisionRoutes(ctx: AppContext): RouteDef[] {
     defineRoute({
       method: 'POST',
       url: '/v1/decide',
-      summary: "Choose a placement's offer for a person (eligibility, caps, budgets, codes, policy)",
+      summary:
+        "Choose a placement's offer for a person (eligibility, caps, budgets, codes, policy)",
       tag: 'decisions',
       auth: 'read',
       body: DecideInput,
@@ -64,10 +65,16 @@ export function decisionRoutes(ctx: AppContext): RouteDef[] {
       body: CreateOffer,
       responses: { 201: Offer },
       handler: async ({ body, principal, request, reply }) => {
-        const offer = await audited(ctx, principal, request, { action: 'offer.create', kind: 'offer' }, async ({ db }) => {
-          const after = await createOffer(db, ctx.clock, principal.workspaceId, body);
-          return { result: after, targetId: after.id, after };
-        });
+        const offer = await audited(
+          ctx,
+          principal,
+          request,
+          { action: 'offer.create', kind: 'offer' },
+          async ({ db }) => {
+            const after = await createOffer(db, ctx.clock, principal.workspaceId, body);
+            return { result: after, targetId: after.id, after };
+          },
+        );
         changed(principal.workspaceId);
         reply.code(201);
         return offer;
@@ -80,7 +87,9 @@ export function decisionRoutes(ctx: AppContext): RouteDef[] {
       tag: 'decisions',
       auth: 'read',
       responses: { 200: OfferList },
-      handler: async ({ principal }) => ({ offers: await listOffers(ctx.store.db, principal.workspaceId) }),
+      handler: async ({ principal }) => ({
+        offers: await listOffers(ctx.store.db, principal.workspaceId),
+      }),
     }),
     defineRoute({
       method: 'GET',
@@ -102,11 +111,17 @@ export function decisionRoutes(ctx: AppContext): RouteDef[] {
       body: OfferInput,
       responses: { 200: Offer, 404: z.unknown() },
       handler: async ({ params, body, principal, request }) => {
-        const offer = await audited(ctx, principal, request, { action: 'offer.update', kind: 'offer', id: params.id }, async ({ db }) => {
-          const before = await beforeOf(getOffer(db, principal.workspaceId, params.id));
-          const after = await updateOffer(db, ctx.clock, principal.workspaceId, params.id, body);
-          return { result: after, before, after };
-        });
+        const offer = await audited(
+          ctx,
+          principal,
+          request,
+          { action: 'offer.update', kind: 'offer', id: params.id },
+          async ({ db }) => {
+            const before = await beforeOf(getOffer(db, principal.workspaceId, params.id));
+            const after = await updateOffer(db, ctx.clock, principal.workspaceId, params.id, body);
+            return { result: after, before, after };
+          },
+        );
         changed(principal.workspaceId);
         return offer;
       },
@@ -120,11 +135,17 @@ export function decisionRoutes(ctx: AppContext): RouteDef[] {
       params: IdParams,
       responses: { 204: z.null(), 404: z.unknown(), 409: z.unknown() },
       handler: async ({ params, principal, request, reply }) => {
-        await audited(ctx, principal, request, { action: 'offer.delete', kind: 'offer', id: params.id }, async ({ db }) => {
-          const before = await beforeOf(getOffer(db, principal.workspaceId, params.id));
-          await deleteOffer(db, ctx.clock, principal.workspaceId, params.id);
-          return { result: null, before, after: null };
-        });
+        await audited(
+          ctx,
+          principal,
+          request,
+          { action: 'offer.delete', kind: 'offer', id: params.id },
+          async ({ db }) => {
+            const before = await beforeOf(getOffer(db, principal.workspaceId, params.id));
+            await deleteOffer(db, ctx.clock, principal.workspaceId, params.id);
+            return { result: null, before, after: null };
+          },
+        );
         changed(principal.workspaceId);
         reply.code(204);
         return null;
@@ -140,11 +161,23 @@ export function decisionRoutes(ctx: AppContext): RouteDef[] {
       body: CodesInput,
       responses: { 200: CodesResult, 404: z.unknown() },
       handler: ({ params, body, principal, request }) =>
-        audited(ctx, principal, request, { action: 'offer.codes.import', kind: 'offer', id: params.id }, async ({ db }) => {
-          const result = await importCodes(db, principal.workspaceId, params.id, body.codes, ctx.clock.now());
-          // The codes themselves are secrets of a kind: the entry keeps only the counts.
-          return { result, after: result, changed: result.imported > 0 };
-        }),
+        audited(
+          ctx,
+          principal,
+          request,
+          { action: 'offer.codes.import', kind: 'offer', id: params.id },
+          async ({ db }) => {
+            const result = await importCodes(
+              db,
+              principal.workspaceId,
+              params.id,
+              body.codes,
+              ctx.clock.now(),
+            );
+            // The codes themselves are secrets of a kind: the entry keeps only the counts.
+            return { result, after: result, changed: result.imported > 0 };
+          },
+        ),
     }),
     defineRoute({
       method: 'POST',
@@ -155,10 +188,16 @@ export function decisionRoutes(ctx: AppContext): RouteDef[] {
       body: CreatePlacement,
       responses: { 201: Placement },
       handler: async ({ body, principal, request, reply }) => {
-        const p = await audited(ctx, principal, request, { action: 'placement.create', kind: 'placement' }, async ({ db }) => {
-          const after = await createPlacement(db, ctx.clock, principal.workspaceId, body);
-          return { result: after, targetId: after.name, after };
-        });
+        const p = await audited(
+          ctx,
+          principal,
+          request,
+          { action: 'placement.create', kind: 'placement' },
+          async ({ db }) => {
+            const after = await createPlacement(db, ctx.clock, principal.workspaceId, body);
+            return { result: after, targetId: after.name, after };
+          },
+        );
         changed(principal.workspaceId);
         reply.code(201);
         return p;
@@ -171,7 +210,9 @@ export function decisionRoutes(ctx: AppContext): RouteDef[] {
       tag: 'decisions',
       auth: 'read',
       responses: { 200: PlacementList },
-      handler: async ({ principal }) => ({ placements: await listPlacements(ctx.store.db, principal.workspaceId) }),
+      handler: async ({ principal }) => ({
+        placements: await listPlacements(ctx.store.db, principal.workspaceId),
+      }),
     }),
     defineRoute({
       method: 'GET',
@@ -181,7 +222,8 @@ export function decisionRoutes(ctx: AppContext): RouteDef[] {
       auth: 'read',
       params: NameParams,
       responses: { 200: Placement, 404: z.unknown() },
-      handler: ({ params, principal }) => getPlacement(ctx.store.db, principal.workspaceId, params.name),
+      handler: ({ params, principal }) =>
+        getPlacement(ctx.store.db, principal.workspaceId, params.name),
     }),
     defineRoute({
       method: 'PUT',
@@ -193,11 +235,23 @@ export function decisionRoutes(ctx: AppContext): RouteDef[] {
       body: PlacementInput,
       responses: { 200: Placement, 404: z.unknown() },
       handler: async ({ params, body, principal, request }) => {
-        const p = await audited(ctx, principal, request, { action: 'placement.update', kind: 'placement', id: params.name }, async ({ db }) => {
-          const before = await beforeOf(getPlacement(db, principal.workspaceId, params.name));
-          const after = await updatePlacement(db, ctx.clock, principal.workspaceId, params.name, body);
-          return { result: after, before, after };
-        });
+        const p = await audited(
+          ctx,
+          principal,
+          request,
+          { action: 'placement.update', kind: 'placement', id: params.name },
+          async ({ db }) => {
+            const before = await beforeOf(getPlacement(db, principal.workspaceId, params.name));
+            const after = await updatePlacement(
+              db,
+              ctx.clock,
+              principal.workspaceId,
+              params.name,
+              body,
+            );
+            return { result: after, before, after };
+          },
+        );
         changed(principal.workspaceId);
         return p;
       },
@@ -211,11 +265,17 @@ export function decisionRoutes(ctx: AppContext): RouteDef[] {
       params: NameParams,
       responses: { 204: z.null(), 404: z.unknown() },
       handler: async ({ params, principal, request, reply }) => {
-        await audited(ctx, principal, request, { action: 'placement.delete', kind: 'placement', id: params.name }, async ({ db }) => {
-          const before = await beforeOf(getPlacement(db, principal.workspaceId, params.name));
-          await deletePlacement(db, ctx.clock, principal.workspaceId, params.name);
-          return { result: null, before, after: null };
-        });
+        await audited(
+          ctx,
+          principal,
+          request,
+          { action: 'placement.delete', kind: 'placement', id: params.name },
+          async ({ db }) => {
+            const before = await beforeOf(getPlacement(db, principal.workspaceId, params.name));
+            await deletePlacement(db, ctx.clock, principal.workspaceId, params.name);
+            return { result: null, before, after: null };
+          },
+        );
         changed(principal.workspaceId);
         reply.code(204);
         return null;
@@ -226,5 +286,7 @@ export function decisionRoutes(ctx: AppContext): RouteDef[] {
 
 async function getOfferWithCodes(ctx: AppContext, workspaceId: string, id: string) {
   const offer = await getOffer(ctx.store.db, workspaceId, id);
-  return offer.codes ? { ...offer, codesFree: await freeCodes(ctx.store.db, workspaceId, id) } : offer;
+  return offer.codes
+    ? { ...offer, codesFree: await freeCodes(ctx.store.db, workspaceId, id) }
+    : offer;
 }
