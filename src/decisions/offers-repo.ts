@@ -181,38 +181,53 @@ export async function updateOffer(
 ): Promise<Offer> {
   const offer = await checked(db, workspaceId, body, false);
   const now = clock.now();
+  const definition = JSON.stringify(offer);
+  const count = offer.budget?.count ?? null;
+  const spend = offer.budget?.spend ?? null;
   return atomically(db, async (tx) => {
-    const row = await selectOffer(tx, workspaceId)
-      .where('id', '=', id)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!row) throw new NotFoundError(`No offer "${id}".`);
-    const details = [];
-    if (offer.budget?.count !== undefined && offer.budget.count < row.spent_count)
-      details.push({
-        path: 'budget.count',
-        problem: `is below what was already spent (${row.spent_count})`,
-      });
-    if (offer.budget?.spend !== undefined && offer.budget.spend < row.spent_amount)
-      details.push({
-        path: 'budget.spend',
-        problem: `is below what was already spent (${row.spent_amount})`,
-      });
-    if (details.length > 0) throw new ValidationError('Invalid offer', details);
-    const version = row.version + 1;
-    const definition = JSON.stringify(offer);
-    await tx
+    // One conditional UPDATE: a decide spending at the same moment is ordered before or
+    // after it, so a new budget is never set below what was spent.
+    const r = await tx
       .updateTable('offers')
-      .set({
-        version,
+      .set((eb) => ({
+        version: eb('version', '+', 1),
         definition,
-        budget_count: offer.budget?.count ?? null,
-        budget_spend: offer.budget?.spend ?? null,
+        budget_count: count,
+        budget_spend: spend,
         updated_at: now,
-      })
+      }))
       .where('workspace_id', '=', workspaceId)
       .where('id', '=', id)
-      .execute();
+      .where('deleted_at', 'is', null)
+      .where((eb) =>
+        eb.and([
+          ...(count === null ? [] : [eb('spent_count', '<=', count)]),
+          ...(spend === null ? [] : [eb('spent_amount', '<=', spend)]),
+        ]),
+      )
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) === 0) {
+      const row = await selectOffer(tx, workspaceId).where('id', '=', id).executeTakeFirst();
+      if (!row) throw new NotFoundError(`No offer "${id}".`);
+      const details = [];
+      if (count !== null && count < row.spent_count)
+        details.push({
+          path: 'budget.count',
+          problem: `is below what was already spent (${row.spent_count})`,
+        });
+      if (spend !== null && spend < row.spent_amount)
+        details.push({
+          path: 'budget.spend',
+          problem: `is below what was already spent (${row.spent_amount})`,
+        });
+      throw new ValidationError('Invalid offer', details);
+    }
+    const { version } = await tx
+      .selectFrom('offers')
+      .select('version')
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     await tx
       .insertInto('offer_versions')
       .values({ workspace_id: workspaceId, offer_id: id, version, definition, created_at: now })
