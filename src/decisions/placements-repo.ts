@@ -136,6 +136,9 @@ export async function updatePlacement(
   name: string,
   body: unknown,
 ): Promise<Placement> {
+  // Unknown here is a 404 before any of the body is judged: another workspace's
+  // placement must look the same whatever the body names.
+  await getPlacement(db, workspaceId, name);
   const p = await checked(db, workspaceId, body, false);
   return atomically(db, async (tx) => {
     const r = await tx

@@ -19,7 +19,12 @@ describe.each(STORE_KINDS)('decide (%s)', (kind) => {
   afterEach(async () => t.close());
 
   const log = () =>
-    t.ctx.store.db.selectFrom('decisions').selectAll().orderBy('created_at').orderBy('id').execute();
+    t.ctx.store.db
+      .selectFrom('decisions')
+      .selectAll()
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
 
   it('gives a person over their cap the next eligible offer, and the cap frees up with time', async () => {
     await offer(t, 'best', { priority: 10, caps: { perPerson: { max: 2, within: 'P30D' } } });
@@ -27,7 +32,8 @@ describe.each(STORE_KINDS)('decide (%s)', (kind) => {
     await placement(t, 'hero', { candidates: ['next', 'best'], default: 'none' });
     await person(t, 'ann');
     const ids = [];
-    for (let i = 0; i < 3; i++) ids.push((await decide(t, { placement: 'hero', userId: 'ann' })).offer?.id);
+    for (let i = 0; i < 3; i++)
+      ids.push((await decide(t, { placement: 'hero', userId: 'ann' })).offer?.id);
     expect(ids).toEqual(['best', 'best', 'next']);
     const third = await decide(t, { placement: 'hero', userId: 'ann' });
     expect(third.reasons).toContain('excluded:best:capped');
@@ -49,12 +55,21 @@ describe.each(STORE_KINDS)('decide (%s)', (kind) => {
     await person(t, 'plain', { tier: 'basic' });
     expect((await decide(t, { placement: 'hero', userId: 'gold' })).offer?.id).toBe('vip');
     expect(
-      (await decide(t, { placement: 'hero', userId: 'plain', context: { device: 'mobile' } })).offer?.id,
+      (await decide(t, { placement: 'hero', userId: 'plain', context: { device: 'mobile' } })).offer
+        ?.id,
     ).toBe('mobile');
-    const none = await decide(t, { placement: 'hero', userId: 'plain', context: { device: 'desktop' } });
+    const none = await decide(t, {
+      placement: 'hero',
+      userId: 'plain',
+      context: { device: 'desktop' },
+    });
     expect(none.offer?.id).toBe('none');
     expect(none.reasons).toEqual(
-      expect.arrayContaining(['no_eligible_offer', 'excluded:vip:not_eligible', 'excluded:mobile:not_eligible']),
+      expect.arrayContaining([
+        'no_eligible_offer',
+        'excluded:vip:not_eligible',
+        'excluded:mobile:not_eligible',
+      ]),
     );
     // An anonymous caller the store never saw still gets an answer, never a 500.
     expect((await decide(t, { placement: 'hero', anonymousId: 'who' })).offer?.id).toBe('none');
@@ -64,18 +79,25 @@ describe.each(STORE_KINDS)('decide (%s)', (kind) => {
     await offer(t, 'a');
     await placement(t, 'hero', { candidates: ['a'], default: 'none', holdoutPercent: 50 });
     const answers = [];
-    for (let i = 0; i < 40; i++) answers.push(await decide(t, { placement: 'hero', anonymousId: `anon-${i}` }));
+    for (let i = 0; i < 40; i++)
+      answers.push(await decide(t, { placement: 'hero', anonymousId: `anon-${i}` }));
     const held = answers.filter((a) => a.holdout);
     expect(held.length).toBeGreaterThan(5);
     expect(held.length).toBeLessThan(35);
-    for (const h of held) expect(h).toMatchObject({ offer: { id: 'none' }, propensity: 1, reasons: ['holdout'] });
+    for (const h of held)
+      expect(h).toMatchObject({ offer: { id: 'none' }, propensity: 1, reasons: ['holdout'] });
     for (const a of answers.filter((x) => !x.holdout)) expect(a.offer?.id).toBe('a');
     // Stable per person: the same caller lands in the same group.
     const again = await decide(t, { placement: 'hero', anonymousId: 'anon-0' });
     expect(again.holdout).toBe(answers[0]!.holdout);
     const rows = await log();
     expect(rows).toHaveLength(41);
-    expect(rows.filter((r) => r.holdout === 1).map((r) => r.id).sort()).toEqual(
+    expect(
+      rows
+        .filter((r) => r.holdout === 1)
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(
       [...held.map((h) => h.decisionId), ...(again.holdout ? [again.decisionId] : [])].sort(),
     );
   });
@@ -89,7 +111,11 @@ describe.each(STORE_KINDS)('decide (%s)', (kind) => {
       policy: { kind: 'weighted', weights: { a: 3, b: 1 } },
     });
     await person(t, 'ann');
-    const d = await decide(t, { placement: 'hero', userId: 'ann', context: { device: 'mobile', hour: 9 } });
+    const d = await decide(t, {
+      placement: 'hero',
+      userId: 'ann',
+      context: { device: 'mobile', hour: 9 },
+    });
     expect(d.policy).toEqual({ kind: 'weighted', version: 1 });
     expect(d.propensity).toBe(d.offer?.id === 'a' ? 0.75 : 0.25);
     const [row] = await log();
@@ -118,7 +144,11 @@ describe.each(STORE_KINDS)('decide (%s)', (kind) => {
     });
     await person(t, 'private', { consent: { personalization: false } });
     await person(t, 'open');
-    const d = await decide(t, { placement: 'hero', userId: 'private', context: { device: 'mobile' } });
+    const d = await decide(t, {
+      placement: 'hero',
+      userId: 'private',
+      context: { device: 'mobile' },
+    });
     expect(d).toMatchObject({ offer: { id: 'high' }, policy: { kind: 'fixed' }, propensity: 1 });
     expect(d.reasons).toContain('not_personalized');
     expect(JSON.parse((await log())[0]!.features)).toEqual({});
@@ -131,7 +161,14 @@ describe.each(STORE_KINDS)('decide (%s)', (kind) => {
     await placement(t, 'hero', { candidates: ['coded', 'plain'], default: 'none' });
     await t.ctx.store.db
       .insertInto('offer_codes')
-      .values(['C1', 'C2'].map((code) => ({ workspace_id: 'default', offer_id: 'coded', code, imported_at: 0 })))
+      .values(
+        ['C1', 'C2'].map((code) => ({
+          workspace_id: 'default',
+          offer_id: 'coded',
+          code,
+          imported_at: 0,
+        })),
+      )
       .execute();
     for (const u of ['u1', 'u2', 'u3']) await person(t, u);
     const a = await decide(t, { placement: 'hero', userId: 'u1' });

@@ -54,7 +54,12 @@ export async function person(t: TestApp, userId: string, traits: Record<string, 
   await t.ctx.profiles.drain();
 }
 
-export async function track(t: TestApp, userId: string, event: string, properties: Record<string, unknown>) {
+export async function track(
+  t: TestApp,
+  userId: string,
+  event: string,
+  properties: Record<string, unknown>,
+) {
   const res = await send(t, 'POST', '/v1/track', t.keys.write, {
     userId,
     event,

@@ -55,7 +55,9 @@ describe.each(STORE_KINDS)('offers in e-mail (%s)', (kind) => {
       priority: 1,
       content: { email: { title: 'Free shipping', url: 'https://shop.example.com/ship' } },
     });
-    const codes = await send(t, 'POST', '/v1/offers/vip20/codes', t.keys.admin, { codes: ['VIP-A', 'VIP-B'] });
+    const codes = await send(t, 'POST', '/v1/offers/vip20/codes', t.keys.admin, {
+      codes: ['VIP-A', 'VIP-B'],
+    });
     expect(codes.statusCode, codes.body).toBe(200);
     await placement(t, 'email_hero', {
       candidates: ['vip20', 'ship'],
@@ -103,7 +105,8 @@ describe.each(STORE_KINDS)('offers in e-mail (%s)', (kind) => {
     }
     await settle();
     expect(smtp.mails).toHaveLength(3);
-    const mailTo = (who: string) => smtp.mails.find((m) => m.html && JSON.stringify(m.to).includes(`${who}@example.com`))!;
+    const mailTo = (who: string) =>
+      smtp.mails.find((m) => m.html && JSON.stringify(m.to).includes(`${who}@example.com`))!;
     const vee = mailTo('vee').html as string;
     const val = mailTo('val').html as string;
     const pat = mailTo('pat').html as string;
@@ -121,7 +124,11 @@ describe.each(STORE_KINDS)('offers in e-mail (%s)', (kind) => {
     expect(redirect.headers.location).toBe('https://shop.example.com/vip');
     await settle();
     const decisions = () =>
-      t.ctx.store.db.selectFrom('decisions').selectAll().where('placement_id', '=', 'email_hero').execute();
+      t.ctx.store.db
+        .selectFrom('decisions')
+        .selectAll()
+        .where('placement_id', '=', 'email_hero')
+        .execute();
     const veeRow = (await decisions()).find((d) => d.code === codeOf(vee))!;
     expect(veeRow.clicked_at).not.toBeNull();
     expect(veeRow.reward).toBe(0); // the placement learns from conversions
@@ -135,11 +142,17 @@ describe.each(STORE_KINDS)('offers in e-mail (%s)', (kind) => {
 
     // The policy learns from it now; the others once their window closes.
     expect(await learnStep(t.ctx.store, t.clock)).toBe(true);
-    const state = await t.ctx.store.db.selectFrom('decision_policy_state').selectAll().executeTakeFirstOrThrow();
+    const state = await t.ctx.store.db
+      .selectFrom('decision_policy_state')
+      .selectAll()
+      .executeTakeFirstOrThrow();
     expect(JSON.parse(state.state)).toEqual({ arms: { vip20: { n: 1, rewardSum: 1 } } });
     clock.advance(8 * 86_400_000);
     expect(await learnStep(t.ctx.store, t.clock)).toBe(true);
-    const later = await t.ctx.store.db.selectFrom('decision_policy_state').selectAll().executeTakeFirstOrThrow();
+    const later = await t.ctx.store.db
+      .selectFrom('decision_policy_state')
+      .selectAll()
+      .executeTakeFirstOrThrow();
     expect(JSON.parse(later.state)).toEqual({
       arms: { vip20: { n: 2, rewardSum: 1 }, ship: { n: 1, rewardSum: 0 } },
     });

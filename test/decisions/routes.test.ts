@@ -35,7 +35,11 @@ describe.each(STORE_KINDS)('offers and placements over HTTP (%s)', (kind) => {
     expect((await send(t, 'GET', '/v1/offers/ten', t.keys.read)).statusCode).toBe(404);
     const audit = await send(t, 'GET', '/v1/admin/audit', t.keys.admin);
     const actions = audit.json<{ entries: { action: string; target: { id: string } }[] }>().entries;
-    expect(actions.map((e) => e.action).sort()).toEqual(['offer.create', 'offer.delete', 'offer.update']);
+    expect(actions.map((e) => e.action).sort()).toEqual([
+      'offer.create',
+      'offer.delete',
+      'offer.update',
+    ]);
   });
 
   it('answers 400 naming eligibility when it does not parse', async () => {
@@ -85,7 +89,8 @@ describe.each(STORE_KINDS)('offers and placements over HTTP (%s)', (kind) => {
     await offer(t, 'none', { kind: 'no_offer' });
     await placement(t, 'cart', { candidates: ['b'], default: 'none' });
     await person(t, 'u1');
-    for (let i = 0; i < 3; i++) expect((await decide(t, { placement: 'cart', userId: 'u1' })).offer?.id).toBe('b');
+    for (let i = 0; i < 3; i++)
+      expect((await decide(t, { placement: 'cart', userId: 'u1' })).offer?.id).toBe('b');
     const low = await send(t, 'PUT', '/v1/offers/b', t.keys.admin, {
       name: 'B',
       kind: 'discount_code',
@@ -106,7 +111,10 @@ describe.each(STORE_KINDS)('offers and placements over HTTP (%s)', (kind) => {
   });
 
   it('answers 400 naming placement for an unknown one, and for a missing person', async () => {
-    const res = await send(t, 'POST', '/v1/decide', t.keys.read, { placement: 'nowhere', userId: 'u' });
+    const res = await send(t, 'POST', '/v1/decide', t.keys.read, {
+      placement: 'nowhere',
+      userId: 'u',
+    });
     expect(res.statusCode).toBe(400);
     expect(paths(res.body)).toEqual(['placement']);
     const nobody = await send(t, 'POST', '/v1/decide', t.keys.read, { placement: 'nowhere' });
@@ -127,23 +135,39 @@ describe.each(STORE_KINDS)('offers and placements over HTTP (%s)', (kind) => {
       holdoutPercent: 10,
     });
     expect(put.statusCode, put.body).toBe(200);
-    expect(put.json()).toMatchObject({ name: 'hero', version: 2, holdoutPercent: 10, attributionWindow: 'P7D' });
-    expect((await send(t, 'GET', '/v1/placements', t.keys.read)).json<{ placements: unknown[] }>().placements).toHaveLength(1);
+    expect(put.json()).toMatchObject({
+      name: 'hero',
+      version: 2,
+      holdoutPercent: 10,
+      attributionWindow: 'P7D',
+    });
+    expect(
+      (await send(t, 'GET', '/v1/placements', t.keys.read)).json<{ placements: unknown[] }>()
+        .placements,
+    ).toHaveLength(1);
     expect((await send(t, 'DELETE', '/v1/placements/hero', t.keys.admin)).statusCode).toBe(204);
     expect((await send(t, 'GET', '/v1/placements/hero', t.keys.read)).statusCode).toBe(404);
   });
 
   it('imports codes once each, and audits the import without the codes', async () => {
     await offer(t, 'c', { codes: true });
-    const first = await send(t, 'POST', '/v1/offers/c/codes', t.keys.admin, { codes: ['A1', 'A2', 'A2'] });
+    const first = await send(t, 'POST', '/v1/offers/c/codes', t.keys.admin, {
+      codes: ['A1', 'A2', 'A2'],
+    });
     expect(first.json()).toEqual({ imported: 2, duplicates: 1, free: 2 });
-    const again = await send(t, 'POST', '/v1/offers/c/codes', t.keys.admin, { codes: ['A2', 'A3'] });
+    const again = await send(t, 'POST', '/v1/offers/c/codes', t.keys.admin, {
+      codes: ['A2', 'A3'],
+    });
     expect(again.json()).toEqual({ imported: 1, duplicates: 1, free: 3 });
-    expect((await send(t, 'GET', '/v1/offers/c', t.keys.read)).json()).toMatchObject({ codesFree: 3 });
+    expect((await send(t, 'GET', '/v1/offers/c', t.keys.read)).json()).toMatchObject({
+      codesFree: 3,
+    });
     const bad = await send(t, 'POST', '/v1/offers/c/codes', t.keys.admin, { codes: ['has space'] });
     expect(bad.statusCode).toBe(400);
     expect(paths(bad.body)).toEqual(['codes.0']);
-    expect((await send(t, 'POST', '/v1/offers/zz/codes', t.keys.admin, { codes: ['Q'] })).statusCode).toBe(404);
+    expect(
+      (await send(t, 'POST', '/v1/offers/zz/codes', t.keys.admin, { codes: ['Q'] })).statusCode,
+    ).toBe(404);
     const audit = await send(t, 'GET', '/v1/admin/audit', t.keys.admin);
     expect(audit.body).not.toContain('A3');
     expect(audit.body).toContain('offer.codes.import');

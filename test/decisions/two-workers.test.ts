@@ -21,7 +21,10 @@ describe.each(STORE_KINDS)('two workers (%s)', (kind) => {
     t = await createTestApp(kind);
     second = kind === 'postgres' ? reopenStore(t.testStore) : t.ctx.store;
     workers = [t.ctx.store, second].map(
-      (s) => new DecisionService(s, t.clock, new ModelCache(s.db, t.clock), () => Promise.resolve(everyone)),
+      (s) =>
+        new DecisionService(s, t.clock, new ModelCache(s.db, t.clock), () =>
+          Promise.resolve(everyone),
+        ),
     );
     await offer(t, 'none', { kind: 'no_offer' });
   });
@@ -54,7 +57,9 @@ describe.each(STORE_KINDS)('two workers (%s)', (kind) => {
     const codes = Array.from({ length: 15 }, (_, i) => `CODE-${i}`);
     await t.ctx.store.db
       .insertInto('offer_codes')
-      .values(codes.map((code) => ({ workspace_id: 'default', offer_id: 'coded', code, imported_at: 0 })))
+      .values(
+        codes.map((code) => ({ workspace_id: 'default', offer_id: 'coded', code, imported_at: 0 })),
+      )
       .execute();
     const ids = await people(20);
     const answers = await storm(ids);
@@ -72,7 +77,8 @@ describe.each(STORE_KINDS)('two workers (%s)', (kind) => {
     for (const owners of holders.values()) expect(owners.size).toBe(1);
     const perPerson = new Map<string, Set<string>>();
     for (const a of answers)
-      if (a.offer?.code) perPerson.set(a.userId, (perPerson.get(a.userId) ?? new Set()).add(a.offer.code));
+      if (a.offer?.code)
+        perPerson.set(a.userId, (perPerson.get(a.userId) ?? new Set()).add(a.offer.code));
     for (const held of perPerson.values()) expect(held.size).toBe(1);
     const rows = await t.ctx.store.db
       .selectFrom('offer_codes')

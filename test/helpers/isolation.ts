@@ -20,6 +20,8 @@ export interface WorkspaceA {
   journeyId: string;
   templateId: string;
   itemId: string;
+  offerId: string;
+  placement: string;
   keyId: string;
   quarantinedEventId: number;
   /** Strings no response to another workspace's key may contain, whatever its status. */
@@ -122,6 +124,20 @@ export async function seedWorkspaceA(t: TestApp): Promise<WorkspaceA> {
     webhook: { url: `https://${MARKER}.example/settings` },
     email: { from: `${MARKER}@example.com` },
   });
+  await ok(t, 'POST', '/v1/offers', admin, {
+    id: 'alpha-offer',
+    name: `${MARKER} offer`,
+    kind: 'discount_code',
+    codes: true,
+    content: { email: { title: `${MARKER} title` } },
+  });
+  await ok(t, 'POST', '/v1/offers/alpha-offer/codes', admin, { codes: [`${MARKER}-CODE`] });
+  await ok(t, 'POST', '/v1/placements', admin, {
+    name: 'alpha_hero',
+    candidates: ['alpha-offer'],
+    default: 'alpha-offer',
+    policy: { kind: 'fixed' },
+  });
   const rotated = await ok(t, 'POST', '/v1/admin/webhook-secret/rotate', admin, {});
   await ok(t, 'PUT', `/v1/profiles/user_id/${userId}/consent`, write, { email: 'granted' });
   await ok(t, 'POST', '/v1/push/subscriptions', write, {
@@ -135,6 +151,7 @@ export async function seedWorkspaceA(t: TestApp): Promise<WorkspaceA> {
   await ok(t, 'POST', '/v1/admin/recommendations/train', admin);
 
   const profile = await ok(t, 'GET', `/v1/profiles/user_id/${userId}`, read);
+  const decision = await ok(t, 'POST', '/v1/decide', read, { placement: 'alpha_hero', userId });
   const quarantine = await ok(t, 'GET', '/v1/admin/quarantine', admin);
   const quarantined = quarantine.quarantined as { eventId: number }[];
   expect(quarantined).toHaveLength(1);
@@ -152,6 +169,8 @@ export async function seedWorkspaceA(t: TestApp): Promise<WorkspaceA> {
     journeyId: String(journey.id),
     templateId: 'alpha-tpl',
     itemId: 'item-alpha',
+    offerId: 'alpha-offer',
+    placement: 'alpha_hero',
     keyId: String(spare.id),
     quarantinedEventId: quarantined[0]!.eventId,
     secrets: [
@@ -170,6 +189,7 @@ export async function seedWorkspaceA(t: TestApp): Promise<WorkspaceA> {
       String(journey.id),
       ...keys.map((k) => k.id),
       ...messages.map((m) => m.id),
+      String(decision.decisionId),
     ],
   };
 }

@@ -43,6 +43,7 @@ export function routeCases(a: WorkspaceA): Record<string, RouteCase> {
     subject: 'bravo subject',
     html: '<p>bravo</p>',
   };
+  const offer = { name: 'bravo offer', kind: 'content_block' };
   return {
     'POST /v1/track': ingest({ messageId: 'a-2', event: 'Product Viewed' }),
     'POST /v1/identify': ingest({ messageId: 'a-1', traits: { plan: 'bravo' } }),
@@ -102,6 +103,29 @@ export function routeCases(a: WorkspaceA): Record<string, RouteCase> {
     'POST /v1/admin/recommendations/train': { expect: 'own' },
     'GET /v1/admin/recommendations/versions': { expect: 'own' },
     'POST /v1/admin/recommendations/rollback': { expect: 'own', body: { version: 1 } },
+    'POST /v1/decide': { expect: 'refused', body: { placement: a.placement, userId } },
+    'POST /v1/offers': { expect: 'own', body: { id: 'bravo-offer', ...offer } },
+    'GET /v1/offers': { expect: 'own' },
+    'GET /v1/offers/{id}': { expect: 'not_found' },
+    'PUT /v1/offers/{id}': { expect: 'not_found', body: offer },
+    'DELETE /v1/offers/{id}': { expect: 'not_found' },
+    'POST /v1/offers/{id}/codes': { expect: 'not_found', body: { codes: ['BRAVO-1'] } },
+    'POST /v1/placements': {
+      expect: 'refused',
+      body: {
+        name: 'bravo_hero',
+        candidates: [a.offerId],
+        default: a.offerId,
+        policy: { kind: 'fixed' },
+      },
+    },
+    'GET /v1/placements': { expect: 'own' },
+    'GET /v1/placements/{name}': { expect: 'not_found' },
+    'PUT /v1/placements/{name}': {
+      expect: 'not_found',
+      body: { candidates: [a.offerId], default: a.offerId, policy: { kind: 'fixed' } },
+    },
+    'DELETE /v1/placements/{name}': { expect: 'not_found' },
     'POST /v1/templates': { expect: 'own', body: { id: 'bravo-tpl', ...template } },
     'GET /v1/templates': { expect: 'own' },
     'GET /v1/templates/{id}': { expect: 'not_found' },
@@ -143,12 +167,14 @@ export function pathFor(path: string, a: WorkspaceA): string {
     templates: a.templateId,
     catalog: a.itemId,
     keys: a.keyId,
+    offers: a.offerId,
   };
   return path.replace(/\{(\w+)\}/g, (_m, name: string) => {
     if (name === 'kind') return 'user_id';
     if (name === 'value') return encodeURIComponent(a.userId);
     if (name === 'profileId') return a.profileId;
     if (name === 'eventId') return String(a.quarantinedEventId);
+    if (name === 'name' && section === 'placements') return a.placement;
     const id = section === undefined ? undefined : idOf[section];
     if (name === 'id' && id !== undefined) return encodeURIComponent(id);
     throw new Error(`no id of workspace A for {${name}} in ${path}: add one to pathFor`);
