@@ -104,6 +104,9 @@ describe.each(STORE_KINDS)('offers in e-mail (%s)', (kind) => {
       await track(t, userId, 'Mail Me', {});
     }
     await settle();
+    // The inbox parses each accepted message after the SMTP reply: wait for the parse.
+    for (let i = 0; i < 100 && smtp.mails.length < 3; i++)
+      await new Promise((r) => setTimeout(r, 20));
     expect(smtp.mails).toHaveLength(3);
     const mailTo = (who: string) =>
       smtp.mails.find((m) => m.html && JSON.stringify(m.to).includes(`${who}@example.com`))!;
