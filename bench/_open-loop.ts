@@ -18,6 +18,8 @@ export interface OpenLoopOptions {
   warmupSeconds?: number;
   /** Open sockets at most; more requests in flight than this wait (and are charged). */
   connections?: number;
+  /** JSON bodies to POST, taken in turn with `paths` (GET when absent). */
+  bodies?: readonly string[];
 }
 
 export interface OpenLoopResult {
@@ -48,7 +50,11 @@ export async function openLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
     };
     const fire = (i: number, due: number) => {
       const path = o.paths[i % o.paths.length]!;
-      const req = request(`${o.url}${path}`, { agent, headers: o.headers }, (res) => {
+      const body = o.bodies?.[i % o.bodies.length];
+      const headers =
+        body === undefined ? o.headers : { ...o.headers, 'content-type': 'application/json' };
+      const method = body === undefined ? 'GET' : 'POST';
+      const req = request(`${o.url}${path}`, { agent, headers, method }, (res) => {
         res.resume();
         res.on('end', () => {
           if (due - start >= warmup) {
@@ -62,7 +68,7 @@ export async function openLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
         if (due - start >= warmup) errors++;
         settle();
       });
-      req.end();
+      req.end(body);
     };
     const tick = () => {
       const now = performance.now();
