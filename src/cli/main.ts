@@ -7,6 +7,7 @@ import { runJourneysList, runJourneysShow, runJourneysStats } from './journeys.j
 import { runKeysCreate, runKeysList, runKeysRevoke, runKeysRotate } from './keys.js';
 import { runProfilesRebuild } from './profiles.js';
 import { runSegmentsList, runSegmentsRecompute, runSegmentsShow } from './segments.js';
+import { registerEvalPolicyCommand } from './eval-policy.js';
 import { registerEvalCommand } from './eval-recs.js';
 import { runStart } from './start.js';
 import { runTrain } from './train.js';
@@ -202,6 +203,7 @@ export function buildCli(): Command {
     .action(runTrain);
 
   registerEvalCommand(program);
+  registerEvalPolicyCommand(program);
 
   return program;
 }

@@ -1,3 +1,9 @@
+// The decisions module's public face. Everything else in src/decisions is private.
+export { LoggedRow, type EvaluatedRow } from './core/ope/rows.js';
+export { evaluatePolicy, ESTIMATORS, type OpeReport } from './core/ope/estimators.js';
+export { contextFeatures } from './core/ope/reward-model.js';
+export { replay, defaultLearners, type ReplayReport } from './core/ope/replay.js';
+export { obdEvaluationRows } from './core/ope/obd.js';
 export { Offer, OfferInput, CreateOffer, OfferList, CodesInput, CodesResult } from './offer.js';
 export { Placement, PlacementInput, CreatePlacement, PlacementList } from './placement.js';
 export { DecideInput, DecideResult } from './decision.js';
