@@ -43,6 +43,8 @@ export const tableOwners = {
   consent_statements: ['messaging'],
   suppressions: ['messaging'],
   push_subscriptions: ['messaging'],
+  experiments: ['measurement'],
+  experiment_assignments: ['measurement'],
 };
 
 const queryMethods = new Set([

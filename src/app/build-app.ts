@@ -19,6 +19,11 @@ import {
   ProfileProcessor,
   type PipelineStage,
 } from '../profiles/index.js';
+import {
+  experimentMergeStage,
+  inGlobalControl,
+  journeyExposureHook,
+} from '../measurement/index.js';
 import { RecommendationService } from '../recommend/index.js';
 import { SegmentRegistry, SegmentStage } from '../segments/index.js';
 import { Metrics, type AppContext } from '../server/index.js';
@@ -86,10 +91,16 @@ export function buildApp(options: AppOptions): App {
     reevaluate: segments.stage,
     onUnreadable: (u) =>
       logger.warn(u, 'journey version left out: its stored definition is unreadable'),
+    onRunsSaved: journeyExposureHook(clock),
   });
   const recommendations = new RecommendationService(store, clock, logger);
   const profiles = new ProfileProcessor(store, clock, {
-    stages: pipelineStages({ segments, journeys, extra: options.extraStages }),
+    stages: pipelineStages({
+      segments,
+      journeys,
+      experiments: experimentMergeStage,
+      extra: options.extraStages,
+    }),
     afterCommit: [recommendations.onCommitted],
     onQuarantine: ({ eventId, error }) => {
       metrics.eventsQuarantined.inc();
@@ -117,6 +128,8 @@ export function buildApp(options: AppOptions): App {
     // Subscriptions are validated when stored: https, or http on loopback for testing.
     push: new PushSender({ clock, allowHttp: true }),
     recommend: recommendProvider(recommendations),
+    globalControl: (workspaceId, profileId, percent, now) =>
+      inGlobalControl(store.db, workspaceId, profileId, percent, now),
     emit: (workspaceId, profileId, event, properties) =>
       app.emitTo(
         workspaceId,

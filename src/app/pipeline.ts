@@ -11,7 +11,8 @@ import type { SegmentStage } from '../segments/index.js';
  *    Entered/Exited events it appended and the facts they changed;
  * 2. journeys: the person's new events, Segment Entered/Exited included (hence after
  *    segments), to their runs and to journey triggers; steps' messages go to the outbox;
- * 3. consent: statements in identify traits.
+ * 3. consent: statements in identify traits;
+ * 4. experiments: a merged profile's experiment assignments follow it (earliest kept).
  *
  * To add a stage, write a `PipelineStage` in its module and put it in this list where what
  * it reads is ready; `extra` (tests, benchmarks) goes last.
@@ -19,7 +20,14 @@ import type { SegmentStage } from '../segments/index.js';
 export function pipelineStages(parts: {
   segments: SegmentStage;
   journeys: JourneyStage;
+  experiments: PipelineStage;
   extra?: readonly PipelineStage[] | undefined;
 }): PipelineStage[] {
-  return [parts.segments.stage, parts.journeys.stage, consentStage, ...(parts.extra ?? [])];
+  return [
+    parts.segments.stage,
+    parts.journeys.stage,
+    consentStage,
+    parts.experiments,
+    ...(parts.extra ?? []),
+  ];
 }

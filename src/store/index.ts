@@ -4,6 +4,7 @@ export type {
   CatalogItemsTable,
   CatalogChangesTable,
   JourneyRunsTable,
+  ExperimentsTable,
 } from './database.js';
 export type { Store, StoreAddress, StoreKind } from './store.js';
 export { openStore, openStoreAt } from './open-store.js';

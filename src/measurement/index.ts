@@ -1,0 +1,2 @@
+export { inGlobalControl, exportPersonExperiments, erasePersonExperiments } from './assignments.js';
+export { journeyExposureHook, experimentMergeStage } from './journey-exposures.js';
