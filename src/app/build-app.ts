@@ -62,6 +62,12 @@ export interface AppOptions {
   render?: RenderPoolOptions;
   /** Stages run after the declared pipeline (tests, benchmarks). */
   extraStages?: readonly PipelineStage[];
+  /**
+   * Hold back marketing messages to the workspace's global control group (the
+   * `measurement.globalControlPercent` setting). On unless false: tests that count the
+   * messages of people with random ids turn it off.
+   */
+  globalControl?: boolean;
 }
 
 /** The running system: what the routes use, and the background loops of each role. */
@@ -128,8 +134,12 @@ export function buildApp(options: AppOptions): App {
     // Subscriptions are validated when stored: https, or http on loopback for testing.
     push: new PushSender({ clock, allowHttp: true }),
     recommend: recommendProvider(recommendations),
-    globalControl: (workspaceId, profileId, percent, now) =>
-      inGlobalControl(store.db, workspaceId, profileId, percent, now),
+    ...(options.globalControl === false
+      ? {}
+      : {
+          globalControl: (workspaceId: string, profileId: string, percent: number, now: number) =>
+            inGlobalControl(store.db, workspaceId, profileId, percent, now),
+        }),
     emit: (workspaceId, profileId, event, properties) =>
       app.emitTo(
         workspaceId,

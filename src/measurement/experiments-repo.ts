@@ -186,7 +186,9 @@ export async function createExperiment(
     )
     .executeTakeFirst();
   if (clash)
-    throw new ConflictError(`experiment "${clash.id}" already tests ${input.kind} ${input.subjectId}`);
+    throw new ConflictError(
+      `experiment "${clash.id}" already tests ${input.kind} ${input.subjectId}`,
+    );
   const now = clock.now();
   await db
     .insertInto('experiments')

@@ -1,2 +1,10 @@
 export { inGlobalControl, exportPersonExperiments, erasePersonExperiments } from './assignments.js';
 export { journeyExposureHook, experimentMergeStage } from './journey-exposures.js';
+export {
+  CreateExperiment,
+  UpdateExperiment,
+  ExperimentWithCounts,
+  ExperimentList,
+} from './experiment.js';
+export { createExperiment, getExperiment, updateExperiment } from './experiments-repo.js';
+export { listExperiments, experimentWithCounts } from './experiments-list.js';

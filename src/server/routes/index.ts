@@ -11,6 +11,7 @@ import { profileRoutes } from './profiles.js';
 import { recommendationRoutes } from './recommendations.js';
 import { segmentRoutes } from './segments.js';
 import { eventRoutes } from './events.js';
+import { experimentRoutes } from './experiments.js';
 import { ingestRoutes } from './ingest.js';
 import { systemRoutes } from './system.js';
 import { webhookRoutes } from './webhooks.js';
@@ -26,6 +27,7 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...profileRoutes(ctx),
     ...segmentRoutes(ctx),
     ...journeyRoutes(ctx),
+    ...experimentRoutes(ctx),
     ...catalogRoutes(ctx),
     ...recommendationRoutes(ctx),
     ...channelRoutes(ctx),

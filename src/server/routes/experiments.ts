@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import {
+  CreateExperiment,
+  createExperiment,
+  experimentWithCounts,
+  ExperimentList,
+  ExperimentWithCounts,
+  getExperiment,
+  listExperiments,
+  UpdateExperiment,
+  updateExperiment,
+} from '../../measurement/index.js';
+import { audited, beforeOf } from '../audited.js';
+import type { AppContext } from '../context.js';
+import { defineRoute, type RouteDef } from '../route.js';
+
+const IdParams = z.object({ id: z.string().min(1).max(200) });
+
+export function experimentRoutes(ctx: AppContext): RouteDef[] {
+  return [
+    defineRoute({
+      method: 'GET',
+      url: '/v1/experiments',
+      summary:
+        'Experiments (journey holdouts, split steps, templates, placements, the global control group) with people per arm',
+      tag: 'measurement',
+      auth: 'read',
+      responses: { 200: ExperimentList },
+      handler: async ({ principal }) => ({
+        experiments: await listExperiments(ctx.store.db, ctx.clock, principal.workspaceId),
+      }),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/v1/experiments/:id',
+      summary: 'One experiment with people per arm',
+      tag: 'measurement',
+      auth: 'read',
+      params: IdParams,
+      responses: { 200: ExperimentWithCounts, 404: z.unknown() },
+      handler: async ({ params, principal }) =>
+        experimentWithCounts(ctx.store.db, ctx.clock, principal.workspaceId, params.id),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/v1/experiments',
+      summary: 'Create a template or offer-placement experiment',
+      tag: 'measurement',
+      auth: 'admin',
+      body: CreateExperiment,
+      responses: { 201: ExperimentWithCounts, 409: z.unknown() },
+      handler: async ({ body, principal, request, reply }) => {
+        const created = await audited(
+          ctx,
+          principal,
+          request,
+          { action: 'experiment.create', kind: 'experiment' },
+          async ({ db }) => {
+            const after = await createExperiment(db, ctx.clock, principal.workspaceId, body);
+            return { result: after, targetId: after.id, after };
+          },
+        );
+        reply.code(201);
+        return { ...created, people: Object.fromEntries(created.arms.map((a) => [a.name, 0])) };
+      },
+    }),
+    defineRoute({
+      method: 'PUT',
+      url: '/v1/experiments/:id',
+      summary: "Change an experiment's name, conversion event or attribution window",
+      tag: 'measurement',
+      auth: 'admin',
+      params: IdParams,
+      body: UpdateExperiment,
+      responses: { 200: ExperimentWithCounts, 404: z.unknown() },
+      handler: async ({ body, params, principal, request }) => {
+        await audited(
+          ctx,
+          principal,
+          request,
+          { action: 'experiment.update', kind: 'experiment', id: params.id },
+          async ({ db }) => {
+            const before = await beforeOf(getExperiment(db, principal.workspaceId, params.id));
+            const after = await updateExperiment(
+              db,
+              ctx.clock,
+              principal.workspaceId,
+              params.id,
+              body,
+            );
+            return { result: after, before, after };
+          },
+        );
+        return experimentWithCounts(ctx.store.db, ctx.clock, principal.workspaceId, params.id);
+      },
+    }),
+  ];
+}
