@@ -25,6 +25,7 @@ const domain = [
   'recommend',
   'messaging',
   'journeys',
+  'measurement',
 ];
 
 /** @type {Readonly<Record<string, readonly string[]>>} */
@@ -53,6 +54,7 @@ export const modules = {
   recommend: ['catalog', 'profiles', ...base],
   messaging: ['catalog', 'channels', 'privacy', 'profiles', 'workspaces', ...base],
   journeys: ['catalog', 'channels', 'messaging', 'profiles', 'segments', ...base],
+  measurement: ['journeys', 'messaging', 'segments', 'profiles', 'catalog', 'workspaces', ...base],
 
   // The top. Nothing imports `server` but the composition root, nothing imports `cli`,
   // and only `cli` starts the composition root (tests and benches may too).
