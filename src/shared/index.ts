@@ -27,5 +27,5 @@ export {
   type DurationRules,
   type ParsedDuration,
 } from './iso-duration.js';
-export { mulberry32, seededRandom } from './random.js';
+export { type Random, mulberry32, seededRandom } from './random.js';
 export { pushTo, groupBy } from './group-by.js';
