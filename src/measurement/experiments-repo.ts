@@ -82,6 +82,8 @@ export interface ImplicitExperiment {
   salt: string;
   arms: ExperimentArm[];
   controlArm: string;
+  /** The window it starts with (P7D unless given). */
+  attributionWindow?: string;
 }
 
 /**
@@ -108,7 +110,7 @@ export async function ensureExperiment(
       arms,
       control_arm: e.controlArm,
       conversion_event: DEFAULT_CONVERSION_EVENT,
-      attribution_window: DEFAULT_ATTRIBUTION_WINDOW,
+      attribution_window: e.attributionWindow ?? DEFAULT_ATTRIBUTION_WINDOW,
       implicit: 1,
       created_at: now,
       updated_at: now,
@@ -164,6 +166,8 @@ export function globalControlExperiment(workspaceId: string, percent: number): I
     salt: globalControlSalt(workspaceId),
     arms: globalControlArms(percent),
     controlArm: 'control',
+    // A program's effect builds over weeks of messages, not one.
+    attributionWindow: 'P30D',
   };
 }
 

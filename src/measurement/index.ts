@@ -8,3 +8,4 @@ export {
 } from './experiment.js';
 export { createExperiment, getExperiment, updateExperiment } from './experiments-repo.js';
 export { listExperiments, experimentWithCounts } from './experiments-list.js';
+export { ExperimentReport, experimentReport, programReport } from './report.js';

@@ -2,14 +2,18 @@ import { z } from 'zod';
 import {
   CreateExperiment,
   createExperiment,
+  experimentReport,
+  ExperimentReport,
   experimentWithCounts,
   ExperimentList,
+  programReport,
   ExperimentWithCounts,
   getExperiment,
   listExperiments,
   UpdateExperiment,
   updateExperiment,
 } from '../../measurement/index.js';
+import { readSettings } from '../../messaging/index.js';
 import { audited, beforeOf } from '../audited.js';
 import type { AppContext } from '../context.js';
 import { defineRoute, type RouteDef } from '../route.js';
@@ -40,6 +44,36 @@ export function experimentRoutes(ctx: AppContext): RouteDef[] {
       responses: { 200: ExperimentWithCounts, 404: z.unknown() },
       handler: async ({ params, principal }) =>
         experimentWithCounts(ctx.store.db, ctx.clock, principal.workspaceId, params.id),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/v1/experiments/:id/report',
+      summary:
+        'Per arm: people, conversions, rates, revenue per person; lift and difference with 95% intervals, p-value, CUPED, always-valid p-value, sample-ratio check',
+      tag: 'measurement',
+      auth: 'read',
+      params: IdParams,
+      responses: { 200: ExperimentReport, 404: z.unknown() },
+      handler: async ({ params, principal }) =>
+        experimentReport(ctx.store.db, principal.workspaceId, params.id, ctx.clock.now()),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/v1/reports/program',
+      summary:
+        'The lift of the whole program: everyone outside the global control group against it',
+      tag: 'measurement',
+      auth: 'read',
+      responses: { 200: ExperimentReport },
+      handler: async ({ principal }) => {
+        const settings = await readSettings(ctx.store.db, principal.workspaceId);
+        return programReport(
+          ctx.store.db,
+          principal.workspaceId,
+          settings.measurement.globalControlPercent,
+          ctx.clock.now(),
+        );
+      },
     }),
     defineRoute({
       method: 'POST',
