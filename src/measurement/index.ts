@@ -9,3 +9,5 @@ export {
 export { createExperiment, getExperiment, updateExperiment } from './experiments-repo.js';
 export { listExperiments, experimentWithCounts } from './experiments-list.js';
 export { ExperimentReport, experimentReport, programReport } from './report.js';
+export { maturityReport, effectivenessReport } from './scorecards.js';
+export { MaturityReport, EffectivenessReport } from './scorecard-schemas.js';

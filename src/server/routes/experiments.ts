@@ -7,6 +7,10 @@ import {
   experimentWithCounts,
   ExperimentList,
   programReport,
+  maturityReport,
+  MaturityReport,
+  effectivenessReport,
+  EffectivenessReport,
   ExperimentWithCounts,
   getExperiment,
   listExperiments,
@@ -74,6 +78,28 @@ export function experimentRoutes(ctx: AppContext): RouteDef[] {
           ctx.clock.now(),
         );
       },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/v1/reports/maturity',
+      summary:
+        'Personalization maturity (One>>All to One>>One) from the last 90 days of messages: level, evidence, next step',
+      tag: 'measurement',
+      auth: 'read',
+      responses: { 200: MaturityReport },
+      handler: async ({ principal }) =>
+        maturityReport(ctx.store.db, principal.workspaceId, ctx.clock.now()),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/v1/reports/effectiveness',
+      summary:
+        'Personalization effectiveness = relevance × timing × channel × data quality, overall and per journey',
+      tag: 'measurement',
+      auth: 'read',
+      responses: { 200: EffectivenessReport },
+      handler: async ({ principal }) =>
+        effectivenessReport(ctx.store.db, ctx.models, principal.workspaceId, ctx.clock.now()),
     }),
     defineRoute({
       method: 'POST',
