@@ -84,6 +84,25 @@ export function routeCases(a: WorkspaceA): Record<string, RouteCase> {
     'POST /v1/journeys/{id}/pause': { expect: 'not_found' },
     'POST /v1/journeys/{id}/archive': { expect: 'not_found' },
     'GET /v1/journeys/{id}/stats': { expect: 'not_found' },
+    'GET /v1/experiments': { expect: 'own' },
+    'GET /v1/experiments/{id}': { expect: 'not_found' },
+    'GET /v1/experiments/{id}/report': { expect: 'not_found' },
+    'PUT /v1/experiments/{id}': { expect: 'not_found', body: { name: 'bravo experiment' } },
+    'POST /v1/experiments': {
+      expect: 'own',
+      body: {
+        kind: 'template',
+        subjectId: 'bravo-tpl',
+        arms: [
+          { name: 'a', weight: 1 },
+          { name: 'b', weight: 1 },
+        ],
+        controlArm: 'a',
+      },
+    },
+    'GET /v1/reports/program': { expect: 'own' },
+    'GET /v1/reports/maturity': { expect: 'own' },
+    'GET /v1/reports/effectiveness': { expect: 'own' },
     'POST /v1/journeys/{id}/simulate': { expect: 'not_found', body: {} },
     'POST /v1/journeys/{id}/trigger': { expect: 'not_found', body: { userId } },
     'GET /v1/profiles/{kind}/{value}/journeys': { expect: 'not_found' },
@@ -141,6 +160,7 @@ export function pathFor(path: string, a: WorkspaceA): string {
     segments: a.segmentId,
     journeys: a.journeyId,
     templates: a.templateId,
+    experiments: a.experimentId,
     catalog: a.itemId,
     keys: a.keyId,
   };
