@@ -148,6 +148,11 @@ describe.each(STORE_KINDS)('the global control group (%s)', (kind) => {
       arm: 'treatment',
       assignedAt: 5,
     });
+    const mine = await send(t, 'GET', '/v1/profiles/user_id/zed/experiments', t.keys.read);
+    expect(mine.json().assignments).toEqual([
+      { experimentId: 'global_control', arm: 'control', assignedAt: new Date(1).toISOString() },
+      { experimentId: 'journey:j', arm: 'treatment', assignedAt: new Date(5).toISOString() },
+    ]);
     const loser = live === anon ? user : anon;
     expect(await assignmentOf(db(), w, 'global_control', loser)).toBeNull();
     // A later exposure never replaces the first record.

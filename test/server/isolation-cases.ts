@@ -101,6 +101,7 @@ export function routeCases(a: WorkspaceA): Record<string, RouteCase> {
       },
     },
     'GET /v1/reports/program': { expect: 'own' },
+    'GET /v1/profiles/{kind}/{value}/experiments': { expect: 'not_found' },
     'GET /v1/reports/maturity': { expect: 'own' },
     'GET /v1/reports/effectiveness': { expect: 'own' },
     'POST /v1/journeys/{id}/simulate': { expect: 'not_found', body: {} },

@@ -3,6 +3,7 @@ import {
   CreateExperiment,
   createExperiment,
   experimentReport,
+  exportPersonExperiments,
   ExperimentReport,
   experimentWithCounts,
   ExperimentList,
@@ -18,11 +19,19 @@ import {
   updateExperiment,
 } from '../../measurement/index.js';
 import { readSettings } from '../../messaging/index.js';
+import { findProfileId, ProfileKind } from '../../profiles/index.js';
+import { NotFoundError } from '../../shared/index.js';
 import { audited, beforeOf } from '../audited.js';
 import type { AppContext } from '../context.js';
 import { defineRoute, type RouteDef } from '../route.js';
 
 const IdParams = z.object({ id: z.string().min(1).max(200) });
+const PersonParams = z.object({ kind: ProfileKind, value: z.string().min(1).max(1024) });
+const PersonExperiments = z.object({
+  assignments: z.array(
+    z.object({ experimentId: z.string(), arm: z.string(), assignedAt: z.string() }),
+  ),
+});
 
 export function experimentRoutes(ctx: AppContext): RouteDef[] {
   return [
@@ -77,6 +86,21 @@ export function experimentRoutes(ctx: AppContext): RouteDef[] {
           settings.measurement.globalControlPercent,
           ctx.clock.now(),
         );
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/v1/profiles/:kind/:value/experiments',
+      summary: "One person's arms: each experiment they were exposed to, the arm and when",
+      tag: 'measurement',
+      auth: 'read',
+      params: PersonParams,
+      responses: { 200: PersonExperiments, 404: z.unknown() },
+      handler: async ({ params, principal }) => {
+        const ws = principal.workspaceId;
+        const id = await findProfileId(ctx.store.db, ws, params.kind, params.value);
+        if (!id) throw new NotFoundError(`No profile with ${params.kind} "${params.value}".`);
+        return { assignments: await exportPersonExperiments(ctx.store.db, ws, id) };
       },
     }),
     defineRoute({
