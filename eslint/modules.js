@@ -26,6 +26,7 @@ const domain = [
   'decisions',
   'messaging',
   'journeys',
+  'measurement',
 ];
 
 /** @type {Readonly<Record<string, readonly string[]>>} */
@@ -55,6 +56,7 @@ export const modules = {
   decisions: ['segments', 'profiles', 'catalog', 'workspaces', 'privacy', ...base],
   messaging: ['catalog', 'channels', 'decisions', 'privacy', 'profiles', 'workspaces', ...base],
   journeys: ['catalog', 'channels', 'decisions', 'messaging', 'profiles', 'segments', ...base],
+  measurement: ['journeys', 'messaging', 'segments', 'profiles', 'catalog', 'workspaces', ...base],
 
   // The top. Nothing imports `server` but the composition root, nothing imports `cli`,
   // and only `cli` starts the composition root (tests and benches may too).

@@ -49,6 +49,8 @@ export const tableOwners = {
   placements: ['decisions'],
   decision_policy_state: ['decisions'],
   decisions: ['decisions'],
+  experiments: ['measurement'],
+  experiment_assignments: ['measurement'],
 };
 
 const queryMethods = new Set([

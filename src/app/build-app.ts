@@ -20,6 +20,11 @@ import {
   ProfileProcessor,
   type PipelineStage,
 } from '../profiles/index.js';
+import {
+  experimentMergeStage,
+  inGlobalControl,
+  journeyExposureHook,
+} from '../measurement/index.js';
 import { RecommendationService } from '../recommend/index.js';
 import { SegmentRegistry, SegmentStage } from '../segments/index.js';
 import { Metrics, type AppContext } from '../server/index.js';
@@ -59,6 +64,12 @@ export interface AppOptions {
   render?: RenderPoolOptions;
   /** Stages run after the declared pipeline (tests, benchmarks). */
   extraStages?: readonly PipelineStage[];
+  /**
+   * Hold back marketing messages to the workspace's global control group (the
+   * `measurement.globalControlPercent` setting). On unless false: tests that count the
+   * messages of people with random ids turn it off.
+   */
+  globalControl?: boolean;
 }
 
 /** The running system: what the routes use, and the background loops of each role. */
@@ -88,11 +99,17 @@ export function buildApp(options: AppOptions): App {
     reevaluate: segments.stage,
     onUnreadable: (u) =>
       logger.warn(u, 'journey version left out: its stored definition is unreadable'),
+    onRunsSaved: journeyExposureHook(clock),
   });
   const recommendations = new RecommendationService(store, clock, logger);
   const decisions = new DecisionService(store, clock, models, consentLookup(clock));
   const profiles = new ProfileProcessor(store, clock, {
-    stages: pipelineStages({ segments, journeys, extra: options.extraStages }),
+    stages: pipelineStages({
+      segments,
+      journeys,
+      experiments: experimentMergeStage,
+      extra: options.extraStages,
+    }),
     afterCommit: [recommendations.onCommitted],
     onQuarantine: ({ eventId, error }) => {
       metrics.eventsQuarantined.inc();
@@ -121,6 +138,12 @@ export function buildApp(options: AppOptions): App {
     push: new PushSender({ clock, allowHttp: true }),
     recommend: recommendProvider(recommendations),
     offer: offerProvider(decisions),
+    ...(options.globalControl === false
+      ? {}
+      : {
+          globalControl: (workspaceId: string, profileId: string, percent: number, now: number) =>
+            inGlobalControl(store.db, workspaceId, profileId, percent, now),
+        }),
     emit: (workspaceId, profileId, event, properties) =>
       app.emitTo(
         workspaceId,

@@ -14,6 +14,7 @@ import type { SegmentStage } from '../segments/index.js';
  *    segments), to their runs and to journey triggers; steps' messages go to the outbox;
  * 3. consent: statements in identify traits;
  * 4. decisions: clicks, redemptions and orders as rewards of the decisions they name.
+ * 5. experiments: a merged profile's experiment assignments follow it (earliest kept).
  *
  * To add a stage, write a `PipelineStage` in its module and put it in this list where what
  * it reads is ready; `extra` (tests, benchmarks) goes last.
@@ -21,6 +22,7 @@ import type { SegmentStage } from '../segments/index.js';
 export function pipelineStages(parts: {
   segments: SegmentStage;
   journeys: JourneyStage;
+  experiments: PipelineStage;
   extra?: readonly PipelineStage[] | undefined;
 }): PipelineStage[] {
   return [
@@ -28,6 +30,7 @@ export function pipelineStages(parts: {
     parts.journeys.stage,
     consentStage,
     decisionsStage,
+    parts.experiments,
     ...(parts.extra ?? []),
   ];
 }

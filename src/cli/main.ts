@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import { VERSION } from '../shared/index.js';
 import { runAuditList } from './audit.js';
+import { runReportExperiment, runReportProgram } from './report.js';
 import { runImportCommand } from './import.js';
 import { runJourneysList, runJourneysShow, runJourneysStats } from './journeys.js';
 import { runKeysCreate, runKeysList, runKeysRevoke, runKeysRotate } from './keys.js';
@@ -175,6 +176,27 @@ export function buildCli(): Command {
     .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
     .option('--json', 'print JSON')
     .action(runJourneysStats);
+
+  const report = program
+    .command('report')
+    .description(
+      'Measurement reports: an experiment, or the whole program against the global control group.',
+    );
+  report
+    .command('experiment')
+    .argument('<id>', 'experiment id (rapport report experiment journey:<journey id>)')
+    .description(
+      'People, conversions, lift with its interval, p-values, CUPED, sample-ratio check.',
+    )
+    .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
+    .option('--json', 'print JSON')
+    .action(runReportExperiment);
+  report
+    .command('program')
+    .description('Everyone outside the global control group against it.')
+    .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
+    .option('--json', 'print JSON')
+    .action(runReportProgram);
 
   const secret = program
     .command('webhooks')

@@ -65,13 +65,26 @@ export interface JourneyStageOptions {
    * logs it).
    */
   onUnreadable?: (problem: UnreadableVersion & { workspaceId: string }) => void;
+  /**
+   * Told of every run saved, with its definition, in the transaction that saves it: the
+   * measurement module records holdout and split-step arms at first exposure there.
+   */
+  onRunsSaved?: RunsSavedHook;
 }
+
+/** What `onRunsSaved` receives: the saved runs, each with its journey version. */
+export type RunsSavedHook = (
+  tx: Tx,
+  workspaceId: string,
+  runs: readonly { run: RunState; definition: JourneyDefinition }[],
+) => Promise<void>;
 
 export class JourneyStage implements JourneyHost {
   readonly conditions = new ConditionCache();
   private readonly cache = new Map<string, { stamp: string; loaded: Loaded }>();
   private readonly reevaluate: PipelineStage | undefined;
   private readonly onUnreadable: JourneyStageOptions['onUnreadable'];
+  private readonly onRunsSaved: RunsSavedHook | undefined;
 
   constructor(
     private readonly store: Store,
@@ -81,6 +94,7 @@ export class JourneyStage implements JourneyHost {
   ) {
     this.reevaluate = options.reevaluate;
     this.onUnreadable = options.onUnreadable;
+    this.onRunsSaved = options.onRunsSaved;
   }
 
   /** The workspace's journeys (all versions), cached until one changes. */
@@ -231,11 +245,20 @@ export class JourneyStage implements JourneyHost {
     writes: EffectWrites,
     now: number,
   ): Promise<void> {
-    if (runs.length > 0)
+    if (runs.length > 0) {
       await saveRuns(
         tx,
         runs.map((r) => toRow(workspaceId, r)),
       );
+      if (this.onRunsSaved) {
+        const { versions } = await this.loaded(tx, workspaceId);
+        const known = runs.flatMap((run) => {
+          const definition = versions.get(`${run.journeyId}@${run.journeyVersion}`);
+          return definition ? [{ run, definition }] : [];
+        });
+        if (known.length > 0) await this.onRunsSaved(tx, workspaceId, known);
+      }
+    }
     if (writes.messages.length > 0) await enqueueMessages(tx, writes.messages, now);
     if (writes.profileUpdates.length > 0) {
       const { logged, facts } = await appendDerivedEvents(

@@ -18,7 +18,7 @@ import type { ModelCache } from '../profiles/index.js';
 import { decodeJson, type Clock } from '../shared/index.js';
 import type { Database } from '../store/index.js';
 import { workspaceSecrets } from '../workspaces/index.js';
-import { readSettings } from './workspace-settings.js';
+import { readSettings, type WorkspaceSettings } from './workspace-settings.js';
 import { suppress } from './consent-store.js';
 import { gate } from './gate.js';
 import { trackableHosts } from './link-hosts.js';
@@ -57,6 +57,16 @@ export interface SendDeps {
     messageId: string,
     channel: 'email' | 'push',
   ) => OfferProvider;
+  /**
+   * Whether a person is in the workspace's global control group (recording it at their
+   * first marketing message); the measurement module, when wired. Absent: nobody is.
+   */
+  globalControl?: (
+    workspaceId: string,
+    profileId: string,
+    percent: number,
+    now: number,
+  ) => Promise<boolean>;
 }
 
 /**
@@ -70,6 +80,29 @@ function shownDecisions(blocks: readonly BlockCall[] | undefined): string[] {
     if (typeof id === 'string' && !ids.includes(id)) ids.push(id);
   }
   return ids.slice(0, 10);
+}
+
+/**
+ * The global control group gets no marketing message: a template marked
+ * `transactional: true` (a receipt, a password reset) still goes.
+ */
+async function heldBack(
+  deps: SendDeps,
+  m: ClaimedSend,
+  recipient: Recipient,
+  settings: WorkspaceSettings,
+  template: MessageTemplate,
+  now: number,
+): Promise<Delivery | null> {
+  if (template.transactional || !deps.globalControl) return null;
+  const percent = settings.measurement.globalControlPercent;
+  const held = await deps.globalControl(m.workspaceId, recipient.profileId, percent, now);
+  return held
+    ? {
+        kind: 'skipped',
+        reason: 'global_control: the person is in the global control group (no marketing messages)',
+      }
+    : null;
 }
 
 async function resolveTemplate(
@@ -156,6 +189,8 @@ export function emailChannel(deps: SendDeps): Deliver {
     const settings = await readSettings(deps.db, m.workspaceId);
     // The step's topic (the message's topic column), as docs/channels.md says, else the template's.
     const topic = m.topic ?? template.topic;
+    const held = await heldBack(deps, m, recipient, settings, template, now);
+    if (held) return held;
     const stop = await gate(
       deps.db,
       m,
@@ -275,6 +310,8 @@ export function pushChannel(deps: SendDeps): Deliver {
     const settings = await readSettings(deps.db, m.workspaceId);
     // The step's topic (the message's topic column), as docs/channels.md says, else the template's.
     const topic = m.topic ?? template.topic;
+    const held = await heldBack(deps, m, recipient, settings, template, now);
+    if (held) return held;
     const stop = await gate(
       deps.db,
       m,

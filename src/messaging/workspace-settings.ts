@@ -7,6 +7,7 @@ import type { Database } from '../store/index.js';
 import {
   EmailSettings,
   IdentitySettings,
+  MeasurementSettings,
   readSettingsDocument,
   WebhookSettings,
   writeSettingsDocument,
@@ -61,6 +62,7 @@ export const WorkspaceSettings = z.object({
     blockedValues: [],
     limits: { user_id: 1, email: 3, phone: 3, anonymous_id: null },
   }),
+  measurement: MeasurementSettings.default({ globalControlPercent: 5 }),
 });
 export type WorkspaceSettings = z.infer<typeof WorkspaceSettings>;
 

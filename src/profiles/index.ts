@@ -48,4 +48,5 @@ export {
   eventsMentioning,
   processedThrough,
   attributedEventsPage,
+  countLiveProfiles,
 } from './profile-reads.js';

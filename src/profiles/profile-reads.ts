@@ -304,3 +304,17 @@ export async function attributedEventsPage(
       .map((r) => ({ profileId: r.profile_id!, event: toLoggedEvent(r) })),
   };
 }
+
+/** How many live (not merged-away) profiles a workspace has: the base of its audiences. */
+export async function countLiveProfiles(
+  db: Kysely<Database>,
+  workspaceId: string,
+): Promise<number> {
+  const row = await db
+    .selectFrom('profiles')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('workspace_id', '=', workspaceId)
+    .where('merged_into', 'is', null)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}

@@ -5,6 +5,7 @@ export type {
   CatalogChangesTable,
   JourneyRunsTable,
   DecisionsTable,
+  ExperimentsTable,
 } from './database.js';
 export type { Store, StoreAddress, StoreKind } from './store.js';
 export { openStore, openStoreAt } from './open-store.js';

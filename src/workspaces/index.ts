@@ -35,6 +35,7 @@ export {
   IdentitySettings,
   WebhookSettings,
   EmailSettings,
+  MeasurementSettings,
   readIdentitySettings,
   readSettingsDocument,
   writeSettingsDocument,

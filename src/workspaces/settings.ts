@@ -61,6 +61,20 @@ export const EmailSettings = z.object({
 export type EmailSettings = z.infer<typeof EmailSettings>;
 
 /**
+ * Measurement: the global control group, a share of people who get no marketing message
+ * from any journey, so the lift of the whole program can be measured (docs/measurement.md).
+ */
+export const MeasurementSettings = z.object({
+  /** Percent of people in the global control group; 0 turns it off. */
+  globalControlPercent: z
+    .number()
+    .min(0, 'must be between 0 and 50')
+    .max(50, 'must be between 0 and 50')
+    .default(5),
+});
+export type MeasurementSettings = z.infer<typeof MeasurementSettings>;
+
+/**
  * A workspace's settings document as stored: the sections of every module that keeps
  * settings, validated as a whole when written (`writeSettingsDocument`'s caller parses
  * them first; see messaging's `WorkspaceSettings`). Each reader parses the sections it

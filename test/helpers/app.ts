@@ -52,6 +52,11 @@ export async function createTestApp(
     rateLimits?: RateLimitSettings;
     /** Configure PLATFORM_KEY (RAPPORT_PLATFORM_KEY); off unless asked. */
     platform?: boolean;
+    /**
+     * Hold back the global control group's marketing messages. Off unless asked: profile
+     * ids are random, so with it on 5% of any test's people would get nothing.
+     */
+    globalControl?: boolean;
   } = {},
 ): Promise<TestApp> {
   const testStore = await openTestStore(kind);
@@ -70,6 +75,7 @@ export async function createTestApp(
     publicUrl: options.publicUrl,
     rejected: options.rejected,
     extraStages: options.stages ?? [],
+    globalControl: options.globalControl ?? false,
   });
   await ensureDefaultTemplates(testStore.store.db, clock, 'default');
   const mk = async (scope: 'write' | 'read' | 'admin') =>

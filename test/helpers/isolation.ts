@@ -19,6 +19,7 @@ export interface WorkspaceA {
   segmentId: string;
   journeyId: string;
   templateId: string;
+  experimentId: string;
   itemId: string;
   offerId: string;
   placement: string;
@@ -120,6 +121,17 @@ export async function seedWorkspaceA(t: TestApp): Promise<WorkspaceA> {
       ],
     },
   });
+  await ok(t, 'POST', '/v1/experiments', admin, {
+    id: 'alpha-experiment',
+    kind: 'template',
+    subjectId: 'alpha-tpl',
+    name: `${MARKER} experiment`,
+    arms: [
+      { name: 'a', weight: 1 },
+      { name: 'b', weight: 1, variant: `${MARKER}-variant` },
+    ],
+    controlArm: 'a',
+  });
   await ok(t, 'PUT', '/v1/admin/settings', admin, {
     webhook: { url: `https://${MARKER}.example/settings` },
     email: { from: `${MARKER}@example.com` },
@@ -168,6 +180,7 @@ export async function seedWorkspaceA(t: TestApp): Promise<WorkspaceA> {
     segmentId: String(segment.id),
     journeyId: String(journey.id),
     templateId: 'alpha-tpl',
+    experimentId: 'alpha-experiment',
     itemId: 'item-alpha',
     offerId: 'alpha-offer',
     placement: 'alpha_hero',

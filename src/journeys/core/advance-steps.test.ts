@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { advance } from './advance.js';
-import { seededRandom } from '../../shared/index.js';
+import { splitPoint } from './holdout.js';
 import { createRun, HISTORY_LIMIT } from './run-state.js';
 import {
   added,
@@ -66,7 +66,7 @@ describe('advance: branch, split, send, update_profile, webhook, exit', () => {
     expect(new RunDriver(def, added(T0)).run.history[0]!.outcome).toBe('default');
   });
 
-  it('splits in proportion to the weights with a seeded generator', () => {
+  it('splits people in proportion to the weights', () => {
     const def = journey({
       steps: [
         {
@@ -82,7 +82,6 @@ describe('advance: branch, split, send, update_profile, webhook, exit', () => {
         exit,
       ],
     });
-    const random = seededRandom('split-test');
     let a = 0;
     const n = 10_000;
     for (let i = 0; i < n; i++) {
@@ -93,7 +92,7 @@ describe('advance: branch, split, send, update_profile, webhook, exit', () => {
         trigger: added(T0),
         now: T0,
       });
-      const r = advance(def, run, { kind: 'start' }, createTestEnv(T0, { random }));
+      const r = advance(def, run, { kind: 'start' }, createTestEnv(T0));
       if (r.run.visits.a === 1) a++;
     }
     // Expected 2,500 (sd ≈ 43): a 4.6-sd band.
@@ -101,7 +100,7 @@ describe('advance: branch, split, send, update_profile, webhook, exit', () => {
     expect(a / n).toBeLessThan(0.27);
   });
 
-  it('chooses arms from the generator deterministically', () => {
+  it('gives a person the same arm on every run and whatever the generator says', () => {
     const def = journey({
       steps: [
         {
@@ -116,14 +115,19 @@ describe('advance: branch, split, send, update_profile, webhook, exit', () => {
         exit,
       ],
     });
-    const at = (x: number) =>
+    const at = (profileId: string, runId: string, x: number) =>
       advance(
         def,
-        createRun(def, { runId: 'r', profileId: 'p', key: null, trigger: added(T0), now: T0 }),
+        createRun(def, { runId, profileId, key: null, trigger: added(T0), now: T0 }),
         { kind: 'start' },
         createTestEnv(T0, { random: () => x }),
       ).run.history[0]!.outcome;
-    expect([at(0), at(0.49), at(0.5), at(0.999)]).toEqual(['arm:0', 'arm:0', 'arm:1', 'arm:1']);
+    for (const p of ['p1', 'p2', 'p3', 'p4']) {
+      const arm = at(p, 'r1', 0);
+      expect([at(p, 'r2', 0.5), at(p, 'r3', 0.999)]).toEqual([arm, arm]);
+      // The arm is where the person's hash falls, arms laid end to end by weight.
+      expect(arm).toBe(splitPoint('j', 'first', p) < 0.5 ? 'arm:0' : 'arm:1');
+    }
   });
 
   it('sends with a deterministic idempotency key and the run’s items as payload', () => {

@@ -6,6 +6,7 @@ import type { ConditionContext, JourneyEnv, JourneyProfile } from './env.js';
 import type { JourneyEvent } from './journey-event.js';
 import { WEEKDAYS, nextLocalTime, parseTimeOfDay } from './local-time.js';
 import { renderJson, renderText, renderUrl } from './render.js';
+import { splitPoint } from './holdout.js';
 import { HISTORY_LIMIT, type AwaitedEvent, type RunState, type RunStatus } from './run-state.js';
 import type { Step, WaitStep } from './steps.js';
 
@@ -185,7 +186,8 @@ export class Stepper {
       }
       case 'split': {
         const total = step.arms.reduce((sum, a) => sum + a.weight, 0);
-        let x = this.env.random() * total;
+        // By the person, not by chance: an experiment's arm is stable (docs/measurement.md).
+        let x = splitPoint(r.journeyId, step.id, r.profileId) * total;
         let chosen = step.arms.length - 1;
         for (let i = 0; i < step.arms.length; i++) {
           x -= step.arms[i]!.weight;

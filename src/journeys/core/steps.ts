@@ -83,7 +83,7 @@ export const BranchStep = z.strictObject({
   default: StepId,
 });
 
-/** Sends each run down one arm at random, in proportion to the weights. */
+/** Sends each person down one arm, in proportion to the weights, by a hash of the person (the same arm on every visit). */
 export const SplitStep = z.strictObject({
   ...Base,
   type: z.literal('split'),

@@ -12,6 +12,7 @@ import { recommendationRoutes } from './recommendations.js';
 import { segmentRoutes } from './segments.js';
 import { decisionRoutes } from './decisions.js';
 import { eventRoutes } from './events.js';
+import { experimentRoutes } from './experiments.js';
 import { ingestRoutes } from './ingest.js';
 import { systemRoutes } from './system.js';
 import { webhookRoutes } from './webhooks.js';
@@ -27,6 +28,7 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...profileRoutes(ctx),
     ...segmentRoutes(ctx),
     ...journeyRoutes(ctx),
+    ...experimentRoutes(ctx),
     ...catalogRoutes(ctx),
     ...recommendationRoutes(ctx),
     ...decisionRoutes(ctx),

@@ -1,0 +1,13 @@
+export { inGlobalControl, exportPersonExperiments, erasePersonExperiments } from './assignments.js';
+export { journeyExposureHook, experimentMergeStage } from './journey-exposures.js';
+export {
+  CreateExperiment,
+  UpdateExperiment,
+  ExperimentWithCounts,
+  ExperimentList,
+} from './experiment.js';
+export { createExperiment, getExperiment, updateExperiment } from './experiments-repo.js';
+export { listExperiments, experimentWithCounts } from './experiments-list.js';
+export { ExperimentReport, experimentReport, programReport } from './report.js';
+export { maturityReport, effectivenessReport } from './scorecards.js';
+export { MaturityReport, EffectivenessReport } from './scorecard-schemas.js';
