@@ -11,7 +11,11 @@ import {
   type TemplateError,
   type TemplateRenderer,
 } from '../channels/index.js';
-import { mayPersonalize } from '../privacy/index.js';
+import {
+  mayPersonalize,
+  withoutSensitiveTraits,
+  type SensitiveSettings,
+} from '../privacy/index.js';
 import type { ModelCache } from '../profiles/index.js';
 import { decodeJson, type Clock } from '../shared/index.js';
 import type { Database } from '../store/index.js';
@@ -80,13 +84,17 @@ async function render(
   r: Recipient,
   links: Record<string, string>,
   personalized: boolean,
+  sensitive: SensitiveSettings,
 ) {
   const p = m.payload;
   const now = deps.clock.now();
+  // Second line of defence: whatever a template reads, sensitive traits are not there
+  // unless allowed for templates (the first is the check when a template is saved).
+  const traits = withoutSensitiveTraits(sensitive, 'templates', r.traits);
   return deps.renderer.render(
     template,
     {
-      profile: { id: r.profileId, traits: r.traits, computed: r.computed },
+      profile: { id: r.profileId, traits, computed: r.computed },
       ...(p.trigger ? { event: p.trigger } : {}),
       links,
       message: {
@@ -170,6 +178,7 @@ export function emailChannel(deps: SendDeps): Deliver {
       recipient,
       { unsubscribe, preferences },
       personalized,
+      settings.sensitive,
     );
     if (rendered.kind !== 'ok') return renderFailure(template, rendered.errors);
     let html = rendered.fields.html;
@@ -273,6 +282,7 @@ export function pushChannel(deps: SendDeps): Deliver {
       recipient,
       {},
       mayPersonalize(recipient.consents, settings.consent),
+      settings.sensitive,
     );
     if (rendered.kind !== 'ok') return renderFailure(template, rendered.errors);
     const secrets = await workspaceSecrets(deps.db, deps.clock, m.workspaceId);

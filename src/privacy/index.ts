@@ -32,3 +32,14 @@ export {
   verifyToken,
   type TokenResult,
 } from './tokens/index.js';
+export {
+  SensitiveUse,
+  SensitiveSettings,
+  DEFAULT_SENSITIVE_SETTINGS,
+  checkSensitiveUse,
+  assertSensitiveUse,
+  violationDetail,
+  withoutSensitiveTraits,
+  type AttributeUse,
+  type SensitiveViolation,
+} from './sensitive/index.js';

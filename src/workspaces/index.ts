@@ -36,6 +36,7 @@ export {
   WebhookSettings,
   EmailSettings,
   readIdentitySettings,
+  readSensitiveSettings,
   readSettingsDocument,
   writeSettingsDocument,
 } from './settings.js';
