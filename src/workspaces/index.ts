@@ -49,3 +49,9 @@ export {
   rotateWebhookSecret,
   webhookSigningSecrets,
 } from './webhook-secret.js';
+export { signIdentityToken, verifyIdentityToken, MAX_IDENTITY_TOKEN_MS } from './identity-token.js';
+export {
+  describeIdentitySecret,
+  identitySecrets,
+  rotateIdentitySecret,
+} from './identity-secret.js';

@@ -12,6 +12,7 @@ import { recommendationRoutes } from './recommendations.js';
 import { segmentRoutes } from './segments.js';
 import { eventRoutes } from './events.js';
 import { ingestRoutes } from './ingest.js';
+import { identityRoutes } from './identity.js';
 import { systemRoutes } from './system.js';
 import { webhookRoutes } from './webhooks.js';
 import { workspaceRoutes } from './workspaces.js';
@@ -34,6 +35,7 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...adminRoutes(ctx),
     ...auditRoutes(ctx),
     ...webhookRoutes(ctx),
+    ...identityRoutes(ctx),
     ...workspaceRoutes(ctx),
   );
   return routes;
