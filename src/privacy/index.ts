@@ -33,7 +33,6 @@ export {
   type TokenResult,
 } from './tokens/index.js';
 export {
-  SensitiveUse,
   SensitiveSettings,
   DEFAULT_SENSITIVE_SETTINGS,
   checkSensitiveUse,
@@ -41,5 +40,4 @@ export {
   violationDetail,
   withoutSensitiveTraits,
   type AttributeUse,
-  type SensitiveViolation,
 } from './sensitive/index.js';

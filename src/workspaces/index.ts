@@ -49,7 +49,7 @@ export {
   rotateWebhookSecret,
   webhookSigningSecrets,
 } from './webhook-secret.js';
-export { signIdentityToken, verifyIdentityToken, MAX_IDENTITY_TOKEN_MS } from './identity-token.js';
+export { verifyIdentityToken } from './identity-token.js';
 export {
   describeIdentitySecret,
   identitySecrets,
