@@ -9,6 +9,8 @@ export {
   type MessageTemplateInput,
   type TemplateError,
   validateTemplate,
+  compileTemplate,
+  templateTraitUses,
   type RenderResult,
   type RecommendRequest,
   type RecommendProvider,

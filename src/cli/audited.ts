@@ -20,14 +20,15 @@ export interface CliChange<T> {
 export async function auditedCommand<T>(
   store: Store,
   command: string,
-  what: { action: string; kind: string },
+  /** `workspaceId`: whose log records it (the command's --workspace); the default one if absent. */
+  what: { action: string; kind: string; workspaceId?: string },
   change: (store: Store) => Promise<CliChange<T>>,
 ): Promise<T> {
   return withRetriedTransaction(store, async (tx) => {
     const done = await change(storeInTransaction(store, tx));
     if (done.changed === false) return done.result;
     await recordAudit(tx, {
-      workspaceId: DEFAULT_WORKSPACE_ID,
+      workspaceId: what.workspaceId ?? DEFAULT_WORKSPACE_ID,
       at: systemClock.now(),
       keyId: null,
       action: what.action,

@@ -8,7 +8,6 @@ import {
 import type { Store } from '../store/index.js';
 import {
   createApiKey,
-  DEFAULT_WORKSPACE_ID,
   KEY_LIFETIME,
   KeyName,
   listApiKeys,
@@ -20,13 +19,13 @@ import {
 
 import { auditedCommand } from './audited.js';
 import { printTable } from './output.js';
-import { withStore } from './store-command.js';
+import { withStore, workspaceOf } from './store-command.js';
 
-type Flags = { data?: string; json?: boolean };
+type Flags = { data?: string; json?: boolean; workspace?: string };
 
 /** A key as `keys list` shows it (never the key), for the audit log. */
-async function listed(store: Store, id: string) {
-  const keys = await listApiKeys(store.db, systemClock, DEFAULT_WORKSPACE_ID);
+async function listed(store: Store, ws: string, id: string) {
+  const keys = await listApiKeys(store.db, systemClock, ws);
   return keys.find((k) => k.id === id) ?? null;
 }
 
@@ -51,18 +50,19 @@ export async function runKeysCreate(
     name = parsed.data;
   }
   await withStore(options, async (store) => {
+    const ws = await workspaceOf(store, options.workspace);
     const created = await auditedCommand(
       store,
       'keys create',
-      { action: 'key.create', kind: 'key' },
+      { action: 'key.create', kind: 'key', workspaceId: ws },
       async (s) => {
         const key = await createApiKey(s.db, systemClock, {
-          workspaceId: DEFAULT_WORKSPACE_ID,
+          workspaceId: ws,
           scope: options.scope,
           name,
           expiresAt: lifetimeMs === null ? null : systemClock.now() + lifetimeMs,
         });
-        return { result: key, targetId: key.id, after: await listed(s, key.id) };
+        return { result: key, targetId: key.id, after: await listed(s, ws, key.id) };
       },
     );
     if (options.json) {
@@ -72,17 +72,17 @@ export async function runKeysCreate(
     }
     process.stdout.write(`${created.key}\n`);
     process.stderr.write(
-      `Created ${created.scope} key ${created.id} for workspace "${DEFAULT_WORKSPACE_ID}"` +
+      `Created ${created.scope} key ${created.id} for workspace "${ws}"` +
         (created.expiresAt ? `, expiring at ${created.expiresAt}` : '') +
         '. It is shown only once.\n',
     );
   });
 }
 
-/** `rapport keys list`: the default workspace's keys, never the keys themselves. */
+/** `rapport keys list`: a workspace's keys, never the keys themselves. */
 export async function runKeysList(flags: Flags): Promise<void> {
-  const keys = await withStore(flags, (store) =>
-    listApiKeys(store.db, systemClock, DEFAULT_WORKSPACE_ID),
+  const keys = await withStore(flags, async (store) =>
+    listApiKeys(store.db, systemClock, await workspaceOf(store, flags.workspace)),
   );
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(keys)}\n`);
@@ -106,28 +106,33 @@ export async function runKeysList(flags: Flags): Promise<void> {
 
 /** `rapport keys revoke <id>`: the key answers 401 from the next request on. */
 export async function runKeysRevoke(id: string, flags: Flags): Promise<void> {
-  const result = await withStore(flags, (store) =>
-    auditedCommand(store, 'keys revoke', { action: 'key.revoke', kind: 'key' }, async (s) => {
-      const before = await listed(s, id);
-      const r = await revokeApiKey(s, systemClock, DEFAULT_WORKSPACE_ID, id);
-      const changed = r.kind === 'revoked' && before?.revokedAt === null;
-      return {
-        result: r,
-        targetId: id,
-        before,
-        after: r.kind === 'revoked' ? r.key : null,
-        changed,
-      };
-    }),
-  );
-  if (result.kind === 'not_found') {
-    throw new NotFoundError(
-      `No API key "${id}" in workspace "${DEFAULT_WORKSPACE_ID}" (see \`rapport keys list\`).`,
+  let ws = '';
+  const result = await withStore(flags, async (store) => {
+    ws = await workspaceOf(store, flags.workspace);
+    return auditedCommand(
+      store,
+      'keys revoke',
+      { action: 'key.revoke', kind: 'key', workspaceId: ws },
+      async (s) => {
+        const before = await listed(s, ws, id);
+        const r = await revokeApiKey(s, systemClock, ws, id);
+        const changed = r.kind === 'revoked' && before?.revokedAt === null;
+        return {
+          result: r,
+          targetId: id,
+          before,
+          after: r.kind === 'revoked' ? r.key : null,
+          changed,
+        };
+      },
     );
+  });
+  if (result.kind === 'not_found') {
+    throw new NotFoundError(`No API key "${id}" in workspace "${ws}" (see \`rapport keys list\`).`);
   }
   if (result.kind === 'last_admin') {
     throw new ConflictError(
-      `Key "${id}" is the last working admin key of workspace "${DEFAULT_WORKSPACE_ID}". Create another admin key first (\`rapport keys create --scope admin\`), then revoke this one.`,
+      `Key "${id}" is the last working admin key of workspace "${ws}". Create another admin key first (\`rapport keys create --scope admin\`), then revoke this one.`,
     );
   }
   if (flags.json) {
@@ -153,26 +158,26 @@ export async function runKeysRotate(
       throw invalid('--grace-hours', `must be a whole number from 0 to ${MAX_GRACE_HOURS}`);
     }
   }
-  const result = await withStore(flags, (store) =>
-    auditedCommand<Awaited<ReturnType<typeof rotateApiKey>>>(
+  let ws = '';
+  const result = await withStore(flags, async (store) => {
+    ws = await workspaceOf(store, flags.workspace);
+    return auditedCommand<Awaited<ReturnType<typeof rotateApiKey>>>(
       store,
       'keys rotate',
-      { action: 'key.rotate', kind: 'key' },
+      { action: 'key.rotate', kind: 'key', workspaceId: ws },
       async (s) => {
-        const before = await listed(s, id);
-        const r = await rotateApiKey(s, systemClock, DEFAULT_WORKSPACE_ID, id, {
+        const before = await listed(s, ws, id);
+        const r = await rotateApiKey(s, systemClock, ws, id, {
           graceMs: hours * 3_600_000,
         });
         if (r.kind !== 'rotated') return { result: r, targetId: id, changed: false };
-        const after = { previous: r.previous, created: await listed(s, r.created.id) };
+        const after = { previous: r.previous, created: await listed(s, ws, r.created.id) };
         return { result: r, targetId: id, before, after };
       },
-    ),
-  );
-  if (result.kind === 'not_found') {
-    throw new NotFoundError(
-      `No API key "${id}" in workspace "${DEFAULT_WORKSPACE_ID}" (see \`rapport keys list\`).`,
     );
+  });
+  if (result.kind === 'not_found') {
+    throw new NotFoundError(`No API key "${id}" in workspace "${ws}" (see \`rapport keys list\`).`);
   }
   if (result.kind === 'inactive') {
     throw new ConflictError(

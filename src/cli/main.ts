@@ -42,20 +42,22 @@ export function buildCli(): Command {
   const keys = program.command('keys').description('Manage API keys.');
   keys
     .command('create')
-    .description('Create an API key in the default workspace and print it once.')
+    .description('Create an API key and print it once (public: browser-safe, see docs/keys.md).')
     .addOption(
       new Option('--scope <scope>', 'what the key may do')
-        .choices(['write', 'read', 'admin'])
+        .choices(['write', 'read', 'admin', 'public'])
         .makeOptionMandatory(),
     )
     .option('--name <name>', 'a label to tell the key apart in listings')
     .option('--expires-in <duration>', 'ISO 8601 duration after which the key stops, e.g. P90D')
+    .option('--workspace <id>', 'the workspace to act on (default: the default workspace)')
     .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
     .option('--json', 'print the key as JSON')
     .action(runKeysCreate);
   keys
     .command('list')
-    .description("List the default workspace's keys with their status (never the keys).")
+    .description("List a workspace's keys with their status (never the keys).")
+    .option('--workspace <id>', 'the workspace to act on (default: the default workspace)')
     .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
     .option('--json', 'print JSON')
     .action(runKeysList);
@@ -63,6 +65,7 @@ export function buildCli(): Command {
     .command('revoke')
     .argument('<id>', 'key id, as `rapport keys list` shows it')
     .description('Revoke a key: it answers 401 from the next request on, in every process.')
+    .option('--workspace <id>', 'the workspace to act on (default: the default workspace)')
     .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
     .option('--json', 'print the revoked key as JSON')
     .action(runKeysRevoke);
@@ -71,6 +74,7 @@ export function buildCli(): Command {
     .argument('<id>', 'key id, as `rapport keys list` shows it')
     .description('Replace a key with a new one of the same scope and name, printed once.')
     .option('--grace-hours <hours>', 'how long the old key keeps working (0-720, default 24)')
+    .option('--workspace <id>', 'the workspace to act on (default: the default workspace)')
     .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
     .option('--json', 'print the new key and the old one as JSON')
     .action(runKeysRotate);
@@ -202,17 +206,19 @@ export function buildCli(): Command {
     .command('webhooks')
     .description('Manage webhook signing.')
     .command('secret')
-    .description("The default workspace's webhook signing secret.");
+    .description("A workspace's webhook signing secret.");
   secret
     .command('rotate')
     .description('Create a new signing secret and print it once; the old one signs beside it.')
     .option('--overlap-hours <hours>', 'how long the old secret keeps signing (0-168, default 24)')
+    .option('--workspace <id>', 'the workspace to act on (default: the default workspace)')
     .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
     .option('--json', 'print the secret, fingerprints and dates as JSON')
     .action(runWebhookSecretRotate);
   secret
     .command('show')
     .description('Print the fingerprints and dates of the signing secrets (never the secrets).')
+    .option('--workspace <id>', 'the workspace to act on (default: the default workspace)')
     .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
     .option('--json', 'print JSON')
     .action(runWebhookSecretShow);

@@ -1,14 +1,10 @@
 import { systemClock, ValidationError } from '../shared/index.js';
-import {
-  DEFAULT_WORKSPACE_ID,
-  describeWebhookSecret,
-  rotateWebhookSecret,
-} from '../workspaces/index.js';
+import { describeWebhookSecret, rotateWebhookSecret } from '../workspaces/index.js';
 import { readSettings } from '../messaging/index.js';
 import { auditedCommand } from './audited.js';
-import { withStore } from './store-command.js';
+import { withStore, workspaceOf } from './store-command.js';
 
-type Flags = { data?: string; json?: boolean };
+type Flags = { data?: string; json?: boolean; workspace?: string };
 
 function overlapHours(value: string | undefined): number {
   if (value === undefined) return 24;
@@ -26,12 +22,13 @@ export async function runWebhookSecretRotate(
   flags: Flags & { overlapHours?: string },
 ): Promise<void> {
   const hours = overlapHours(flags.overlapHours);
-  const ws = DEFAULT_WORKSPACE_ID;
-  const rotated = await withStore(flags, (store) =>
-    auditedCommand(
+  let ws = '';
+  const rotated = await withStore(flags, async (store) => {
+    ws = await workspaceOf(store, flags.workspace);
+    return auditedCommand(
       store,
       'webhooks secret rotate',
-      { action: 'webhook_secret.rotate', kind: 'webhook_secret' },
+      { action: 'webhook_secret.rotate', kind: 'webhook_secret', workspaceId: ws },
       async ({ db }) => {
         // Fingerprints and dates only: the secret never reaches the log.
         const before = await describeWebhookSecret(db, systemClock, ws);
@@ -39,15 +36,15 @@ export async function runWebhookSecretRotate(
         const after = await describeWebhookSecret(db, systemClock, ws);
         return { result: r, targetId: ws, before, after };
       },
-    ),
-  );
+    );
+  });
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(rotated)}\n`);
     return;
   }
   process.stdout.write(`${rotated.secret}\n`);
   process.stderr.write(
-    `New webhook signing secret for workspace "${DEFAULT_WORKSPACE_ID}" (${rotated.fingerprint}). It is shown only once.\n` +
+    `New webhook signing secret for workspace "${ws}" (${rotated.fingerprint}). It is shown only once.\n` +
       (rotated.previous
         ? `The previous secret (${rotated.previous.fingerprint}) also signs until ${rotated.previous.retiresAt}.\n`
         : 'The previous secret no longer signs.\n'),
@@ -56,10 +53,13 @@ export async function runWebhookSecretRotate(
 
 /** `rapport webhooks secret show`: fingerprints and dates, never the secret. */
 export async function runWebhookSecretShow(flags: Flags): Promise<void> {
-  const { info, signing } = await withStore(flags, async (store) => ({
-    info: await describeWebhookSecret(store.db, systemClock, DEFAULT_WORKSPACE_ID),
-    signing: (await readSettings(store.db, DEFAULT_WORKSPACE_ID)).webhook.signing,
-  }));
+  const { info, signing } = await withStore(flags, async (store) => {
+    const ws = await workspaceOf(store, flags.workspace);
+    return {
+      info: await describeWebhookSecret(store.db, systemClock, ws),
+      signing: (await readSettings(store.db, ws)).webhook.signing,
+    };
+  });
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ ...info, signing })}\n`);
     return;

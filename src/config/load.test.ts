@@ -28,6 +28,8 @@ describe('loadConfig', () => {
       rateLimitAdminBurst: 50,
       rateLimitPreviewPerSecond: 1,
       rateLimitPreviewBurst: 10,
+      rateLimitPublicPerSecond: 10,
+      rateLimitPublicBurst: 50,
     });
   });
 

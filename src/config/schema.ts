@@ -100,6 +100,12 @@ const Settings = z.object({
    */
   rateLimitPreviewPerSecond: perSecond(1),
   rateLimitPreviewBurst: count(1, 10_000_000, 10),
+  /**
+   * A public (browser) key, per key and client address, on top of the key's write or read
+   * limit: one visitor sends a few events a second, a scraper many more.
+   */
+  rateLimitPublicPerSecond: perSecond(10),
+  rateLimitPublicBurst: count(1, 10_000_000, 50),
 });
 
 /** The settings, with the checks that span several of them. */
@@ -144,6 +150,8 @@ export const CONFIG_SOURCES: Record<keyof Config, { flag?: string; env: string }
   rateLimitAdminBurst: { env: 'RAPPORT_RATE_LIMIT_ADMIN_BURST' },
   rateLimitPreviewPerSecond: { env: 'RAPPORT_RATE_LIMIT_PREVIEW_PER_SECOND' },
   rateLimitPreviewBurst: { env: 'RAPPORT_RATE_LIMIT_PREVIEW_BURST' },
+  rateLimitPublicPerSecond: { env: 'RAPPORT_RATE_LIMIT_PUBLIC_PER_SECOND' },
+  rateLimitPublicBurst: { env: 'RAPPORT_RATE_LIMIT_PUBLIC_BURST' },
 };
 
 /** The HTTP server's limits, as `buildServer` takes them. */
@@ -173,6 +181,8 @@ export type RateLimitSettings = Pick<
   | 'rateLimitAdminBurst'
   | 'rateLimitPreviewPerSecond'
   | 'rateLimitPreviewBurst'
+  | 'rateLimitPublicPerSecond'
+  | 'rateLimitPublicBurst'
 >;
 
 /** The defaults, for code (tests, benchmarks) that builds a server without loading config. */

@@ -13,7 +13,11 @@ import {
   type TemplateError,
   type TemplateRenderer,
 } from '../channels/index.js';
-import { mayPersonalize } from '../privacy/index.js';
+import {
+  mayPersonalize,
+  withoutSensitiveTraits,
+  type SensitiveSettings,
+} from '../privacy/index.js';
 import type { ModelCache } from '../profiles/index.js';
 import { decodeJson, type Clock } from '../shared/index.js';
 import type { Database } from '../store/index.js';
@@ -136,13 +140,17 @@ async function render(
   links: Record<string, string>,
   personalized: boolean,
   channel: 'email' | 'push',
+  sensitive: SensitiveSettings,
 ) {
   const p = m.payload;
   const now = deps.clock.now();
+  // Second line of defence: whatever a template reads, sensitive traits are not there
+  // unless allowed for templates (the first is the check when a template is saved).
+  const traits = withoutSensitiveTraits(sensitive, 'templates', r.traits);
   return deps.renderer.render(
     template,
     {
-      profile: { id: r.profileId, traits: r.traits, computed: r.computed },
+      profile: { id: r.profileId, traits, computed: r.computed },
       ...(p.trigger ? { event: p.trigger } : {}),
       links,
       message: {
@@ -230,6 +238,7 @@ export function emailChannel(deps: SendDeps): Deliver {
       { unsubscribe, preferences },
       personalized,
       'email',
+      settings.sensitive,
     );
     if (rendered.kind !== 'ok') return renderFailure(template, rendered.errors);
     let html = rendered.fields.html;
@@ -337,6 +346,7 @@ export function pushChannel(deps: SendDeps): Deliver {
       {},
       mayPersonalize(recipient.consents, settings.consent),
       'push',
+      settings.sensitive,
     );
     if (rendered.kind !== 'ok') return renderFailure(template, rendered.errors);
     const secrets = await workspaceSecrets(deps.db, deps.clock, m.workspaceId);

@@ -9,6 +9,7 @@ import {
 import { ConflictError, NotFoundError, ValidationError, type Clock } from '../shared/index.js';
 import type { Database } from '../store/index.js';
 import { DEFAULT_TEMPLATES } from './default-templates.js';
+import { assertTemplateSensitive } from './sensitive-templates.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -114,6 +115,7 @@ export async function saveTemplate(
       ? { ...input, id: options.id }
       : input;
   const template = checkTemplate(body);
+  await assertTemplateSensitive(db, workspaceId, template);
   const now = clock.now();
   const existing = await db
     .selectFrom('message_templates')

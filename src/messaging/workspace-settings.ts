@@ -1,7 +1,12 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { FrequencyCap, HostPattern, QuietHours, QuietMode } from '../channels/index.js';
-import { ConsentPolicy, DEFAULT_CONSENT_POLICY } from '../privacy/index.js';
+import {
+  ConsentPolicy,
+  DEFAULT_CONSENT_POLICY,
+  DEFAULT_SENSITIVE_SETTINGS,
+  SensitiveSettings,
+} from '../privacy/index.js';
 import type { Clock } from '../shared/index.js';
 import type { Database } from '../store/index.js';
 import {
@@ -63,6 +68,8 @@ export const WorkspaceSettings = z.object({
     limits: { user_id: 1, email: 3, phone: 3, anonymous_id: null },
   }),
   measurement: MeasurementSettings.default({ globalControlPercent: 5 }),
+  /** Traits that may not feed segments, templates, recommendations or decisions unless allowed. */
+  sensitive: SensitiveSettings.default(DEFAULT_SENSITIVE_SETTINGS),
 });
 export type WorkspaceSettings = z.infer<typeof WorkspaceSettings>;
 

@@ -32,3 +32,12 @@ export {
   verifyToken,
   type TokenResult,
 } from './tokens/index.js';
+export {
+  SensitiveSettings,
+  DEFAULT_SENSITIVE_SETTINGS,
+  checkSensitiveUse,
+  assertSensitiveUse,
+  violationDetail,
+  withoutSensitiveTraits,
+  type AttributeUse,
+} from './sensitive/index.js';

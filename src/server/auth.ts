@@ -38,6 +38,8 @@ export async function authenticate(
   key: string | null,
   needed: KeyScope | 'platform',
   counted: (principal: Caller) => void = () => undefined,
+  /** Whether the route lets a browser-safe public key in (for its own identity). */
+  acceptsPublic = false,
 ): Promise<Caller> {
   if (!key) throw new UnauthorizedError();
   const resolved = await keys.resolve(key);
@@ -59,6 +61,12 @@ export async function authenticate(
       `This endpoint needs a ${needed} key of a workspace; the platform key only creates and lists workspaces (/v1/admin/workspaces). Use the workspace's admin key.`,
     );
   }
+  if (principal.scope === 'public') {
+    if (acceptsPublic) return principal;
+    throw new ForbiddenError(
+      `A public key may not call this endpoint (it needs a ${needed} key). ${PUBLIC_KEY_ROUTES_TEXT} Use a server-side key for anything else.`,
+    );
+  }
   if (!scopeAllows(principal.scope, needed)) {
     throw new ForbiddenError(
       `This endpoint needs a ${needed} key; the key sent has the ${principal.scope} scope.`,
@@ -66,6 +74,10 @@ export async function authenticate(
   }
   return principal;
 }
+
+export const PUBLIC_KEY_ROUTES_TEXT =
+  'A public key may only send events (POST /v1/track, identify, page, screen, group, alias, batch), ' +
+  'read recommendations (GET /v1/recommendations) and call decide, each for its own identity.';
 
 const NEW_KEY =
   'Ask an admin of the workspace for a new key (POST /v1/admin/keys, or `rapport keys create`) and send that instead.';

@@ -7,6 +7,7 @@ import type { AppContext } from './context.js';
 import { frameworkErrors, MAX_PARAM_LENGTH, registerErrorHandler } from './error-handler.js';
 import { capConnections, httpServerOptions } from './http-limits.js';
 import { isJsonBody, registerJsonBody } from './json-body.js';
+import { checkPublicCaller } from './public-key.js';
 import { RateLimiter, rateLimitsOf } from './rate-limit.js';
 import type { RouteDef } from './route.js';
 import { allRoutes } from './routes/index.js';
@@ -95,15 +96,28 @@ function registerRoute(
       const principal =
         def.auth === 'public' || rateClass === null
           ? null
-          : await authenticate(ctx.keys, keyFor(request), def.auth, (p) => {
-              limiter.take(p.keyId, rateClass);
-            });
+          : await authenticate(
+              ctx.keys,
+              keyFor(request),
+              def.auth,
+              (p) => {
+                // A public key is in every visitor's browser: each client address gets its
+                // own bucket, so one abusive visitor cannot spend the whole site's budget,
+                // and the key's own class limit still caps the site as a whole.
+                if (p.scope === 'public') limiter.take(`${p.keyId}|${request.ip}`, 'public');
+                limiter.take(p.keyId, rateClass);
+              },
+              def.publicKey !== undefined,
+            );
       const params = parsePart(def.params, request.params, 'params');
       const query = parsePart(def.query, request.query, 'query');
       let body: unknown = request.body;
       if (!def.rawBody) {
         const value = isJsonBody(body) ? body.value : body;
         body = def.body ? parsePart(def.body, value ?? {}, '') : undefined;
+      }
+      if (principal && principal.scope === 'public') {
+        await checkPublicCaller(ctx, principal, def, request, { body, query });
       }
       const result = await def.handler({ body, query, params, principal, request, reply });
       if (reply.sent) return reply;

@@ -50,7 +50,10 @@ export function buildOpenApi(routes: readonly RouteDef[]): Record<string, unknow
       responses['403'] = errorResponse(
         route.auth === 'platform'
           ? 'The key is not the platform key'
-          : `The key lacks the ${route.auth} scope`,
+          : `The key lacks the ${route.auth} scope` +
+              (route.publicKey
+                ? '; or a public key acts for an identity its X-Rapport-Identity token does not prove'
+                : '; a public key may not call this route'),
       );
       responses['429'] = {
         ...errorResponse(
@@ -66,6 +69,7 @@ export function buildOpenApi(routes: readonly RouteDef[]): Record<string, unknow
     paths[path][route.method.toLowerCase()] = {
       summary: route.summary,
       tags: [route.tag],
+      ...(route.publicKey ? { 'x-public-key': 'own identity (X-Rapport-Identity token)' } : {}),
       ...(route.auth === 'public'
         ? { security: [] }
         : { security: [{ bearer: [] }, ...(route.auth === 'write' ? [{ basic: [] }] : [])] }),

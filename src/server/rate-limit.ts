@@ -5,7 +5,7 @@ import { RateLimitedError, type Clock } from '../shared/index.js';
  * Which limit a route counts against: its scope's, or `preview` for the calls that spend
  * seconds of work each (template preview, segment preview, journey simulation).
  */
-export type RateClass = 'write' | 'read' | 'admin' | 'preview';
+export type RateClass = 'write' | 'read' | 'admin' | 'preview' | 'public';
 
 export interface RateLimit {
   /** Tokens added per second; 0 turns the limit off. */
@@ -21,6 +21,7 @@ const ENV: Record<RateClass, string> = {
   read: 'READ',
   admin: 'ADMIN',
   preview: 'PREVIEW',
+  public: 'PUBLIC',
 };
 
 /** The limits from the configuration's settings. */
@@ -30,6 +31,7 @@ export function rateLimitsOf(s: RateLimitSettings): RateLimits {
     read: { perSecond: s.rateLimitReadPerSecond, burst: s.rateLimitReadBurst },
     admin: { perSecond: s.rateLimitAdminPerSecond, burst: s.rateLimitAdminBurst },
     preview: { perSecond: s.rateLimitPreviewPerSecond, burst: s.rateLimitPreviewBurst },
+    public: { perSecond: s.rateLimitPublicPerSecond, burst: s.rateLimitPublicBurst },
   };
 }
 
@@ -45,7 +47,8 @@ const MAX_BUCKETS = 10_000;
  * Token buckets per API key and route class, in this process's memory: each process
  * counts on its own, so N API processes let a key through N times the configured rate.
  * Buckets exist only for keys that authenticated, so their number is bounded by the keys
- * in use, not by what clients send.
+ * in use, except a public key's per-address buckets (`<keyId>|<ip>`, class `public`),
+ * which are capped at MAX_BUCKETS by forgetting the oldest.
  *
  * @example
  * const limiter = new RateLimiter(rateLimitsOf(DEFAULTS), systemClock);
@@ -96,6 +99,18 @@ export class RateLimiter {
 
   private newBucket(id: string, limit: RateLimit, now: number): Bucket {
     if (this.buckets.size >= MAX_BUCKETS) this.dropFull(now);
+    // Public keys get a bucket per client address, which clients choose: when none is
+    // full yet, forget the oldest quarter of those rather than grow without bound (a
+    // forgotten address starts again from a full burst; keys' own buckets are kept).
+    if (this.buckets.size >= MAX_BUCKETS) {
+      let n = MAX_BUCKETS / 4;
+      for (const key of this.buckets.keys()) {
+        if (n <= 0) break;
+        if (!key.startsWith('public:')) continue;
+        this.buckets.delete(key);
+        n--;
+      }
+    }
     const bucket = { tokens: limit.burst, at: now };
     this.buckets.set(id, bucket);
     return bucket;

@@ -4,6 +4,16 @@ import type { KeyScope, PlatformPrincipal, Principal } from '../workspaces/index
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
+/** Who a request from a public key speaks for, read from its parsed input. */
+export interface PublicClaim {
+  /** User ids the request reads or writes as; anonymous ids are self-asserted. */
+  userIds: string[];
+  /** Something a public key may never send, whoever it speaks for. */
+  refusal?: { path: string; problem: string };
+}
+
+export type PublicClaimOf = (input: { body: unknown; query: unknown }) => PublicClaim;
+
 /**
  * The key scope a route requires, 'platform' for the platform key (workspace management
  * only), or 'public' for none.
@@ -49,6 +59,12 @@ export interface RouteDef<B = unknown, Q = unknown, P = unknown, A extends Route
   rawBody?: boolean;
   /** Keep out of the OpenAPI document (e.g. an alias path). */
   hidden?: boolean;
+  /**
+   * Lets a browser-safe `public` key call the route: the user ids the request speaks for
+   * (each must be proven by the caller's identity token), or a refusal. Without it a
+   * public key gets 403. See `server/public-key.ts`.
+   */
+  publicKey?: PublicClaimOf;
   handler(input: HandlerInput<B, Q, P, A>): Promise<unknown>;
 }
 

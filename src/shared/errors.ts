@@ -34,8 +34,8 @@ export class UnauthorizedError extends AppError {
 }
 
 export class ForbiddenError extends AppError {
-  constructor(message: string) {
-    super('forbidden', 403, message);
+  constructor(message: string, details: ErrorDetail[] = []) {
+    super('forbidden', 403, message, details);
   }
 }
 

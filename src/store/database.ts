@@ -64,7 +64,7 @@ export interface WorkspacesTable {
 export interface ApiKeysTable {
   id: string;
   workspace_id: string;
-  scope: 'write' | 'read' | 'admin';
+  scope: 'write' | 'read' | 'admin' | 'public';
   /** SHA-256 of the key, hex; keys are 192-bit random so a fast hash is enough. */
   key_hash: string;
   /** The first characters of the key, to tell keys apart in listings. */

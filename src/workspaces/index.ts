@@ -37,6 +37,7 @@ export {
   EmailSettings,
   MeasurementSettings,
   readIdentitySettings,
+  readSensitiveSettings,
   readSettingsDocument,
   writeSettingsDocument,
 } from './settings.js';
@@ -49,3 +50,9 @@ export {
   rotateWebhookSecret,
   webhookSigningSecrets,
 } from './webhook-secret.js';
+export { verifyIdentityToken } from './identity-token.js';
+export {
+  describeIdentitySecret,
+  identitySecrets,
+  rotateIdentitySecret,
+} from './identity-secret.js';

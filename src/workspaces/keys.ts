@@ -4,7 +4,11 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../store/index.js';
 import { newId, type Clock, type DurationRules } from '../shared/index.js';
 
-export const KeyScope = z.enum(['write', 'read', 'admin']);
+/**
+ * `public` is browser-safe: it may only call the routes that accept it (ingest,
+ * recommendations, decide), each for the caller's own identity (docs/keys.md).
+ */
+export const KeyScope = z.enum(['write', 'read', 'admin', 'public']);
 export type KeyScope = z.infer<typeof KeyScope>;
 
 /** The longest lifetime a key may be given (`expiresIn`, `--expires-in`). */
@@ -45,8 +49,12 @@ export function hashKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
 
-/** Whether a key of scope `held` may call an endpoint needing `needed`. Admin may do all. */
+/**
+ * Whether a key of scope `held` may call an endpoint needing `needed`. Admin may do all; a
+ * public key only what a route opts it into (`publicKey` on the route), never by scope.
+ */
 export function scopeAllows(held: KeyScope, needed: KeyScope): boolean {
+  if (held === 'public') return false;
   return held === 'admin' || held === needed;
 }
 

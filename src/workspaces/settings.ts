@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/index.js';
 import type { Clock } from '../shared/index.js';
+import { SensitiveSettings } from '../privacy/index.js';
 
 const Limit = z.number().int().min(1).max(10_000).nullable();
 
@@ -118,4 +119,16 @@ export async function readIdentitySettings(
 ): Promise<IdentitySettings> {
   const document = await readSettingsDocument(db, workspaceId);
   return IdentitySettings.parse(document.identity ?? {});
+}
+
+/**
+ * The sensitive-attribute list and its allowances (docs/privacy.md): what every check of
+ * a segment, template, journey, recommendation or decision feature reads.
+ */
+export async function readSensitiveSettings(
+  db: Kysely<Database>,
+  workspaceId: string,
+): Promise<SensitiveSettings> {
+  const document = await readSettingsDocument(db, workspaceId);
+  return SensitiveSettings.parse(document.sensitive ?? {});
 }

@@ -34,6 +34,8 @@ export const NO_RATE_LIMITS: RateLimitSettings = {
   rateLimitAdminBurst: 1,
   rateLimitPreviewPerSecond: 0,
   rateLimitPreviewBurst: 1,
+  rateLimitPublicPerSecond: 0,
+  rateLimitPublicBurst: 1,
 };
 
 /** A migrated store, the default workspace, one key per scope and an unstarted server. */

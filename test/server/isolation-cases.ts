@@ -1,3 +1,4 @@
+import type { TestApp } from '../helpers/app.js';
 import { pushSubscription, type WorkspaceA } from '../helpers/isolation.js';
 
 /**
@@ -173,6 +174,8 @@ export function routeCases(a: WorkspaceA): Record<string, RouteCase> {
     },
     'GET /v1/admin/webhook-secret': { expect: 'own' },
     'POST /v1/admin/webhook-secret/rotate': { expect: 'own', body: {} },
+    'GET /v1/admin/identity-secret': { expect: 'own' },
+    'POST /v1/admin/identity-secret/rotate': { expect: 'own', body: {} },
     // A's audit entries (its segment's creation among them) are never B's to read.
     'GET /v1/admin/audit': { expect: 'own', query: { target: `segment:${a.segmentId}` } },
   };
@@ -200,4 +203,49 @@ export function pathFor(path: string, a: WorkspaceA): string {
     if (name === 'id' && id !== undefined) return encodeURIComponent(id);
     throw new Error(`no id of workspace A for {${name}} in ${path}: add one to pathFor`);
   });
+}
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export interface KeyedRoute {
+  method: Method;
+  path: string;
+  scope: 'write' | 'read' | 'admin' | 'platform';
+  /** Whether a browser-safe public key may call it (for its own identity). */
+  publicKey: boolean;
+}
+
+/** The keyed routes of the live OpenAPI document, with the scope each needs. */
+export async function keyedRoutes(t: TestApp): Promise<KeyedRoute[]> {
+  const res = await t.app.inject({ method: 'GET', url: '/openapi.json' });
+  const doc = res.json<{
+    paths: Record<
+      string,
+      Record<
+        string,
+        {
+          security: unknown[];
+          responses: Record<string, { description: string }>;
+          'x-public-key'?: string;
+        }
+      >
+    >;
+  }>();
+  const out: KeyedRoute[] = [];
+  for (const [path, methods] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(methods)) {
+      if (op.security.length === 0) continue;
+      const denied = op.responses['403']?.description ?? '';
+      const scope = /platform/.test(denied)
+        ? 'platform'
+        : (/the (write|read|admin) scope/.exec(denied)?.[1] as KeyedRoute['scope'] | undefined);
+      if (!scope) throw new Error(`${method} ${path}: no scope in its 403 response`);
+      out.push({
+        method: method.toUpperCase() as Method,
+        path,
+        scope,
+        publicKey: op['x-public-key'] !== undefined,
+      });
+    }
+  }
+  return out;
 }

@@ -8,6 +8,7 @@ const LIMITS: RateLimits = {
   read: { perSecond: 0, burst: 1 },
   admin: { perSecond: 1, burst: 1 },
   preview: { perSecond: 0.25, burst: 1 },
+  public: { perSecond: 1, burst: 2 },
 };
 
 const refusal = (fn: () => void): RateLimitedError => {
@@ -67,6 +68,16 @@ describe('RateLimiter', () => {
     expect(limiter.size).toBe(10_001);
     limiter.take('new', 'write'); // past 10,000 buckets: full ones are dropped
     expect(limiter.size).toBe(2);
+    expect(() => limiter.take('busy', 'admin')).toThrow(RateLimitedError);
+  });
+
+  it("caps a public key's per-address buckets, forgetting the oldest addresses", () => {
+    const clock = new ManualClock(0);
+    const limiter = new RateLimiter(LIMITS, clock);
+    limiter.take('busy', 'admin');
+    for (let i = 0; i < 10_000; i++) limiter.take(`key_p|10.0.${i >> 8}.${i & 255}`, 'public');
+    limiter.take('key_p|192.0.2.1', 'public');
+    expect(limiter.size).toBe(7_502);
     expect(() => limiter.take('busy', 'admin')).toThrow(RateLimitedError);
   });
 });

@@ -7,38 +7,7 @@ import {
   type WorkspaceA,
 } from '../helpers/isolation.js';
 import { STORE_KINDS } from '../helpers/stores.js';
-import { pathFor, routeCases } from './isolation-cases.js';
-
-type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
-interface KeyedRoute {
-  method: Method;
-  path: string;
-  scope: 'write' | 'read' | 'admin' | 'platform';
-}
-
-/** The keyed routes of the live OpenAPI document, with the scope each needs. */
-async function keyedRoutes(t: TestApp): Promise<KeyedRoute[]> {
-  const res = await t.app.inject({ method: 'GET', url: '/openapi.json' });
-  const doc = res.json<{
-    paths: Record<
-      string,
-      Record<string, { security: unknown[]; responses: Record<string, { description: string }> }>
-    >;
-  }>();
-  const out: KeyedRoute[] = [];
-  for (const [path, methods] of Object.entries(doc.paths)) {
-    for (const [method, op] of Object.entries(methods)) {
-      if (op.security.length === 0) continue;
-      const denied = op.responses['403']?.description ?? '';
-      const scope = /platform/.test(denied)
-        ? 'platform'
-        : (/the (write|read|admin) scope/.exec(denied)?.[1] as KeyedRoute['scope'] | undefined);
-      if (!scope) throw new Error(`${method} ${path}: no scope in its 403 response`);
-      out.push({ method: method.toUpperCase() as Method, path, scope });
-    }
-  }
-  return out;
-}
+import { keyedRoutes, pathFor, routeCases } from './isolation-cases.js';
 
 /** What A's own keys see: compared before and after B's calls. */
 async function viewsOfA(t: TestApp, a: WorkspaceA): Promise<Record<string, unknown>> {

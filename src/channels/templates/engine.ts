@@ -130,6 +130,22 @@ export class TemplateEngine {
     }
   }
 
+  /**
+   * The context variables parsed templates read, each as its path (`['profile', 'traits',
+   * 'plan']`); a key held in a variable (`traits[k]`) ends the path there.
+   */
+  variablePaths(escaping: Escaping, templates: Template[]): string[][] {
+    const segments = this.engines[escaping].globalVariableSegmentsSync(templates);
+    return segments.map((path) => {
+      const out: string[] = [];
+      for (const s of path) {
+        if (typeof s !== 'string' && typeof s !== 'number') break;
+        out.push(String(s));
+      }
+      return out;
+    });
+  }
+
   /** Starts the provider calls of a field's top-level blocks (see `prefetchBlocks`). */
   prefetch(
     escaping: Escaping,

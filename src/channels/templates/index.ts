@@ -44,3 +44,4 @@ export type {
   DecidedOffer,
   BlockCall,
 } from './providers.js';
+export { templateTraitUses, type TemplateTraitUse } from './trait-uses.js';

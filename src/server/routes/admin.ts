@@ -8,9 +8,10 @@ import {
   QuarantinePage,
   retryQuarantined,
 } from '../../profiles/index.js';
-import { NotFoundError } from '../../shared/index.js';
+import { NotFoundError, ValidationError } from '../../shared/index.js';
 import { audited } from '../audited.js';
 import type { AppContext } from '../context.js';
+import { storedSensitiveUses } from '../sensitive-guard.js';
 import { defineRoute, type RouteDef } from '../route.js';
 
 const QuarantineParams = z.object({
@@ -120,6 +121,13 @@ export function adminRoutes(ctx: AppContext): RouteDef[] {
           { action: 'settings.update', kind: 'settings', id: principal.workspaceId },
           async ({ db }) => {
             const before = await readSettings(db, principal.workspaceId);
+            const broken = await storedSensitiveUses(db, principal.workspaceId, body.sensitive);
+            if (broken.length > 0) {
+              throw new ValidationError(
+                'These sensitive settings would make stored segments, templates or journeys use sensitive attributes without an allowance: change those first, or add allowances with a reason (sensitive.allow).',
+                broken,
+              );
+            }
             await writeSettings(db, ctx.clock, principal.workspaceId, body);
             return { result: body, before, after: body };
           },

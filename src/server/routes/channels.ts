@@ -10,8 +10,15 @@ import {
   saveSubscription,
   saveTemplate,
   SubscriptionInput,
+  assertTemplateSensitive,
 } from '../../messaging/index.js';
-import { changesFromUpdate, ConsentUpdate, Consents, mayPersonalize } from '../../privacy/index.js';
+import {
+  changesFromUpdate,
+  ConsentUpdate,
+  Consents,
+  mayPersonalize,
+  withoutSensitiveTraits,
+} from '../../privacy/index.js';
 import { findProfileId, ProfileKind } from '../../profiles/index.js';
 import {
   CorruptDataError,
@@ -177,6 +184,7 @@ export function channelRoutes(ctx: AppContext): RouteDef[] {
       handler: async ({ params, body, principal }) => {
         const ws = principal.workspaceId;
         const stored = await requireTemplate(ctx.store.db, ws, params.id);
+        await assertTemplateSensitive(ctx.store.db, ws, stored.template);
         const id = await personId(ctx.store.db, ws, body.kind, body.value);
         const now = ctx.clock.now();
         const r = await loadRecipient(ctx.store.db, ctx.models, ws, id, now);
@@ -186,7 +194,11 @@ export function channelRoutes(ctx: AppContext): RouteDef[] {
         const result: RenderResult = await ctx.renderer.render(
           stored.template,
           {
-            profile: { id: r.profileId, traits: r.traits, computed: r.computed },
+            profile: {
+              id: r.profileId,
+              traits: withoutSensitiveTraits(settings.sensitive, 'templates', r.traits),
+              computed: r.computed,
+            },
             ...(body.event ? { event: body.event } : {}),
             links: {
               unsubscribe: `${ctx.publicUrl}/unsubscribe/preview`,

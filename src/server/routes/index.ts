@@ -14,6 +14,7 @@ import { decisionRoutes } from './decisions.js';
 import { eventRoutes } from './events.js';
 import { experimentRoutes } from './experiments.js';
 import { ingestRoutes } from './ingest.js';
+import { identityRoutes } from './identity.js';
 import { systemRoutes } from './system.js';
 import { webhookRoutes } from './webhooks.js';
 import { workspaceRoutes } from './workspaces.js';
@@ -38,6 +39,7 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...adminRoutes(ctx),
     ...auditRoutes(ctx),
     ...webhookRoutes(ctx),
+    ...identityRoutes(ctx),
     ...workspaceRoutes(ctx),
   );
   return routes;

@@ -12,6 +12,7 @@ import {
 import { ValidationError } from '../../shared/index.js';
 import type { AppContext } from '../context.js';
 import { isJsonBody } from '../json-body.js';
+import { ingestClaim } from '../public-key.js';
 import { defineRoute, type RouteDef } from '../route.js';
 
 function bodyOf(body: unknown): { value: unknown; text: string } {
@@ -33,6 +34,7 @@ export function ingestRoutes(ctx: AppContext): RouteDef[] {
       summary: `Record a ${type} call (Segment spec)`,
       tag: 'ingest',
       auth: 'write',
+      publicKey: ingestClaim,
       body: schema,
       rawBody: true,
       bodyLimit: MAX_EVENT_BYTES,
@@ -53,6 +55,7 @@ export function ingestRoutes(ctx: AppContext): RouteDef[] {
       summary: 'Record up to 500 KB of events in one call (Segment spec)',
       tag: 'ingest',
       auth: 'write',
+      publicKey: ingestClaim,
       body: BatchRequest.extend({ batch: z.array(SegmentEvent) }),
       rawBody: true,
       bodyLimit: MAX_BATCH_BYTES,

@@ -22,6 +22,7 @@ import { NotFoundError, ValidationError } from '../../shared/index.js';
 import { audited, beforeOf } from '../audited.js';
 import type { AppContext } from '../context.js';
 import { defineRoute, type RouteDef } from '../route.js';
+import { assertJourneySensitive } from '../sensitive-guard.js';
 
 const IdParams = z.object({ id: z.string().min(1).max(200) });
 const TriggerInput = z
@@ -94,6 +95,8 @@ export function journeyRoutes(ctx: AppContext): RouteDef[] {
           { action: 'journey.create', kind: 'journey' },
           async ({ db }) => {
             const after = await createJourney(db, ctx.clock, principal.workspaceId, body);
+            // Checked on the built definition (a recipe's too); a refusal rolls the save back.
+            await assertJourneySensitive(db, principal.workspaceId, after.definition);
             return { result: after, targetId: after.id, after };
           },
         );
@@ -150,6 +153,7 @@ export function journeyRoutes(ctx: AppContext): RouteDef[] {
               params.id,
               body,
             );
+            await assertJourneySensitive(db, principal.workspaceId, after.definition);
             const changed = !('version' in before) || after.version !== before.version;
             return { result: after, before, after, changed };
           },

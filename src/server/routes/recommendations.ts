@@ -5,6 +5,7 @@ import { findProfileId } from '../../profiles/index.js';
 import { RecommendResponse } from '../../recommend/index.js';
 import { NotFoundError, TtlCache, ValidationError } from '../../shared/index.js';
 import type { AppContext } from '../context.js';
+import { queryClaim } from '../public-key.js';
 import { defineRoute, type RouteDef } from '../route.js';
 
 const list = z
@@ -55,6 +56,7 @@ export function recommendationRoutes(ctx: AppContext): RouteDef[] {
       summary: 'Items for a person and/or an item, with the strategy and reason of each',
       tag: 'recommendations',
       auth: 'read',
+      publicKey: queryClaim,
       query: RecsQuery,
       responses: {
         200: RecommendResponse.extend({

@@ -16,6 +16,7 @@ import {
   updateSegment,
 } from '../../segments/index.js';
 import { audited, beforeOf } from '../audited.js';
+import { assertSegmentSensitive } from '../sensitive-guard.js';
 import type { AppContext } from '../context.js';
 import { defineRoute, type RouteDef } from '../route.js';
 
@@ -41,6 +42,7 @@ export function segmentRoutes(ctx: AppContext): RouteDef[] {
           request,
           { action: 'segment.create', kind: 'segment' },
           async ({ db }) => {
+            await assertSegmentSensitive(db, principal.workspaceId, body.definition);
             const after = await createSegment(db, ctx.clock, principal.workspaceId, body);
             return { result: after, targetId: after.id, after };
           },
@@ -70,15 +72,17 @@ export function segmentRoutes(ctx: AppContext): RouteDef[] {
       rateLimit: 'preview',
       body: PreviewInput,
       responses: { 200: PreviewResult },
-      handler: async ({ body, principal }) =>
-        previewSegment(
+      handler: async ({ body, principal }) => {
+        await assertSegmentSensitive(ctx.store.db, principal.workspaceId, body.definition);
+        return previewSegment(
           ctx.store.db,
           principal.workspaceId,
           body.definition,
           body.sample,
           ctx.clock.now(),
           await ctx.models.get(principal.workspaceId),
-        ),
+        );
+      },
     }),
     defineRoute({
       method: 'GET',
@@ -108,6 +112,7 @@ export function segmentRoutes(ctx: AppContext): RouteDef[] {
           { action: 'segment.update', kind: 'segment', id: params.id },
           async ({ db }) => {
             const before = await beforeOf(getSegment(db, principal.workspaceId, params.id));
+            await assertSegmentSensitive(db, principal.workspaceId, body.definition);
             const after = await updateSegment(
               db,
               ctx.clock,
