@@ -35,6 +35,7 @@ export interface Database {
   workspace_secrets: WorkspaceSecretsTable;
   quarantined_events: QuarantinedEventsTable;
   consent_statements: ConsentStatementsTable;
+  encryption_keys: EncryptionKeysTable;
 }
 
 export interface WorkspacesTable {
@@ -108,6 +109,8 @@ export interface IdentitiesTable {
   value: string;
   profile_id: string;
   created_at: number;
+  /** With encryption on, email and phone values sealed; `value` then holds the blind index. */
+  sealed_value: string | null;
 }
 
 export interface ProfileMergesTable {
@@ -363,4 +366,15 @@ export interface AuditLogTable {
   request_id: string | null;
   /** `PUT /v1/segments/:id` */
   route: string | null;
+}
+
+export interface EncryptionKeysTable {
+  id: string;
+  /** `data` seals values; `index` keys the blind index. */
+  purpose: string;
+  /** The key wrapped by the master key (`kw:v1:<master key id>:...`). */
+  wrapped: string;
+  created_at: number;
+  /** Set once no row is sealed under this data key any more. */
+  retired_at: number | null;
 }
