@@ -41,20 +41,13 @@ function keyTable(store: Store): KeyTable {
     };
   }
   const pool = store.pgPool!;
-  const num = (r: KeyRow): KeyRow => ({
-    ...r,
-    created_at: Number(r.created_at),
-    retired_at: r.retired_at === null ? null : Number(r.retired_at),
-  });
   return {
     all: async () =>
-      (
-        await pool.query<KeyRow>(`SELECT ${columns} FROM encryption_keys ORDER BY created_at, id`)
-      ).rows.map(num),
+      (await pool.query<KeyRow>(`SELECT ${columns} FROM encryption_keys ORDER BY created_at, id`))
+        .rows,
     one: async (id) =>
-      (
-        await pool.query<KeyRow>(`SELECT ${columns} FROM encryption_keys WHERE id = $1`, [id])
-      ).rows.map(num)[0],
+      (await pool.query<KeyRow>(`SELECT ${columns} FROM encryption_keys WHERE id = $1`, [id]))
+        .rows[0],
     insert: async (r) => {
       await pool.query(
         `INSERT INTO encryption_keys (${columns}) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING`,
