@@ -9,6 +9,8 @@ import { ManualClock } from '../../src/shared/clock.js';
 import type { StoreKind } from '../../src/store/index.js';
 import { ensureDefaultTemplates } from '../../src/messaging/index.js';
 import { createApiKey, ensureDefaultWorkspace } from '../../src/workspaces/index.js';
+import { withEncryption } from '../../src/store/encryption/install.js';
+import { masterKeysFrom } from '../../src/store/encryption/master-keys.js';
 import { openTestStore, type TestStore } from './stores.js';
 
 export interface TestApp {
@@ -52,9 +54,18 @@ export async function createTestApp(
     rateLimits?: RateLimitSettings;
     /** Configure PLATFORM_KEY (RAPPORT_PLATFORM_KEY); off unless asked. */
     platform?: boolean;
+    /** RAPPORT_ENCRYPTION_KEY (and _PREVIOUS): personal data sealed at rest. */
+    encryption?: { key: string; previous?: string };
   } = {},
 ): Promise<TestApp> {
   const testStore = await openTestStore(kind);
+  if (options.encryption) {
+    const masters = masterKeysFrom({
+      encryptionKey: options.encryption.key,
+      encryptionKeyPrevious: options.encryption.previous,
+    });
+    testStore.store = await withEncryption(testStore.store, masters, Date.UTC(2026, 0, 1));
+  }
   // Background loops live in real time; everything else gets a clock tests can move.
   const clock =
     options.clock ??
