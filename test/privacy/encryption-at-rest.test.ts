@@ -61,7 +61,7 @@ describe.each(STORE_KINDS)('personal data encrypted at rest (%s)', (kind) => {
     });
     const segment = await send(t, 'POST', '/v1/segments', t.keys.admin, {
       name: 'Adas',
-      definition: { trait: 'first_name', eq: 'Adalinda' },
+      definition: { trait: 'last_name', exists: true },
     });
     expect(segment.statusCode, segment.body).toBe(201);
     const journey = await send(t, 'POST', '/v1/journeys', t.keys.admin, {

@@ -3,7 +3,8 @@
  * the encryption plugin on insert and update and opened on every read. Each holds
  * personal data as the client or a template wrote it (raw events carry traits,
  * properties and context; facts carry the stated traits; payloads carry the recipient
- * and the rendered bodies; merges list the identities moved).
+ * and the rendered bodies; merges list the identities moved; a journey run keeps the
+ * person's traits it read).
  *
  * What stays clear and why is in docs/privacy.md: ids, times, types, names of events and
  * the columns queries filter or sort on.
@@ -15,6 +16,7 @@ export const SEALED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   profile_merges: ['identities'],
   identities: ['sealed_value'],
   messages: ['payload'],
+  journey_runs: ['state'],
   message_events: ['detail'],
   consents: ['consents'],
   push_subscriptions: ['endpoint', 'keys'],
