@@ -5,7 +5,7 @@ import { normalizeEmail, normalizePhone, type IdentityKind } from './identity/in
 import type { ProfileKind, ProfileList, ProfileListQuery, ProfileView } from './profile-view.js';
 import { readFactsOf } from './profile-reads.js';
 import { statedTraits } from './stated-traits.js';
-import { clearValue, storedValue } from './identity/stored-value.js';
+import { clearValue, lookupValues } from './identity/stored-value.js';
 import { toLoggedEvent } from './stored-event.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -47,7 +47,7 @@ export async function findProfileId(
     .select('profile_id')
     .where('workspace_id', '=', workspaceId)
     .where('kind', '=', kind satisfies IdentityKind)
-    .where('value', '=', storedValue(db, kind, normalized))
+    .where('value', 'in', lookupValues(db, kind, normalized))
     .executeTakeFirst();
   return row ? liveProfileId(db, workspaceId, row.profile_id) : null;
 }

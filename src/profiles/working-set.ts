@@ -9,7 +9,7 @@ import {
   type IdentityView,
 } from './identity/index.js';
 import { decodeFacts } from './profile-reads.js';
-import { clearValue, storedValue } from './identity/stored-value.js';
+import { clearValue, lookupValues } from './identity/stored-value.js';
 import { refoldFacts } from './refold.js';
 
 export interface WorkingProfile {
@@ -67,7 +67,9 @@ export class WorkingSet implements IdentityView {
           eb(
             eb.refTuple('kind', 'value'),
             'in',
-            chunk.map((c) => eb.tuple(c.kind, storedValue(db, c.kind, c.value))),
+            chunk.flatMap((c) =>
+              lookupValues(db, c.kind, c.value).map((v) => eb.tuple(c.kind, v)),
+            ),
           ),
         )
         .execute();

@@ -19,3 +19,4 @@ export {
 } from './transaction.js';
 export { assignEvents } from './sql/assign-events.js';
 export { encryptionOf } from './encryption/install.js';
+export { reencryptAll, rotateEncryption } from './encryption/reencrypt.js';

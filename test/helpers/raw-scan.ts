@@ -13,11 +13,14 @@ export async function rawText(store: Store): Promise<{ where: string; text: stri
   };
   if (store.kind === 'sqlite') {
     const sqlite = store.sqlite!;
-    const tables = sqlite
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
-      .all() as { name: string }[];
+    const tables = sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as {
+      name: string;
+    }[];
     for (const { name } of tables)
-      for (const row of sqlite.prepare(`SELECT * FROM "${name}"`).all() as Record<string, unknown>[])
+      for (const row of sqlite.prepare(`SELECT * FROM "${name}"`).all() as Record<
+        string,
+        unknown
+      >[])
         push(name, row);
     const file = store.location;
     for (const f of [file, `${file}-wal`])

@@ -106,11 +106,19 @@ describe.each(STORE_KINDS)('personal data encrypted at rest (%s)', (kind) => {
       const res = await send(t, 'GET', path, t.keys.read);
       expect(res.statusCode, `${path}: ${res.body}`).toBe(200);
       expect(res.json().identities.email).toEqual(['adalinda.lovelacewood@example.com']);
-      expect(res.json().traits).toMatchObject({ first_name: 'Adalinda', last_name: 'Lovelacewood' });
+      expect(res.json().traits).toMatchObject({
+        first_name: 'Adalinda',
+        last_name: 'Lovelacewood',
+      });
     }
     const members = await send(t, 'GET', `/v1/segments/${segment.json().id}/members`, t.keys.read);
     expect(members.json().members).toHaveLength(1);
-    const events = await send(t, 'GET', '/v1/events?userId=u-42&event=Product%20Added', t.keys.read);
+    const events = await send(
+      t,
+      'GET',
+      '/v1/events?userId=u-42&event=Product%20Added',
+      t.keys.read,
+    );
     expect(events.json().events[0].payload.context.traits.email).toBe(EMAIL);
     const messages = await send(t, 'GET', '/v1/messages', t.keys.read);
     expect(messages.statusCode, messages.body).toBe(200);

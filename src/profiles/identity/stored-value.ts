@@ -15,6 +15,16 @@ export function storedValue(db: Kysely<Database>, kind: string, value: string): 
   return keyring ? keyring.blindIndex(kind, value) : value;
 }
 
+/**
+ * The values an identifier may be stored under: its blind index, and, until the
+ * background re-encryption converts rows written before the key was set, its clear
+ * value. Looking up both keeps one person one profile while a database is converted.
+ */
+export function lookupValues(db: Kysely<Database>, kind: string, value: string): string[] {
+  const stored = storedValue(db, kind, value);
+  return stored === value ? [value] : [stored, value];
+}
+
 /** The `sealed_value` column to write beside `storedValue`: the clear value (the store seals it). */
 export function sealedValue(db: Kysely<Database>, kind: string, value: string): string | null {
   return INDEXED.has(kind) && encryptionOf(db) ? value : null;
