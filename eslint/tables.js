@@ -43,6 +43,7 @@ export const tableOwners = {
   consent_statements: ['messaging'],
   suppressions: ['messaging'],
   push_subscriptions: ['messaging'],
+  encryption_keys: ['store'],
 };
 
 const queryMethods = new Set([

@@ -34,8 +34,10 @@ export class EncryptionPlugin implements KyselyPlugin {
   constructor(readonly keyring: Keyring) {}
 
   transformQuery({ node }: PluginTransformQueryArgs): RootOperationNode {
-    if (node.kind === 'InsertQueryNode') return this.insert(node as unknown as Node) as never;
-    if (node.kind === 'UpdateQueryNode') return this.update(node as unknown as Node) as never;
+    // Cast: nodes are plain frozen objects; this walks them by field name and copies what it changes.
+    const plain = node as unknown as Node;
+    if (node.kind === 'InsertQueryNode') return this.insert(plain) as never;
+    if (node.kind === 'UpdateQueryNode') return this.update(plain) as never;
     return node;
   }
 

@@ -87,6 +87,7 @@ async function keysetBatch(
   size: number,
 ): Promise<{ rewritten: number; last: unknown }> {
   return withRetriedTransaction(store, async (tx) => {
+    // Cast: the job walks tables by name, which Kysely's per-table types cannot express.
     const db = tx as unknown as AnyDb;
     // The key range of this batch, then its rows that are not yet under the current key.
     let range = db.selectFrom(table).select(key).orderBy(key).limit(size);
@@ -120,6 +121,7 @@ async function filteredBatch(
   size: number,
 ): Promise<number> {
   return withRetriedTransaction(store, async (tx) => {
+    // Cast: the job walks tables by name, which Kysely's per-table types cannot express.
     const db = tx as unknown as AnyDb;
     // Key columns of these tables: consents (workspace_id, profile_id).
     let q = db
