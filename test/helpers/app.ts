@@ -59,10 +59,13 @@ export async function createTestApp(
   } = {},
 ): Promise<TestApp> {
   const testStore = await openTestStore(kind);
-  if (options.encryption) {
+  // RAPPORT_TEST_ENCRYPTION_KEY runs any suite with personal data sealed.
+  const fromEnv = process.env.RAPPORT_TEST_ENCRYPTION_KEY;
+  const encryption = options.encryption ?? (fromEnv ? { key: fromEnv } : undefined);
+  if (encryption) {
     const masters = masterKeysFrom({
-      encryptionKey: options.encryption.key,
-      encryptionKeyPrevious: options.encryption.previous,
+      encryptionKey: encryption.key,
+      encryptionKeyPrevious: encryption.previous,
     });
     testStore.store = await withEncryption(testStore.store, masters, Date.UTC(2026, 0, 1));
   }

@@ -19,5 +19,6 @@ export const SEALED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   journey_runs: ['state'],
   message_events: ['detail'],
   consents: ['consents'],
-  push_subscriptions: ['endpoint', 'keys'],
+  // Not the endpoint: it is unique per workspace and looked up by equality.
+  push_subscriptions: ['keys'],
 };
