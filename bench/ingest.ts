@@ -1,10 +1,13 @@
 // npm run bench -- ingest [--store sqlite|postgres|both] [--seconds 10] [--clients 8] [--batch 100]
+//   [--encryption]
 //
 // Sustained events/s through POST /v1/batch of a real `rapport start` process (events
 // durable before each 200), with autocannon as the load generator on the same machine,
 // side by side with the raw multi-row INSERT rate of the same store and table, measured
-// in the same run. Prints the ratio.
+// in the same run. Prints the ratio. `--encryption` also measures the API role with
+// RAPPORT_ENCRYPTION_KEY set (raw payloads sealed) on a fresh store, against the same two.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -153,6 +156,43 @@ async function ingestRate(
   };
 }
 
+/** The API role again on a fresh store, with a master key: every raw payload sealed. */
+async function encryptedRate(
+  kind: Parameters<typeof openBenchStore>[0],
+  seconds: number,
+  clients: number,
+  batch: number,
+  clearRate: number,
+  rawRate: number,
+) {
+  const b = await openBenchStore(kind);
+  await ensureDefaultWorkspace(b.store.db, systemClock);
+  const { key } = await createApiKey(b.store.db, systemClock, {
+    workspaceId: 'default',
+    scope: 'write',
+  });
+  await b.store.close();
+  const env = { ...b.env, RAPPORT_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
+  const server = await startServer(env, 'api');
+  process.stderr.write(
+    `ingest bench: ${kind}: --role api with RAPPORT_ENCRYPTION_KEY (${seconds}s)...\n`,
+  );
+  const http = await ingestRate(server.url, key, seconds, clients, batch);
+  await server.stop();
+  const check = b.reopen();
+  const clear = await sql<{ n: number | string }>`
+    SELECT count(*) AS n FROM events WHERE raw NOT LIKE 'enc:v1:%'`.execute(check.db);
+  await check.close();
+  await b.drop();
+  return {
+    eventsPerSecond: Math.round(http.eventsPerSecond),
+    ratioToRaw: Number((http.eventsPerSecond / rawRate).toFixed(3)),
+    ratioToClear: Number((http.eventsPerSecond / clearRate).toFixed(3)),
+    latencyP99Ms: http.latencyP99Ms,
+    unsealedEvents: Number(clear.rows[0]!.n),
+  };
+}
+
 export async function main(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
@@ -161,6 +201,7 @@ export async function main(args: string[]): Promise<void> {
       seconds: { type: 'string', default: '10' },
       clients: { type: 'string', default: '8' },
       batch: { type: 'string', default: '100' },
+      encryption: { type: 'boolean', default: false },
     },
   });
   const seconds = Number(values.seconds);
@@ -189,6 +230,9 @@ export async function main(args: string[]): Promise<void> {
     );
     const http = await ingestRate(server.url, key, seconds, clients, batch);
     await server.stop();
+    const sealed = values.encryption
+      ? await encryptedRate(kind, seconds, clients, batch, http.eventsPerSecond, rawRate)
+      : null;
     // One process doing everything: ingestion and the whole pipeline share its one core,
     // so this is the end-to-end rate with profiles, segments and journeys kept current.
     process.stderr.write(`ingest bench: ${kind}: --role all, pipeline running (${seconds}s)...\n`);
@@ -215,11 +259,15 @@ export async function main(args: string[]): Promise<void> {
       storedEvents: stored,
       ...http,
       allRoles: endToEnd,
+      ...(sealed ? { encrypted: sealed } : {}),
     };
     lines.push(
       `${kind} ${Math.round(http.eventsPerSecond).toLocaleString('en')} ev/s = ${ratio.toFixed(2)}x raw ` +
         `(${Math.round(rawRate).toLocaleString('en')} rows/s), p99 ${http.latencyP99Ms} ms, ` +
         `all roles ${Math.round(endToEnd.eventsPerSecond).toLocaleString('en')} ev/s` +
+        (sealed
+          ? `, encrypted ${sealed.eventsPerSecond.toLocaleString('en')} ev/s = ${sealed.ratioToRaw}x raw, ${sealed.ratioToClear}x clear`
+          : '') +
         (stored < http.requests * batch ? ' LOST EVENTS' : ''),
     );
   }

@@ -1,9 +1,11 @@
-// npm run bench -- profiles [--store sqlite|postgres|both] [--data DIR]
+// npm run bench -- profiles [--store sqlite|postgres|both] [--data DIR] [--encryption]
 //
 // The Online Retail year through the profile stage: events/s of identity resolution +
 // fact updates + writes, on each store, side by side with folding the same events in
 // memory with the pure core (no store) in the same run; and the time of a full
-// `profiles rebuild` from the log.
+// `profiles rebuild` from the log. `--encryption` runs each store again with a master key
+// (facts, identities and payloads sealed) and reports the ratio to the clear run.
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
@@ -14,6 +16,7 @@ import { emptyFacts } from '../src/profiles/computed/facts-schema.js';
 import { toLoggedEvent } from '../src/profiles/stored-event.js';
 import { buildApp, closeApp } from '../src/app/build-app.js';
 import { systemClock } from '../src/shared/index.js';
+import { withEncryption } from '../src/store/encryption/install.js';
 import { ensureDefaultWorkspace } from '../src/workspaces/index.js';
 import { report } from './_report.js';
 import { openBenchStore, parseStores } from './_stores.js';
@@ -26,6 +29,7 @@ export async function main(args: string[]): Promise<void> {
     options: {
       store: { type: 'string' },
       data: { type: 'string', default: '../shared/data/online_retail' },
+      encryption: { type: 'boolean', default: false },
     },
   });
   const files = [1, 2].map((p) =>
@@ -33,20 +37,26 @@ export async function main(args: string[]): Promise<void> {
   );
   const results: Record<string, unknown> = {};
   const lines: string[] = [];
-  for (const kind of parseStores(values.store)) {
+  const runs = parseStores(values.store).flatMap((kind) =>
+    (values.encryption ? [false, true] : [false]).map((sealed) => ({ kind, sealed })),
+  );
+  for (const { kind, sealed } of runs) {
     const b = await openBenchStore(kind);
-    await ensureDefaultWorkspace(b.store.db, systemClock);
+    const masters = { current: randomBytes(32), previous: [] };
+    const store = sealed ? await withEncryption(b.store, masters, Date.now()) : b.store;
+    const name = sealed ? `${kind}+encryption` : kind;
+    await ensureDefaultWorkspace(store.db, systemClock);
     const ctx = buildApp({
-      store: b.store,
+      store: store,
       clock: systemClock,
       logger: pino({ level: 'silent' }),
     });
     process.stderr.write(
-      `profiles bench: ${kind}: loading the Online Retail year into the log...\n`,
+      `profiles bench: ${name}: loading the Online Retail year into the log...\n`,
     );
     await runImport(
       {
-        store: b.store,
+        store: store,
         writer: ctx.writer,
         processor: ctx.profiles,
         models: ctx.models,
@@ -65,7 +75,7 @@ export async function main(args: string[]): Promise<void> {
     );
 
     // Reference: the same events folded by the pure core, in memory.
-    const rows = await b.store.db.selectFrom('events').selectAll().orderBy('id').execute();
+    const rows = await store.db.selectFrom('events').selectAll().orderBy('id').execute();
     const t0 = performance.now();
     const facts = new Map<string, ReturnType<typeof emptyFacts>>();
     for (const row of rows) {
@@ -75,7 +85,7 @@ export async function main(args: string[]): Promise<void> {
     }
     const pureRate = rows.length / ((performance.now() - t0) / 1000);
 
-    process.stderr.write(`profiles bench: ${kind}: profile stage over ${rows.length} events...\n`);
+    process.stderr.write(`profiles bench: ${name}: profile stage over ${rows.length} events...\n`);
     const t1 = performance.now();
     const processed = await ctx.profiles.drain();
     const stageSeconds = (performance.now() - t1) / 1000;
@@ -86,12 +96,12 @@ export async function main(args: string[]): Promise<void> {
     const fitSeconds = (performance.now() - t2) / 1000;
 
     const t3 = performance.now();
-    const rebuilt = await rebuildProfiles(b.store, systemClock, 'default');
+    const rebuilt = await rebuildProfiles(store, systemClock, 'default');
     const rebuildSeconds = (performance.now() - t3) / 1000;
 
     await closeApp(ctx);
     await b.drop();
-    results[kind] = {
+    results[name] = {
       events: processed,
       profiles: rebuilt.profiles,
       stageEventsPerSecond: Math.round(stageRate),
@@ -102,10 +112,12 @@ export async function main(args: string[]): Promise<void> {
       rebuildSeconds: Number(rebuildSeconds.toFixed(2)),
       rebuildChanged: rebuilt.changed.length,
     };
+    const clear = sealed ? (results[kind] as { stageEventsPerSecond: number }) : null;
     lines.push(
-      `${kind} ${Math.round(stageRate).toLocaleString('en')} ev/s = ${(stageRate / pureRate).toFixed(2)}x pure core ` +
+      `${name} ${Math.round(stageRate).toLocaleString('en')} ev/s = ${(stageRate / pureRate).toFixed(2)}x pure core ` +
         `(${Math.round(pureRate).toLocaleString('en')} ev/s), rebuild ${rebuildSeconds.toFixed(1)} s ` +
-        `for ${rebuilt.profiles.toLocaleString('en')} profiles, model fit ${fitSeconds.toFixed(2)} s`,
+        `for ${rebuilt.profiles.toLocaleString('en')} profiles, model fit ${fitSeconds.toFixed(2)} s` +
+        (clear ? ` (${(stageRate / clear.stageEventsPerSecond).toFixed(2)}x clear)` : ''),
     );
   }
   report('profiles', { results }, `profiles: ${lines.join('; ')}`);

@@ -51,6 +51,7 @@ export const tableOwners = {
   decisions: ['decisions'],
   experiments: ['measurement'],
   experiment_assignments: ['measurement'],
+  encryption_keys: ['store'],
 };
 
 const queryMethods = new Set([

@@ -3,6 +3,11 @@ import { Command, Option } from 'commander';
 import { VERSION } from '../shared/index.js';
 import { runAuditList } from './audit.js';
 import { runReportExperiment, runReportProgram } from './report.js';
+import {
+  runEncryptionGenerateKey,
+  runEncryptionReencrypt,
+  runEncryptionRotate,
+} from './encryption.js';
 import { runImportCommand } from './import.js';
 import { runJourneysList, runJourneysShow, runJourneysStats } from './journeys.js';
 import { runKeysCreate, runKeysList, runKeysRevoke, runKeysRotate } from './keys.js';
@@ -96,6 +101,31 @@ export function buildCli(): Command {
     .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
     .option('--json', 'print JSON')
     .action(runWorkspacesList);
+
+  const encryption = program
+    .command('encryption')
+    .description('Personal data at rest: master keys, rotation, re-encryption (docs/privacy.md).');
+  encryption
+    .command('generate-key')
+    .description('Print a new random master key for RAPPORT_ENCRYPTION_KEY.')
+    .action(runEncryptionGenerateKey);
+  encryption
+    .command('rotate')
+    .description(
+      'Re-wrap the data keys under RAPPORT_ENCRYPTION_KEY (the old one in RAPPORT_ENCRYPTION_KEY_PREVIOUS), make a new data key current and re-encrypt every row in batches while Rapport keeps serving.',
+    )
+    .option('--batch <n>', 'rows per transaction (1-10000, default 500)')
+    .option('--keep-data-key', 'only re-wrap under the new master key; keep the data key')
+    .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
+    .action(runEncryptionRotate);
+  encryption
+    .command('reencrypt')
+    .description(
+      'Seal rows still in clear (a key set on an existing database) or under an old data key; resumable.',
+    )
+    .option('--batch <n>', 'rows per transaction (1-10000, default 500)')
+    .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
+    .action(runEncryptionReencrypt);
 
   program
     .command('audit')

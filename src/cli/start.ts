@@ -41,8 +41,19 @@ export async function runStart(flags: StartFlags): Promise<void> {
 
   const running = await startApp(config, logger);
   handle.running = running;
+  const personalData = running.store.encryption ? 'encrypted' : 'clear';
+  if (!running.store.encryption)
+    logger.warn(
+      { personalData },
+      'Personal data (e-mail, phone, names, addresses, message bodies) is stored in clear: set RAPPORT_ENCRYPTION_KEY (`openssl rand -base64 32`) to encrypt it at rest; see docs/privacy.md',
+    );
   logger.info(
-    { address: running.address, store: running.store.kind, location: running.store.location },
+    {
+      address: running.address,
+      store: running.store.kind,
+      location: running.store.location,
+      personalData,
+    },
     `Rapport ${config.role === 'all' ? '' : `(${config.role}) `}listening on ${running.address}`,
   );
 }

@@ -89,4 +89,27 @@ describe('loadConfig', () => {
   it('ignores empty environment variables', () => {
     expect(loadConfig({}, { RAPPORT_PORT: '' }).port).toBe(4700);
   });
+
+  it('takes a 32-byte master key as base64 or hex and names the variable when it is not one', () => {
+    const b64 = Buffer.alloc(32, 1).toString('base64');
+    const hex = Buffer.alloc(32, 2).toString('hex');
+    const ok = loadConfig(
+      {},
+      { RAPPORT_ENCRYPTION_KEY: b64, RAPPORT_ENCRYPTION_KEY_PREVIOUS: hex },
+    );
+    expect(ok.encryptionKey).toBe(b64);
+    expect(ok.encryptionKeyPrevious).toBe(hex);
+    expect(() => loadConfig({}, { RAPPORT_ENCRYPTION_KEY: 'hunter2' })).toThrow(
+      /RAPPORT_ENCRYPTION_KEY: must be 32 random bytes as base64 \(44 characters: `openssl rand -base64 32`\) or hex \(64 characters\)/,
+    );
+    expect(() => loadConfig({}, { RAPPORT_ENCRYPTION_KEY_PREVIOUS: hex })).toThrow(
+      /RAPPORT_ENCRYPTION_KEY_PREVIOUS: needs RAPPORT_ENCRYPTION_KEY/,
+    );
+    try {
+      loadConfig({}, { RAPPORT_ENCRYPTION_KEY: 'hunter2' });
+    } catch (error) {
+      // The value itself is a secret: never repeated in the error.
+      expect(JSON.stringify(error) + String(error)).not.toContain('hunter2');
+    }
+  });
 });

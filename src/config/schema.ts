@@ -17,6 +17,10 @@ const perSecond = (fallback: number) =>
     .max(1_000_000, 'must be at most 1000000')
     .default(fallback);
 
+const MASTER_KEY = /^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/;
+const MASTER_KEY_FORM =
+  'must be 32 random bytes as base64 (44 characters: `openssl rand -base64 32`) or hex (64 characters)';
+
 /** Every setting and its default, in one place. */
 const Settings = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(4700),
@@ -33,6 +37,20 @@ const Settings = z.object({
    * nothing else. Unset: workspaces are created with `rapport workspaces create` only.
    */
   platformKey: z.string().min(32, 'must be at least 32 characters').optional(),
+  /**
+   * The master key for personal data at rest (docs/privacy.md): 32 random bytes, base64
+   * or hex. Unset: personal data is stored in clear, and start-up says so.
+   */
+  encryptionKey: z.string().trim().regex(MASTER_KEY, MASTER_KEY_FORM).optional(),
+  /** Old master keys during a rotation, comma-separated: they still open the data keys. */
+  encryptionKeyPrevious: z
+    .string()
+    .trim()
+    .regex(
+      new RegExp(`^(${MASTER_KEY.source.slice(1, -1)})(,(${MASTER_KEY.source.slice(1, -1)}))*$`),
+      `each (comma-separated) ${MASTER_KEY_FORM}`,
+    )
+    .optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Pool size for PostgreSQL connections per process. */
   dbPoolSize: z.coerce.number().int().min(1).max(200).default(10),
@@ -112,11 +130,16 @@ const Settings = z.object({
 export const Config = Settings.refine((c) => c.httpHeadersTimeoutMs <= c.httpRequestTimeoutMs, {
   message: 'must not be longer than the request timeout (RAPPORT_HTTP_REQUEST_TIMEOUT_MS)',
   path: ['httpHeadersTimeoutMs'],
-}).refine((c) => c.platformKey === undefined || c.platformKey !== c.adminKey, {
-  // One secret for both would make the default workspace's admin the platform operator.
-  message: 'must differ from the admin key (RAPPORT_ADMIN_KEY)',
-  path: ['platformKey'],
-});
+})
+  .refine((c) => c.encryptionKeyPrevious === undefined || c.encryptionKey !== undefined, {
+    message: 'needs RAPPORT_ENCRYPTION_KEY (the new master key) set too',
+    path: ['encryptionKeyPrevious'],
+  })
+  .refine((c) => c.platformKey === undefined || c.platformKey !== c.adminKey, {
+    // One secret for both would make the default workspace's admin the platform operator.
+    message: 'must differ from the admin key (RAPPORT_ADMIN_KEY)',
+    path: ['platformKey'],
+  });
 export type Config = z.infer<typeof Config>;
 export type ConfigInput = z.input<typeof Config>;
 
@@ -129,6 +152,8 @@ export const CONFIG_SOURCES: Record<keyof Config, { flag?: string; env: string }
   role: { flag: '--role', env: 'RAPPORT_ROLE' },
   adminKey: { env: 'RAPPORT_ADMIN_KEY' },
   platformKey: { env: 'RAPPORT_PLATFORM_KEY' },
+  encryptionKey: { env: 'RAPPORT_ENCRYPTION_KEY' },
+  encryptionKeyPrevious: { env: 'RAPPORT_ENCRYPTION_KEY_PREVIOUS' },
   logLevel: { flag: '--log-level', env: 'RAPPORT_LOG_LEVEL' },
   dbPoolSize: { env: 'RAPPORT_DB_POOL_SIZE' },
   outboxLeaseMs: { env: 'RAPPORT_OUTBOX_LEASE_MS' },

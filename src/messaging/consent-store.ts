@@ -13,11 +13,18 @@ import {
   type Suppression,
 } from '../privacy/index.js';
 import { emailAddressesOf, liveProfileId, type ProfileFacts } from '../profiles/index.js';
-import type { Database } from '../store/index.js';
+import { encryptionOf, type Database } from '../store/index.js';
 
 /** Whose statement it is: a person, or an address whoever holds it. */
 const profileSubject = (profileId: string) => `profile:${profileId}`;
-const emailSubject = (address: string) => `email:${normalizeAddress('email', address)}`;
+/** With encryption on, an address is named by its blind index: equality is all this needs. */
+const storedAddress = (db: Kysely<Database>, channel: string, address: string) => {
+  const normalized = normalizeAddress(channel as 'email', address) ?? address;
+  const keyring = encryptionOf(db);
+  return { normalized, stored: keyring ? keyring.blindIndex(channel, normalized) : normalized };
+};
+const emailSubject = (db: Kysely<Database>, address: string) =>
+  `email:${storedAddress(db, 'email', address).stored}`;
 
 interface StoredStatement extends ConsentChange {
   id: number;
@@ -169,7 +176,7 @@ export async function recordConsent(
   );
   if (aboutEmail.length > 0) {
     for (const address of await emailAddressesOf(db, workspaceId, profileId, facts)) {
-      await append(db, workspaceId, emailSubject(address), aboutEmail, now, profileId);
+      await append(db, workspaceId, emailSubject(db, address), aboutEmail, now, profileId);
     }
   }
   return refold(db, workspaceId, profileId, now);
@@ -181,7 +188,7 @@ export async function addressConsents(
   workspaceId: string,
   address: string,
 ): Promise<Consents> {
-  return foldStatements(await statementsOf(db, workspaceId, emailSubject(address)));
+  return foldStatements(await statementsOf(db, workspaceId, emailSubject(db, address)));
 }
 
 /**
@@ -224,7 +231,7 @@ export async function suppress(
     .values({
       workspace_id: workspaceId,
       channel,
-      address: normalizeAddress(channel as 'email', address) ?? address,
+      address: storedAddress(db, channel, address).stored,
       reason,
       at,
     })
@@ -239,14 +246,16 @@ export async function suppressionsFor(
   address: string | undefined,
 ): Promise<Suppression[]> {
   if (!address) return [];
+  const { normalized, stored } = storedAddress(db, channel, address);
   const rows = await db
     .selectFrom('suppressions')
     .selectAll()
     .where('workspace_id', '=', workspaceId)
     .where('channel', '=', channel)
-    .where('address', '=', normalizeAddress(channel as 'email', address) ?? address)
+    .where('address', '=', stored)
     .execute();
+  // The row matched the address asked about; its column may hold only the blind index.
   return rows.map(
-    (r) => ({ channel: r.channel, address: r.address, reason: r.reason, at: r.at }) as Suppression,
+    (r) => ({ channel: r.channel, address: normalized, reason: r.reason, at: r.at }) as Suppression,
   );
 }

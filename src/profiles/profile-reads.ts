@@ -3,6 +3,7 @@ import { groupBy, type Decoded } from '../shared/index.js';
 import type { Database } from '../store/index.js';
 import type { ProfileFacts } from './computed/index.js';
 import { factsShapeProblem } from './computed/facts-shape.js';
+import { clearValue } from './identity/stored-value.js';
 import { refoldFacts } from './refold.js';
 import { toLoggedEvent, type LoggedEvent } from './stored-event.js';
 
@@ -151,12 +152,12 @@ export async function identitiesOf(
   for (let i = 0; i < profileIds.length; i += CHUNK) {
     const rows = await db
       .selectFrom('identities')
-      .select(['profile_id', 'kind', 'value'])
+      .select(['profile_id', 'kind', 'value', 'sealed_value'])
       .where('workspace_id', '=', workspaceId)
       .where('profile_id', 'in', profileIds.slice(i, i + CHUNK))
       .orderBy('created_at')
       .execute();
-    for (const r of rows) out.get(r.profile_id)?.push({ kind: r.kind, value: r.value });
+    for (const r of rows) out.get(r.profile_id)?.push({ kind: r.kind, value: clearValue(r) });
   }
   return out;
 }

@@ -5,6 +5,7 @@ import { normalizeEmail, normalizePhone, type IdentityKind } from './identity/in
 import type { ProfileKind, ProfileList, ProfileListQuery, ProfileView } from './profile-view.js';
 import { readFactsOf } from './profile-reads.js';
 import { statedTraits } from './stated-traits.js';
+import { clearValue, lookupValues } from './identity/stored-value.js';
 import { toLoggedEvent } from './stored-event.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -46,7 +47,7 @@ export async function findProfileId(
     .select('profile_id')
     .where('workspace_id', '=', workspaceId)
     .where('kind', '=', kind satisfies IdentityKind)
-    .where('value', '=', normalized)
+    .where('value', 'in', lookupValues(db, kind, normalized))
     .executeTakeFirst();
   return row ? liveProfileId(db, workspaceId, row.profile_id) : null;
 }
@@ -79,7 +80,7 @@ export async function profileView(
   const [ids, merged, events] = await Promise.all([
     db
       .selectFrom('identities')
-      .select(['kind', 'value'])
+      .select(['kind', 'value', 'sealed_value'])
       .where('workspace_id', '=', workspaceId)
       .where('profile_id', '=', profileId)
       .orderBy('created_at')
@@ -109,7 +110,7 @@ export async function profileView(
     email: [],
     phone: [],
   };
-  for (const r of ids) identities[r.kind as IdentityKind].push(r.value);
+  for (const r of ids) identities[r.kind as IdentityKind].push(clearValue(r));
   return {
     id: profileId,
     identities,
@@ -168,7 +169,7 @@ export async function listProfiles(
   const ids = page.length
     ? await db
         .selectFrom('identities')
-        .select(['profile_id', 'kind', 'value'])
+        .select(['profile_id', 'kind', 'value', 'sealed_value'])
         .where('workspace_id', '=', workspaceId)
         .where(
           'profile_id',
@@ -182,7 +183,7 @@ export async function listProfiles(
       id: p.id,
       identities: ids
         .filter((i) => i.profile_id === p.id)
-        .map((i) => ({ kind: i.kind, value: i.value })),
+        .map((i) => ({ kind: i.kind, value: clearValue(i) })),
       updatedAt: iso(p.updated_at),
     })),
     nextCursor: rows.length > query.limit ? page[page.length - 1]!.id : null,
@@ -202,12 +203,12 @@ export async function emailAddressesOf(
 ): Promise<string[]> {
   const rows = await db
     .selectFrom('identities')
-    .select('value')
+    .select(['value', 'sealed_value'])
     .where('workspace_id', '=', workspaceId)
     .where('profile_id', '=', profileId)
     .where('kind', '=', 'email')
     .execute();
-  const out = new Set(rows.map((r) => r.value));
+  const out = new Set(rows.map(clearValue));
   const known = facts ?? (await loadFacts(db, profileId))?.facts;
   const stated = known ? normalizeEmail(statedTraits(known).traits.email) : null;
   if (stated) out.add(stated);

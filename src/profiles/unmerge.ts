@@ -17,6 +17,7 @@ import {
 import { runStages, type PipelineStage, type ProfileChange } from './pipeline-stage.js';
 import { liveProfileId } from './profile-repo.js';
 import { refoldFacts } from './refold.js';
+import { lookupValues } from './identity/stored-value.js';
 import { toLoggedEvent } from './stored-event.js';
 
 /** What a merge moved to the winner, as `profile_merges.identities` stores it. */
@@ -89,7 +90,7 @@ export async function unmergeProfile(
         .set({ profile_id: loserId })
         .where('workspace_id', '=', workspaceId)
         .where('kind', '=', id.kind)
-        .where('value', '=', id.value)
+        .where('value', 'in', lookupValues(tx, id.kind, id.value))
         .where('profile_id', '=', root)
         .execute();
     }

@@ -9,6 +9,7 @@ import {
   type IdentityView,
 } from './identity/index.js';
 import { decodeFacts } from './profile-reads.js';
+import { clearValue, lookupValues } from './identity/stored-value.js';
 import { refoldFacts } from './refold.js';
 
 export interface WorkingProfile {
@@ -66,7 +67,9 @@ export class WorkingSet implements IdentityView {
           eb(
             eb.refTuple('kind', 'value'),
             'in',
-            chunk.map((c) => eb.tuple(c.kind, c.value)),
+            chunk.flatMap((c) =>
+              lookupValues(db, c.kind, c.value).map((v) => eb.tuple(c.kind, v)),
+            ),
           ),
         )
         .execute();
@@ -105,12 +108,12 @@ export class WorkingSet implements IdentityView {
       }
       const idRows = await db
         .selectFrom('identities')
-        .select(['kind', 'value', 'profile_id'])
+        .select(['kind', 'value', 'sealed_value', 'profile_id'])
         .where('workspace_id', '=', this.workspaceId)
         .where('profile_id', 'in', chunk)
         .execute();
       for (const r of idRows)
-        this.hold(r.profile_id, { kind: r.kind as IdentityKind, value: r.value });
+        this.hold(r.profile_id, { kind: r.kind as IdentityKind, value: clearValue(r) });
     }
   }
 

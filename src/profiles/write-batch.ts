@@ -1,4 +1,5 @@
 import { assignEvents, type StoreKind, type Tx } from '../store/index.js';
+import { sealedValue, storedValue } from './identity/stored-value.js';
 import type { WorkingSet } from './working-set.js';
 
 /**
@@ -70,7 +71,8 @@ export async function writeBatch(
         ws.newIdentities.slice(i, i + 300).map((n) => ({
           workspace_id: ws.workspaceId,
           kind: n.kind,
-          value: n.value,
+          value: storedValue(tx, n.kind, n.value),
+          sealed_value: sealedValue(tx, n.kind, n.value),
           profile_id: n.profileId,
           created_at: now,
         })),

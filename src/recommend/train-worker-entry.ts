@@ -21,7 +21,7 @@ async function interactionsOf(source: PackedInteractions | LogSource): Promise<I
     import('../store/index.js'),
     import('./serving/interactions.js'),
   ]);
-  const store = openStoreAt(source.store, 1);
+  const store = await openStoreAt(source.store, 1);
   try {
     return await loadInteractions(store.db, source.workspaceId, 0, source.through);
   } finally {

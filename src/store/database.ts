@@ -53,6 +53,7 @@ export interface Database {
   placements: PlacementsTable;
   decision_policy_state: DecisionPolicyStateTable;
   decisions: DecisionsTable;
+  encryption_keys: EncryptionKeysTable;
 }
 
 export interface WorkspacesTable {
@@ -126,6 +127,8 @@ export interface IdentitiesTable {
   value: string;
   profile_id: string;
   created_at: number;
+  /** With encryption on, email and phone values sealed; `value` then holds the blind index. */
+  sealed_value: string | null;
 }
 
 export interface ProfileMergesTable {
@@ -413,4 +416,15 @@ export interface ExperimentAssignmentsTable {
   arm: string;
   /** The first exposure; a later record never replaces it. */
   assigned_at: number;
+}
+
+export interface EncryptionKeysTable {
+  id: string;
+  /** `data` seals values; `index` keys the blind index. */
+  purpose: string;
+  /** The key wrapped by the master key (`kw:v1:<master key id>:...`). */
+  wrapped: string;
+  created_at: number;
+  /** Set once no row is sealed under this data key any more. */
+  retired_at: number | null;
 }

@@ -20,3 +20,5 @@ export {
   type Tx,
 } from './transaction.js';
 export { assignEvents } from './sql/assign-events.js';
+export { encryptionOf } from './encryption/install.js';
+export { reencryptAll, rotateEncryption } from './encryption/reencrypt.js';

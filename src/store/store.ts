@@ -2,11 +2,17 @@ import type { Kysely } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
 import type pg from 'pg';
 import type { Database } from './database.js';
+import type { Keyring, MasterKeys } from './encryption/keyring.js';
 
 export type StoreKind = 'sqlite' | 'postgres';
 
 /** Where a store's data lives: enough for another thread or process to open it too. */
-export type StoreAddress = { kind: 'sqlite'; dataDir: string } | { kind: 'postgres'; url: string };
+export type StoreAddress = (
+  { kind: 'sqlite'; dataDir: string } | { kind: 'postgres'; url: string }
+) & {
+  /** With encryption on, the master keys, so another thread's handle opens sealed data too. */
+  masterKeys?: MasterKeys;
+};
 
 /**
  * An open store: one Kysely query layer over either SQLite or PostgreSQL. The raw
@@ -21,5 +27,7 @@ export interface Store {
   readonly address: StoreAddress;
   readonly sqlite?: BetterSqlite3.Database;
   readonly pgPool?: pg.Pool;
+  /** With RAPPORT_ENCRYPTION_KEY set: the keys sealing personal data (see docs/privacy.md). */
+  readonly encryption?: Keyring;
   close(): Promise<void>;
 }

@@ -9,6 +9,8 @@ import { ManualClock } from '../../src/shared/clock.js';
 import type { StoreKind } from '../../src/store/index.js';
 import { ensureDefaultTemplates } from '../../src/messaging/index.js';
 import { createApiKey, ensureDefaultWorkspace } from '../../src/workspaces/index.js';
+import { withEncryption } from '../../src/store/encryption/install.js';
+import { masterKeysFrom } from '../../src/store/encryption/master-keys.js';
 import { openTestStore, type TestStore } from './stores.js';
 
 export interface TestApp {
@@ -59,9 +61,21 @@ export async function createTestApp(
      * ids are random, so with it on 5% of any test's people would get nothing.
      */
     globalControl?: boolean;
+    /** RAPPORT_ENCRYPTION_KEY (and _PREVIOUS): personal data sealed at rest. */
+    encryption?: { key: string; previous?: string };
   } = {},
 ): Promise<TestApp> {
   const testStore = await openTestStore(kind);
+  // RAPPORT_TEST_ENCRYPTION_KEY runs any suite with personal data sealed.
+  const fromEnv = process.env.RAPPORT_TEST_ENCRYPTION_KEY;
+  const encryption = options.encryption ?? (fromEnv ? { key: fromEnv } : undefined);
+  if (encryption) {
+    const masters = masterKeysFrom({
+      encryptionKey: encryption.key,
+      encryptionKeyPrevious: encryption.previous,
+    });
+    testStore.store = await withEncryption(testStore.store, masters, Date.UTC(2026, 0, 1));
+  }
   // Background loops live in real time; everything else gets a clock tests can move.
   const clock =
     options.clock ??

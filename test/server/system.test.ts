@@ -16,7 +16,12 @@ describe.each(STORE_KINDS)('system endpoints (%s)', (kind) => {
     const res = await t.app.inject({ method: 'GET', url: '/health' });
     expect(res.statusCode).toBe(200);
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
-    expect(res.json()).toEqual({ status: 'ok', store: kind, version: pkg.version });
+    expect(res.json()).toEqual({
+      status: 'ok',
+      store: kind,
+      version: pkg.version,
+      personalData: 'clear',
+    });
   });
 
   it('GET /metrics counts requests, latencies, ingested and rejected events', async () => {

@@ -9,6 +9,8 @@ const Health = z.object({
   status: z.enum(['ok', 'unavailable']),
   store: z.enum(['sqlite', 'postgres']),
   version: z.string(),
+  /** `encrypted`: personal data is sealed under RAPPORT_ENCRYPTION_KEY; `clear`: it is not. */
+  personalData: z.enum(['encrypted', 'clear']),
 });
 
 export function systemRoutes(ctx: AppContext, all: () => RouteDef[]): RouteDef[] {
@@ -21,12 +23,17 @@ export function systemRoutes(ctx: AppContext, all: () => RouteDef[]): RouteDef[]
       auth: 'public',
       responses: { 200: Health, 503: Health },
       handler: async ({ reply }) => {
+        const about = {
+          store: ctx.store.kind,
+          version: VERSION,
+          personalData: ctx.store.encryption ? ('encrypted' as const) : ('clear' as const),
+        };
         try {
           await sql`SELECT 1`.execute(ctx.store.db);
-          return { status: 'ok', store: ctx.store.kind, version: VERSION };
+          return { status: 'ok' as const, ...about };
         } catch {
           reply.code(503);
-          return { status: 'unavailable', store: ctx.store.kind, version: VERSION };
+          return { status: 'unavailable' as const, ...about };
         }
       },
     }),

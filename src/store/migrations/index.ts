@@ -15,6 +15,7 @@ import * as m0013 from './0013-key-expiry.js';
 import * as m0014 from './0014-audit-log.js';
 import * as m0015 from './0015-decisions.js';
 import * as m0016 from './0016-experiments.js';
+import * as m0018 from './0018-encryption.js';
 
 export interface AppMigration {
   up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void>;
@@ -37,4 +38,5 @@ export const MIGRATIONS: Record<string, AppMigration> = {
   '0014-audit-log': m0014,
   '0015-decisions': m0015,
   '0016-experiments': m0016,
+  '0018-encryption': m0018,
 };

@@ -55,6 +55,12 @@ export async function appendEvents(
   rejected: readonly RejectedRow[] = [],
 ): Promise<Set<string>> {
   if (events.length === 0 && rejected.length === 0) return new Set();
+  // This path bypasses the query layer, so it seals the raw payloads itself.
+  const keyring = store.encryption;
+  if (keyring) {
+    events = events.map((e) => ({ ...e, raw: keyring.seal(e.raw) }));
+    rejected = rejected.map((r) => ({ ...r, raw: keyring.seal(r.raw) }));
+  }
   return store.kind === 'sqlite'
     ? appendSqlite(store, events, rejected)
     : appendPostgres(store, events, rejected);
