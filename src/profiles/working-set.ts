@@ -67,9 +67,7 @@ export class WorkingSet implements IdentityView {
           eb(
             eb.refTuple('kind', 'value'),
             'in',
-            chunk.flatMap((c) =>
-              lookupValues(db, c.kind, c.value).map((v) => eb.tuple(c.kind, v)),
-            ),
+            chunk.flatMap((c) => lookupValues(db, c.kind, c.value).map((v) => eb.tuple(c.kind, v))),
           ),
         )
         .execute();

@@ -84,11 +84,15 @@ describe.each(STORE_KINDS)('encryption key rotation (%s)', (kind) => {
     await ingest();
     await expect(open(B)).rejects.toMatchObject({
       code: 'invalid_config',
-      message: expect.stringMatching(/does not open this database's keys.*RAPPORT_ENCRYPTION_KEY_PREVIOUS/),
+      message: expect.stringMatching(
+        /does not open this database's keys.*RAPPORT_ENCRYPTION_KEY_PREVIOUS/,
+      ),
     });
     await expect(open(undefined)).rejects.toMatchObject({
       code: 'invalid_config',
-      message: expect.stringMatching(/holds encrypted personal data.*RAPPORT_ENCRYPTION_KEY is not set/),
+      message: expect.stringMatching(
+        /holds encrypted personal data.*RAPPORT_ENCRYPTION_KEY is not set/,
+      ),
     });
     await expect(open('c2hvcnQ=')).rejects.toThrow(
       /RAPPORT_ENCRYPTION_KEY must be 32 random bytes as base64 .* or hex .*; it has 8 characters/,
@@ -106,8 +110,17 @@ describe.each(STORE_KINDS)('encryption key rotation (%s)', (kind) => {
     const tampered = `${facts.slice(0, -2)}${last}${facts.slice(-1)}`;
     if (store.kind === 'sqlite')
       store.sqlite!.prepare('UPDATE profiles SET facts = ? WHERE facts = ?').run(tampered, facts);
-    else await store.pgPool!.query('UPDATE profiles SET facts = $1 WHERE facts = $2', [tampered, facts]);
-    const res = await send(t, 'GET', '/v1/profiles/email/person0.rotation@example.com', t.keys.read);
+    else
+      await store.pgPool!.query('UPDATE profiles SET facts = $1 WHERE facts = $2', [
+        tampered,
+        facts,
+      ]);
+    const res = await send(
+      t,
+      'GET',
+      '/v1/profiles/email/person0.rotation@example.com',
+      t.keys.read,
+    );
     const others = await Promise.all(
       PEOPLE.slice(1).map((e) => send(t, 'GET', `/v1/profiles/email/${e}`, t.keys.read)),
     );

@@ -86,7 +86,9 @@ export class Keyring {
       retired_at: null,
     };
     await this.table.insert(row);
-    if (this.current !== undefined || purpose === 'index') this.adopt(row);
+    // The index key is adopted from the table (another process may have won the race to
+    // make it); a data key made by a rotation becomes current here at once.
+    if (this.current !== undefined && purpose === 'data') this.adopt(row);
     return id;
   }
 
