@@ -6,7 +6,6 @@ import {
   PushSubscription,
   rewriteLinks,
   MessageTemplate,
-  type BlockCall,
   type OfferProvider,
   type RecommendProvider,
   type TemplateChannel,
@@ -24,6 +23,7 @@ import type { Database } from '../store/index.js';
 import { workspaceSecrets } from '../workspaces/index.js';
 import { readSettings, type WorkspaceSettings } from './workspace-settings.js';
 import { suppress } from './consent-store.js';
+import { shownDecisions } from './shown-decisions.js';
 import { gate } from './gate.js';
 import { trackableHosts } from './link-hosts.js';
 import { LinkMaker } from './links.js';
@@ -71,19 +71,6 @@ export interface SendDeps {
     percent: number,
     now: number,
   ) => Promise<boolean>;
-}
-
-/**
- * The decisions a render showed (`{% offer %}` blocks): their ids ride in the message's
- * tracked links, so a click rewards them.
- */
-function shownDecisions(blocks: readonly BlockCall[] | undefined): string[] {
-  const ids: string[] = [];
-  for (const b of blocks ?? []) {
-    const id = b.kind === 'offer' ? b.offer?.decision_id : undefined;
-    if (typeof id === 'string' && !ids.includes(id)) ids.push(id);
-  }
-  return ids.slice(0, 10);
 }
 
 /**

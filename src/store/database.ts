@@ -8,7 +8,11 @@ import type {
   PlacementsTable,
 } from './decision-tables.js';
 
+import type { ExperimentAssignmentsTable, ExperimentsTable } from './experiment-tables.js';
+import type { EncryptionKeysTable } from './encryption-tables.js';
+
 export type { DecisionsTable } from './decision-tables.js';
+export type { ExperimentsTable } from './experiment-tables.js';
 
 /**
  * The hand-written schema of every table, shared by both stores. Times are epoch
@@ -384,47 +388,4 @@ export interface AuditLogTable {
   request_id: string | null;
   /** `PUT /v1/segments/:id` */
   route: string | null;
-}
-
-export interface ExperimentsTable {
-  workspace_id: string;
-  /** `journey:<id>`, `step:<journey>:<step>`, or an id given at creation. */
-  id: string;
-  /** `journey` | `journey_step` | `template` | `placement` | `global_control` */
-  kind: string;
-  /** What is tested: a journey id, `<journey>/<step>`, a template id, a placement id. */
-  subject_id: string;
-  name: string;
-  /** Hashed with the person's id to pick the arm. */
-  salt: string;
-  /** JSON `[{ "name", "weight", "variant"? }]`. */
-  arms: string;
-  control_arm: string;
-  conversion_event: string;
-  /** ISO 8601 duration after first exposure. */
-  attribution_window: string;
-  /** 1 when made from a journey's holdout or split step, 0 when created through the API. */
-  implicit: number;
-  created_at: number;
-  updated_at: number;
-}
-
-export interface ExperimentAssignmentsTable {
-  workspace_id: string;
-  experiment_id: string;
-  profile_id: string;
-  arm: string;
-  /** The first exposure; a later record never replaces it. */
-  assigned_at: number;
-}
-
-export interface EncryptionKeysTable {
-  id: string;
-  /** `data` seals values; `index` keys the blind index. */
-  purpose: string;
-  /** The key wrapped by the master key (`kw:v1:<master key id>:...`). */
-  wrapped: string;
-  created_at: number;
-  /** Set once no row is sealed under this data key any more. */
-  retired_at: number | null;
 }
