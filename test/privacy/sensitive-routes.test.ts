@@ -78,6 +78,13 @@ describe.each(STORE_KINDS)('sensitive attributes over HTTP (%s)', (kind) => {
   it('lets a rule through once allowed with a reason, and only for that use', async () => {
     const allowed = await settingsWith({ allow: [RELIGION_OK] });
     expect(allowed.statusCode, allowed.body).toBe(200);
+    // The allowance and its reason are on record, with who added it.
+    const audit = await send(t, 'GET', '/v1/admin/audit?action=settings.update', admin());
+    const entry = audit.json<{
+      entries: { keyId: string; after: { sensitive: { allow: unknown[] } } }[];
+    }>().entries[0]!;
+    expect(entry.after.sensitive.allow).toEqual([RELIGION_OK]);
+    expect(entry.keyId).toMatch(/^key_/);
     const seg = await send(t, 'POST', '/v1/segments', admin(), {
       name: 'Faith',
       definition: { trait: 'religion', eq: 'x' },
