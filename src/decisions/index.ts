@@ -4,3 +4,5 @@ export { evaluatePolicy, ESTIMATORS, type OpeReport } from './core/ope/estimator
 export { contextFeatures } from './core/ope/reward-model.js';
 export { replay, defaultLearners, type ReplayReport } from './core/ope/replay.js';
 export { obdEvaluationRows } from './core/ope/obd.js';
+export { withPolicyTarget } from './core/ope/targets.js';
+export { PolicyConfig, PolicyState } from './core/types.js';

@@ -85,6 +85,29 @@ describe('rapport eval policy', () => {
     expect(res.stderr).toMatch(/bad\.jsonl line 2: propensity: /);
   });
 
+  it('--policy evaluates a candidate config on a log without targets', async () => {
+    const problem = syntheticProblem({ seed: 5, loggingBeta: 0, actions: 3 });
+    const rows = syntheticLog(problem, 2000, 5).map(({ logging: _, target: __, ...row }) => row);
+    const picked = rows.filter((r) => r.action === 'a2');
+    const mean = picked.reduce((s, r) => s + r.reward, 0) / picked.length;
+    const file = writeLines('no-targets.jsonl', rows);
+    const res = await run([
+      '--data',
+      file,
+      '--policy',
+      '{"kind":"fixed","order":["a2"]}',
+      '--json',
+    ]);
+    expect(res.code, res.stderr).toBe(0);
+    const out = JSON.parse(res.stdout) as EvalPolicyJson;
+    // Uniform log, one action always: SNIPS is exactly that action's logged mean.
+    expect(out.estimates.snips.value).toBeCloseTo(mean, 10);
+
+    const bad = await run(['--data', file, '--policy', '{"kind":"epsilon_greedy","epsilon":3}']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--policy\.epsilon: Too big/);
+  });
+
   it('--replay --json compares the learners on a uniformly logged file', async () => {
     const problem = syntheticProblem({ seed: 5, loggingBeta: 0, actions: 3 });
     const rows = syntheticLog(problem, 3000, 5).map(({ logging: _, target: __, ...row }) => row);
