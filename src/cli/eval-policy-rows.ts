@@ -60,7 +60,7 @@ export async function* jsonLinesRows(file: string, options: { requireTarget: boo
           file,
           number,
           'target',
-          "is missing: give the candidate policy's probabilities",
+          "is missing: give the candidate policy's probabilities, or pass --policy",
         );
       }
       yield parsed.data;

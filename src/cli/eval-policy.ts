@@ -1,6 +1,7 @@
 // `rapport eval policy`: what a candidate policy would earn, estimated from logged
 // decisions before it touches a customer; `--replay` compares the online learners on a
 // uniformly logged file. The row source is a parameter, so the decision log plugs in.
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import {
   ESTIMATORS,
@@ -8,15 +9,20 @@ import {
   defaultLearners,
   evaluatePolicy,
   replay,
+  withPolicyTarget,
+  PolicyConfig,
+  PolicyState,
   type EvaluatedRow,
   type OpeReport,
   type ReplayReport,
 } from '../decisions/index.js';
 import { createProgress } from '../importer/index.js';
-import { ValidationError } from '../shared/index.js';
+import { ValidationError, zodDetails } from '../shared/index.js';
 import { collectRows, jsonLinesRows, obdRows, type RowSource } from './eval-policy-rows.js';
 
 export interface EvalPolicyOptions {
+  /** A candidate policy whose distribution replaces every row's target. */
+  policy?: { config: PolicyConfig; state: PolicyState } | undefined;
   bootstrap: number;
   seed: number;
   folds: number;
@@ -51,7 +57,10 @@ export async function runEvalPolicy(
   source: RowSource,
   options: EvalPolicyOptions,
 ): Promise<OpeReport> {
-  const rows = (await collectRows(source, true)) as EvaluatedRow[];
+  const logged = await collectRows(source, !options.policy);
+  const rows = options.policy
+    ? withPolicyTarget(logged, options.policy.config, options.policy.state, options.seed)
+    : (logged as EvaluatedRow[]);
   return evaluatePolicy(rows, {
     bootstrap: options.bootstrap,
     seed: options.seed,
@@ -159,6 +168,48 @@ function count(name: string, raw: unknown, min: number): number {
   return v;
 }
 
+function parseJson(text: string, field: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ValidationError(`${field} is not JSON: ${(error as Error).message}`, [
+      { path: field, problem: 'is not JSON' },
+    ]);
+  }
+}
+
+function readPolicy(
+  configText: string,
+  stateFile: unknown,
+): { config: PolicyConfig; state: PolicyState } {
+  const config = PolicyConfig.safeParse(parseJson(configText, '--policy'));
+  if (!config.success) {
+    const [first] = zodDetails(config.error, ['--policy']);
+    throw new ValidationError(
+      `${first!.path}: ${first!.problem}`,
+      zodDetails(config.error, ['--policy']),
+    );
+  }
+  if (typeof stateFile !== 'string') return { config: config.data, state: { arms: {} } };
+  let text: string;
+  try {
+    text = readFileSync(stateFile, 'utf8');
+  } catch {
+    throw new ValidationError(`Cannot read the state file ${stateFile}.`, [
+      { path: '--state', problem: 'cannot be read' },
+    ]);
+  }
+  const state = PolicyState.safeParse(parseJson(text, '--state'));
+  if (!state.success) {
+    const [first] = zodDetails(state.error, ['--state']);
+    throw new ValidationError(
+      `${first!.path}: ${first!.problem}`,
+      zodDetails(state.error, ['--state']),
+    );
+  }
+  return { config: config.data, state: state.data };
+}
+
 /** Adds `rapport eval policy` next to `rapport eval recs`. */
 export function registerEvalPolicyCommand(program: Command): void {
   const evalCmd =
@@ -175,6 +226,14 @@ export function registerEvalPolicyCommand(program: Command): void {
       'Open Bandit Dataset folder: evaluate its Bernoulli-TS campaign from the random one',
     )
     .option('--campaign <name>', 'OBD campaign: men, women or all', 'men')
+    .option(
+      '--policy <json>',
+      'a candidate policy config, e.g. {"kind":"thompson"}: replaces the targets',
+    )
+    .option(
+      '--state <file>',
+      "the candidate's learned state (JSON, as the decision core stores it)",
+    )
     .option('--replay', 'replay the online learners on uniformly logged --data (target not needed)')
     .option('--bootstrap <n>', 'bootstrap resamples for the intervals', '200')
     .option('--seed <n>', 'seed of the bootstrap and the learners', '1')
@@ -199,6 +258,7 @@ export function registerEvalPolicyCommand(program: Command): void {
         ]);
       }
       const options = {
+        policy: typeof opts.policy === 'string' ? readPolicy(opts.policy, opts.state) : undefined,
         bootstrap: count('bootstrap', opts.bootstrap, 10),
         seed,
         folds: count('folds', opts.folds, 2),
@@ -221,7 +281,8 @@ export function registerEvalPolicyCommand(program: Command): void {
         print(report, formatReplay(report));
         return;
       }
-      const report = await runEvalPolicy(jsonLinesRows(file, { requireTarget: true }), options);
+      const rows = jsonLinesRows(file, { requireTarget: !options.policy });
+      const report = await runEvalPolicy(rows, options);
       print(opeJson(report), formatOpe(report));
     });
 }

@@ -26,3 +26,5 @@ export {
   erasePersonDecisions,
   type LoggedDecision,
 } from './person-data.js';
+export { withPolicyTarget } from './core/ope/targets.js';
+export { PolicyConfig, PolicyState } from './core/types.js';

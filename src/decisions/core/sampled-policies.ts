@@ -4,7 +4,7 @@
 // the logged propensity is exactly the probability the action was chosen with.
 import type { Random } from '../../shared/index.js';
 import { inverseQuadratic, ridgeSolve, dot } from './linear-algebra.js';
-import { sampleBeta, sampleNormal } from './samplers.js';
+import { gammaStream, normalStream } from './samplers.js';
 import { argmaxAll, mixUniform, pointMass } from './simple-policies.js';
 import type { ActionDistribution, ArmStats, PolicyState } from './types.js';
 
@@ -59,10 +59,19 @@ export function thompsonDistribution(
   random: Random,
 ): ActionDistribution {
   if (actions.length === 1) return pointMass(actions, actions);
-  const posteriors = actions.map((a) => betaPosterior(armOf(state, a), prior));
-  return winShares(actions, draws, (i) =>
-    sampleBeta(random, posteriors[i]!.alpha, posteriors[i]!.beta),
-  );
+  const normal = normalStream(random);
+  const drawers = actions.map((a) => {
+    const { alpha, beta } = betaPosterior(armOf(state, a), prior);
+    const x = gammaStream(alpha, normal, random);
+    const y = gammaStream(beta, normal, random);
+    // Beta(alpha, beta) as X / (X + Y) of two gammas.
+    return () => {
+      const gx = x();
+      const gy = y();
+      return gx + gy === 0 ? 0.5 : gx / (gx + gy);
+    };
+  });
+  return winShares(actions, draws, (i) => drawers[i]!());
 }
 
 /** An arm's linear sums when they match dimension d; others (another feature list) start over. */
@@ -110,7 +119,10 @@ export function linearTsDistribution(
 ): ActionDistribution {
   if (actions.length === 1) return pointMass(actions, actions);
   const scores = actions.map((a) => linearScore(armOf(state, a), x, config.lambda));
-  return winShares(actions, config.draws, (i) =>
-    sampleNormal(random, scores[i]!.mean, config.v * scores[i]!.spread),
+  const normal = normalStream(random);
+  return winShares(
+    actions,
+    config.draws,
+    (i) => scores[i]!.mean + config.v * scores[i]!.spread * normal(),
   );
 }

@@ -19,33 +19,6 @@ export function sampleNormal(random: Random, mean = 0, sd = 1): number {
   }
 }
 
-/** Gamma(shape, 1) by Marsaglia and Tsang (2000); shapes below 1 by the u^(1/shape) boost. */
-export function sampleGamma(random: Random, shape: number): number {
-  if (!(shape > 0)) throw new RangeError(`gamma shape must be > 0, got ${shape}`);
-  if (shape < 1) return sampleGamma(random, shape + 1) * Math.pow(open01(random), 1 / shape);
-  const d = shape - 1 / 3;
-  const c = 1 / Math.sqrt(9 * d);
-  for (;;) {
-    let x: number;
-    let v: number;
-    do {
-      x = sampleNormal(random);
-      v = 1 + c * x;
-    } while (v <= 0);
-    v = v * v * v;
-    const u = open01(random);
-    if (u < 1 - 0.0331 * x * x * x * x) return d * v;
-    if (Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
-  }
-}
-
-/** Beta(alpha, beta) as X / (X + Y) of two gammas. */
-export function sampleBeta(random: Random, alpha: number, beta: number): number {
-  const x = sampleGamma(random, alpha);
-  const y = sampleGamma(random, beta);
-  return x + y === 0 ? 0.5 : x / (x + y);
-}
-
 /** An index drawn with the given weights (which need not sum to 1; all zero picks uniformly). */
 export function sampleIndex(random: Random, weights: readonly number[]): number {
   const total = weights.reduce((s, w) => s + w, 0);
@@ -58,4 +31,57 @@ export function sampleIndex(random: Random, weights: readonly number[]): number 
   // Rounding left u a hair above 0: the last action with weight.
   for (let i = weights.length - 1; i >= 0; i--) if (weights[i]! > 0) return i;
   return weights.length - 1;
+}
+
+/**
+ * Standard normals from the polar method, both of each pair used: half the work of
+ * `sampleNormal` for the thousands of draws one Thompson decision takes. The pending
+ * second value lives in the returned closure only, so each call site stays replayable.
+ */
+export function normalStream(random: Random): () => number {
+  let spare: number | null = null;
+  return () => {
+    if (spare !== null) {
+      const out = spare;
+      spare = null;
+      return out;
+    }
+    for (;;) {
+      const u = 2 * random() - 1;
+      const v = 2 * random() - 1;
+      const s = u * u + v * v;
+      if (s > 0 && s < 1) {
+        const m = Math.sqrt((-2 * Math.log(s)) / s);
+        spare = v * m;
+        return u * m;
+      }
+    }
+  };
+}
+
+/**
+ * A Gamma(shape, 1) drawer: Marsaglia and Tsang (2000) with its constants worked out once;
+ * shapes below 1 by the u^(1/shape) boost. Beta(a, b) is X / (X + Y) of two of these.
+ */
+export function gammaStream(shape: number, normal: () => number, random: Random): () => number {
+  if (!(shape > 0)) throw new RangeError(`gamma shape must be > 0, got ${shape}`);
+  const boost = shape < 1 ? 1 / shape : 0;
+  const d = (shape < 1 ? shape + 1 : shape) - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  return () => {
+    for (;;) {
+      let x: number;
+      let v: number;
+      do {
+        x = normal();
+        v = 1 + c * x;
+      } while (v <= 0);
+      v = v * v * v;
+      const u = open01(random);
+      const x2 = x * x;
+      if (u < 1 - 0.0331 * x2 * x2 || Math.log(u) < 0.5 * x2 + d * (1 - v + Math.log(v))) {
+        return boost > 0 ? d * v * Math.pow(open01(random), boost) : d * v;
+      }
+    }
+  };
 }

@@ -2,7 +2,7 @@
 // uniformly at random, an online learner is shown each logged context; when it picks the
 // logged action, it sees that reward and learns, otherwise the row is skipped. The kept
 // rows are an unbiased sample of what the learner would have met live.
-import { seededRandom } from '../../../shared/index.js';
+import { seededRandom, type Random } from '../../../shared/index.js';
 import { choose, update } from '../policy.js';
 import { PolicyConfig, emptyState, type PolicyState } from '../types.js';
 import type { LoggedRow } from './rows.js';
@@ -60,6 +60,8 @@ export function isCheckpoint(rows: number): boolean {
 
 interface Track {
   learner: ReplayLearner;
+  /** One stream per learner: adding a learner leaves the others' runs unchanged. */
+  random: Random;
   state: PolicyState;
   matched: number;
   reward: number;
@@ -88,9 +90,9 @@ export function replay(
   for (const [action, s] of perAction) {
     if (s.sum / s.n > best.averageReward) best = { action, averageReward: s.sum / s.n };
   }
-  const random = seededRandom(`replay:${options.seed ?? 1}`);
   const tracks: Track[] = learners.map((learner) => ({
     learner,
+    random: seededRandom(`replay:${options.seed ?? 1}:${learner.name}`),
     state: emptyState(),
     matched: 0,
     reward: 0,
@@ -99,7 +101,7 @@ export function replay(
   rows.forEach((row, i) => {
     const context = { features: row.context };
     for (const t of tracks) {
-      const { action } = choose(t.learner.config, t.state, actions, context, random);
+      const { action } = choose(t.learner.config, t.state, actions, context, t.random);
       if (action === row.action) {
         t.matched += 1;
         t.reward += row.reward;
