@@ -10,6 +10,7 @@ import {
 } from './encryption.js';
 import { runImportCommand } from './import.js';
 import { runJourneysList, runJourneysShow, runJourneysStats } from './journeys.js';
+import { runOffersImportCodes } from './offers.js';
 import { runKeysCreate, runKeysList, runKeysRevoke, runKeysRotate } from './keys.js';
 import { runProfilesRebuild } from './profiles.js';
 import { runSegmentsList, runSegmentsRecompute, runSegmentsShow } from './segments.js';
@@ -252,6 +253,17 @@ export function buildCli(): Command {
     .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
     .option('--json', 'print JSON')
     .action(runWebhookSecretShow);
+
+  program
+    .command('offers')
+    .description("Manage the default workspace's offers.")
+    .command('import-codes')
+    .argument('<offer>', 'offer id')
+    .argument('<file>', 'a text file, one coupon code a line')
+    .description("Add unique coupon codes to an offer's pool; codes already there are skipped.")
+    .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
+    .option('--json', 'print the counts as JSON')
+    .action(runOffersImportCodes);
 
   program
     .command('train')
