@@ -23,6 +23,7 @@ import {
   experimentMergeStage,
   inGlobalControl,
   journeyExposureHook,
+  templateVariantFor,
 } from '../measurement/index.js';
 import { RecommendationService } from '../recommend/index.js';
 import { SegmentRegistry, SegmentStage } from '../segments/index.js';
@@ -134,6 +135,8 @@ export function buildApp(options: AppOptions): App {
     // Subscriptions are validated when stored: https, or http on loopback for testing.
     push: new PushSender({ clock, allowHttp: true }),
     recommend: recommendProvider(recommendations),
+    templateVariant: (workspaceId, profileId, templateId, now) =>
+      templateVariantFor(store.db, workspaceId, profileId, templateId, now),
     ...(options.globalControl === false
       ? {}
       : {

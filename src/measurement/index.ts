@@ -11,3 +11,4 @@ export { listExperiments, experimentWithCounts } from './experiments-list.js';
 export { ExperimentReport, experimentReport, programReport } from './report.js';
 export { maturityReport, effectivenessReport } from './scorecards.js';
 export { MaturityReport, EffectivenessReport } from './scorecard-schemas.js';
+export { templateVariantFor } from './template-variants.js';
