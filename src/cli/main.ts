@@ -9,6 +9,7 @@ import { runKeysCreate, runKeysList, runKeysRevoke, runKeysRotate } from './keys
 import { runProfilesRebuild } from './profiles.js';
 import { runSegmentsList, runSegmentsRecompute, runSegmentsShow } from './segments.js';
 import { registerEvalCommand } from './eval-recs.js';
+import { registerEvalUpliftCommand } from './eval-uplift.js';
 import { runStart } from './start.js';
 import { runTrain } from './train.js';
 import { runWebhookSecretRotate, runWebhookSecretShow } from './webhooks.js';
@@ -224,6 +225,7 @@ export function buildCli(): Command {
     .action(runTrain);
 
   registerEvalCommand(program);
+  registerEvalUpliftCommand(program);
 
   return program;
 }

@@ -1,3 +1,7 @@
+export { evaluateUplift, type UpliftEvaluation, DEFAULT_FOLDS } from './core/uplift/cross-fit.js';
+export { upliftTable } from './core/uplift/dataset.js';
+export { personTrace, type TraceSource } from './trace.js';
+export { PersonTrace } from './core/trace/trace-entry.js';
 export { inGlobalControl, exportPersonExperiments, erasePersonExperiments } from './assignments.js';
 export { journeyExposureHook, experimentMergeStage } from './journey-exposures.js';
 export {
