@@ -24,6 +24,7 @@ import {
   experimentMergeStage,
   inGlobalControl,
   journeyExposureHook,
+  templateVariantFor,
 } from '../measurement/index.js';
 import { RecommendationService } from '../recommend/index.js';
 import { SegmentRegistry, SegmentStage } from '../segments/index.js';
@@ -138,6 +139,8 @@ export function buildApp(options: AppOptions): App {
     push: new PushSender({ clock, allowHttp: true }),
     recommend: recommendProvider(recommendations),
     offer: offerProvider(decisions),
+    templateVariant: (workspaceId, profileId, templateId, now) =>
+      templateVariantFor(store.db, workspaceId, profileId, templateId, now),
     ...(options.globalControl === false
       ? {}
       : {

@@ -16,6 +16,7 @@ import { runProfilesRebuild } from './profiles.js';
 import { runSegmentsList, runSegmentsRecompute, runSegmentsShow } from './segments.js';
 import { registerEvalPolicyCommand } from './eval-policy.js';
 import { registerEvalCommand } from './eval-recs.js';
+import { registerEvalUpliftCommand } from './eval-uplift.js';
 import { runStart } from './start.js';
 import { runTrain } from './train.js';
 import { runWebhookSecretRotate, runWebhookSecretShow } from './webhooks.js';
@@ -274,6 +275,7 @@ export function buildCli(): Command {
 
   registerEvalCommand(program);
   registerEvalPolicyCommand(program);
+  registerEvalUpliftCommand(program);
 
   return program;
 }

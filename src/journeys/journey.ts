@@ -52,7 +52,14 @@ export const JourneyStats = z.object({
   journeyId: z.string(),
   runs: z.object({ treated: z.number().int(), holdout: z.number().int() }),
   converted: z.object({ treated: z.number().int(), holdout: z.number().int() }),
+  /** Raw rates of the runs' goal; the lift with its interval and tests is `report`. */
   conversionRate: z.object({ treated: z.number().nullable(), holdout: z.number().nullable() }),
+  report: z
+    .string()
+    .nullable()
+    .describe(
+      'the experiment report of the holdout (lift, intervals, p-values, SRM): GET this path; null without a holdout',
+    ),
   messages: z.record(z.string(), z.number().int()),
   steps: z.array(StepStats),
 });

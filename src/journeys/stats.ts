@@ -65,6 +65,11 @@ export async function journeyStats(
       treated: rate(converted.treated, runs.treated),
       holdout: rate(converted.holdout, runs.holdout),
     },
+    // Measurement's experiment of the holdout (docs/measurement.md) has the honest numbers.
+    report:
+      journey.definition.holdoutPercent > 0
+        ? `/v1/experiments/${encodeURIComponent(`journey:${journeyId}`)}/report`
+        : null,
     messages,
     steps: [...steps].map(([stepId, s]) => ({ stepId, ...s })),
   };

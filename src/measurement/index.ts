@@ -1,3 +1,7 @@
+export { evaluateUplift, type UpliftEvaluation, DEFAULT_FOLDS } from './core/uplift/cross-fit.js';
+export { upliftTable } from './core/uplift/dataset.js';
+export { personTrace, type TraceSource } from './trace.js';
+export { PersonTrace } from './core/trace/trace-entry.js';
 export { inGlobalControl, exportPersonExperiments, erasePersonExperiments } from './assignments.js';
 export { journeyExposureHook, experimentMergeStage } from './journey-exposures.js';
 export {
@@ -11,3 +15,4 @@ export { listExperiments, experimentWithCounts } from './experiments-list.js';
 export { ExperimentReport, experimentReport, programReport } from './report.js';
 export { maturityReport, effectivenessReport } from './scorecards.js';
 export { MaturityReport, EffectivenessReport } from './scorecard-schemas.js';
+export { templateVariantFor } from './template-variants.js';

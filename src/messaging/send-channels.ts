@@ -65,6 +65,16 @@ export interface SendDeps {
    * Whether a person is in the workspace's global control group (recording it at their
    * first marketing message); the measurement module, when wired. Absent: nobody is.
    */
+  /**
+   * The template a person gets when a template experiment tests `templateId`: their
+   * arm's variant, recorded at this first exposure (the measurement module, when wired).
+   */
+  templateVariant?: (
+    workspaceId: string,
+    profileId: string,
+    templateId: string,
+    now: number,
+  ) => Promise<string>;
   globalControl?: (
     workspaceId: string,
     profileId: string,
@@ -103,10 +113,16 @@ async function resolveTemplate(
 ): Promise<MessageTemplate | string> {
   const p = m.payload;
   if (p.message.templateId) {
-    const t = await templateForChannel(deps.db, m.workspaceId, p.message.templateId, channel);
-    return (
-      t ?? `no ${channel} template "${p.message.templateId}" (create it with POST /v1/templates)`
-    );
+    const id = deps.templateVariant
+      ? await deps.templateVariant(
+          m.workspaceId,
+          m.profileId,
+          p.message.templateId,
+          deps.clock.now(),
+        )
+      : p.message.templateId;
+    const t = await templateForChannel(deps.db, m.workspaceId, id, channel);
+    return t ?? `no ${channel} template "${id}" (create it with POST /v1/templates)`;
   }
   const inline = MessageTemplate.safeParse({
     id: `inline:${m.id}`,

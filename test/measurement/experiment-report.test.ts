@@ -115,7 +115,10 @@ describe.each(STORE_KINDS)('experiment reports through the store (%s)', (kind) =
     clock.set(T0 + 10 * DAY);
     await batch(orders);
 
-    const r = await send(t, 'GET', `/v1/experiments/${id}/report`, t.keys.read);
+    // The journey's stats link to this report.
+    const stats = (await send(t, 'GET', `/v1/journeys/${j.json().id}/stats`, t.keys.read)).json();
+    expect(stats.report).toBe(`/v1/experiments/${encodeURIComponent(id)}/report`);
+    const r = await send(t, 'GET', stats.report, t.keys.read);
     expect(r.statusCode, r.body).toBe(200);
     const report = r.json();
     const arm = (name: string) => report.arms.find((x: { arm: string }) => x.arm === name);

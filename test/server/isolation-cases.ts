@@ -109,6 +109,7 @@ export function routeCases(a: WorkspaceA): Record<string, RouteCase> {
     'POST /v1/journeys/{id}/simulate': { expect: 'not_found', body: {} },
     'POST /v1/journeys/{id}/trigger': { expect: 'not_found', body: { userId } },
     'GET /v1/profiles/{kind}/{value}/journeys': { expect: 'not_found' },
+    'GET /v1/profiles/{kind}/{value}/trace': { expect: 'not_found' },
     'GET /v1/messages': {
       expect: 'own',
       query: { profileId: a.profileId, journeyId: a.journeyId },

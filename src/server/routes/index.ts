@@ -8,6 +8,7 @@ import { publicRoutes } from './public-pages.js';
 import { journeyRoutes } from './journeys.js';
 import { keyRoutes } from './keys.js';
 import { profileRoutes } from './profiles.js';
+import { traceRoutes } from './trace.js';
 import { recommendationRoutes } from './recommendations.js';
 import { segmentRoutes } from './segments.js';
 import { decisionRoutes } from './decisions.js';
@@ -27,6 +28,7 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...ingestRoutes(ctx),
     ...eventRoutes(ctx),
     ...profileRoutes(ctx),
+    ...traceRoutes(ctx),
     ...segmentRoutes(ctx),
     ...journeyRoutes(ctx),
     ...experimentRoutes(ctx),
