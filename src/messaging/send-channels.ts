@@ -21,9 +21,10 @@ import type { ModelCache } from '../profiles/index.js';
 import { decodeJson, type Clock } from '../shared/index.js';
 import type { Database } from '../store/index.js';
 import { workspaceSecrets } from '../workspaces/index.js';
-import { readSettings, type WorkspaceSettings } from './workspace-settings.js';
+import { readSettings } from './workspace-settings.js';
 import { suppress } from './consent-store.js';
 import { shownDecisions } from './shown-decisions.js';
+import { heldBack } from './global-control-gate.js';
 import { gate } from './gate.js';
 import { trackableHosts } from './link-hosts.js';
 import { LinkMaker } from './links.js';
@@ -81,29 +82,6 @@ export interface SendDeps {
     percent: number,
     now: number,
   ) => Promise<boolean>;
-}
-
-/**
- * The global control group gets no marketing message: a template marked
- * `transactional: true` (a receipt, a password reset) still goes.
- */
-async function heldBack(
-  deps: SendDeps,
-  m: ClaimedSend,
-  recipient: Recipient,
-  settings: WorkspaceSettings,
-  template: MessageTemplate,
-  now: number,
-): Promise<Delivery | null> {
-  if (template.transactional || !deps.globalControl) return null;
-  const percent = settings.measurement.globalControlPercent;
-  const held = await deps.globalControl(m.workspaceId, recipient.profileId, percent, now);
-  return held
-    ? {
-        kind: 'skipped',
-        reason: 'global_control: the person is in the global control group (no marketing messages)',
-      }
-    : null;
 }
 
 async function resolveTemplate(
