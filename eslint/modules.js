@@ -25,6 +25,7 @@ const domain = [
   'recommend',
   'messaging',
   'journeys',
+  'erasure',
 ];
 
 /** @type {Readonly<Record<string, readonly string[]>>} */
@@ -53,6 +54,9 @@ export const modules = {
   recommend: ['catalog', 'profiles', ...base],
   messaging: ['catalog', 'channels', 'privacy', 'profiles', 'workspaces', ...base],
   journeys: ['catalog', 'channels', 'messaging', 'profiles', 'segments', ...base],
+  // Erasure jobs and retention: the runners; each module's own personal-data functions
+  // are handed to them by the composition root.
+  erasure: ['workspaces', ...base],
 
   // The top. Nothing imports `server` but the composition root, nothing imports `cli`,
   // and only `cli` starts the composition root (tests and benches may too).

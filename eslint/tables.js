@@ -43,6 +43,8 @@ export const tableOwners = {
   consent_statements: ['messaging'],
   suppressions: ['messaging'],
   push_subscriptions: ['messaging'],
+  erasure_jobs: ['erasure'],
+  erasure_tombstones: ['profiles'],
 };
 
 const queryMethods = new Set([

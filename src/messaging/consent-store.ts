@@ -14,6 +14,7 @@ import {
 } from '../privacy/index.js';
 import { emailAddressesOf, liveProfileId, type ProfileFacts } from '../profiles/index.js';
 import type { Database } from '../store/index.js';
+import type { IdentifierHasher } from '../workspaces/index.js';
 
 /** Whose statement it is: a person, or an address whoever holds it. */
 const profileSubject = (profileId: string) => `profile:${profileId}`;
@@ -232,21 +233,35 @@ export async function suppress(
     .execute();
 }
 
+/**
+ * The suppressions covering an address, including the "no" an erased person left behind
+ * (kept only as the salted hash of the address, see `erasedAddressKey`): `hash` is the
+ * workspace's erasure hasher.
+ */
 export async function suppressionsFor(
   db: Kysely<Database>,
   workspaceId: string,
   channel: string,
   address: string | undefined,
+  hash?: IdentifierHasher,
 ): Promise<Suppression[]> {
   if (!address) return [];
+  const normalized = normalizeAddress(channel as 'email', address) ?? address;
+  const keys = hash ? [normalized, erasedAddressKey(hash, channel, normalized)] : [normalized];
   const rows = await db
     .selectFrom('suppressions')
     .selectAll()
     .where('workspace_id', '=', workspaceId)
     .where('channel', '=', channel)
-    .where('address', '=', normalizeAddress(channel as 'email', address) ?? address)
+    .where('address', 'in', keys)
     .execute();
+  // A hashed row speaks for the address it was made from: shown as the address asked about.
   return rows.map(
-    (r) => ({ channel: r.channel, address: r.address, reason: r.reason, at: r.at }) as Suppression,
+    (r) => ({ channel: r.channel, address: normalized, reason: r.reason, at: r.at }) as Suppression,
   );
+}
+
+/** How an erased person's suppressed address is kept: its salted hash, never the address. */
+export function erasedAddressKey(hash: IdentifierHasher, channel: string, address: string): string {
+  return `erased:${hash(channel, address)}`;
 }

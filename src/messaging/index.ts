@@ -15,3 +15,9 @@ export { loadRecipient } from './person.js';
 export { SubscriptionInput, saveSubscription } from './push-subscriptions.js';
 export { recordEngagement, type EngagementResult } from './tracking.js';
 export { WorkspaceSettings, readSettings, writeSettings } from './workspace-settings.js';
+export {
+  exportPersonMessaging,
+  erasePersonMessages,
+  erasePersonConsent,
+  deleteMessagesBefore,
+} from './personal-data.js';

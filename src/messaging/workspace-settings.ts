@@ -7,6 +7,7 @@ import type { Database } from '../store/index.js';
 import {
   EmailSettings,
   IdentitySettings,
+  PrivacySettings,
   readSettingsDocument,
   WebhookSettings,
   writeSettingsDocument,
@@ -60,6 +61,10 @@ export const WorkspaceSettings = z.object({
   identity: IdentitySettings.default({
     blockedValues: [],
     limits: { user_id: 1, email: 3, phone: 3, anonymous_id: null },
+  }),
+  privacy: PrivacySettings.default({
+    afterErasure: 'refuse',
+    retention: { eventsDays: null, messagesDays: null, rejectedDays: null, decisionsDays: null },
   }),
 });
 export type WorkspaceSettings = z.infer<typeof WorkspaceSettings>;

@@ -49,3 +49,10 @@ export {
   processedThrough,
   attributedEventsPage,
 } from './profile-reads.js';
+export {
+  resolvePerson,
+  exportPersonProfiles,
+  erasePersonQuarantine,
+  erasePersonProfiles,
+  writeTombstones,
+} from './personal-data.js';

@@ -18,3 +18,4 @@ export {
   type Tx,
 } from './transaction.js';
 export { assignEvents } from './sql/assign-events.js';
+export { flushErased } from './flush-erased.js';

@@ -35,11 +35,14 @@ export {
   IdentitySettings,
   WebhookSettings,
   EmailSettings,
+  PrivacySettings,
   readIdentitySettings,
+  readPrivacySettings,
   readSettingsDocument,
   writeSettingsDocument,
 } from './settings.js';
 export { workspaceSecrets } from './secrets.js';
+export { erasureHasher, type IdentifierHasher } from './erasure-salt.js';
 export { LinkSecrets } from './link-secrets.js';
 export {
   WebhookSecretInfo,

@@ -22,6 +22,8 @@ export interface WorkspaceA {
   itemId: string;
   keyId: string;
   quarantinedEventId: number;
+  /** An erasure job of A's (of another person than `userId`). */
+  erasureId: string;
   /** Strings no response to another workspace's key may contain, whatever its status. */
   secrets: string[];
   /** Generated ids of A, which no success response to another workspace may contain. */
@@ -87,6 +89,7 @@ export async function seedWorkspaceA(t: TestApp): Promise<WorkspaceA> {
         properties: { product_id: 'item-alpha', category: `${MARKER}-cat` },
       },
       { type: 'identify', messageId: POISON, userId: 'u-alpha-2', timestamp: at, traits: {} },
+      { type: 'identify', messageId: 'a-gone', userId: 'u-alpha-gone', timestamp: at, traits: {} },
     ],
   });
   // Settle: fold the events (the poison one fails alone until it is quarantined).
@@ -134,6 +137,9 @@ export async function seedWorkspaceA(t: TestApp): Promise<WorkspaceA> {
   await ok(t, 'POST', '/v1/admin/recommendations/train', admin);
   await ok(t, 'POST', '/v1/admin/recommendations/train', admin);
 
+  const erasure = await send(t, 'DELETE', '/v1/profiles/user_id/u-alpha-gone', admin);
+  expect(erasure.statusCode, erasure.body).toBe(202);
+  const erasureId = erasure.json<{ id: string }>().id;
   const profile = await ok(t, 'GET', `/v1/profiles/user_id/${userId}`, read);
   const quarantine = await ok(t, 'GET', '/v1/admin/quarantine', admin);
   const quarantined = quarantine.quarantined as { eventId: number }[];
@@ -154,6 +160,7 @@ export async function seedWorkspaceA(t: TestApp): Promise<WorkspaceA> {
     itemId: 'item-alpha',
     keyId: String(spare.id),
     quarantinedEventId: quarantined[0]!.eventId,
+    erasureId,
     secrets: [
       MARKER,
       String(rotated.secret),
@@ -170,6 +177,7 @@ export async function seedWorkspaceA(t: TestApp): Promise<WorkspaceA> {
       String(journey.id),
       ...keys.map((k) => k.id),
       ...messages.map((m) => m.id),
+      erasureId,
     ],
   };
 }

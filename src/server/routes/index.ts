@@ -7,6 +7,7 @@ import { channelRoutes } from './channels.js';
 import { publicRoutes } from './public-pages.js';
 import { journeyRoutes } from './journeys.js';
 import { keyRoutes } from './keys.js';
+import { privacyRoutes } from './privacy.js';
 import { profileRoutes } from './profiles.js';
 import { recommendationRoutes } from './recommendations.js';
 import { segmentRoutes } from './segments.js';
@@ -24,6 +25,7 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...ingestRoutes(ctx),
     ...eventRoutes(ctx),
     ...profileRoutes(ctx),
+    ...privacyRoutes(ctx),
     ...segmentRoutes(ctx),
     ...journeyRoutes(ctx),
     ...catalogRoutes(ctx),

@@ -13,6 +13,7 @@ import * as m0011 from './0011-consent-statements.js';
 import * as m0012 from './0012-journey-recipes.js';
 import * as m0013 from './0013-key-expiry.js';
 import * as m0014 from './0014-audit-log.js';
+import * as m0017 from './0017-erasure.js';
 
 export interface AppMigration {
   up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void>;
@@ -33,4 +34,5 @@ export const MIGRATIONS: Record<string, AppMigration> = {
   '0012-journey-recipes': m0012,
   '0013-key-expiry': m0013,
   '0014-audit-log': m0014,
+  '0017-erasure': m0017,
 };
