@@ -28,7 +28,7 @@ import { Metrics, type AppContext } from '../server/index.js';
 import type { Clock } from '../shared/index.js';
 import type { Store } from '../store/index.js';
 import { KeyResolver, LinkSecrets, listWorkspaceIds } from '../workspaces/index.js';
-import { ErasureRunner, RetentionRunner } from '../erasure/index.js';
+import { ErasureRunner, readJob, RetentionRunner } from '../erasure/index.js';
 import { flushErased } from '../store/index.js';
 import { buildLoops, type Loops } from './loops.js';
 import { ERASE_STEPS, exportPerson, RETENTION_STEPS } from './personal-data.js';
@@ -248,6 +248,7 @@ export function buildApp(options: AppOptions): App {
       ),
     profiles,
     erasure,
+    erasureStatus: (workspaceId, id) => readJob(store.db, workspaceId, id),
     exportPerson: async (db, workspaceId, kind, value) => {
       const person = await resolvePerson(db, workspaceId, ProfileKind.parse(kind), value);
       if (!person) return null;

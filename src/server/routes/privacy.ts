@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ErasureJob, readJob } from '../../erasure/index.js';
+import { ErasureJob } from '../../erasure/index.js';
 import { ProfileKind } from '../../profiles/index.js';
 import { NotFoundError } from '../../shared/index.js';
 import { audited } from '../audited.js';
@@ -76,7 +76,7 @@ export function privacyRoutes(ctx: AppContext): RouteDef[] {
       params: JobParams,
       responses: { 200: ErasureJob, 404: z.unknown() },
       handler: async ({ params, principal }) => {
-        const job = await readJob(ctx.store.db, principal.workspaceId, params.id);
+        const job = await ctx.erasureStatus(principal.workspaceId, params.id);
         if (!job) throw new NotFoundError(`No erasure job "${params.id}".`);
         return job;
       },
