@@ -167,8 +167,7 @@ export function buildApp(options: AppOptions): App {
   );
   const erasure = new ErasureRunner(store, clock, {
     steps: ERASE_STEPS,
-    resolve: (db, ws, kind, value) =>
-      resolvePerson(db, ws, ProfileKind.parse(kind), value),
+    resolve: (db, ws, kind, value) => resolvePerson(db, ws, ProfileKind.parse(kind), value),
     ...(options.erasureBatch ? { batchSize: options.erasureBatch } : {}),
     ...(options.erasureLeaseMs !== undefined ? { leaseMs: options.erasureLeaseMs } : {}),
     // What this process holds about the person goes now: the recommendation models are
@@ -253,7 +252,13 @@ export function buildApp(options: AppOptions): App {
       const person = await resolvePerson(db, workspaceId, ProfileKind.parse(kind), value);
       if (!person) return null;
       const live = person.profileIds[0]!;
-      const view = await profileView(db, workspaceId, live, await models.get(workspaceId), clock.now());
+      const view = await profileView(
+        db,
+        workspaceId,
+        live,
+        await models.get(workspaceId),
+        clock.now(),
+      );
       return {
         ...(await exportPerson(db, person, clock.now())),
         traits: view?.traits ?? {},

@@ -1,5 +1,10 @@
 import type { Logger } from 'pino';
-import { erasedSince, erasureEpoch, type ErasureRunner, type RetentionRunner } from '../erasure/index.js';
+import {
+  erasedSince,
+  erasureEpoch,
+  type ErasureRunner,
+  type RetentionRunner,
+} from '../erasure/index.js';
 import type { RejectedKeeper } from '../ingest/index.js';
 import { WorkLoop } from '../jobs/index.js';
 import type { JourneyStage } from '../journeys/index.js';

@@ -47,7 +47,11 @@ export const ERASE_STEPS: readonly EraseStep[] = [
     tables: ['consents', 'consent_statements', 'suppressions', 'push_subscriptions'],
     run: (db, p, _limit, { hash, now }) => erasePersonConsent(db, p, hash, now),
   },
-  { name: 'segments', tables: ['segment_members', 'segment_checks'], run: (db, p) => erasePersonSegments(db, p) },
+  {
+    name: 'segments',
+    tables: ['segment_members', 'segment_checks'],
+    run: (db, p) => erasePersonSegments(db, p),
+  },
   { name: 'quarantine', tables: ['quarantined_events'], run: erasePersonQuarantine },
   { name: 'events', tables: ['events'], run: erasePersonEvents },
   { name: 'rejected', tables: ['rejected_events'], run: erasePersonRejected },

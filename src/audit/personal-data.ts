@@ -35,8 +35,8 @@ export async function exportPersonAudit(
     .execute();
   return {
     auditEntries: rows.map((r) => ({
-      id: Number(r.id),
-      at: new Date(Number(r.at)).toISOString(),
+      id: r.id,
+      at: new Date(r.at).toISOString(),
       action: r.action,
       target: { kind: r.target_kind, id: r.target_id },
     })),

@@ -135,7 +135,7 @@ export function buildCli(): Command {
     .action(runProfilesRebuild);
   profiles
     .command('export')
-    .description("Write everything held about one person as JSON (GDPR art. 15/20); audited.")
+    .description('Write everything held about one person as JSON (GDPR art. 15/20); audited.')
     .argument('<kind>', 'user_id | anonymous_id | email | phone | profile_id')
     .argument('<value>', 'the identifier')
     .option('--out <file>', 'write to this file (mode 600) instead of standard output')

@@ -34,7 +34,9 @@ export async function runProfilesExport(
       },
     );
     if (!bundle) {
-      process.stderr.write(`No profile with ${k} "${value}" (rapport profiles export KIND VALUE).\n`);
+      process.stderr.write(
+        `No profile with ${k} "${value}" (rapport profiles export KIND VALUE).\n`,
+      );
       process.exitCode = 1;
       return;
     }
@@ -70,7 +72,12 @@ export async function runProfilesErase(
       { action: 'profile.erase', kind: 'erasure' },
       async ({ db }) => {
         const r = await app.ctx.erasure.request(db, DEFAULT_WORKSPACE_ID, k, value);
-        return { result: r, targetId: r.job.id, after: { status: r.job.status }, changed: r.created };
+        return {
+          result: r,
+          targetId: r.job.id,
+          after: { status: r.job.status },
+          changed: r.created,
+        };
       },
     ).catch((error: unknown) => {
       if (error instanceof NotFoundError) {

@@ -37,8 +37,8 @@ function toJob(r: Pick<Row, 'id' | 'status' | 'step' | 'removed' | 'created_at' 
     status: ErasureStatus.catch('pending').parse(r.status),
     step: r.step,
     removed: removed.kind === 'ok' ? removed.value : {},
-    createdAt: new Date(Number(r.created_at)).toISOString(),
-    finishedAt: r.finished_at === null ? null : new Date(Number(r.finished_at)).toISOString(),
+    createdAt: new Date(r.created_at).toISOString(),
+    finishedAt: r.finished_at === null ? null : new Date(r.finished_at).toISOString(),
   } satisfies ErasureJob;
 }
 
@@ -180,7 +180,7 @@ export async function finishJob(db: Kysely<Database>, id: string, now: number): 
 export async function erasureEpoch(db: Kysely<Database>): Promise<number> {
   const row = await db
     .selectFrom('erasure_jobs')
-    .select((eb) => eb.fn.max('finished_at').as('at'))
+    .select((eb) => eb.fn.max<number | string | null>('finished_at').as('at'))
     .executeTakeFirst();
   return Number(row?.at ?? 0);
 }

@@ -6,7 +6,12 @@ import {
   type PersonRef,
   type Removed,
 } from '../shared/index.js';
-import { withRetriedTransaction, withTransaction, type Database, type Store } from '../store/index.js';
+import {
+  withRetriedTransaction,
+  withTransaction,
+  type Database,
+  type Store,
+} from '../store/index.js';
 import { erasureHasher, type IdentifierHasher } from '../workspaces/index.js';
 import {
   claimJob,
@@ -42,7 +47,12 @@ export interface EraseStep {
 export interface ErasureRunnerOptions {
   steps: readonly EraseStep[];
   /** Finds the person a kind and value name; null when nobody has it. */
-  resolve(db: Kysely<Database>, workspaceId: string, kind: string, value: string): Promise<PersonRef | null>;
+  resolve(
+    db: Kysely<Database>,
+    workspaceId: string,
+    kind: string,
+    value: string,
+  ): Promise<PersonRef | null>;
   /** After a job is done, outside its transactions: in-memory state, the WAL. */
   afterErased?: (workspaceId: string) => Promise<void>;
   /** Rows a step removes per transaction. */
@@ -96,7 +106,11 @@ export class ErasureRunner {
     const running = await unfinishedJobFor(db, workspaceId, person.profileIds);
     if (running) return { job: running, created: false };
     const first = this.options.steps[0]?.name ?? 'finish';
-    const job = await insertJob(db, { workspaceId, requestHash, person, firstStep: first }, this.clock.now());
+    const job = await insertJob(
+      db,
+      { workspaceId, requestHash, person, firstStep: first },
+      this.clock.now(),
+    );
     return { job, created: true };
   }
 

@@ -1,7 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../shared/index.js';
 import { withTransaction, type Database, type Store } from '../store/index.js';
-import { listWorkspaceIds, readPrivacySettings, type PrivacySettings } from '../workspaces/index.js';
+import {
+  listWorkspaceIds,
+  readPrivacySettings,
+  type PrivacySettings,
+} from '../workspaces/index.js';
 
 const DAY_MS = 86_400_000;
 

@@ -38,7 +38,7 @@ function personRejected(db: Kysely<Database>, person: PersonRef) {
     );
 }
 
-const iso = (ms: number) => new Date(Number(ms)).toISOString();
+const iso = (ms: number) => new Date(ms).toISOString();
 
 function parsed(raw: string): unknown {
   try {
@@ -60,7 +60,7 @@ export async function exportPersonEvents(
       : await personRejected(db, person).selectAll().orderBy('id').execute();
   return {
     events: events.map((e) => ({
-      id: Number(e.id),
+      id: e.id,
       messageId: e.message_id,
       type: e.type,
       event: e.event,
@@ -70,7 +70,7 @@ export async function exportPersonEvents(
       raw: parsed(e.raw),
     })),
     rejectedEvents: rejected.map((r) => ({
-      id: Number(r.id),
+      id: r.id,
       receivedAt: iso(r.received_at),
       details: parsed(r.details),
       raw: r.raw,

@@ -26,8 +26,8 @@ export async function exportPersonJourneys(
         stepId: r.step_id,
         holdout: r.holdout === 1,
         state: state.kind === 'ok' ? state.value : r.state,
-        enteredAt: new Date(Number(r.entered_at)).toISOString(),
-        endedAt: r.ended_at === null ? null : new Date(Number(r.ended_at)).toISOString(),
+        enteredAt: new Date(r.entered_at).toISOString(),
+        endedAt: r.ended_at === null ? null : new Date(r.ended_at).toISOString(),
       };
     }),
   };
@@ -51,7 +51,10 @@ export async function erasePersonJourneys(
   const runs =
     ids.length === 0
       ? 0
-      : Number((await db.deleteFrom('journey_runs').where('id', 'in', ids).executeTakeFirst()).numDeletedRows);
+      : Number(
+          (await db.deleteFrom('journey_runs').where('id', 'in', ids).executeTakeFirst())
+            .numDeletedRows,
+        );
   const schedules = await db
     .deleteFrom('journey_schedules')
     .where('workspace_id', '=', person.workspaceId)

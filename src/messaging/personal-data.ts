@@ -9,7 +9,7 @@ import { addressConsents, erasedAddressKey } from './consent-store.js';
 const profileSubjects = (p: PersonRef) => p.profileIds.map((id) => `profile:${id}`);
 const emailSubjects = (p: PersonRef) =>
   p.emails.map((e) => `email:${normalizeAddress('email', e) ?? e}`);
-const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const json = (text: string): unknown => {
   const d = decodeJson(z.unknown(), text);
   return d.kind === 'ok' ? d.value : text;
@@ -111,8 +111,17 @@ export async function exportPersonMessaging(
       at: iso(s.at),
       recordedAt: iso(s.recorded_at),
     })),
-    suppressions: suppressions.map((s) => ({ channel: s.channel, address: s.address, reason: s.reason, at: iso(s.at) })),
-    pushSubscriptions: subscriptions.map((s) => ({ id: s.id, endpoint: s.endpoint, createdAt: iso(s.created_at) })),
+    suppressions: suppressions.map((s) => ({
+      channel: s.channel,
+      address: s.address,
+      reason: s.reason,
+      at: iso(s.at),
+    })),
+    pushSubscriptions: subscriptions.map((s) => ({
+      id: s.id,
+      endpoint: s.endpoint,
+      createdAt: iso(s.created_at),
+    })),
   };
 }
 
@@ -132,7 +141,10 @@ export async function erasePersonMessages(
       .execute()
   ).map((r) => r.id);
   if (ids.length === 0) return {};
-  const events = await db.deleteFrom('message_events').where('message_id', 'in', ids).executeTakeFirst();
+  const events = await db
+    .deleteFrom('message_events')
+    .where('message_id', 'in', ids)
+    .executeTakeFirst();
   await db.deleteFrom('messages').where('id', 'in', ids).execute();
   return { messages: ids.length, message_events: Number(events.numDeletedRows) };
 }

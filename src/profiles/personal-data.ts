@@ -36,7 +36,8 @@ export async function resolvePerson(
     .orderBy('created_at')
     .execute();
   const emails = new Set<string>();
-  for (const id of profileIds) for (const e of await emailAddressesOf(db, workspaceId, id)) emails.add(e);
+  for (const id of profileIds)
+    for (const e of await emailAddressesOf(db, workspaceId, id)) emails.add(e);
   return {
     workspaceId,
     profileIds,
@@ -96,8 +97,8 @@ export async function exportPersonProfiles(
         id: p.id,
         mergedInto: p.merged_into,
         facts: facts.kind === 'ok' ? facts.value : { unreadable: facts.problem },
-        createdAt: new Date(Number(p.created_at)).toISOString(),
-        updatedAt: new Date(Number(p.updated_at)).toISOString(),
+        createdAt: new Date(p.created_at).toISOString(),
+        updatedAt: new Date(p.updated_at).toISOString(),
       };
     }),
     merges,

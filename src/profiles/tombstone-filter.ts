@@ -21,8 +21,10 @@ function anonymized(raw: string): string {
   try {
     const value: unknown = JSON.parse(raw);
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return '{}';
-    const { userId: _u, anonymousId: _a, previousId: _p, traits: _t, context, ...rest } =
-      value as Record<string, unknown>;
+    const who = new Set(['userId', 'anonymousId', 'previousId', 'traits', 'context']);
+    const entries = Object.entries(value as Record<string, unknown>);
+    const rest = Object.fromEntries(entries.filter(([k]) => !who.has(k)));
+    const context = entries.find(([k]) => k === 'context')?.[1];
     const ctx =
       typeof context === 'object' && context !== null && !Array.isArray(context)
         ? Object.fromEntries(

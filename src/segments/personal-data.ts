@@ -17,7 +17,7 @@ export async function exportPersonSegments(
     segmentMemberships: members.map((m) => ({
       segmentId: m.segment_id,
       profileId: m.profile_id,
-      since: new Date(Number(m.since)).toISOString(),
+      since: new Date(m.since).toISOString(),
     })),
   };
 }

@@ -22,7 +22,7 @@ export async function erasureHasher(
   workspaceId: string,
 ): Promise<IdentifierHasher> {
   let known = salts.get(db);
-  if (!known) salts.set(db, (known = new Map()));
+  if (!known) salts.set(db, (known = new Map<string, string>()));
   let salt = known.get(workspaceId);
   if (!salt) {
     const read = () =>

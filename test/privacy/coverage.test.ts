@@ -17,7 +17,9 @@ describe.each(STORE_KINDS)('every table is classified for erasure (%s)', (kind) 
     const unclassified = tables.filter((t) => !erased.has(t) && !(t in NO_PERSONAL_DATA));
     expect(unclassified).toEqual([]);
     // Both lists name real tables only, and no table is in both.
-    expect([...erased, ...Object.keys(NO_PERSONAL_DATA)].filter((t) => !tables.includes(t))).toEqual([]);
+    expect(
+      [...erased, ...Object.keys(NO_PERSONAL_DATA)].filter((t) => !tables.includes(t)),
+    ).toEqual([]);
     expect([...erased].filter((t) => t in NO_PERSONAL_DATA)).toEqual([]);
   });
 });

@@ -28,25 +28,42 @@ describe.each(STORE_KINDS)('an erasure killed mid-job resumes and completes (%s)
     t = await createTestApp(kind, { background: false });
     for (let b = 0; b < EVENTS / 500; b++) {
       const batch = Array.from({ length: 500 }, (_, i) => ({
-        type: 'track', userId: 'u-many', event: 'Product Viewed', messageId: `m-${b}-${i}`,
+        type: 'track',
+        userId: 'u-many',
+        event: 'Product Viewed',
+        messageId: `m-${b}-${i}`,
         properties: { product_id: `sku-${i % 7}` },
       }));
       expect((await send(t, 'POST', '/v1/batch', t.keys.write, { batch })).statusCode).toBe(200);
     }
-    await send(t, 'POST', '/v1/track', t.keys.write, { userId: 'u-other', event: 'Product Viewed', messageId: 'other' });
+    await send(t, 'POST', '/v1/track', t.keys.write, {
+      userId: 'u-other',
+      event: 'Product Viewed',
+      messageId: 'other',
+    });
     await t.ctx.profiles.drain();
     const env = {
       ...process.env,
-      ...(t.testStore.databaseUrl ? { DATABASE_URL: t.testStore.databaseUrl } : { RAPPORT_DATA_DIR: t.testStore.dataDir! }),
+      ...(t.testStore.databaseUrl
+        ? { DATABASE_URL: t.testStore.databaseUrl }
+        : { RAPPORT_DATA_DIR: t.testStore.dataDir! }),
     };
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'profiles', 'erase', 'user_id', 'u-many', '--batch', '5'], { cwd: ROOT, env });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', MAIN, 'profiles', 'erase', 'user_id', 'u-many', '--batch', '5'],
+      { cwd: ROOT, env },
+    );
     const exited = new Promise((r) => child.on('close', r));
     const db = t.ctx.store.db;
     const removedEvents = async () => {
       const job = await db.selectFrom('erasure_jobs').selectAll().executeTakeFirst();
       return job ? ((JSON.parse(job.removed) as Record<string, number>).events ?? 0) : 0;
     };
-    await until(async () => (await removedEvents()) >= 50, 60_000, 'the child to erase some events');
+    await until(
+      async () => (await removedEvents()) >= 50,
+      60_000,
+      'the child to erase some events',
+    );
     child.kill('SIGKILL');
     await exited;
     const job = await db.selectFrom('erasure_jobs').selectAll().executeTakeFirstOrThrow();

@@ -32,7 +32,9 @@ async function erase(t: TestApp, value: string) {
   const res = await send(t, 'DELETE', `/v1/profiles/user_id/${value}`, t.keys.admin);
   expect(res.statusCode, res.body).toBe(202);
   while (await t.ctx.erasure.step());
-  return (await send(t, 'GET', `/v1/erasures/${res.json<{ id: string }>().id}`, t.keys.admin)).json<{
+  return (
+    await send(t, 'GET', `/v1/erasures/${res.json<{ id: string }>().id}`, t.keys.admin)
+  ).json<{
     status: string;
     removed: Record<string, number>;
   }>();
@@ -52,13 +54,19 @@ describe.each(STORE_KINDS)('export and what outlives an erasure (%s)', (kind) =>
     expect(Object.keys(bundle.computedTraits as object).length).toBeGreaterThan(0);
     expect(JSON.stringify(bundle)).toContain(EVE.anonymousId);
     // The export is an admin action in the audit log, which names the profile, not the data.
-    const entries = await t.ctx.store.db.selectFrom('audit_log').selectAll().where('action', '=', 'profile.export').execute();
+    const entries = await t.ctx.store.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'profile.export')
+      .execute();
     expect(entries.length).toBe(2);
     expect(JSON.stringify(entries)).not.toContain(EVE.email);
 
     const job = await erase(t, EVE.userId);
     expect(job.status).toBe('done');
-    const tables = Object.entries(job.removed).filter(([table, n]) => n > 0 && !NOT_EXPORTED.has(table));
+    const tables = Object.entries(job.removed).filter(
+      ([table, n]) => n > 0 && !NOT_EXPORTED.has(table),
+    );
     expect(tables.length).toBeGreaterThan(10);
     for (const [table, removed] of tables) {
       const count = EXPORTED_AS[table];
@@ -79,29 +87,61 @@ describe.each(STORE_KINDS)('export and what outlives an erasure (%s)', (kind) =>
     const hash = await erasureHasher(db, t.clock, 'default');
     const found = await suppressionsFor(db, 'default', 'email', EVE.email, hash);
     expect(found).toHaveLength(1);
-    expect(mayContact(emptyConsents(), { channel: 'email', address: EVE.email, suppressions: found })).toMatchObject({ kind: 'refused', reason: 'suppressed' });
-    expect(await suppressionsFor(db, 'default', 'email', 'someone.else@example.com', hash)).toEqual([]);
+    expect(
+      mayContact(emptyConsents(), { channel: 'email', address: EVE.email, suppressions: found }),
+    ).toMatchObject({ kind: 'refused', reason: 'suppressed' });
+    expect(await suppressionsFor(db, 'default', 'email', 'someone.else@example.com', hash)).toEqual(
+      [],
+    );
 
     const events = async () => (await db.selectFrom('events').select('user_id').execute()).length;
     const n = await events();
-    const post = (body: object) => send(t, 'POST', '/v1/track', t.keys.write, { event: 'Product Viewed', ...body });
+    const post = (body: object) =>
+      send(t, 'POST', '/v1/track', t.keys.write, { event: 'Product Viewed', ...body });
     expect((await post({ userId: EVE.userId, messageId: 'after-1' })).statusCode).toBe(200);
-    expect((await post({ anonymousId: EVE.anonymousId, messageId: 'after-2' })).statusCode).toBe(200);
+    expect((await post({ anonymousId: EVE.anonymousId, messageId: 'after-2' })).statusCode).toBe(
+      200,
+    );
     await t.ctx.profiles.drain();
     expect(await events()).toBe(n);
-    expect((await send(t, 'GET', `/v1/profiles/user_id/${EVE.userId}`, t.keys.read)).statusCode).toBe(404);
+    expect(
+      (await send(t, 'GET', `/v1/profiles/user_id/${EVE.userId}`, t.keys.read)).statusCode,
+    ).toBe(404);
 
     // anonymize: the event stays, attributed to no one, with no identifier left in it.
-    const settings = (await send(t, 'GET', '/v1/admin/settings', t.keys.admin)).json<Record<string, unknown>>();
-    const put = await send(t, 'PUT', '/v1/admin/settings', t.keys.admin, { ...settings, privacy: { afterErasure: 'anonymize' } });
+    const settings = (await send(t, 'GET', '/v1/admin/settings', t.keys.admin)).json<
+      Record<string, unknown>
+    >();
+    const put = await send(t, 'PUT', '/v1/admin/settings', t.keys.admin, {
+      ...settings,
+      privacy: { afterErasure: 'anonymize' },
+    });
     expect(put.statusCode, put.body).toBe(200);
-    expect((await post({ userId: EVE.userId, messageId: 'after-3', properties: { product_id: 'sku-1' } })).statusCode).toBe(200);
+    expect(
+      (
+        await post({
+          userId: EVE.userId,
+          messageId: 'after-3',
+          properties: { product_id: 'sku-1' },
+        })
+      ).statusCode,
+    ).toBe(200);
     await t.ctx.profiles.drain();
-    const kept = await db.selectFrom('events').selectAll().where('message_id', '=', 'after-3').executeTakeFirstOrThrow();
+    const kept = await db
+      .selectFrom('events')
+      .selectAll()
+      .where('message_id', '=', 'after-3')
+      .executeTakeFirstOrThrow();
     expect(kept).toMatchObject({ user_id: null, anonymous_id: null, profile_id: '' });
     expect(kept.raw).not.toContain(EVE.userId);
-    expect(JSON.parse(kept.raw)).toMatchObject({ event: 'Product Viewed', properties: { product_id: 'sku-1' } });
-    const bad = await send(t, 'PUT', '/v1/admin/settings', t.keys.admin, { ...settings, privacy: { afterErasure: 'forget' } });
+    expect(JSON.parse(kept.raw)).toMatchObject({
+      event: 'Product Viewed',
+      properties: { product_id: 'sku-1' },
+    });
+    const bad = await send(t, 'PUT', '/v1/admin/settings', t.keys.admin, {
+      ...settings,
+      privacy: { afterErasure: 'forget' },
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('privacy.afterErasure');
   });

@@ -31,12 +31,23 @@ export function privacyRoutes(ctx: AppContext): RouteDef[] {
       responses: { 200: ExportBundle, 404: z.unknown() },
       // It discloses a person's data: recorded like an admin action, without the data.
       handler: ({ params, principal, request }) =>
-        audited(ctx, principal, request, { action: 'profile.export', kind: 'profile' }, async ({ db }) => {
-          const bundle = await ctx.exportPerson(db, principal.workspaceId, params.kind, params.value);
-          if (!bundle) throw notFound(params.kind, params.value);
-          const ids = z.array(z.string()).parse(bundle.profileIds);
-          return { result: bundle, targetId: ids[0]!, after: { exported: true } };
-        }),
+        audited(
+          ctx,
+          principal,
+          request,
+          { action: 'profile.export', kind: 'profile' },
+          async ({ db }) => {
+            const bundle = await ctx.exportPerson(
+              db,
+              principal.workspaceId,
+              params.kind,
+              params.value,
+            );
+            if (!bundle) throw notFound(params.kind, params.value);
+            const ids = z.array(z.string()).parse(bundle.profileIds);
+            return { result: bundle, targetId: ids[0]!, after: { exported: true } };
+          },
+        ),
     }),
     defineRoute({
       method: 'DELETE',
@@ -60,7 +71,12 @@ export function privacyRoutes(ctx: AppContext): RouteDef[] {
               params.value,
             );
             // The entry names the job, never the person: it outlives them.
-            return { result: job, targetId: job.id, after: { status: job.status }, changed: created };
+            return {
+              result: job,
+              targetId: job.id,
+              after: { status: job.status },
+              changed: created,
+            };
           },
         );
         reply.code(202);
