@@ -107,7 +107,7 @@ describe.each(STORE_KINDS)('erasure leaves no trace of the person (%s)', (kind) 
     const again = await send(t, 'DELETE', `/v1/profiles/user_id/${EVE.userId}`, t.keys.admin);
     expect(again.statusCode).toBe(202);
     expect(again.json()).toMatchObject({ id: job.id, status: 'done' });
-  });
+  }, 120_000);
 
   it('answers 404 for an unknown person, and 400 for a bad kind', async () => {
     t = await createTestApp(kind);
@@ -121,5 +121,5 @@ describe.each(STORE_KINDS)('erasure leaves no trace of the person (%s)', (kind) 
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('kind');
     expect((await send(t, 'DELETE', '/v1/profiles/user_id/x', t.keys.read)).statusCode).toBe(403);
-  });
+  }, 120_000);
 });

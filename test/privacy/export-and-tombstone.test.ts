@@ -76,7 +76,7 @@ describe.each(STORE_KINDS)('export and what outlives an erasure (%s)', (kind) =>
       const expected = table === 'suppressions' || table === 'audit_log' ? removed - 1 : removed;
       expect(count!(bundle), table).toBeGreaterThanOrEqual(expected);
     }
-  });
+  }, 120_000);
 
   it('refuses later events naming the person, and keeps their "no" as a hash', async () => {
     t = await createTestApp(kind);
@@ -144,5 +144,5 @@ describe.each(STORE_KINDS)('export and what outlives an erasure (%s)', (kind) =>
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('privacy.afterErasure');
-  });
+  }, 120_000);
 });

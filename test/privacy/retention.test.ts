@@ -76,7 +76,7 @@ describe.each(STORE_KINDS)('retention (%s)', (kind) => {
     clock.set(clock.now() + 31 * DAY);
     await runner.step();
     expect((await t.ctx.store.db.selectFrom('events').select('id').execute()).length).toBe(0);
-  });
+  }, 120_000);
 
   it('refuses a retention of no days, naming the field', async () => {
     t = await createTestApp(kind);
@@ -89,5 +89,5 @@ describe.each(STORE_KINDS)('retention (%s)', (kind) => {
     });
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('privacy.retention.eventsDays');
-  });
+  }, 120_000);
 });
