@@ -27,6 +27,7 @@ const domain = [
   'messaging',
   'journeys',
   'measurement',
+  'erasure',
 ];
 
 /** @type {Readonly<Record<string, readonly string[]>>} */
@@ -57,6 +58,9 @@ export const modules = {
   messaging: ['catalog', 'channels', 'decisions', 'privacy', 'profiles', 'workspaces', ...base],
   journeys: ['catalog', 'channels', 'decisions', 'messaging', 'profiles', 'segments', ...base],
   measurement: ['journeys', 'messaging', 'segments', 'profiles', 'catalog', 'workspaces', ...base],
+  // Erasure jobs and retention: the runners; each module's own personal-data functions
+  // are handed to them by the composition root.
+  erasure: ['workspaces', ...base],
 
   // The top. Nothing imports `server` but the composition root, nothing imports `cli`,
   // and only `cli` starts the composition root (tests and benches may too).

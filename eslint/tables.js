@@ -52,6 +52,8 @@ export const tableOwners = {
   experiments: ['measurement'],
   experiment_assignments: ['measurement'],
   encryption_keys: ['store'],
+  erasure_jobs: ['erasure'],
+  erasure_tombstones: ['profiles'],
 };
 
 const queryMethods = new Set([

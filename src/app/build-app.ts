@@ -16,6 +16,9 @@ import {
 import {
   countQuarantined,
   eventIdentityOf,
+  profileView,
+  ProfileKind,
+  resolvePerson,
   ModelCache,
   ProfileProcessor,
   type PipelineStage,
@@ -32,7 +35,10 @@ import { Metrics, type AppContext } from '../server/index.js';
 import type { Clock } from '../shared/index.js';
 import type { Store } from '../store/index.js';
 import { KeyResolver, LinkSecrets, listWorkspaceIds } from '../workspaces/index.js';
+import { ErasureRunner, readJob, RetentionRunner } from '../erasure/index.js';
+import { flushErased } from '../store/index.js';
 import { buildLoops, type Loops } from './loops.js';
+import { ERASE_STEPS, exportPerson, RETENTION_STEPS } from './personal-data.js';
 import { pipelineStages } from './pipeline.js';
 import { consentLookup, offerProvider } from './offer-provider.js';
 import { recommendProvider } from './recommend-provider.js';
@@ -71,6 +77,10 @@ export interface AppOptions {
    * messages of people with random ids turn it off.
    */
   globalControl?: boolean;
+  /** Rows an erasure step removes per transaction (tests lower it). */
+  erasureBatch?: number;
+  /** A running erasure untouched this long is taken over by another worker. */
+  erasureLeaseMs?: number;
 }
 
 /** The running system: what the routes use, and the background loops of each role. */
@@ -185,7 +195,23 @@ export function buildApp(options: AppOptions): App {
     metrics.rejectedCounters(),
     () => listWorkspaceIds(store.db),
   );
+  const erasure = new ErasureRunner(store, clock, {
+    steps: ERASE_STEPS,
+    resolve: (db, ws, kind, value) => resolvePerson(db, ws, ProfileKind.parse(kind), value),
+    ...(options.erasureBatch ? { batchSize: options.erasureBatch } : {}),
+    ...(options.erasureLeaseMs !== undefined ? { leaseMs: options.erasureLeaseMs } : {}),
+    // What this process holds about the person goes now: the recommendation models are
+    // retrained from the log (their per-person histories with them), and SQLite's WAL is
+    // checkpointed so the erased bytes leave it. Other processes follow `erasure-follow`.
+    afterErased: async (workspaceId) => {
+      flushErased(store);
+      if (recommendations.registry(workspaceId)) await recommendations.train(workspaceId);
+    },
+  });
+  const retention = new RetentionRunner(store, clock, RETENTION_STEPS);
   const loops = buildLoops({
+    erasure,
+    retention,
     store,
     clock,
     logger,
@@ -251,6 +277,25 @@ export function buildApp(options: AppOptions): App {
         kind,
       ),
     profiles,
+    erasure,
+    erasureStatus: (workspaceId, id) => readJob(store.db, workspaceId, id),
+    exportPerson: async (db, workspaceId, kind, value) => {
+      const person = await resolvePerson(db, workspaceId, ProfileKind.parse(kind), value);
+      if (!person) return null;
+      const live = person.profileIds[0]!;
+      const view = await profileView(
+        db,
+        workspaceId,
+        live,
+        await models.get(workspaceId),
+        clock.now(),
+      );
+      return {
+        ...(await exportPerson(db, person, clock.now())),
+        traits: view?.traits ?? {},
+        computedTraits: view?.computed ?? {},
+      };
+    },
     models,
     segmentRegistry,
     segments,

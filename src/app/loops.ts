@@ -1,5 +1,11 @@
 import type { Logger } from 'pino';
 import { learnStep } from '../decisions/index.js';
+import {
+  erasedSince,
+  erasureEpoch,
+  type ErasureRunner,
+  type RetentionRunner,
+} from '../erasure/index.js';
 import type { RejectedKeeper } from '../ingest/index.js';
 import { WorkLoop } from '../jobs/index.js';
 import type { JourneyStage } from '../journeys/index.js';
@@ -13,6 +19,8 @@ import type { Store } from '../store/index.js';
 import { listWorkspaceIds } from '../workspaces/index.js';
 
 export interface LoopParts {
+  erasure: ErasureRunner;
+  retention: RetentionRunner;
   store: Store;
   clock: Clock;
   logger: Logger;
@@ -81,9 +89,32 @@ export function buildLoops(p: LoopParts): Loops {
     },
     60_000,
   );
+  // A process that serves recommendations but does not work erasures (--role api) learns
+  // of finished ones from the store and drops what it holds about the person: its models
+  // are retrained from the log, which no longer has them.
+  let erasedThrough: number | null = null;
+  const erasureFollow = loop(
+    'erasure-follow',
+    async () => {
+      if (erasedThrough === null) {
+        erasedThrough = await erasureEpoch(p.store.db);
+        return false;
+      }
+      const since = erasedThrough;
+      erasedThrough = Math.max(since, await erasureEpoch(p.store.db));
+      if (erasedThrough === since) return false;
+      for (const ws of await erasedSince(p.store.db, since)) {
+        if (p.recommendations.registry(ws)) await p.recommendations.train(ws);
+      }
+      return false;
+    },
+    5_000,
+  );
   return {
     profiles,
     worker: [
+      loop('erasure', () => p.erasure.step(), 1000),
+      loop('retention', () => p.retention.step(), 3_600_000),
       ...profiles,
       models,
       loop('segment-checks', () => p.segments.runDueChecks(), 200),
@@ -97,6 +128,7 @@ export function buildLoops(p: LoopParts): Loops {
       loop('rejected-cleanup', () => p.rejects.cleanupStep(), 60_000),
     ],
     serving: [
+      erasureFollow,
       recommendations,
       loop('recommendations-follow', () => p.recommendations.follow(), 1000),
     ],

@@ -6,7 +6,11 @@ import { ensureDefaultWorkspace } from '../workspaces/index.js';
 import { buildApp, closeApp, type App } from './build-app.js';
 
 /** The system without an HTTP server or background loops, for one-shot commands. */
-export async function openApp(flags: { data?: string | undefined }): Promise<{
+export async function openApp(flags: {
+  data?: string | undefined;
+  /** Rows an erasure step removes per transaction. */
+  erasureBatch?: number;
+}): Promise<{
   ctx: App;
   close(): Promise<void>;
 }> {
@@ -17,6 +21,7 @@ export async function openApp(flags: { data?: string | undefined }): Promise<{
     store,
     clock: systemClock,
     logger: pino({ level: config.logLevel }, process.stderr),
+    ...(flags.erasureBatch ? { erasureBatch: flags.erasureBatch } : {}),
   });
   return {
     ctx: app,

@@ -13,6 +13,7 @@ import { runJourneysList, runJourneysShow, runJourneysStats } from './journeys.j
 import { runOffersImportCodes } from './offers.js';
 import { runKeysCreate, runKeysList, runKeysRevoke, runKeysRotate } from './keys.js';
 import { runProfilesRebuild } from './profiles.js';
+import { runProfilesErase, runProfilesExport } from './privacy.js';
 import { runSegmentsList, runSegmentsRecompute, runSegmentsShow } from './segments.js';
 import { registerEvalPolicyCommand } from './eval-policy.js';
 import { registerEvalCommand } from './eval-recs.js';
@@ -170,6 +171,23 @@ export function buildCli(): Command {
     .option('--dry-run', 'report profiles whose facts differ from the log, change nothing')
     .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
     .action(runProfilesRebuild);
+  profiles
+    .command('export')
+    .description('Write everything held about one person as JSON (GDPR art. 15/20); audited.')
+    .argument('<kind>', 'user_id | anonymous_id | email | phone | profile_id')
+    .argument('<value>', 'the identifier')
+    .option('--out <file>', 'write to this file (mode 600) instead of standard output')
+    .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
+    .action(runProfilesExport);
+  profiles
+    .command('erase')
+    .description('Erase one person from every table (GDPR art. 17) and wait until done.')
+    .argument('<kind>', 'user_id | anonymous_id | email | phone | profile_id')
+    .argument('<value>', 'the identifier')
+    .option('--no-wait', 'only start the job; a worker finishes it (rapport start)')
+    .option('--batch <rows>', 'rows removed per transaction (default 500)')
+    .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
+    .action(runProfilesErase);
 
   const segments = program.command('segments').description('Inspect and recompute segments.');
   segments

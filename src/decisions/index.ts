@@ -24,6 +24,7 @@ export {
   decisionLogRows,
   exportPersonDecisions,
   erasePersonDecisions,
+  deleteDecisionsBefore,
   type LoggedDecision,
 } from './person-data.js';
 export { withPolicyTarget } from './core/ope/targets.js';

@@ -116,3 +116,38 @@ export async function erasePersonDecisions(
     return { decisions: Number(d.numDeletedRows), codes: Number(c.numUpdatedRows) };
   });
 }
+
+/**
+ * Retention of the decision log (`privacy.retention.decisionsDays`): up to `limit` of the
+ * workspace's decisions made before `before` go, once their attribution window is over
+ * (a reward can no longer reach them). What the policies learned stays, as sums.
+ */
+export async function deleteDecisionsBefore(
+  db: Kysely<Database>,
+  workspaceId: string,
+  before: number,
+  limit: number,
+): Promise<number> {
+  const ids = (
+    await db
+      .selectFrom('decisions')
+      .select('id')
+      .where('workspace_id', '=', workspaceId)
+      .where('created_at', '<', before)
+      .where('attribution_ends_at', '<', before)
+      .orderBy('created_at')
+      .limit(limit)
+      .execute()
+  ).map((r) => r.id);
+  if (ids.length === 0) return 0;
+  await atomically(db, async (tx) => {
+    await tx
+      .updateTable('offer_codes')
+      .set({ decision_id: null })
+      .where('workspace_id', '=', workspaceId)
+      .where('decision_id', 'in', ids)
+      .execute();
+    await tx.deleteFrom('decisions').where('id', 'in', ids).execute();
+  });
+  return ids.length;
+}

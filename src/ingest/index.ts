@@ -19,3 +19,10 @@ export {
   listEvents,
   listRejected,
 } from './event-queries.js';
+export {
+  exportPersonEvents,
+  erasePersonEvents,
+  erasePersonRejected,
+  deleteEventsBefore,
+  deleteRejectedBefore,
+} from './personal-data.js';

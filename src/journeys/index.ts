@@ -10,3 +10,4 @@ export {
 export { CreateJourney, JourneyOut, JourneyList, JourneyStats } from './journey.js';
 export { journeyStats, runsOfProfile } from './stats.js';
 export { simulateJourney, SimulateInput } from './simulate-journey.js';
+export { exportPersonJourneys, erasePersonJourneys } from './personal-data.js';

@@ -14,16 +14,17 @@ import {
 } from '../privacy/index.js';
 import { emailAddressesOf, liveProfileId, type ProfileFacts } from '../profiles/index.js';
 import { encryptionOf, type Database } from '../store/index.js';
+import type { IdentifierHasher } from '../workspaces/index.js';
 
 /** Whose statement it is: a person, or an address whoever holds it. */
 const profileSubject = (profileId: string) => `profile:${profileId}`;
 /** With encryption on, an address is named by its blind index: equality is all this needs. */
-const storedAddress = (db: Kysely<Database>, channel: string, address: string) => {
+export const storedAddress = (db: Kysely<Database>, channel: string, address: string) => {
   const normalized = normalizeAddress(channel as 'email', address) ?? address;
   const keyring = encryptionOf(db);
   return { normalized, stored: keyring ? keyring.blindIndex(channel, normalized) : normalized };
 };
-const emailSubject = (db: Kysely<Database>, address: string) =>
+export const emailSubject = (db: Kysely<Database>, address: string) =>
   `email:${storedAddress(db, 'email', address).stored}`;
 
 interface StoredStatement extends ConsentChange {
@@ -239,23 +240,37 @@ export async function suppress(
     .execute();
 }
 
+/**
+ * The suppressions covering an address, including the "no" an erased person left behind
+ * (kept only as the salted hash of the address, see `erasedAddressKey`): `hash` is the
+ * workspace's erasure hasher.
+ */
 export async function suppressionsFor(
   db: Kysely<Database>,
   workspaceId: string,
   channel: string,
   address: string | undefined,
+  hash?: IdentifierHasher,
 ): Promise<Suppression[]> {
   if (!address) return [];
   const { normalized, stored } = storedAddress(db, channel, address);
+  // An erased person's "no" is kept as a salted hash of the address (clear or sealed alike).
+  const keys = hash ? [stored, erasedAddressKey(hash, channel, normalized)] : [stored];
   const rows = await db
     .selectFrom('suppressions')
     .selectAll()
     .where('workspace_id', '=', workspaceId)
     .where('channel', '=', channel)
-    .where('address', '=', stored)
+    .where('address', 'in', keys)
     .execute();
-  // The row matched the address asked about; its column may hold only the blind index.
+  // The row matched the address asked about (its column may hold the blind index or the
+  // erased hash): shown as the address asked about.
   return rows.map(
     (r) => ({ channel: r.channel, address: normalized, reason: r.reason, at: r.at }) as Suppression,
   );
+}
+
+/** How an erased person's suppressed address is kept: its salted hash, never the address. */
+export function erasedAddressKey(hash: IdentifierHasher, channel: string, address: string): string {
+  return `erased:${hash(channel, address)}`;
 }

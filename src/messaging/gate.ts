@@ -9,6 +9,7 @@ import { mayContact, type ConsentChannel } from '../privacy/index.js';
 import { resolveTimeZone } from '../shared/index.js';
 import type { Database } from '../store/index.js';
 import type { Kysely } from 'kysely';
+import { erasureHasher } from '../workspaces/index.js';
 import type { WorkspaceSettings } from './workspace-settings.js';
 import { addressConsents, suppressionsFor } from './consent-store.js';
 import type { Recipient } from './person.js';
@@ -40,6 +41,7 @@ export async function gate(
     message.workspaceId,
     request.channel,
     request.address,
+    await erasureHasher(db, { now: () => now }, message.workspaceId),
   );
   const addressSaid =
     request.channel === 'email' && request.address

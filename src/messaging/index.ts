@@ -17,3 +17,9 @@ export { SubscriptionInput, saveSubscription } from './push-subscriptions.js';
 export { recordEngagement, type EngagementResult } from './tracking.js';
 export { WorkspaceSettings, readSettings, writeSettings } from './workspace-settings.js';
 export { assertTemplateSensitive, templateAttributeUses } from './sensitive-templates.js';
+export {
+  exportPersonMessaging,
+  erasePersonMessages,
+  erasePersonConsent,
+  deleteMessagesBefore,
+} from './personal-data.js';

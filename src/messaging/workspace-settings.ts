@@ -13,6 +13,7 @@ import {
   EmailSettings,
   IdentitySettings,
   MeasurementSettings,
+  PrivacySettings,
   readSettingsDocument,
   WebhookSettings,
   writeSettingsDocument,
@@ -70,6 +71,10 @@ export const WorkspaceSettings = z.object({
   measurement: MeasurementSettings.default({ globalControlPercent: 5 }),
   /** Traits that may not feed segments, templates, recommendations or decisions unless allowed. */
   sensitive: SensitiveSettings.default(DEFAULT_SENSITIVE_SETTINGS),
+  privacy: PrivacySettings.default({
+    afterErasure: 'refuse',
+    retention: { eventsDays: null, messagesDays: null, rejectedDays: null, decisionsDays: null },
+  }),
 });
 export type WorkspaceSettings = z.infer<typeof WorkspaceSettings>;
 

@@ -50,3 +50,10 @@ export {
   attributedEventsPage,
   countLiveProfiles,
 } from './profile-reads.js';
+export {
+  resolvePerson,
+  exportPersonProfiles,
+  erasePersonQuarantine,
+  erasePersonProfiles,
+  writeTombstones,
+} from './personal-data.js';

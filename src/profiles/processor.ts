@@ -24,6 +24,7 @@ import {
   type ProfileChange,
 } from './pipeline-stage.js';
 import { quarantineEvent } from './quarantine.js';
+import { dropErased } from './tombstone-filter.js';
 import { MAX_ATTEMPTS, settleBatch, type BatchResult } from './settle-batch.js';
 import { toLoggedEvent, type LoggedEvent } from './stored-event.js';
 import { WorkingSet } from './working-set.js';
@@ -229,7 +230,9 @@ export class ProfileProcessor {
     }
     const result: BatchResult = { events: rows.length, profiles: 0, merges: 0 };
     const changes: ProfileChange[] = [];
-    for (const [workspaceId, events] of byWorkspace) {
+    for (const [workspaceId, all] of byWorkspace) {
+      const events = await dropErased(tx, this.clock, workspaceId, all);
+      if (events.length === 0) continue;
       const r = await this.processWorkspace(tx, workspaceId, events, now);
       result.profiles += r.changes.length;
       result.merges += r.merges;

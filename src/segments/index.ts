@@ -33,3 +33,4 @@ export {
 } from './repo.js';
 export { previewSegment } from './preview.js';
 export { recomputeSegments } from './recompute.js';
+export { exportPersonSegments, erasePersonSegments } from './personal-data.js';

@@ -10,6 +10,7 @@ import type { SegmentRegistry, SegmentStage } from '../segments/index.js';
 import type { Clock } from '../shared/index.js';
 import type { Store } from '../store/index.js';
 import type { KeyResolver, LinkSecrets } from '../workspaces/index.js';
+import type { ErasureJob, ErasureRunner } from '../erasure/index.js';
 import type { Metrics } from './metrics.js';
 /**
  * What the HTTP routes use: the services the composition root (`src/app`) builds once.
@@ -25,6 +26,17 @@ export interface AppContext {
   /** Caps, cuts and expires stored refusals (GET /v1/admin/rejected). */
   rejects: RejectedKeeper;
   profiles: ProfileProcessor;
+  /** Starts erasures (DELETE /v1/profiles/...); worked by the worker's `erasure` loop. */
+  erasure: ErasureRunner;
+  /** An erasure job's status; null when the workspace has none with that id. */
+  erasureStatus(workspaceId: string, id: string): Promise<ErasureJob | null>;
+  /** Everything held about the person `kind`/`value` names, as one bundle; null: nobody. */
+  exportPerson(
+    db: Store['db'],
+    workspaceId: string,
+    kind: string,
+    value: string,
+  ): Promise<Record<string, unknown> | null>;
   models: ModelCache;
   segmentRegistry: SegmentRegistry;
   segments: SegmentStage;

@@ -29,3 +29,4 @@ export {
 } from './iso-duration.js';
 export { mulberry32, seededRandom, type Random } from './random.js';
 export { pushTo, groupBy } from './group-by.js';
+export { PersonRef, removedCount, identifierValues, type Removed } from './personal-data.js';

@@ -22,3 +22,4 @@ export {
 export { assignEvents } from './sql/assign-events.js';
 export { encryptionOf } from './encryption/install.js';
 export { reencryptAll, rotateEncryption } from './encryption/reencrypt.js';
+export { flushErased } from './flush-erased.js';

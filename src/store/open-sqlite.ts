@@ -22,6 +22,9 @@ export function openSqlite(dataDir: string): Store {
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('temp_store = MEMORY');
+  // Deleted rows are overwritten with zeros instead of lingering in free pages, so an
+  // erased person's bytes leave the file (docs/privacy.md); see `flushErased` for the WAL.
+  sqlite.pragma('secure_delete = ON');
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
   });

@@ -38,10 +38,13 @@ export {
   MeasurementSettings,
   readIdentitySettings,
   readSensitiveSettings,
+  PrivacySettings,
+  readPrivacySettings,
   readSettingsDocument,
   writeSettingsDocument,
 } from './settings.js';
 export { workspaceSecrets } from './secrets.js';
+export { erasureHasher, type IdentifierHasher } from './erasure-salt.js';
 export { LinkSecrets } from './link-secrets.js';
 export {
   WebhookSecretInfo,

@@ -51,6 +51,29 @@ export const WebhookSettings = z.object({
 });
 export type WebhookSettings = z.infer<typeof WebhookSettings>;
 
+const Days = z.number().int().min(1).max(36_500).nullable();
+
+/**
+ * What happens to personal data over time (docs/privacy.md): how many days each kind of
+ * record is kept (null: kept until erased), and what becomes of events naming an erased
+ * person (refused, or kept with the identifiers taken out).
+ */
+export const PrivacySettings = z.object({
+  afterErasure: z
+    .enum(['refuse', 'anonymize'])
+    .default('refuse')
+    .describe('events naming an erased person: dropped, or kept without their identifiers'),
+  retention: z
+    .object({
+      eventsDays: Days.default(null),
+      messagesDays: Days.default(null),
+      rejectedDays: Days.default(null),
+      decisionsDays: Days.default(null),
+    })
+    .default({ eventsDays: null, messagesDays: null, rejectedDays: null, decisionsDays: null }),
+});
+export type PrivacySettings = z.infer<typeof PrivacySettings>;
+
 /** Who e-mail comes from. Sending needs `from` (and SMTP_URL). */
 export const EmailSettings = z.object({
   from: z.email('must be an e-mail address').nullable().default(null),
@@ -131,4 +154,13 @@ export async function readSensitiveSettings(
 ): Promise<SensitiveSettings> {
   const document = await readSettingsDocument(db, workspaceId);
   return SensitiveSettings.parse(document.sensitive ?? {});
+}
+
+/** What the workspace keeps and for how long, and what follows an erasure. */
+export async function readPrivacySettings(
+  db: Kysely<Database>,
+  workspaceId: string,
+): Promise<PrivacySettings> {
+  const document = await readSettingsDocument(db, workspaceId);
+  return PrivacySettings.parse(document.privacy ?? {});
 }

@@ -25,6 +25,8 @@ export interface WorkspaceA {
   placement: string;
   keyId: string;
   quarantinedEventId: number;
+  /** An erasure job of A's (of another person than `userId`). */
+  erasureId: string;
   /** Strings no response to another workspace's key may contain, whatever its status. */
   secrets: string[];
   /** Generated ids of A, which no success response to another workspace may contain. */
@@ -90,6 +92,7 @@ export async function seedWorkspaceA(t: TestApp): Promise<WorkspaceA> {
         properties: { product_id: 'item-alpha', category: `${MARKER}-cat` },
       },
       { type: 'identify', messageId: POISON, userId: 'u-alpha-2', timestamp: at, traits: {} },
+      { type: 'identify', messageId: 'a-gone', userId: 'u-alpha-gone', timestamp: at, traits: {} },
     ],
   });
   // Settle: fold the events (the poison one fails alone until it is quarantined).
@@ -162,6 +165,9 @@ export async function seedWorkspaceA(t: TestApp): Promise<WorkspaceA> {
   await ok(t, 'POST', '/v1/admin/recommendations/train', admin);
   await ok(t, 'POST', '/v1/admin/recommendations/train', admin);
 
+  const erasure = await send(t, 'DELETE', '/v1/profiles/user_id/u-alpha-gone', admin);
+  expect(erasure.statusCode, erasure.body).toBe(202);
+  const erasureId = erasure.json<{ id: string }>().id;
   const profile = await ok(t, 'GET', `/v1/profiles/user_id/${userId}`, read);
   const decision = await ok(t, 'POST', '/v1/decide', read, { placement: 'alpha_hero', userId });
   const quarantine = await ok(t, 'GET', '/v1/admin/quarantine', admin);
@@ -186,6 +192,7 @@ export async function seedWorkspaceA(t: TestApp): Promise<WorkspaceA> {
     placement: 'alpha_hero',
     keyId: String(spare.id),
     quarantinedEventId: quarantined[0]!.eventId,
+    erasureId,
     secrets: [
       MARKER,
       String(rotated.secret),
@@ -203,6 +210,7 @@ export async function seedWorkspaceA(t: TestApp): Promise<WorkspaceA> {
       ...keys.map((k) => k.id),
       ...messages.map((m) => m.id),
       String(decision.decisionId),
+      erasureId,
     ],
   };
 }

@@ -58,6 +58,9 @@ export function routeCases(a: WorkspaceA): Record<string, RouteCase> {
     },
     'GET /v1/events': { expect: 'own', query: { userId } },
     'GET /v1/profiles/{kind}/{value}': { expect: 'not_found' },
+    'GET /v1/profiles/{kind}/{value}/export': { expect: 'not_found' },
+    'DELETE /v1/profiles/{kind}/{value}': { expect: 'not_found' },
+    'GET /v1/erasures/{id}': { expect: 'not_found' },
     'GET /v1/profiles': { expect: 'own', query: { q: 'zebraa' } },
     'POST /v1/admin/profiles/{profileId}/unmerge': { expect: 'not_found' },
     'POST /v1/admin/profiles/model/refresh': { expect: 'own' },
@@ -193,6 +196,7 @@ export function pathFor(path: string, a: WorkspaceA): string {
     catalog: a.itemId,
     keys: a.keyId,
     offers: a.offerId,
+    erasures: a.erasureId,
   };
   return path.replace(/\{(\w+)\}/g, (_m, name: string) => {
     if (name === 'kind') return 'user_id';

@@ -7,6 +7,7 @@ import { channelRoutes } from './channels.js';
 import { publicRoutes } from './public-pages.js';
 import { journeyRoutes } from './journeys.js';
 import { keyRoutes } from './keys.js';
+import { privacyRoutes } from './privacy.js';
 import { profileRoutes } from './profiles.js';
 import { traceRoutes } from './trace.js';
 import { recommendationRoutes } from './recommendations.js';
@@ -29,6 +30,7 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...eventRoutes(ctx),
     ...profileRoutes(ctx),
     ...traceRoutes(ctx),
+    ...privacyRoutes(ctx),
     ...segmentRoutes(ctx),
     ...journeyRoutes(ctx),
     ...experimentRoutes(ctx),

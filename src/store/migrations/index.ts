@@ -16,6 +16,7 @@ import * as m0014 from './0014-audit-log.js';
 import * as m0015 from './0015-decisions.js';
 import * as m0016 from './0016-experiments.js';
 import * as m0018 from './0018-encryption.js';
+import * as m0017 from './0017-erasure.js';
 
 export interface AppMigration {
   up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void>;
@@ -39,4 +40,5 @@ export const MIGRATIONS: Record<string, AppMigration> = {
   '0015-decisions': m0015,
   '0016-experiments': m0016,
   '0018-encryption': m0018,
+  '0017-erasure': m0017,
 };
