@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import {
   ESTIMATORS,
   contextFeatures,
+  decisionLogRows,
   defaultLearners,
   evaluatePolicy,
   replay,
@@ -19,6 +20,7 @@ import {
 import { createProgress } from '../importer/index.js';
 import { ValidationError, zodDetails } from '../shared/index.js';
 import { collectRows, jsonLinesRows, obdRows, type RowSource } from './eval-policy-rows.js';
+import { withStore, workspaceOf } from './store-command.js';
 
 export interface EvalPolicyOptions {
   /** A candidate policy whose distribution replaces every row's target. */
@@ -234,6 +236,12 @@ export function registerEvalPolicyCommand(program: Command): void {
       '--state <file>',
       "the candidate's learned state (JSON, as the decision core stores it)",
     )
+    .option(
+      '--log',
+      "the workspace's own decision log (store from RAPPORT_DATA_DIR / DATABASE_URL)",
+    )
+    .option('--workspace <id>', 'with --log: the workspace (default: the default workspace)')
+    .option('--placement <name>', 'with --log: only this placement')
     .option('--replay', 'replay the online learners on uniformly logged --data (target not needed)')
     .option('--bootstrap <n>', 'bootstrap resamples for the intervals', '200')
     .option('--seed <n>', 'seed of the bootstrap and the learners', '1')
@@ -241,12 +249,14 @@ export function registerEvalPolicyCommand(program: Command): void {
     .option('--switch-tau <w>', 'switch-DR: rows with a larger weight use the model alone', '20')
     .option('--json', 'print the result as JSON')
     .action(async (opts: Record<string, string | boolean | undefined>) => {
-      const sources = [opts.data, opts.obd].filter((s) => typeof s === 'string');
+      const sources = [opts.data, opts.obd, opts.log].filter(
+        (s) => typeof s === 'string' || s === true,
+      );
       if (sources.length !== 1) {
-        throw new ValidationError('Give exactly one of --data FILE or --obd DIR.', [
+        throw new ValidationError('Give exactly one of --data FILE, --obd DIR or --log.', [
           {
             path: '--data',
-            problem: sources.length === 0 ? 'is missing' : 'and --obd are both given',
+            problem: sources.length === 0 ? 'is missing' : 'is given with --obd or --log',
           },
         ]);
       }
@@ -273,6 +283,27 @@ export function registerEvalPolicyCommand(program: Command): void {
           { ...opeJson(report), reference: { onPolicyCtr } },
           formatOpe(report, { onPolicyCtr }),
         );
+        return;
+      }
+      if (opts.log === true) {
+        if (opts.replay !== true && !options.policy) {
+          throw new ValidationError(
+            'The decision log holds no target probabilities: give the candidate with --policy JSON (and --state FILE), or use --replay.',
+            [{ path: '--policy', problem: 'is required with --log' }],
+          );
+        }
+        await withStore({}, async (store) => {
+          const workspaceId = await workspaceOf(store, opts.workspace as string | undefined);
+          const placement = typeof opts.placement === 'string' ? opts.placement : undefined;
+          const rows = decisionLogRows(store.db, workspaceId, placement ? { placement } : {});
+          if (opts.replay === true) {
+            const report = await runReplay(rows, seed);
+            print(report, formatReplay(report));
+          } else {
+            const report = await runEvalPolicy(rows, options);
+            print(opeJson(report), formatOpe(report));
+          }
+        });
         return;
       }
       const file = String(opts.data);

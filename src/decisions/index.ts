@@ -25,7 +25,6 @@ export {
   exportPersonDecisions,
   erasePersonDecisions,
   deleteDecisionsBefore,
-  type LoggedDecision,
 } from './person-data.js';
 export { withPolicyTarget } from './core/ope/targets.js';
 export { PolicyConfig, PolicyState } from './core/types.js';

@@ -77,7 +77,7 @@ export async function authenticate(
 
 export const PUBLIC_KEY_ROUTES_TEXT =
   'A public key may only send events (POST /v1/track, identify, page, screen, group, alias, batch), ' +
-  'read recommendations (GET /v1/recommendations) and call decide, each for its own identity.';
+  'read recommendations (GET /v1/recommendations) and call decide (POST /v1/decide), each for its own identity.';
 
 const NEW_KEY =
   'Ask an admin of the workspace for a new key (POST /v1/admin/keys, or `rapport keys create`) and send that instead.';

@@ -69,6 +69,12 @@ export function queryClaim({ query }: { query: unknown }): PublicClaim {
   return { userIds: userId ? [userId] : [] };
 }
 
+/** Decides for one person by `userId` or `anonymousId` in the JSON body (decide). */
+export function bodyClaim({ body }: { body: unknown }): PublicClaim {
+  const userId = isRecord(body) ? str(body.userId) : null;
+  return { userIds: userId ? [userId] : [] };
+}
+
 /**
  * Lets a public key through only on a route that accepts it, for user ids its identity
  * token proves; 403 saying what is missing otherwise. Anonymous ids are self-asserted:

@@ -15,6 +15,7 @@ const PUBLIC_ALLOWED = [
   'POST /v1/alias',
   'POST /v1/batch',
   'GET /v1/recommendations',
+  'POST /v1/decide',
 ];
 
 const DAY = 86_400_000;
@@ -111,6 +112,18 @@ describe.each(STORE_KINDS)('a public key (%s)', (kind) => {
     expect(anonRecs.statusCode, anonRecs.body).toBe(200);
     const itemRecs = await as('GET', '/v1/recommendations?itemId=p1');
     expect(itemRecs.statusCode, itemRecs.body).toBe(200);
+    // Decide for its own proven identity reaches the decision (an unknown placement is a
+    // 400 naming it, not a 403); for someone else's it is refused.
+    const mine = await as('POST', '/v1/decide', { placement: 'nowhere', userId: me }, token);
+    expect(mine.statusCode, mine.body).toBe(400);
+    expect(mine.body).toContain('placement');
+    const theirs = await as(
+      'POST',
+      '/v1/decide',
+      { placement: 'nowhere', userId: a.userId },
+      token,
+    );
+    expect(theirs.statusCode, theirs.body).toBe(403);
   });
 
   it("refuses someone else's identity, bad tokens and profile-joining identifiers", async () => {

@@ -27,6 +27,7 @@ import {
 } from '../../decisions/index.js';
 import { audited, beforeOf } from '../audited.js';
 import type { AppContext } from '../context.js';
+import { bodyClaim } from '../public-key.js';
 import { defineRoute, type RouteDef } from '../route.js';
 
 const IdParams = z.object({ id: z.string().min(1).max(200) });
@@ -44,6 +45,7 @@ export function decisionRoutes(ctx: AppContext): RouteDef[] {
         "Choose a placement's offer for a person (eligibility, caps, budgets, codes, policy)",
       tag: 'decisions',
       auth: 'read',
+      publicKey: bodyClaim,
       body: DecideInput,
       responses: { 200: DecideResult },
       handler: ({ body, principal }) =>
