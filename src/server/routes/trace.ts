@@ -1,15 +1,44 @@
 import { z } from 'zod';
+import { exportPersonDecisions } from '../../decisions/index.js';
 import { PersonTrace, personTrace, type TraceSource } from '../../measurement/index.js';
 import { findProfileId, ProfileKind } from '../../profiles/index.js';
 import { NotFoundError } from '../../shared/index.js';
 import type { AppContext } from '../context.js';
 import { defineRoute, type RouteDef } from '../route.js';
 
-/**
- * Extra entries of the trace kept by other modules. The decisions module adds its source
- * here (each decision with its policy and propensity), so does any later one.
- */
-const TRACE_SOURCES: readonly TraceSource[] = [];
+/** Each decision made for the person: the offer, the policy and its propensity, why. */
+const decisionsTrace: TraceSource = async (db, workspaceId, profileId) => {
+  const { decisions } = await exportPersonDecisions(db, workspaceId, profileId);
+  return decisions.map((d) => {
+    const offer = String(d.offer_id);
+    const propensity = Number(d.propensity);
+    const holdout = Number(d.holdout) === 1;
+    return {
+      id: `decision:${String(d.id)}`,
+      at: Number(d.created_at),
+      kind: 'decision' as const,
+      summary: holdout
+        ? `In the holdout of placement "${String(d.placement_id)}": shown its default "${offer}".`
+        : `Placement "${String(d.placement_id)}" chose offer "${offer}" by the ${String(d.policy_kind)} policy (version ${Number(d.policy_version)}), with probability ${propensity.toFixed(3)}.`,
+      detail: {
+        placement: d.placement_id,
+        offer,
+        offerVersion: d.offer_version,
+        policy: d.policy_kind,
+        policyVersion: d.policy_version,
+        propensity,
+        reasons: d.reasons,
+        code: d.code,
+        clickedAt: d.clicked_at,
+        convertedAt: d.converted_at,
+        reward: d.reward,
+      },
+    };
+  });
+};
+
+/** Extra entries of the trace kept by other modules (any later one adds its source here). */
+const TRACE_SOURCES: readonly TraceSource[] = [decisionsTrace];
 
 export function traceRoutes(ctx: AppContext): RouteDef[] {
   return [
