@@ -10,6 +10,7 @@ import type {
 
 import type { ExperimentAssignmentsTable, ExperimentsTable } from './experiment-tables.js';
 import type { EncryptionKeysTable } from './encryption-tables.js';
+import type { ErasureJobsTable, ErasureTombstonesTable } from './erasure-tables.js';
 
 export type { DecisionsTable } from './decision-tables.js';
 export type { ExperimentsTable } from './experiment-tables.js';
@@ -390,29 +391,4 @@ export interface AuditLogTable {
   request_id: string | null;
   /** `PUT /v1/segments/:id` */
   route: string | null;
-}
-
-export interface ErasureJobsTable {
-  id: string;
-  workspace_id: string;
-  /** Salted hash of the kind and value asked for: a second request finds this job. */
-  request_hash: string;
-  /** pending | running | done */
-  status: string;
-  /** The step the job is at (resumed there after a crash). */
-  step: string;
-  /** JSON of the person (identifiers, profile ids) while running; null once done. */
-  subject: string | null;
-  /** JSON: rows removed per table. */
-  removed: string;
-  created_at: number;
-  updated_at: number;
-  finished_at: number | null;
-}
-
-export interface ErasureTombstonesTable {
-  workspace_id: string;
-  /** HMAC-SHA-256 of `kind:value` under the workspace's erasure salt, hex. */
-  hash: string;
-  created_at: number;
 }
