@@ -20,7 +20,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
  * Every `{"trait": path}` in a rule tree (segment definitions, journey conditions, a date
  * trigger's trait), with where it is. The rule language names a trait only by that key.
  */
-export function ruleTraitUses(node: unknown, at: string): AttributeUse[] {
+export function ruleTraitUses(node: unknown, at: string, leaf = 'trait'): AttributeUse[] {
   const out: AttributeUse[] = [];
   const visit = (value: unknown, path: string, depth: number): void => {
     if (depth > 64) return;
@@ -30,8 +30,8 @@ export function ruleTraitUses(node: unknown, at: string): AttributeUse[] {
     }
     if (!isRecord(value)) return;
     for (const [key, child] of Object.entries(value)) {
-      if (key === 'trait' && typeof child === 'string') {
-        out.push({ attribute: child, rule: `${path}.trait` });
+      if (key === leaf && typeof child === 'string') {
+        out.push({ attribute: child, rule: `${path}.${leaf}` });
       } else visit(child, `${path}.${key}`, depth + 1);
     }
   };
@@ -125,4 +125,41 @@ export async function storedSensitiveUses(
     }
   }
   return out;
+}
+
+/**
+ * Refuses an offer whose eligibility reads a sensitive trait, or a sensitive key of the
+ * decide call's context (`{"context": "latitude", …}`): both feed decisions.
+ */
+export async function assertOfferSensitive(
+  db: Kysely<Database>,
+  workspaceId: string,
+  eligibility: unknown,
+): Promise<void> {
+  if (eligibility === undefined || eligibility === null) return;
+  const settings = await readSensitiveSettings(db, workspaceId);
+  assertSensitiveUse(settings, 'decisions', [
+    ...ruleTraitUses(eligibility, 'eligibility'),
+    ...ruleTraitUses(eligibility, 'eligibility', 'context'),
+  ]);
+}
+
+/**
+ * Refuses a placement whose contextual policy reads a sensitive context key as a feature
+ * (`ctx.<key>` or `ctx.<key>=<value>`); the other features are computed traits.
+ */
+export async function assertPlacementSensitive(
+  db: Kysely<Database>,
+  workspaceId: string,
+  policy: unknown,
+): Promise<void> {
+  const features = isRecord(policy) && Array.isArray(policy.features) ? policy.features : [];
+  const uses: AttributeUse[] = [];
+  features.forEach((f, i) => {
+    if (typeof f === 'string' && f.startsWith('ctx.')) {
+      uses.push({ attribute: f.slice(4).split('=')[0]!, rule: `policy.features.${i}` });
+    }
+  });
+  if (uses.length === 0) return;
+  assertSensitiveUse(await readSensitiveSettings(db, workspaceId), 'decisions', uses);
 }

@@ -29,6 +29,7 @@ import { audited, beforeOf } from '../audited.js';
 import type { AppContext } from '../context.js';
 import { bodyClaim } from '../public-key.js';
 import { defineRoute, type RouteDef } from '../route.js';
+import { assertOfferSensitive, assertPlacementSensitive } from '../sensitive-guard.js';
 
 const IdParams = z.object({ id: z.string().min(1).max(200) });
 const NameParams = z.object({ name: z.string().min(1).max(200) });
@@ -73,6 +74,7 @@ export function decisionRoutes(ctx: AppContext): RouteDef[] {
           request,
           { action: 'offer.create', kind: 'offer' },
           async ({ db }) => {
+            await assertOfferSensitive(db, principal.workspaceId, body.eligibility);
             const after = await createOffer(db, ctx.clock, principal.workspaceId, body);
             return { result: after, targetId: after.id, after };
           },
@@ -119,6 +121,7 @@ export function decisionRoutes(ctx: AppContext): RouteDef[] {
           request,
           { action: 'offer.update', kind: 'offer', id: params.id },
           async ({ db }) => {
+            await assertOfferSensitive(db, principal.workspaceId, body.eligibility);
             const before = await beforeOf(getOffer(db, principal.workspaceId, params.id));
             const after = await updateOffer(db, ctx.clock, principal.workspaceId, params.id, body);
             return { result: after, before, after };
@@ -196,6 +199,7 @@ export function decisionRoutes(ctx: AppContext): RouteDef[] {
           request,
           { action: 'placement.create', kind: 'placement' },
           async ({ db }) => {
+            await assertPlacementSensitive(db, principal.workspaceId, body.policy);
             const after = await createPlacement(db, ctx.clock, principal.workspaceId, body);
             return { result: after, targetId: after.name, after };
           },
@@ -243,6 +247,7 @@ export function decisionRoutes(ctx: AppContext): RouteDef[] {
           request,
           { action: 'placement.update', kind: 'placement', id: params.name },
           async ({ db }) => {
+            await assertPlacementSensitive(db, principal.workspaceId, body.policy);
             const before = await beforeOf(getPlacement(db, principal.workspaceId, params.name));
             const after = await updatePlacement(
               db,
