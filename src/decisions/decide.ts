@@ -131,31 +131,18 @@ export class DecisionService {
         this.random,
       );
       const offer = eligible.find((o) => o.id === choice.action)!;
-      const id = newId('dec');
-      const row: DecisionRow = {
-        id,
-        workspace_id: ws,
-        profile_id: profileId,
-        placement_id: placement.id,
+      const row = decisionRow(req, placement, profileId, now, {
         offer_id: offer.id,
         offer_version: offer.version,
         policy_kind: config.kind,
-        policy_version: placement.version,
         propensity: choice.propensity,
         distribution: JSON.stringify(choice.distribution),
         features: JSON.stringify(features),
         context: JSON.stringify(context),
         reasons: JSON.stringify([`policy:${config.kind}`, ...reasons]),
         holdout: 0,
-        code: null,
-        dedupe_key: req.dedupeKey ?? null,
-        created_at: now,
-        attribution_ends_at: now + placement.attributionMs,
-        clicked_at: null,
-        converted_at: null,
-        redeemed_at: null,
         learned_at: null,
-      };
+      });
       const outcome = await this.commit(req, offer, row);
       if (outcome.kind === 'existing') return resultOf(snap, outcome.row);
       if (outcome.kind === 'ok')
@@ -271,15 +258,10 @@ export class DecisionService {
     holdout: boolean,
   ): Promise<DecideResult> {
     const offer = snap.offers.get(placement.def.default);
-    const row: DecisionRow = {
-      id: newId('dec'),
-      workspace_id: req.workspaceId,
-      profile_id: profileId,
-      placement_id: placement.id,
+    const row = decisionRow(req, placement, profileId, now, {
       offer_id: placement.def.default,
       offer_version: offer?.version ?? 0,
       policy_kind: placement.policy.kind,
-      policy_version: placement.version,
       propensity: 1,
       // Empty: the policy did not choose; the learner and evaluation leave the row out.
       distribution: '{}',
@@ -287,15 +269,8 @@ export class DecisionService {
       context: JSON.stringify(context),
       reasons: JSON.stringify(reasons),
       holdout: holdout ? 1 : 0,
-      code: null,
-      dedupe_key: req.dedupeKey ?? null,
-      created_at: now,
-      attribution_ends_at: now + placement.attributionMs,
-      clicked_at: null,
-      converted_at: null,
-      redeemed_at: null,
       learned_at: now,
-    };
+    });
     if (req.dedupeKey) {
       const store = req.tx ? storeInTransaction(this.store, req.tx) : this.store;
       const existing = await withRetriedTransaction(store, async (tx) => {
@@ -336,4 +311,41 @@ export class DecisionService {
       reasons,
     };
   }
+}
+
+/** A decision as logged: what every row shares (no code and no reward yet) plus `fields`. */
+function decisionRow(
+  req: DecideRequest,
+  placement: LivePlacement,
+  profileId: string | null,
+  now: number,
+  fields: Pick<
+    DecisionRow,
+    | 'offer_id'
+    | 'offer_version'
+    | 'policy_kind'
+    | 'propensity'
+    | 'distribution'
+    | 'features'
+    | 'context'
+    | 'reasons'
+    | 'holdout'
+    | 'learned_at'
+  >,
+): DecisionRow {
+  return {
+    id: newId('dec'),
+    workspace_id: req.workspaceId,
+    profile_id: profileId,
+    placement_id: placement.id,
+    policy_version: placement.version,
+    code: null,
+    dedupe_key: req.dedupeKey ?? null,
+    created_at: now,
+    attribution_ends_at: now + placement.attributionMs,
+    clicked_at: null,
+    converted_at: null,
+    redeemed_at: null,
+    ...fields,
+  };
 }
