@@ -32,7 +32,7 @@ export function sdkRoutes(_ctx: AppContext): RouteDef[] {
       tag: 'sdk',
       auth: 'public',
       produces: 'text/javascript',
-      responses: { 200: z.string(), 304: z.null() },
+      responses: { 200: z.string() },
       handler: async ({ request, reply }) => {
         script ??= loadSdkScript();
         const { body, gzipped, etag } = await script.catch((error: unknown) => {
