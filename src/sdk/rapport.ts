@@ -117,7 +117,7 @@
       return json;
     } catch (error) {
       if (abort.signal.aborted)
-        throw new Error(`${method} ${path} timed out after ${timeoutMs} ms`);
+        throw new Error(`${method} ${path} timed out after ${timeoutMs} ms`, { cause: error });
       throw error;
     } finally {
       clearTimeout(timer);
