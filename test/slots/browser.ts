@@ -1,3 +1,4 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -46,4 +47,26 @@ export async function shopPage(
     route.fulfill({ status: 200, contentType: 'text/html', body: '<h1>Product</h1>' }),
   );
   return { page, log, url };
+}
+
+/**
+ * Counts the event posts a server has answered (`finish` comes after the response, and a
+ * 200 from ingest after the commit): tests wait for a count instead of watching the
+ * browser, which may drop the response of a request that outlives its page.
+ */
+export function trackCounter(server: Server): { count(): number; reach(n: number): Promise<void> } {
+  let count = 0;
+  const waiting: { n: number; resolve: () => void }[] = [];
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method !== 'POST' || req.url !== '/v1/track') return;
+    res.on('finish', () => {
+      count++;
+      for (const w of waiting.filter((x) => count >= x.n)) w.resolve();
+    });
+  });
+  return {
+    count: () => count,
+    reach: (n) =>
+      count >= n ? Promise.resolve() : new Promise((resolve) => waiting.push({ n, resolve })),
+  };
 }
