@@ -112,7 +112,9 @@ describe.each(STORE_KINDS)('on-site slots in Chromium (%s)', (kind) => {
   const visitorScript = () =>
     script(`data-key="${publicKey}" data-user-id="${VISITOR}" data-identity="${token}"`);
   const ready = (page: Page) =>
-    page.evaluate(() => (window as unknown as { rapport: { ready: Promise<void> } }).rapport.ready);
+    page.evaluate(
+      () => (globalThis as unknown as { rapport: { ready: Promise<void> } }).rapport.ready,
+    );
   const eventsOf = async (event: string) => {
     await t.ctx.profiles.drain();
     const q = new URLSearchParams({ userId: VISITOR, event });
@@ -163,7 +165,7 @@ describe.each(STORE_KINDS)('on-site slots in Chromium (%s)', (kind) => {
     );
     // The hostile title is text: no element was made from it and nothing ran.
     expect(await page.locator('#recs img[src="x"], #recs b').count()).toBe(0);
-    expect(await page.evaluate(() => (window as { pwned?: number }).pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as { pwned?: number }).pwned)).toBeUndefined();
     expect(await page.textContent('#recs')).toContain(XSS_TITLE);
 
     expect(await page.textContent('#offer .rapport-title')).toBe('Free shipping today');

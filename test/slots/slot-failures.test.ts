@@ -39,7 +39,7 @@ describe('slots that cannot be filled (sqlite)', () => {
     await setup?.(page);
     await page.goto(url);
     await page.evaluate(
-      () => (window as unknown as { rapport: { ready: Promise<void> } }).rapport.ready,
+      () => (globalThis as unknown as { rapport: { ready: Promise<void> } }).rapport.ready,
     );
     return { page, log };
   };
