@@ -246,4 +246,28 @@ describe.each(STORE_KINDS)('on-site slots in Chromium (%s)', (kind) => {
     expect(log.errors).toEqual([]);
     await page.close();
   }, 60_000);
+
+  it('counts an impression only once the slot comes into view', async () => {
+    const html = `<!doctype html><html lang="en-US"><body>
+      <div style="height: 5000px">Top of the page</div>
+      <div id="below" data-rapport-slot="footer_recs" data-rapport-strategy="popular">Picks</div>
+      ${visitorScript()}</body></html>`;
+    const { page, log, url } = await shopPage(browser, origin, html);
+    const before = posts.count();
+    await page.goto(url);
+    await ready(page);
+    expect(await page.getAttribute('#below', 'data-rapport-state')).toBe('filled');
+    // Two frames: the observer has had its first look, and found the slot off screen.
+    await page.evaluate(
+      () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))),
+    );
+    await page.evaluate(() =>
+      (globalThis as unknown as { rapport: { flush(): Promise<void> } }).rapport.flush(),
+    );
+    expect(posts.count()).toBe(before);
+    await page.locator('#below').scrollIntoViewIfNeeded();
+    await posts.reach(before + 1);
+    expect(log.warnings).toEqual([]);
+    await page.close();
+  }, 60_000);
 });
