@@ -219,6 +219,8 @@ describe.each(STORE_KINDS)('on-site slots in Chromium (%s)', (kind) => {
       <template id="card"><article class="card"><a data-rapport-href="url"><span data-rapport-field="title"></span></a>
         <b data-rapport-field="price"></b><i data-rapport-field="position"></i></article></template>
       <section id="custom" data-rapport-slot="home" data-rapport-strategy="popular" data-rapport-limit="5" data-rapport-template="card">Loading…</section>
+      <div id="inner" data-rapport-slot="inner" data-rapport-strategy="popular" data-rapport-limit="2">
+        <template><p class="row" data-rapport-field="title"></p></template>Loading…</div>
       ${visitorScript()}</body></html>`;
     const { page, log, url } = await shopPage(browser, origin, html);
     await page.goto(url);
@@ -242,6 +244,9 @@ describe.each(STORE_KINDS)('on-site slots in Chromium (%s)', (kind) => {
     const bad = cards.find((c) => c.title === XSS_TITLE)!;
     expect(bad.href).toBeNull();
     expect(await page.locator('#custom img').count()).toBe(0);
+    // A template inside the slot itself is used too.
+    const rows = await page.$$eval('#inner > p.row', (ps) => ps.map((p) => p.textContent));
+    expect(rows).toEqual(items.slice(0, 2).map((i) => i.title));
     expect(log.warnings).toEqual([]);
     expect(log.errors).toEqual([]);
     await page.close();
