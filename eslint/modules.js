@@ -62,6 +62,10 @@ export const modules = {
   // are handed to them by the composition root.
   erasure: ['workspaces', ...base],
 
+  // Browser code (the on-site slots script): imports nothing and nothing imports it;
+  // `server` serves its compiled file.
+  sdk: [],
+
   // The top. Nothing imports `server` but the composition root, nothing imports `cli`,
   // and only `cli` starts the composition root (tests and benches may too).
   server: [...domain, 'config', ...base],

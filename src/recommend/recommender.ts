@@ -203,6 +203,10 @@ export class Recommender {
       return {
         itemId: this.space.ids[c.index]!,
         ...(item?.title !== undefined ? { title: item.title } : {}),
+        ...(item?.price !== undefined ? { price: item.price } : {}),
+        ...(item?.currency !== undefined ? { currency: item.currency } : {}),
+        ...(item?.url !== undefined ? { url: item.url } : {}),
+        ...(item?.image !== undefined ? { image: item.image } : {}),
         score: c.score,
         strategy: c.scorer.name,
         reason: explain(c.scorer, c, req, this.space, history, now),

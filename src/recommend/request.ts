@@ -81,6 +81,11 @@ export type Reason = z.infer<typeof Reason>;
 export const RecommendedItem = z.object({
   itemId: z.string(),
   title: z.string().optional(),
+  /** The catalog's facts a page or message shows beside the title (absent when unknown). */
+  price: z.number().optional(),
+  currency: z.string().optional(),
+  url: z.string().optional(),
+  image: z.string().optional(),
   score: z.number(),
   /** The model (or `recently_viewed` / `catalog`) that put the item here. */
   strategy: z.string(),

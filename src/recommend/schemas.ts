@@ -30,6 +30,9 @@ export const CatalogItem = z.object({
   brand: z.string().optional(),
   price: z.number().nonnegative().optional(),
   currency: z.string().optional(),
+  /** Where the item is shown and its picture: handed back with each recommendation. */
+  url: z.string().optional(),
+  image: z.string().optional(),
   inStock: z.boolean().optional(),
   stock: z.number().optional(),
   tags: z.array(z.string()).default([]),

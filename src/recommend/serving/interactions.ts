@@ -83,6 +83,8 @@ export function toRecommendable(items: readonly StoredItem[]): CatalogItemInput[
     ...(i.brand ? { brand: i.brand } : {}),
     ...(i.price !== null ? { price: i.price } : {}),
     ...(i.currency ? { currency: i.currency } : {}),
+    ...(i.url ? { url: i.url } : {}),
+    ...(i.image ? { image: i.image } : {}),
     ...(i.in_stock !== null ? { inStock: i.in_stock } : {}),
     ...(i.stock !== null ? { stock: i.stock } : {}),
     tags: i.tags,

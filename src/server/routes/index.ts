@@ -11,6 +11,7 @@ import { privacyRoutes } from './privacy.js';
 import { profileRoutes } from './profiles.js';
 import { traceRoutes } from './trace.js';
 import { recommendationRoutes } from './recommendations.js';
+import { sdkRoutes } from './sdk.js';
 import { segmentRoutes } from './segments.js';
 import { decisionRoutes } from './decisions.js';
 import { eventRoutes } from './events.js';
@@ -39,6 +40,7 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...decisionRoutes(ctx),
     ...channelRoutes(ctx),
     ...publicRoutes(ctx),
+    ...sdkRoutes(ctx),
     ...keyRoutes(ctx),
     ...adminRoutes(ctx),
     ...auditRoutes(ctx),
