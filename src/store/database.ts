@@ -34,6 +34,7 @@ export interface Database {
   catalog_items: CatalogItemsTable;
   catalog_changes: CatalogChangesTable;
   workspace_settings: WorkspaceSettingsTable;
+  allowed_origins: AllowedOriginsTable;
   workspace_models: WorkspaceModelsTable;
   segments: SegmentsTable;
   segment_members: SegmentMembersTable;
@@ -187,6 +188,12 @@ export interface WorkspaceSettingsTable {
   workspace_id: string;
   settings: string;
   updated_at: number;
+}
+
+/** The origins of `cors.allowedOrigins` in a workspace's settings, for CORS lookups. */
+export interface AllowedOriginsTable {
+  workspace_id: string;
+  origin: string;
 }
 
 export interface WorkspaceModelsTable {

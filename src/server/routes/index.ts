@@ -11,6 +11,7 @@ import { privacyRoutes } from './privacy.js';
 import { profileRoutes } from './profiles.js';
 import { traceRoutes } from './trace.js';
 import { recommendationRoutes } from './recommendations.js';
+import { sdkRoutes } from './sdk.js';
 import { segmentRoutes } from './segments.js';
 import { decisionRoutes } from './decisions.js';
 import { eventRoutes } from './events.js';
@@ -27,6 +28,7 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
   routes.push(
     ...systemRoutes(ctx, () => routes),
     ...ingestRoutes(ctx),
+    ...sdkRoutes(ctx),
     ...eventRoutes(ctx),
     ...profileRoutes(ctx),
     ...traceRoutes(ctx),
