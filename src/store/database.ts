@@ -11,6 +11,7 @@ import type {
 import type { ExperimentAssignmentsTable, ExperimentsTable } from './experiment-tables.js';
 import type { EncryptionKeysTable } from './encryption-tables.js';
 import type { ErasureJobsTable, ErasureTombstonesTable } from './erasure-tables.js';
+import type { AllowedOriginsTable } from './origin-tables.js';
 
 export type { DecisionsTable } from './decision-tables.js';
 export type { ExperimentsTable } from './experiment-tables.js';
@@ -188,12 +189,6 @@ export interface WorkspaceSettingsTable {
   workspace_id: string;
   settings: string;
   updated_at: number;
-}
-
-/** The origins of `cors.allowedOrigins` in a workspace's settings, for CORS lookups. */
-export interface AllowedOriginsTable {
-  workspace_id: string;
-  origin: string;
 }
 
 export interface WorkspaceModelsTable {

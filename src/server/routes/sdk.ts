@@ -95,7 +95,7 @@ function sendFile(
   type: string,
   maxAgeS: number,
 ): Buffer {
-  const accepts = /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
+  const accepts = /\bgzip\b/.test(request.headers['accept-encoding'] ?? '');
   // The bundle is the same for every site and holds no data: any page may load it.
   void reply
     .type(type)
