@@ -19,12 +19,12 @@ export interface SdkBundle {
   version: string;
   /** `standalone.js`: what Segment's CDN serves as `analytics.min.js`. */
   standalone: BundleFile;
-  /** The chunks it loads from `<cdn>/analytics-next/bundles/`, and source maps, by name. */
+  /** The chunks it loads from `<cdn>/analytics-next/bundles/`, and their source maps, by name. */
   files: Map<string, BundleFile>;
 }
 
 /** The names a chunk may have: webpack's `<name>.bundle.<hash>.js` and their maps. */
-const SERVED = /^[A-Za-z0-9_-]+\.bundle\.[0-9a-f]+\.js(\.map)?$|^standalone\.js\.map$/;
+const SERVED = /^[A-Za-z0-9_-]+\.bundle\.[0-9a-f]+\.js(\.map)?$/;
 
 /**
  * Reads analytics-next's UMD build (`dist/umd`) once, into memory: a few hundred KB,

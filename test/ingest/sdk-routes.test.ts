@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -304,9 +304,7 @@ describe.each(STORE_KINDS)('Segment SDK routes (%s)', (kind) => {
     expect(gz.headers['content-encoding']).toBe('gzip');
     expect(gunzipSync(gz.rawPayload).equals(standalone)).toBe(true);
 
-    const chunk = (await import('node:fs'))
-      .readdirSync(umd)
-      .find((f) => /\.bundle\.[0-9a-f]+\.js$/.test(f))!;
+    const chunk = readdirSync(umd).find((f) => /\.bundle\.[0-9a-f]+\.js$/.test(f))!;
     const served = await t.app.inject({ method: 'GET', url: `/analytics-next/bundles/${chunk}` });
     expect(served.statusCode).toBe(200);
     expect(served.rawPayload.equals(readFileSync(path.join(umd, chunk)))).toBe(true);
