@@ -28,18 +28,18 @@ export interface Site {
   close(): Promise<void>;
 }
 
-/** A second loopback HTTP server standing for a shop's site: it serves one page at `/`. */
-export async function startSite(html: (origin: string) => string): Promise<Site> {
-  let origin = '';
+/** A second loopback HTTP server standing for a shop's site: its pages, by path. */
+export async function startSite(pages: Record<string, () => string>): Promise<Site> {
   const server: Server = createServer((request, response) => {
-    if (request.url !== '/') {
+    const page = Object.hasOwn(pages, request.url ?? '') ? pages[request.url ?? ''] : undefined;
+    if (!page) {
       response.writeHead(404).end();
       return;
     }
-    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html(origin));
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     origin,
     close: () =>
