@@ -18,6 +18,7 @@ export const tableOwners = {
   api_keys: ['workspaces'],
   workspace_settings: ['workspaces'],
   workspace_secrets: ['workspaces'],
+  allowed_origins: ['workspaces'],
   events: ['ingest', 'profiles'],
   rejected_events: ['ingest'],
   audit_log: ['audit'],

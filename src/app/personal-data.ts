@@ -100,6 +100,7 @@ export const NO_PERSONAL_DATA: Readonly<Record<string, string>> = {
   api_keys: 'hashes of API keys',
   workspace_settings: "the shop's own settings",
   workspace_secrets: 'generated secrets',
+  allowed_origins: "the shop's own web origins (CORS)",
   workspace_models: 'aggregate model parameters (RFM boundaries, BG/NBD fits)',
   catalog_items: 'products',
   catalog_changes: 'product price and stock history',

@@ -9,6 +9,7 @@ export {
   SingleResponse,
   SegmentEvent,
   SCHEMA_BY_TYPE,
+  EVENT_TYPES,
   type EventType,
 } from './segment-schemas.js';
 export {

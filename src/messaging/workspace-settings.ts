@@ -10,6 +10,7 @@ import {
 import type { Clock } from '../shared/index.js';
 import type { Database } from '../store/index.js';
 import {
+  CorsSettings,
   EmailSettings,
   IdentitySettings,
   MeasurementSettings,
@@ -71,6 +72,8 @@ export const WorkspaceSettings = z.object({
   measurement: MeasurementSettings.default({ globalControlPercent: 5 }),
   /** Traits that may not feed segments, templates, recommendations or decisions unless allowed. */
   sensitive: SensitiveSettings.default(DEFAULT_SENSITIVE_SETTINGS),
+  /** Web origins allowed to call the browser routes (docs/sdk.md); none by default. */
+  cors: CorsSettings.default({ allowedOrigins: [] }),
   privacy: PrivacySettings.default({
     afterErasure: 'refuse',
     retention: { eventsDays: null, messagesDays: null, rejectedDays: null, decisionsDays: null },

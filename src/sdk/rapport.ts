@@ -1,5 +1,5 @@
 // Rapport on-site slots: served as /sdk/rapport.js, compiled by tsc into one classic
-// script with no imports (docs/sdk.md). It fills `[data-rapport-slot]` elements with
+// script with no imports (docs/onsite-slots.md). It fills `[data-rapport-slot]` elements with
 // recommendations or a decided offer and sends their impressions and clicks back as
 // events. Data from the API is only ever set as text or as checked http(s) URLs, never as
 // HTML, and any failure leaves the element's own content (the fallback) in place.

@@ -76,7 +76,8 @@ export async function authenticate(
 }
 
 export const PUBLIC_KEY_ROUTES_TEXT =
-  'A public key may only send events (POST /v1/track, identify, page, screen, group, alias, batch), ' +
+  'A public key may only send events (POST /v1/track, identify, page, screen, group, alias, batch, ' +
+  "and the Segment SDK paths /v1/t, p, i, s, g, a, b), load the SDK's settings (GET /v1/projects/{key}/settings), " +
   'read recommendations (GET /v1/recommendations) and call decide (POST /v1/decide), each for its own identity.';
 
 const NEW_KEY =

@@ -1,9 +1,15 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyRequest,
+} from 'fastify';
 import { DEFAULTS, type HttpLimits, type RateLimitSettings } from '../config/index.js';
-import { ValidationError, zodDetails } from '../shared/index.js';
+import { AppError, ForbiddenError, ValidationError, zodDetails } from '../shared/index.js';
 import { MAX_BATCH_BYTES } from '../ingest/index.js';
 import { authenticate, presentedKey } from './auth.js';
 import type { AppContext } from './context.js';
+import { Cors, isBrowserRoute } from './cors.js';
 import { frameworkErrors, MAX_PARAM_LENGTH, registerErrorHandler } from './error-handler.js';
 import { capConnections, httpServerOptions } from './http-limits.js';
 import { isJsonBody, registerJsonBody } from './json-body.js';
@@ -71,7 +77,9 @@ export function buildServer(ctx: AppContext, options: ServerOptions = {}): Fasti
     (r) => options.role !== 'worker' || r.url === '/health' || r.url === '/metrics',
   );
   const limiter = new RateLimiter(rateLimitsOf(options.rateLimits ?? DEFAULTS), ctx.clock);
-  for (const route of routes) registerRoute(app, ctx, limiter, route);
+  const cors = new Cors(ctx);
+  for (const route of routes) registerRoute(app, ctx, limiter, cors, route);
+  cors.registerPreflights(app, routes);
   return app;
 }
 
@@ -79,8 +87,10 @@ function registerRoute(
   app: FastifyInstance,
   ctx: AppContext,
   limiter: RateLimiter,
+  cors: Cors,
   def: RouteDef,
 ): void {
+  const browser = isBrowserRoute(def);
   // The platform key counts against the admin limits: it is one operator's key.
   const rateClass =
     def.auth === 'public'
@@ -90,6 +100,7 @@ function registerRoute(
     method: def.method,
     url: def.url,
     ...(def.bodyLimit ? { bodyLimit: def.bodyLimit } : {}),
+    ...(browser ? { onRequest: (request, reply) => cors.open(request, reply) } : {}),
     handler: async (request, reply) => {
       // Counted once the key is known and before any work: wrong scope and invalid input
       // included, as each cost a key lookup.
@@ -98,7 +109,7 @@ function registerRoute(
           ? null
           : await authenticate(
               ctx.keys,
-              keyFor(request),
+              def.keyParam === undefined ? keyFor(request, def) : keyInPath(request, def.keyParam),
               def.auth,
               (p) => {
                 // A public key is in every visitor's browser: each client address gets its
@@ -109,6 +120,9 @@ function registerRoute(
               },
               def.publicKey !== undefined,
             );
+      if (browser && principal && principal.scope !== 'platform') {
+        await cors.check(request, reply, principal.workspaceId);
+      }
       const params = parsePart(def.params, request.params, 'params');
       const query = parsePart(def.query, request.query, 'query');
       let body: unknown = request.body;
@@ -126,8 +140,12 @@ function registerRoute(
   });
 }
 
-/** Segment's HTTP API also accepts the write key inside a JSON body. */
-function keyFor(request: import('fastify').FastifyRequest): string | null {
+/**
+ * Segment's HTTP API also accepts the write key inside a JSON body (analytics.js sends it
+ * there, in a text/plain body, to spare the browser a preflight). Without any key a write
+ * route says where one goes.
+ */
+function keyFor(request: FastifyRequest, def: RouteDef): string | null {
   const key = presentedKey(request);
   if (key) return key;
   const body = request.body;
@@ -135,7 +153,27 @@ function keyFor(request: import('fastify').FastifyRequest): string | null {
     const writeKey = (body.value as { writeKey?: unknown }).writeKey;
     if (typeof writeKey === 'string' && writeKey) return writeKey;
   }
-  return null;
+  if (def.auth !== 'write') return null;
+  throw new AppError(
+    'unauthorized',
+    401,
+    'Missing write key: send it as `writeKey` in the JSON body, as the HTTP Basic user name, or as `Authorization: Bearer <key>`.',
+    [{ path: 'writeKey', problem: 'missing' }],
+  );
+}
+
+/** The key a route takes in its path; a different key in the header is a mistake. */
+function keyInPath(request: FastifyRequest, param: string): string | null {
+  const params = request.params as Record<string, string | undefined>;
+  const key = params[param] ?? null;
+  const header = presentedKey(request);
+  if (header !== null && header !== key) {
+    throw new ForbiddenError(
+      'The key in the path is not the key in the Authorization header: send one key, the write or public key the page sends events with, in the path.',
+      [{ path: param, problem: 'differs from the key in the Authorization header' }],
+    );
+  }
+  return key;
 }
 
 function parsePart(

@@ -47,12 +47,18 @@ export function registerErrorHandler(app: FastifyInstance): void {
     }
     const fe = error as FastifyError;
     switch (fe.code) {
-      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      case 'FST_ERR_CTP_BODY_TOO_LARGE': {
+        const limit = request.routeOptions.bodyLimit;
         return reply
           .code(413)
           .send(
-            body('payload_too_large', 'The request body is larger than this endpoint accepts.'),
+            body(
+              'payload_too_large',
+              `The request body is larger than this endpoint accepts (${limit} bytes after gzip decoding).`,
+              [{ path: '', problem: `larger than ${limit} bytes` }],
+            ),
           );
+      }
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
         return reply
           .code(415)

@@ -52,7 +52,7 @@ export function buildOpenApi(routes: readonly RouteDef[]): Record<string, unknow
           ? 'The key is not the platform key'
           : `The key lacks the ${route.auth} scope` +
               (route.publicKey
-                ? '; or a public key acts for an identity its X-Rapport-Identity token does not prove'
+                ? "; or a public key acts for an identity its X-Rapport-Identity token does not prove; or a web page's Origin is not in the workspace's cors.allowedOrigins"
                 : '; a public key may not call this route'),
       );
       responses['429'] = {
@@ -68,6 +68,11 @@ export function buildOpenApi(routes: readonly RouteDef[]): Record<string, unknow
     paths[path] ??= {};
     paths[path][route.method.toLowerCase()] = {
       summary: route.summary,
+      ...(route.keyParam
+        ? {
+            description: `The key is the path parameter \`${route.keyParam}\` (browsers fetch this without headers); an Authorization header naming another key is refused.`,
+          }
+        : {}),
       tags: [route.tag],
       ...(route.publicKey ? { 'x-public-key': 'own identity (X-Rapport-Identity token)' } : {}),
       ...(route.auth === 'public'
@@ -78,7 +83,12 @@ export function buildOpenApi(routes: readonly RouteDef[]): Record<string, unknow
         ? {
             requestBody: {
               required: true,
-              content: { 'application/json': { schema: schemaOf(route.body, 'input') } },
+              // Browser routes also take text/plain, which spares a page the preflight.
+              content: Object.fromEntries(
+                (route.publicKey ? ['application/json', 'text/plain'] : ['application/json']).map(
+                  (type) => [type, { schema: schemaOf(route.body!, 'input') }],
+                ),
+              ),
             },
           }
         : {}),

@@ -65,6 +65,11 @@ export interface RouteDef<B = unknown, Q = unknown, P = unknown, A extends Route
    * public key gets 403. See `server/public-key.ts`.
    */
   publicKey?: PublicClaimOf;
+  /**
+   * The path parameter that carries the key (Segment's `/v1/projects/{writeKey}/settings`,
+   * which browsers fetch without headers) instead of the Authorization header or body.
+   */
+  keyParam?: string;
   handler(input: HandlerInput<B, Q, P, A>): Promise<unknown>;
 }
 

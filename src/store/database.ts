@@ -11,6 +11,7 @@ import type {
 import type { ExperimentAssignmentsTable, ExperimentsTable } from './experiment-tables.js';
 import type { EncryptionKeysTable } from './encryption-tables.js';
 import type { ErasureJobsTable, ErasureTombstonesTable } from './erasure-tables.js';
+import type { AllowedOriginsTable } from './origin-tables.js';
 
 export type { DecisionsTable } from './decision-tables.js';
 export type { ExperimentsTable } from './experiment-tables.js';
@@ -34,6 +35,7 @@ export interface Database {
   catalog_items: CatalogItemsTable;
   catalog_changes: CatalogChangesTable;
   workspace_settings: WorkspaceSettingsTable;
+  allowed_origins: AllowedOriginsTable;
   workspace_models: WorkspaceModelsTable;
   segments: SegmentsTable;
   segment_members: SegmentMembersTable;

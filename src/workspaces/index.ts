@@ -59,3 +59,4 @@ export {
   identitySecrets,
   rotateIdentitySecret,
 } from './identity-secret.js';
+export { CorsSettings, originAllowed, originListed } from './origins.js';

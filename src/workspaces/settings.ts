@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../store/index.js';
 import type { Clock } from '../shared/index.js';
 import { SensitiveSettings } from '../privacy/index.js';
+import { replaceAllowedOrigins } from './origins.js';
 
 const Limit = z.number().int().min(1).max(10_000).nullable();
 
@@ -133,6 +134,7 @@ export async function writeSettingsDocument(
     .values({ workspace_id: workspaceId, settings: text, updated_at: now })
     .onConflict((oc) => oc.column('workspace_id').doUpdateSet({ settings: text, updated_at: now }))
     .execute();
+  await replaceAllowedOrigins(db, workspaceId, document.cors);
 }
 
 /** The identity-resolution rules (what the profile stage needs, and nothing more). */

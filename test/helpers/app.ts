@@ -1,4 +1,4 @@
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import type { RateLimitSettings, RejectedLimits } from '../../src/config/index.js';
 import { buildApp, closeApp, startBackground, type App } from '../../src/app/build-app.js';
@@ -63,6 +63,8 @@ export async function createTestApp(
     globalControl?: boolean;
     /** RAPPORT_ENCRYPTION_KEY (and _PREVIOUS): personal data sealed at rest. */
     encryption?: { key: string; previous?: string };
+    /** Where the app logs; silent unless given (a test reading warnings). */
+    logger?: Logger;
   } = {},
 ): Promise<TestApp> {
   const testStore = await openTestStore(kind);
@@ -84,7 +86,7 @@ export async function createTestApp(
   const ctx = buildApp({
     store: testStore.store,
     clock,
-    logger: pino({ level: 'silent' }),
+    logger: options.logger ?? pino({ level: 'silent' }),
     adminKey: ADMIN_KEY,
     platformKey: options.platform ? PLATFORM_KEY : undefined,
     smtpUrl: options.smtpUrl,

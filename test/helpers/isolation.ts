@@ -24,6 +24,8 @@ export interface WorkspaceA {
   offerId: string;
   placement: string;
   keyId: string;
+  /** A's write key, for routes that take the key in their path (SDK settings). */
+  writeKey: string;
   quarantinedEventId: number;
   /** An erasure job of A's (of another person than `userId`). */
   erasureId: string;
@@ -138,6 +140,7 @@ export async function seedWorkspaceA(t: TestApp): Promise<WorkspaceA> {
   await ok(t, 'PUT', '/v1/admin/settings', admin, {
     webhook: { url: `https://${MARKER}.example/settings` },
     email: { from: `${MARKER}@example.com` },
+    cors: { allowedOrigins: [`https://${MARKER}.example`] },
   });
   await ok(t, 'POST', '/v1/offers', admin, {
     id: 'alpha-offer',
@@ -191,6 +194,7 @@ export async function seedWorkspaceA(t: TestApp): Promise<WorkspaceA> {
     offerId: 'alpha-offer',
     placement: 'alpha_hero',
     keyId: String(spare.id),
+    writeKey: t.keys.write,
     quarantinedEventId: quarantined[0]!.eventId,
     erasureId,
     secrets: [

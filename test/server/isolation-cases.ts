@@ -56,6 +56,19 @@ export function routeCases(a: WorkspaceA): Record<string, RouteCase> {
       expect: 'own',
       body: { batch: [{ type: 'identify', messageId: 'b-batch', userId, timestamp: at }] },
     },
+    // The short paths of Segment's browser and mobile SDKs: the same calls.
+    'POST /v1/t': ingest({ messageId: 'a-2', event: 'Product Viewed' }),
+    'POST /v1/i': ingest({ messageId: 'a-1', traits: { plan: 'bravo' } }),
+    'POST /v1/p': ingest({ messageId: 'b-p', name: 'Home' }),
+    'POST /v1/s': ingest({ messageId: 'b-s', name: 'Home' }),
+    'POST /v1/g': ingest({ messageId: 'b-g', groupId: 'g-1' }),
+    'POST /v1/a': ingest({ messageId: 'b-a', previousId: 'u-alpha-2' }),
+    'POST /v1/b': {
+      expect: 'own',
+      body: { batch: [{ type: 'identify', messageId: 'b-b', userId, timestamp: at }] },
+    },
+    // The path names A's write key, the header B's: one request, one key.
+    'GET /v1/projects/{writeKey}/settings': { expect: 'refused' },
     'GET /v1/events': { expect: 'own', query: { userId } },
     'GET /v1/profiles/{kind}/{value}': { expect: 'not_found' },
     'GET /v1/profiles/{kind}/{value}/export': { expect: 'not_found' },
@@ -202,6 +215,7 @@ export function pathFor(path: string, a: WorkspaceA): string {
     if (name === 'kind') return 'user_id';
     if (name === 'value') return encodeURIComponent(a.userId);
     if (name === 'profileId') return a.profileId;
+    if (name === 'writeKey') return encodeURIComponent(a.writeKey);
     if (name === 'eventId') return String(a.quarantinedEventId);
     if (name === 'name' && section === 'placements') return a.placement;
     const id = section === undefined ? undefined : idOf[section];

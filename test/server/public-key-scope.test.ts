@@ -14,6 +14,16 @@ const PUBLIC_ALLOWED = [
   'POST /v1/group',
   'POST /v1/alias',
   'POST /v1/batch',
+  // Segment's browser and mobile SDK paths: the same calls, under the same rules.
+  'POST /v1/t',
+  'POST /v1/i',
+  'POST /v1/p',
+  'POST /v1/s',
+  'POST /v1/g',
+  'POST /v1/a',
+  'POST /v1/b',
+  // The settings the SDK loads with the key it sends events with; no person in it.
+  'GET /v1/projects/{writeKey}/settings',
   'GET /v1/recommendations',
   'POST /v1/decide',
 ];

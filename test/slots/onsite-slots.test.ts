@@ -264,7 +264,11 @@ describe.each(STORE_KINDS)('on-site slots in Chromium (%s)', (kind) => {
     expect(await page.getAttribute('#below', 'data-rapport-state')).toBe('filled');
     // Two frames: the observer has had its first look, and found the slot off screen.
     await page.evaluate(
-      () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))),
+      () =>
+        new Promise((r) => {
+          const g = globalThis as unknown as { requestAnimationFrame(f: () => void): void };
+          g.requestAnimationFrame(() => g.requestAnimationFrame(() => r(undefined)));
+        }),
     );
     await page.evaluate(() =>
       (globalThis as unknown as { rapport: { flush(): Promise<void> } }).rapport.flush(),

@@ -11,6 +11,7 @@ import { privacyRoutes } from './privacy.js';
 import { profileRoutes } from './profiles.js';
 import { traceRoutes } from './trace.js';
 import { recommendationRoutes } from './recommendations.js';
+import { onsiteScriptRoutes } from './onsite-script.js';
 import { sdkRoutes } from './sdk.js';
 import { segmentRoutes } from './segments.js';
 import { decisionRoutes } from './decisions.js';
@@ -28,6 +29,7 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
   routes.push(
     ...systemRoutes(ctx, () => routes),
     ...ingestRoutes(ctx),
+    ...sdkRoutes(ctx),
     ...eventRoutes(ctx),
     ...profileRoutes(ctx),
     ...traceRoutes(ctx),
@@ -40,7 +42,7 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...decisionRoutes(ctx),
     ...channelRoutes(ctx),
     ...publicRoutes(ctx),
-    ...sdkRoutes(ctx),
+    ...onsiteScriptRoutes(ctx),
     ...keyRoutes(ctx),
     ...adminRoutes(ctx),
     ...auditRoutes(ctx),

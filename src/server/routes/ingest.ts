@@ -4,6 +4,7 @@ import {
   MAX_BATCH_BYTES,
   MAX_EVENT_BYTES,
   SCHEMA_BY_TYPE,
+  EVENT_TYPES,
   SegmentEvent,
   SingleResponse,
   BatchRequest,
@@ -24,14 +25,28 @@ function bodyOf(body: unknown): { value: unknown; text: string } {
   return body;
 }
 
-/** The Segment HTTP tracking API: `/v1/{type}` and `/v1/batch`. */
+/** The first letter of each call: the paths analytics.js and analytics-next post to. */
+const SHORT: Record<EventType, string> = {
+  track: 't',
+  identify: 'i',
+  page: 'p',
+  screen: 's',
+  group: 'g',
+  alias: 'a',
+};
+
+/**
+ * The Segment HTTP tracking API: `/v1/{type}` and `/v1/batch`, and the short paths of
+ * Segment's browser and mobile SDKs (`/v1/t`, `/v1/p`, …, `/v1/b`), which are the same
+ * calls: same validation, limits, key rules and answers (docs/sdk.md).
+ */
 export function ingestRoutes(ctx: AppContext): RouteDef[] {
-  const single = (type: EventType): RouteDef => {
+  const single = (type: EventType, path: string, summary: string): RouteDef => {
     const schema: z.ZodType = SCHEMA_BY_TYPE[type];
     return defineRoute({
       method: 'POST',
-      url: `/v1/${type}`,
-      summary: `Record a ${type} call (Segment spec)`,
+      url: `/v1/${path}`,
+      summary,
       tag: 'ingest',
       auth: 'write',
       publicKey: ingestClaim,
@@ -46,13 +61,11 @@ export function ingestRoutes(ctx: AppContext): RouteDef[] {
       },
     });
   };
-
-  return [
-    ...(['track', 'identify', 'page', 'screen', 'group', 'alias'] as const).map(single),
+  const batch = (path: string, summary: string): RouteDef =>
     defineRoute({
       method: 'POST',
-      url: '/v1/batch',
-      summary: 'Record up to 500 KB of events in one call (Segment spec)',
+      url: `/v1/${path}`,
+      summary,
       tag: 'ingest',
       auth: 'write',
       publicKey: ingestClaim,
@@ -66,6 +79,21 @@ export function ingestRoutes(ctx: AppContext): RouteDef[] {
         if (result.accepted === 0) reply.code(400);
         return result;
       },
-    }),
+    });
+
+  return [
+    ...EVENT_TYPES.map((type) => single(type, type, `Record a ${type} call (Segment spec)`)),
+    batch('batch', 'Record up to 500 KB of events in one call (Segment spec)'),
+    ...EVENT_TYPES.map((type) =>
+      single(
+        type,
+        SHORT[type],
+        `Record a ${type} call: the path Segment's browser SDKs use (key in the body as writeKey, text/plain accepted)`,
+      ),
+    ),
+    batch(
+      'b',
+      "Record a batch: the path Segment's mobile and batching browser SDKs use (as /v1/batch)",
+    ),
   ];
 }
