@@ -11,6 +11,7 @@ import {
 import { runImportCommand } from './import.js';
 import { runJourneysList, runJourneysShow, runJourneysStats } from './journeys.js';
 import { runOffersImportCodes } from './offers.js';
+import { runMigrate } from './migrate.js';
 import { runKeysCreate, runKeysList, runKeysRevoke, runKeysRotate } from './keys.js';
 import { runProfilesRebuild } from './profiles.js';
 import { runProfilesErase, runProfilesExport } from './privacy.js';
@@ -290,6 +291,17 @@ export function buildCli(): Command {
     .option('--url <url>', 'where Rapport runs (env RAPPORT_URL, default http://127.0.0.1:4700)')
     .option('--key <key>', 'an admin key (env RAPPORT_ADMIN_KEY)')
     .action(runTrain);
+
+  program
+    .command('migrate')
+    .description(
+      'Copy this SQLite deployment into an empty PostgreSQL database (stop Rapport first).',
+    )
+    .option('--to <url>', 'the PostgreSQL database, postgres://user@host:port/database')
+    .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
+    .option('--batch <rows>', 'rows per insert (1-10000, default 1000)')
+    .option('--json', 'print the per-table counts as JSON')
+    .action(runMigrate);
 
   registerEvalCommand(program);
   registerEvalPolicyCommand(program);
