@@ -159,8 +159,12 @@ export function buildCli(): Command {
       (value: string, previous?: string[]) => [...(previous ?? []), value],
     )
     .option('--type <type>', 'event type of CSV rows without a type column (default track)')
-    .option('--rejects <file>', 'where rejected rows go (default <name>.rejects.jsonl)')
+    .option(
+      '--rejects <file>',
+      'where rejected rows go (default: next to the first file, <name>.<run time>.rejects.jsonl)',
+    )
     .option('--no-process', 'only append to the log; workers build the profiles later')
+    .option('--shift-to-now', "move every event by whole days so the data's last day is today")
     .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
     .option('--json', 'print the summary as JSON')
     .action(runImportCommand);

@@ -119,3 +119,51 @@ describe.each(STORE_KINDS)('Online Retail orders larger than one event (%s)', (k
     expect(again.duplicates).toBe(summary.events);
   });
 });
+
+describe.each(STORE_KINDS)('--shift-to-now (%s)', (kind) => {
+  const NOW = Date.UTC(2026, 2, 10, 8, 30);
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp(kind, { clock: new ManualClock(NOW) });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it("moves every event by whole days so the data's last day is the clock's today", async () => {
+    const summary = await runImport(
+      {
+        store: t.ctx.store,
+        writer: t.ctx.writer,
+        processor: t.ctx.profiles,
+        models: t.ctx.models,
+        clock: t.clock,
+      },
+      {
+        kind: 'events',
+        files: [FILE],
+        workspaceId: 'default',
+        preset: 'online-retail',
+        mapping: new Map(),
+        rejectsPath: '/dev/null',
+        progress: quiet,
+        shiftToNow: true,
+      },
+    );
+    // The fixture's last line is a refund of 2011-12-05 17:17 (GMT).
+    const lastRaw = Date.UTC(2011, 11, 5, 17, 17);
+    const shift = Date.UTC(2026, 2, 10) - Date.UTC(2011, 11, 5);
+    expect(summary.shiftedDays).toBe(shift / 86_400_000);
+    const times = await t.ctx.store.db.selectFrom('events').select('timestamp').execute();
+    expect(Math.max(...times.map((r) => r.timestamp))).toBe(lastRaw + shift);
+    expect(Math.min(...times.map((r) => r.timestamp))).toBeGreaterThan(NOW - 120 * 86_400_000);
+    const res = await send(t, 'GET', '/v1/profiles/user_id/14096', t.keys.read);
+    const computed = res.json().computed;
+    // The last order (2011-11-14 15:27 GMT) keeps its time of day and its distance to the end.
+    expect(computed.last_order_at).toBe(Date.UTC(2011, 10, 14, 15, 27) + shift);
+    expect(computed.days_since_last_order).toBe(
+      Math.floor((NOW - (Date.UTC(2011, 10, 14, 15, 27) + shift)) / 86_400_000),
+    );
+    expect(computed.revenue).toBeCloseTo(rawTotals().revenue, 2);
+  });
+});
