@@ -18,23 +18,27 @@ const HOUR = 3_600_000;
 const MASTER_KEY = randomBytes(32).toString('base64');
 
 describe('rapport migrate: bad input', () => {
-  it('asks for --to, names a URL that is not PostgreSQL, and a folder with no deployment', async () => {
-    const none = await runCli(['migrate', '--data', '/nonexistent-rapport-dir']);
-    expect(none.code).toBe(2);
-    expect(none.stderr).toContain('--to is required');
-    const mysql = await runCli(['migrate', '--to', 'mysql://db/x', '--data', '/nonexistent']);
-    expect(mysql.code).toBe(2);
-    expect(mysql.stderr).toContain('--to must be a postgres:// URL');
-    const empty = await runCli([
-      'migrate',
-      '--to',
-      'postgres://127.0.0.1:1/test',
-      '--data',
-      '/nonexistent-rapport-dir',
-    ]);
-    expect(empty.code).toBe(2);
-    expect(empty.stderr).toContain('No SQLite deployment in /nonexistent-rapport-dir');
-  });
+  it(
+    'asks for --to, names a URL that is not PostgreSQL, and a folder with no deployment',
+    { timeout: 90_000 },
+    async () => {
+      const none = await runCli(['migrate', '--data', '/nonexistent-rapport-dir']);
+      expect(none.code).toBe(2);
+      expect(none.stderr).toContain('--to is required');
+      const mysql = await runCli(['migrate', '--to', 'mysql://db/x', '--data', '/nonexistent']);
+      expect(mysql.code).toBe(2);
+      expect(mysql.stderr).toContain('--to must be a postgres:// URL');
+      const empty = await runCli([
+        'migrate',
+        '--to',
+        'postgres://127.0.0.1:1/test',
+        '--data',
+        '/nonexistent-rapport-dir',
+      ]);
+      expect(empty.code).toBe(2);
+      expect(empty.stderr).toContain('No SQLite deployment in /nonexistent-rapport-dir');
+    },
+  );
 });
 
 if (STORE_KINDS.includes('postgres'))
@@ -100,44 +104,48 @@ if (STORE_KINDS.includes('postgres'))
       await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     });
 
-    it('copies every table the migrations made, count for count, and refuses to copy twice', async () => {
-      const out = await runCli([
-        'migrate',
-        '--to',
-        target,
-        '--data',
-        dataDir,
-        '--json',
-        '--batch',
-        '2',
-      ]);
-      expect(out.code, out.stderr).toBe(0);
-      expect(out.stderr).toMatch(/migrate: 100% /);
-      const report = JSON.parse(out.stdout) as {
-        tables: { table: string; source: number; target: number }[];
-      };
-      // The registry, the SQLite catalog and the copy agree: a table added to the
-      // migrations but not copied (or not registered) fails here.
-      const sqlite = await openStore({ dataDir, encryptionKey: MASTER_KEY });
-      let sourceTables: string[];
-      try {
-        sourceTables = await storedTables(sqlite);
-      } finally {
-        await sqlite.close();
-      }
-      expect([...sourceTables].sort()).toEqual([...TABLE_NAMES].sort());
-      expect(report.tables.map((r) => r.table).sort()).toEqual([...TABLE_NAMES].sort());
-      for (const r of report.tables) expect(r.target, r.table).toBe(r.source);
-      const count = (table: string) => report.tables.find((r) => r.table === table)!.source;
-      expect(count('journey_runs')).toBe(3);
-      expect(count('api_keys')).toBeGreaterThanOrEqual(3);
-      expect(count('encryption_keys')).toBeGreaterThan(0);
-      expect(count('workspace_settings') + count('workspace_secrets')).toBeGreaterThan(0);
+    it(
+      'copies every table the migrations made, count for count, and refuses to copy twice',
+      { timeout: 90_000 },
+      async () => {
+        const out = await runCli([
+          'migrate',
+          '--to',
+          target,
+          '--data',
+          dataDir,
+          '--json',
+          '--batch',
+          '2',
+        ]);
+        expect(out.code, out.stderr).toBe(0);
+        expect(out.stderr).toMatch(/migrate: 100% /);
+        const report = JSON.parse(out.stdout) as {
+          tables: { table: string; source: number; target: number }[];
+        };
+        // The registry, the SQLite catalog and the copy agree: a table added to the
+        // migrations but not copied (or not registered) fails here.
+        const sqlite = await openStore({ dataDir, encryptionKey: MASTER_KEY });
+        let sourceTables: string[];
+        try {
+          sourceTables = await storedTables(sqlite);
+        } finally {
+          await sqlite.close();
+        }
+        expect([...sourceTables].sort()).toEqual([...TABLE_NAMES].sort());
+        expect(report.tables.map((r) => r.table).sort()).toEqual([...TABLE_NAMES].sort());
+        for (const r of report.tables) expect(r.target, r.table).toBe(r.source);
+        const count = (table: string) => report.tables.find((r) => r.table === table)!.source;
+        expect(count('journey_runs')).toBe(3);
+        expect(count('api_keys')).toBeGreaterThanOrEqual(3);
+        expect(count('encryption_keys')).toBeGreaterThan(0);
+        expect(count('workspace_settings') + count('workspace_secrets')).toBeGreaterThan(0);
 
-      const again = await runCli(['migrate', '--to', target, '--data', dataDir]);
-      expect(again.code).toBe(2);
-      expect(again.stderr).toContain('The target database is not empty');
-    });
+        const again = await runCli(['migrate', '--to', target, '--data', dataDir]);
+        expect(again.code).toBe(2);
+        expect(again.stderr).toContain('The target database is not empty');
+      },
+    );
 
     it('keeps sealed values byte for byte under the same data keys', async () => {
       const { Client } = pg;
