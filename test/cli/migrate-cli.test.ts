@@ -242,3 +242,57 @@ if (STORE_KINDS.includes('postgres'))
       expect(out.stderr).toContain('Cannot reach PostgreSQL at 127.0.0.1:1/test');
     });
   });
+
+if (STORE_KINDS.includes('postgres'))
+  describe('rapport migrate: a count that does not match', () => {
+    const base = process.env.TEST_DATABASE_URL!;
+    const name = `rapport_test_migrate_${randomBytes(4).toString('hex')}`;
+    const target = withDatabase(base, name);
+    let t: TestApp;
+    const admin = async (text: string, url = base) => {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      try {
+        await c.query(text);
+      } finally {
+        await c.end();
+      }
+    };
+    beforeAll(async () => {
+      assertTestDatabase(target);
+      await admin(`CREATE DATABASE ${name}`);
+      t = await createTestApp('sqlite');
+      await t.app.close();
+      await closeApp(t.ctx);
+      await t.ctx.store.close();
+    });
+    afterAll(async () => {
+      await t.testStore.cleanup();
+      await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    });
+
+    it('rolls the whole copy back and exits non-zero, naming the table', async () => {
+      // An already migrated but empty database is a fine target; a trigger that swallows
+      // one table's rows makes its count differ.
+      const empty = await openStore({ dataDir: '/unused', databaseUrl: target });
+      await empty.close();
+      await admin(
+        `CREATE FUNCTION swallow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;
+         CREATE TRIGGER swallow BEFORE INSERT ON api_keys FOR EACH ROW EXECUTE FUNCTION swallow();`,
+        target,
+      );
+      const out = await runCli(['migrate', '--to', target, '--data', t.testStore.dataDir!]);
+      expect(out.code).toBe(2);
+      expect(out.stderr).toMatch(
+        /Counts differ after the copy, nothing was kept: api_keys 3 in SQLite, 0 in PostgreSQL\./,
+      );
+      const c = new pg.Client({ connectionString: target });
+      await c.connect();
+      try {
+        const rows = await c.query<{ n: string }>('SELECT count(*) AS n FROM workspaces');
+        expect(Number(rows.rows[0]!.n)).toBe(0);
+      } finally {
+        await c.end();
+      }
+    }, 90_000);
+  });
