@@ -4,6 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_EVENT_BYTES } from '../../src/ingest/index.js';
 import { runImport, type ImportSummary } from '../../src/importer/run-import.js';
+import { OnlineRetailPreset } from '../../src/importer/presets/online-retail.js';
 import { ManualClock } from '../../src/shared/clock.js';
 import { createTestApp, send, type TestApp } from '../helpers/app.js';
 import { STORE_KINDS } from '../helpers/stores.js';
@@ -165,5 +166,29 @@ describe.each(STORE_KINDS)('--shift-to-now (%s)', (kind) => {
       Math.floor((NOW - (Date.UTC(2011, 10, 14, 15, 27) + shift)) / 86_400_000),
     );
     expect(computed.revenue).toBeCloseTo(rawTotals().revenue, 2);
+  });
+});
+
+describe('Online Retail lines without a customer', () => {
+  it('are skipped, not rejected, even when their other fields are junk', () => {
+    const row = (customer: string) => ({
+      row_index: '622',
+      Description: '',
+      Quantity: '56',
+      InvoiceDate: '2010-12-01 11:52',
+      UnitPrice: '-11062.06',
+      CustomerID: customer,
+      Country: 'United Kingdom',
+    });
+    expect(new OnlineRetailPreset().push(row(''), 624)).toEqual([
+      { kind: 'skip', reason: 'no CustomerID' },
+    ]);
+    expect(new OnlineRetailPreset().push(row('17850'), 624)).toEqual([
+      {
+        kind: 'bad',
+        line: 624,
+        reason: 'missing StockCode and Description; UnitPrice "-11062.06" is not a price',
+      },
+    ]);
   });
 });

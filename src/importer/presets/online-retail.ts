@@ -71,7 +71,12 @@ export class OnlineRetailPreset {
       problems.push(`UnitPrice "${get('UnitPrice')}" is not a price`);
     if (Number.isNaN(at))
       problems.push(`InvoiceDate "${get('InvoiceDate')}" is not YYYY-MM-DD HH:MM`);
-    if (problems.length) return [{ kind: 'bad', line, reason: problems.join('; ') }];
+    // A line without a customer is never imported, so its other flaws (the file's
+    // blank-description stock adjustments) are no reason to call it an error.
+    if (problems.length) {
+      if (!customer) return [{ kind: 'skip', reason: 'no CustomerID' }];
+      return [{ kind: 'bad', line, reason: problems.join('; ') }];
+    }
 
     const out: PresetOutput[] = [];
     if (!this.items.has(itemId) || quantity > 0) {
