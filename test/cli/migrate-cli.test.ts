@@ -11,7 +11,7 @@ import { TABLE_NAMES } from '../../src/store/tables.js';
 import { ADMIN_KEY, createTestApp, NO_RATE_LIMITS, send, type TestApp } from '../helpers/app.js';
 import { runCli } from '../helpers/cli.js';
 import { assertTestDatabase, withDatabase } from '../helpers/database-guard.js';
-import { STORE_KINDS } from '../helpers/stores.js';
+import { openTestStore, STORE_KINDS } from '../helpers/stores.js';
 import { startReceiver } from '../helpers/webhook-receiver.js';
 
 const HOUR = 3_600_000;
@@ -39,6 +39,23 @@ describe('rapport migrate: bad input', () => {
       expect(empty.stderr).toContain('No SQLite deployment in /nonexistent-rapport-dir');
     },
   );
+  it('says so when the target cannot be reached', { timeout: 60_000 }, async () => {
+    const s = await openTestStore('sqlite');
+    await s.store.close();
+    try {
+      const out = await runCli([
+        'migrate',
+        '--to',
+        'postgres://postgres@127.0.0.1:1/test',
+        '--data',
+        s.dataDir!,
+      ]);
+      expect(out.code).toBe(1);
+      expect(out.stderr).toContain('Cannot reach PostgreSQL at 127.0.0.1:1/test');
+    } finally {
+      await s.cleanup();
+    }
+  });
 });
 
 if (STORE_KINDS.includes('postgres'))
@@ -228,18 +245,6 @@ if (STORE_KINDS.includes('postgres'))
         if (ctx) await closeApp(ctx);
         await store.close();
       }
-    });
-
-    it('says so when the target cannot be reached', async () => {
-      const out = await runCli([
-        'migrate',
-        '--to',
-        'postgres://postgres@127.0.0.1:1/test',
-        '--data',
-        dataDir,
-      ]);
-      expect(out.code).toBe(1);
-      expect(out.stderr).toContain('Cannot reach PostgreSQL at 127.0.0.1:1/test');
     });
   });
 
