@@ -75,9 +75,9 @@ export async function copyStore(
     const report: TableCopy[] = [];
     for (const table of tables) {
       const total = totals.get(table)!;
-      await copyTable(source, target, client, table, options.batchRows, (n) => {
-        allCopied += n;
-        options.onProgress?.({ table, copied: n, total, allCopied, allTotal });
+      await copyTable(source, target, client, table, options.batchRows, (batch, copied) => {
+        allCopied += batch;
+        options.onProgress?.({ table, copied, total, allCopied, allTotal });
       });
       const counted = await client.query<{ n: string }>(
         `SELECT count(*) AS n FROM ${quoteIdent(table)}`,
@@ -110,7 +110,7 @@ async function copyTable(
   client: pg.PoolClient,
   table: string,
   batchRows: number | undefined,
-  onBatch: (copiedSoFar: number) => void,
+  onBatch: (batchRows: number, copiedSoFar: number) => void,
 ): Promise<number> {
   const { columns } = await columnsOf(source, table);
   const { identity } = await columnsOf(target, table);
@@ -144,7 +144,7 @@ async function copyTable(
     await client.query(head + tuples.join(', '), params);
     after = Number(rows[rows.length - 1]!.__rowid);
     copied += rows.length;
-    onBatch(copied);
+    onBatch(rows.length, copied);
   }
   for (const column of identity) {
     // The next generated id must follow the copied ones, or the first insert collides.
