@@ -30,7 +30,7 @@ import {
   templateVariantFor,
 } from '../measurement/index.js';
 import { RecommendationService } from '../recommend/index.js';
-import { SegmentRegistry, SegmentStage } from '../segments/index.js';
+import { recomputeSegments, SegmentRegistry, SegmentStage } from '../segments/index.js';
 import { Metrics, type AppContext } from '../server/index.js';
 import type { Clock } from '../shared/index.js';
 import type { Store } from '../store/index.js';
@@ -104,6 +104,18 @@ export function buildApp(options: AppOptions): App {
     onUnreadable: (u) => logger.warn(u, 'segment left out: its stored definition is unreadable'),
   });
   const segments = new SegmentStage(store, clock, segmentRegistry, models);
+  // RFM scores are quintiles of the fitted model: a refit moves people between the RFM
+  // segments without any event of theirs, so memberships are recomputed (and repaired,
+  // with their Segment Entered/Exited events) right after it.
+  models.afterRefit(async (workspaceId) => {
+    try {
+      await recomputeSegments(store, clock, segmentRegistry, models, workspaceId, {
+        repair: true,
+      });
+    } catch (error) {
+      logger.warn({ err: error, workspaceId }, 'segments not refreshed after the model refit');
+    }
+  });
   // A journey step that updates a profile re-evaluates the person's segments in its own
   // transaction.
   const journeys = new JourneyStage(store, clock, models, {

@@ -69,7 +69,8 @@ export function buildLoops(p: LoopParts): Loops {
     async () => {
       for (const id of await listWorkspaceIds(p.store.db)) {
         const now = p.clock.now();
-        if (now - (lastTrained.get(id) ?? -Infinity) < p.recommendationsTrainMs) continue;
+        const due = now - (lastTrained.get(id) ?? -Infinity) >= p.recommendationsTrainMs;
+        if (!due && !(await p.recommendations.grewSinceTraining(id))) continue;
         lastTrained.set(id, now);
         await p.recommendations.train(id);
       }

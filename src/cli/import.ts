@@ -1,5 +1,6 @@
-import { basename, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import {
+  defaultRejectsPath,
   parseMappings,
   PRESETS,
   runImport,
@@ -18,6 +19,7 @@ interface ImportFlags {
   rejects?: string;
   data?: string;
   process?: boolean;
+  shiftToNow?: boolean;
   json?: boolean;
 }
 
@@ -55,11 +57,11 @@ export async function runImportCommand(
         preset: flags.preset as Preset | undefined,
         mapping,
         type: flags.type,
-        rejectsPath: resolve(
-          flags.rejects ??
-            `${basename(files[0]!).replace(/\.(csv|jsonl|ndjson|json)(\.gz)?$/i, '')}.rejects.jsonl`,
-        ),
+        rejectsPath: flags.rejects
+          ? resolve(flags.rejects)
+          : defaultRejectsPath(files, app.ctx.clock.now()),
         process: flags.process !== false,
+        shiftToNow: flags.shiftToNow === true,
       },
     );
     if (flags.json) {
@@ -67,17 +69,24 @@ export async function runImportCommand(
       return;
     }
     const skipped = Object.entries(summary.skipped)
-      .map(([why, n]) => `${n.toLocaleString('en')} skipped (${why})`)
+      .map(([why, n]) => `${n.toLocaleString('en')} rows (${why})`)
       .join(', ');
     process.stdout.write(
       [
         `Read ${summary.rows.toLocaleString('en')} rows in ${summary.seconds.toFixed(1)} s.`,
         `Events: ${summary.events.toLocaleString('en')} imported, ${summary.duplicates.toLocaleString('en')} already there.`,
+        summary.shiftedDays
+          ? `Times moved ${summary.shiftedDays.toLocaleString('en')} days forward: the data's last day is today.`
+          : '',
         `Catalog: ${summary.items.created} created, ${summary.items.updated} updated, ${summary.items.unchanged} unchanged.`,
-        `Rejected: ${summary.rejected.toLocaleString('en')}${summary.rejectsPath ? ` (see ${summary.rejectsPath})` : ''}${skipped ? `; ${skipped}` : ''}.`,
+        `Rejected: ${summary.rejected.toLocaleString('en')}${summary.rejectsPath ? ` (see ${summary.rejectsPath})` : ''}.`,
+        skipped ? `Skipped, not errors: ${skipped}.` : '',
         summary.processed
           ? `Profiles updated from ${summary.processed.toLocaleString('en')} events.`
           : '',
+        summary.pending > 0
+          ? `${summary.pending.toLocaleString('en')} events wait for the profile stage: a running \`rapport start\` on this store processes them.`
+          : 'Every imported event is in the profiles; nothing is left for the server to process.',
       ]
         .filter(Boolean)
         .join('\n') + '\n',

@@ -11,6 +11,7 @@ import {
 import { runImportCommand } from './import.js';
 import { runJourneysList, runJourneysShow, runJourneysStats } from './journeys.js';
 import { runOffersImportCodes } from './offers.js';
+import { runMigrate } from './migrate.js';
 import { runKeysCreate, runKeysList, runKeysRevoke, runKeysRotate } from './keys.js';
 import { runProfilesRebuild } from './profiles.js';
 import { runProfilesErase, runProfilesExport } from './privacy.js';
@@ -158,8 +159,12 @@ export function buildCli(): Command {
       (value: string, previous?: string[]) => [...(previous ?? []), value],
     )
     .option('--type <type>', 'event type of CSV rows without a type column (default track)')
-    .option('--rejects <file>', 'where rejected rows go (default <name>.rejects.jsonl)')
+    .option(
+      '--rejects <file>',
+      'where rejected rows go (default: next to the first file, <name>.<run time>.rejects.jsonl)',
+    )
     .option('--no-process', 'only append to the log; workers build the profiles later')
+    .option('--shift-to-now', "move every event by whole days so the data's last day is today")
     .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
     .option('--json', 'print the summary as JSON')
     .action(runImportCommand);
@@ -290,6 +295,17 @@ export function buildCli(): Command {
     .option('--url <url>', 'where Rapport runs (env RAPPORT_URL, default http://127.0.0.1:4700)')
     .option('--key <key>', 'an admin key (env RAPPORT_ADMIN_KEY)')
     .action(runTrain);
+
+  program
+    .command('migrate')
+    .description(
+      'Copy this SQLite deployment into an empty PostgreSQL database (stop Rapport first).',
+    )
+    .option('--to <url>', 'the PostgreSQL database, postgres://user@host:port/database')
+    .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
+    .option('--batch <rows>', 'rows per insert (1-10000, default 1000)')
+    .option('--json', 'print the per-table counts as JSON')
+    .action(runMigrate);
 
   registerEvalCommand(program);
   registerEvalPolicyCommand(program);

@@ -1,3 +1,4 @@
+import { createProgress } from '../importer/index.js';
 import { ValidationError } from '../shared/index.js';
 
 /**
@@ -13,17 +14,30 @@ export async function runTrain(flags: { url?: string; key?: string }): Promise<v
       { path: '--key', problem: 'missing' },
     ]);
   }
+  // The server trains in one step and answers when the new version serves: the bar
+  // shows that it is still at work (elapsed time) and completes with the answer.
+  const started = Date.now();
+  const bar = createProgress('train', 1, { unit: ' model' });
+  const tick = setInterval(
+    () => bar.update(0, { training: `${Math.round((Date.now() - started) / 1000)} s` }),
+    1000,
+  );
   let res: Response;
   try {
     res = await fetch(`${url}/v1/admin/recommendations/train`, {
       method: 'POST',
       headers: { authorization: `Bearer ${key}` },
     });
-  } catch {
+  } catch (error) {
     throw new Error(
       `Cannot reach Rapport at ${url}: is it running? (rapport start, or pass --url)`,
+      { cause: error },
     );
+  } finally {
+    clearInterval(tick);
   }
+  bar.update(res.ok ? 1 : 0, { training: `${((Date.now() - started) / 1000).toFixed(1)} s` });
+  bar.stop();
   const body = (await res.json()) as {
     version?: number;
     interactions?: number;

@@ -1,3 +1,9 @@
-export { runImport, PRESETS, type ImportKind, type Preset } from './run-import.js';
+export {
+  defaultRejectsPath,
+  runImport,
+  PRESETS,
+  type ImportKind,
+  type Preset,
+} from './run-import.js';
 export { parseMappings } from './mapping.js';
-export { createProgress } from './progress.js';
+export { createProgress, type Progress } from './progress.js';

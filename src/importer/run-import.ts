@@ -1,4 +1,5 @@
 import { createWriteStream, statSync, type WriteStream } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { upsertItems, type CatalogItemInput } from '../catalog/index.js';
 import { normalizeEvent, type EventWriter, type NormalizedEvent } from '../ingest/index.js';
 import type { ModelCache, ProfileProcessor } from '../profiles/index.js';
@@ -8,6 +9,7 @@ import { csvRowToEvent, derivedMessageId, rowToItem, type Mapping } from './mapp
 import { OnlineRetailPreset, type PresetOutput } from './presets/online-retail.js';
 import { createProgress } from './progress.js';
 import { detectFormat, readRows } from './read-rows.js';
+import { dayShift, latestEventTime, shifted } from './shift.js';
 
 export type ImportKind = 'events' | 'profiles' | 'catalog';
 export const PRESETS = ['online-retail'] as const;
@@ -26,6 +28,28 @@ export interface ImportOptions {
   /** Fold the imported events into profiles before returning (default true). */
   process?: boolean;
   progress?: NodeJS.WriteStream;
+  /**
+   * Move every event by whole days so the data's last day is today (the clock's): a
+   * historical file then reads as recent activity, for RFM, journeys and windows.
+   */
+  shiftToNow?: boolean | undefined;
+}
+
+/**
+ * The default rejects file: next to the first input, named for the file and the run's
+ * time, so runs never overwrite each other's rejects and they stay by the data.
+ *
+ * @example defaultRejectsPath(['/d/orders.csv.gz'], Date.UTC(2026, 0, 2, 3, 4, 5))
+ * // '/d/orders.20260102T030405Z.rejects.jsonl'
+ */
+export function defaultRejectsPath(files: readonly string[], now: number): string {
+  const first = files[0] ?? 'import';
+  const name = basename(first).replace(/\.(csv|jsonl|ndjson|json)(\.gz)?$/i, '');
+  const stamp = new Date(now)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  return join(dirname(resolve(first)), `${name}.${stamp}.rejects.jsonl`);
 }
 
 export interface ImportDeps {
@@ -44,6 +68,10 @@ export interface ImportSummary {
   rejected: number;
   skipped: Record<string, number>;
   processed: number;
+  /** Events still waiting for the profile stage: a running server processes them. */
+  pending: number;
+  /** Days every event was moved by --shift-to-now (0 without it). */
+  shiftedDays: number;
   rejectsPath: string | null;
   seconds: number;
 }
@@ -73,6 +101,8 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
     rejected: 0,
     skipped: {},
     processed: 0,
+    pending: 0,
+    shiftedDays: 0,
     rejectsPath: null,
     seconds: 0,
   };
@@ -84,6 +114,18 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
     rejects.write(`${JSON.stringify({ file, line, reason, row: text })}\n`);
   };
 
+  const wantsEvents = options.kind !== 'catalog';
+  const wantsItems = options.kind !== 'profiles';
+  let shift = 0;
+  if (options.shiftToNow && wantsEvents) {
+    const latest = await latestEventTime(options.files, formats, {
+      preset: options.preset !== undefined,
+      mapping: options.mapping,
+      type: options.kind === 'profiles' ? 'identify' : (options.type ?? 'track'),
+    });
+    if (latest !== null) shift = dayShift(latest, deps.clock.now());
+    summary.shiftedDays = Math.round(shift / 86_400_000);
+  }
   const totalBytes = options.files.reduce((s, f) => s + sizeOf(f), 0);
   const bar = createProgress(`import ${options.kind}`, totalBytes, {
     unit: ' B',
@@ -118,6 +160,7 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
     value: Record<string, unknown>,
     text: string,
   ) => {
+    value = shifted(value, shift);
     if (value.messageId === undefined || value.messageId === null || value.messageId === '') {
       value = { ...value, messageId: derivedMessageId(options.kind, text) };
     }
@@ -144,8 +187,6 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
     pendingItems.push(item);
     if (pendingItems.length >= ITEM_CHUNK) await flushItems();
   };
-  const wantsEvents = options.kind !== 'catalog';
-  const wantsItems = options.kind !== 'profiles';
 
   // One preset for all the files: a basket may straddle two of them.
   const preset = options.preset === 'online-retail' ? new OnlineRetailPreset() : null;
@@ -232,6 +273,7 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
     }
     await deps.models.refresh(options.workspaceId);
   }
+  if (wantsEvents) summary.pending = await deps.processor.pendingCount();
   summary.seconds = (Date.now() - started) / 1000;
   return summary;
 }

@@ -17,6 +17,7 @@ const KIND = 'profiles';
  */
 export class ModelCache {
   private readonly cache = new Map<string, { at: number; model: WorkspaceModel }>();
+  private readonly refitListeners: ((workspaceId: string) => Promise<void>)[] = [];
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -58,7 +59,15 @@ export class ModelCache {
     return workspaceIds.filter((id) => (fitted.get(id) ?? -Infinity) < before);
   }
 
-  /** Fits the model on every live profile and stores it. */
+  /**
+   * Runs `listener` after each refit of a workspace's model, before `refresh` returns:
+   * what was derived from the old model (RFM segment memberships) follows the new one.
+   */
+  afterRefit(listener: (workspaceId: string) => Promise<void>): void {
+    this.refitListeners.push(listener);
+  }
+
+  /** Fits the model on every live profile, stores it, then runs the refit listeners. */
   async refresh(workspaceId: string): Promise<WorkspaceModel> {
     const now = this.clock.now();
     const facts: ProfileFacts[] = [];
@@ -75,6 +84,7 @@ export class ModelCache {
       )
       .execute();
     this.cache.set(workspaceId, { at: now, model });
+    for (const listener of this.refitListeners) await listener(workspaceId);
     return model;
   }
 }

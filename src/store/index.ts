@@ -9,6 +9,9 @@ export type {
 } from './database.js';
 export type { Store, StoreAddress, StoreKind } from './store.js';
 export { openStore, openStoreAt } from './open-store.js';
+export { openSqlite, SQLITE_FILE } from './open-sqlite.js';
+export { openPostgres } from './open-postgres.js';
+export { copyStore, type CopyReport } from './copy-store.js';
 export { appendEvents, eventKey, type EventRow, type RejectedRow } from './sql/append-events.js';
 export {
   withTransaction,

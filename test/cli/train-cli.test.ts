@@ -10,66 +10,80 @@ describe.each(STORE_KINDS)('rapport train (%s)', (kind) => {
     for (const c of cleanup.reverse()) await c();
   });
 
-  it('retrains a running server, which then serves the new version', async () => {
-    const s: TestStore = await openTestStore(kind);
-    cleanup.push(() => s.cleanup());
-    await s.store.close();
-    const env = {
-      ...(s.databaseUrl ? { DATABASE_URL: s.databaseUrl } : { RAPPORT_DATA_DIR: s.dataDir! }),
-      RAPPORT_ADMIN_KEY: ADMIN,
-    };
-    const server: RunningServer = await startServer([], env);
-    cleanup.push(async () => {
-      server.child.kill('SIGTERM');
-      await server.exited;
-    });
-    const post = (path: string, body: unknown) =>
-      fetch(`${server.url}${path}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
+  it(
+    'retrains a running server, which then serves the new version',
+    { timeout: 90_000 },
+    async () => {
+      const s: TestStore = await openTestStore(kind);
+      cleanup.push(() => s.cleanup());
+      await s.store.close();
+      const env = {
+        ...(s.databaseUrl ? { DATABASE_URL: s.databaseUrl } : { RAPPORT_DATA_DIR: s.dataDir! }),
+        RAPPORT_ADMIN_KEY: ADMIN,
+      };
+      const server: RunningServer = await startServer([], env);
+      cleanup.push(async () => {
+        server.child.kill('SIGTERM');
+        await server.exited;
       });
-    await fetch(`${server.url}/v1/catalog/items`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        items: [
-          { id: 'a', title: 'A' },
-          { id: 'b', title: 'B' },
-          { id: 'c', title: 'C' },
-        ],
-      }),
-    });
-    const views = [];
-    for (let u = 0; u < 6; u++)
-      for (const item of ['a', 'b', 'a'])
-        views.push({
-          type: 'track',
-          userId: `u${u}`,
-          event: 'Product Viewed',
-          properties: { product_id: item },
+      const post = (path: string, body: unknown) =>
+        fetch(`${server.url}${path}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
         });
-    expect((await post('/v1/batch', { batch: views })).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 500));
+      await fetch(`${server.url}/v1/catalog/items`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          items: [
+            { id: 'a', title: 'A' },
+            { id: 'b', title: 'B' },
+            { id: 'c', title: 'C' },
+          ],
+        }),
+      });
+      const views = [];
+      for (let u = 0; u < 6; u++)
+        for (const item of ['a', 'b', 'a'])
+          views.push({
+            type: 'track',
+            userId: `u${u}`,
+            event: 'Product Viewed',
+            properties: { product_id: item },
+          });
+      expect((await post('/v1/batch', { batch: views })).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 500));
 
-    const res = await runCli(['train', '--url', server.url], { RAPPORT_ADMIN_KEY: ADMIN });
-    expect(res.stderr).toBe('');
-    expect(res.code).toBe(0);
-    expect(res.stdout).toMatch(
-      /^Trained version \d+ from 18 interactions over 3 items in [\d.]+ s; it now serves\.\n$/,
-    );
-    const recs = (await (
-      await fetch(`${server.url}/v1/recommendations?strategy=popular&limit=2`, {
-        headers: { authorization: `Bearer ${ADMIN}` },
-      })
-    ).json()) as { items: { itemId: string }[] };
-    expect(recs.items.map((i) => i.itemId)).toEqual(['a', 'b']);
+      const res = await runCli(['train', '--url', server.url], {
+        RAPPORT_ADMIN_KEY: ADMIN,
+        CI: 'true',
+      });
+      // Off a terminal the progress is plain lines, the last one complete.
+      expect(res.stderr).toMatch(/^train: 100% 1\/1 model .*training=[\d.]+ s\n$/m);
+      expect(
+        res.stderr
+          .trim()
+          .split('\n')
+          .every((l) => l.startsWith('train: ')),
+      ).toBe(true);
+      expect(res.code).toBe(0);
+      expect(res.stdout).toMatch(
+        /^Trained version \d+ from 18 interactions over 3 items in [\d.]+ s; it now serves\.\n$/,
+      );
+      const recs = (await (
+        await fetch(`${server.url}/v1/recommendations?strategy=popular&limit=2`, {
+          headers: { authorization: `Bearer ${ADMIN}` },
+        })
+      ).json()) as { items: { itemId: string }[] };
+      expect(recs.items.map((i) => i.itemId)).toEqual(['a', 'b']);
 
-    const noKey = await runCli(['train', '--url', server.url], { RAPPORT_ADMIN_KEY: '' });
-    expect(noKey.code).not.toBe(0);
-    expect(noKey.stderr).toContain('--key');
-    const down = await runCli(['train', '--url', 'http://127.0.0.1:9', '--key', ADMIN]);
-    expect(down.code).not.toBe(0);
-    expect(down.stderr).toContain('is it running?');
-  });
+      const noKey = await runCli(['train', '--url', server.url], { RAPPORT_ADMIN_KEY: '' });
+      expect(noKey.code).not.toBe(0);
+      expect(noKey.stderr).toContain('--key');
+      const down = await runCli(['train', '--url', 'http://127.0.0.1:9', '--key', ADMIN]);
+      expect(down.code).not.toBe(0);
+      expect(down.stderr).toContain('is it running?');
+    },
+  );
 });

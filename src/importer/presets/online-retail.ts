@@ -1,5 +1,6 @@
 import type { CatalogItemInput } from '../../catalog/index.js';
 import { parseLocalDateTime } from '../local-date-time.js';
+import { MAX_EVENT_BYTES } from '../../ingest/index.js';
 import { pushTo } from '../../shared/index.js';
 
 /**
@@ -70,7 +71,12 @@ export class OnlineRetailPreset {
       problems.push(`UnitPrice "${get('UnitPrice')}" is not a price`);
     if (Number.isNaN(at))
       problems.push(`InvoiceDate "${get('InvoiceDate')}" is not YYYY-MM-DD HH:MM`);
-    if (problems.length) return [{ kind: 'bad', line, reason: problems.join('; ') }];
+    // A line without a customer is never imported, so its other flaws (the file's
+    // blank-description stock adjustments) are no reason to call it an error.
+    if (problems.length) {
+      if (!customer) return [{ kind: 'skip', reason: 'no CustomerID' }];
+      return [{ kind: 'bad', line, reason: problems.join('; ') }];
+    }
 
     const out: PresetOutput[] = [];
     if (!this.items.has(itemId) || quantity > 0) {
@@ -143,22 +149,76 @@ export class OnlineRetailPreset {
       price: l.price,
       quantity: Math.abs(l.quantity),
     }));
+    const cents = lines.map((l) => Math.abs(l.quantity) * l.price * 100);
     const amount = round2(lines.reduce((s, l) => s + Math.abs(l.quantity) * l.price, 0));
-    out.push({
-      kind: 'event',
-      line: first.line,
-      event: {
-        type: 'track',
-        event: refund ? 'Order Refunded' : 'Order Completed',
-        messageId: `online-retail:${refund ? 'refund' : 'order'}:${orderId}`,
-        userId: first.customer,
-        timestamp: new Date(first.at).toISOString(),
-        properties: refund
-          ? { order_id: orderId, total: amount, currency: 'GBP', products }
-          : { order_id: orderId, revenue: amount, currency: 'GBP', products },
-        context: { location: { country: first.country } },
-      },
+    const base = {
+      type: 'track',
+      event: refund ? 'Order Refunded' : 'Order Completed',
+      messageId: `online-retail:${refund ? 'refund' : 'order'}:${orderId}`,
+      userId: first.customer,
+      timestamp: new Date(first.at).toISOString(),
+      context: { location: { country: first.country } },
+    };
+    const parts = chunkProducts(products, base);
+    // Every part of an order repeats its order id and whole revenue: the profile keeps one
+    // report per order id, so the order counts once at its full value whichever part it
+    // keeps. Refunds are one per event, so each part refunds its own products, in cents
+    // that add up exactly to the whole.
+    let refunded = 0;
+    let cumulative = 0;
+    let offset = 0;
+    parts.forEach((part, i) => {
+      for (let k = 0; k < part.length; k++) cumulative += cents[offset + k]!;
+      offset += part.length;
+      const upTo = Math.round(cumulative);
+      const partTotal = (upTo - refunded) / 100;
+      refunded = upTo;
+      const split = parts.length > 1 ? { part: i + 1, parts: parts.length } : {};
+      out.push({
+        kind: 'event',
+        line: first.line,
+        event: {
+          ...base,
+          messageId: i === 0 ? base.messageId : `${base.messageId}:part:${i + 1}`,
+          properties: refund
+            ? {
+                order_id: orderId,
+                total: parts.length > 1 ? partTotal : amount,
+                currency: 'GBP',
+                products: part,
+                ...split,
+              }
+            : { order_id: orderId, revenue: amount, currency: 'GBP', products: part, ...split },
+        },
+      });
     });
     return out;
   }
+}
+
+/** Room left in an event for its other properties (order id, amount, part numbers). */
+const PROPERTY_ROOM = 256;
+
+/**
+ * Splits an order's products so each part's event stays under the ingest limit
+ * (MAX_EVENT_BYTES), whatever the size of the order: the largest real invoices hold
+ * over 500 lines, about 50 KB as one event.
+ */
+export function chunkProducts<P>(products: P[], base: Record<string, unknown>): P[][] {
+  const budget = MAX_EVENT_BYTES - PROPERTY_ROOM - Buffer.byteLength(JSON.stringify(base));
+  const parts: P[][] = [];
+  let part: P[] = [];
+  let size = 0;
+  for (const product of products) {
+    const bytes = Buffer.byteLength(JSON.stringify(product)) + 1;
+    if (part.length > 0 && size + bytes > budget) {
+      parts.push(part);
+      part = [];
+      size = 0;
+    }
+    part.push(product);
+    size += bytes;
+  }
+  parts.push(part);
+  return parts;
 }

@@ -8,6 +8,9 @@ import type { RecommendRequestInput, RecommendResponse } from '../request.js';
 import { trainFromLog } from '../train-worker.js';
 import { interactionsOf, loadInteractions, toRecommendable } from './interactions.js';
 
+/** Events a log must grow by, at least, before it retrains ahead of its schedule. */
+const RETRAIN_AFTER_EVENTS = 10_000;
+
 export interface TrainResult {
   version: number;
   interactions: number;
@@ -31,12 +34,33 @@ export class RecommendationService {
   private readonly catalogSeen = new Map<string, string>();
   /** Per workspace: the log id through which interactions are in the serving models. */
   private readonly folded = new Map<string, number>();
+  /** Per workspace: the log id its current model was trained through. */
+  private readonly trainedThrough = new Map<string, number>();
+  private readonly retrainAfterEvents: number;
 
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly logger?: Logger,
-  ) {}
+    options: { retrainAfterEvents?: number } = {},
+  ) {
+    this.retrainAfterEvents = options.retrainAfterEvents ?? RETRAIN_AFTER_EVENTS;
+  }
+
+  /**
+   * Whether the log has grown enough since the workspace's last training to train again
+   * before the schedule: by `retrainAfterEvents` events and by a quarter of what the model
+   * was trained on. A large import (whose events the importing process folds into
+   * profiles, so this process never sees them one by one) is picked up within a minute;
+   * steady traffic only retrains as the log grows by a quarter. Ids are counted over the
+   * whole log, so a large import anywhere retrains each workspace once.
+   */
+  async grewSinceTraining(workspaceId: string): Promise<boolean> {
+    const trained = this.trainedThrough.get(workspaceId);
+    if (trained === undefined) return false;
+    const grown = (await processedThrough(this.store.db)) - trained;
+    return grown >= Math.max(this.retrainAfterEvents, trained / 4);
+  }
 
   registry(workspaceId: string): ModelRegistry | undefined {
     return this.registries.get(workspaceId);
@@ -95,6 +119,7 @@ export class RecommendationService {
     this.catalogChecked.set(workspaceId, now);
     this.catalogSeen.set(workspaceId, signature);
     this.folded.set(workspaceId, Math.max(this.folded.get(workspaceId) ?? 0, through));
+    this.trainedThrough.set(workspaceId, through);
     const seconds = (performance.now() - started) / 1000;
     this.logger?.info(
       { workspaceId, version, interactions, items: catalog.length, seconds },
