@@ -20,6 +20,7 @@ export const TABLES = {
   catalog_items: true,
   catalog_changes: true,
   workspace_settings: true,
+  allowed_origins: true,
   workspace_models: true,
   segments: true,
   segment_members: true,
