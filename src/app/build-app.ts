@@ -147,7 +147,7 @@ export function buildApp(options: AppOptions): App {
     ...(options.smtpUrl ? { email: new EmailSender(options.smtpUrl) } : {}),
     // Subscriptions are validated when stored: https, or http on loopback for testing.
     push: new PushSender({ clock, allowHttp: true }),
-    recommend: recommendProvider(recommendations),
+    recommend: recommendProvider(recommendations, store.db),
     offer: offerProvider(decisions),
     templateVariant: (workspaceId, profileId, templateId, now) =>
       templateVariantFor(store.db, workspaceId, profileId, templateId, now),

@@ -12,6 +12,7 @@ export {
 } from './templates-repo.js';
 export { emailChannel, pushChannel, type SendDeps } from './send-channels.js';
 export { loadRecipient } from './person.js';
+export { cartLink, completeItems, workspaceScope } from './message-scope.js';
 export { sentMessagesBetween, type SentMessage } from './sent-messages.js';
 export { SubscriptionInput, saveSubscription } from './push-subscriptions.js';
 export { recordEngagement, type EngagementResult } from './tracking.js';
