@@ -6,6 +6,7 @@ import { DecisionService } from '../decisions/index.js';
 import { JourneyStage } from '../journeys/index.js';
 import {
   emailChannel,
+  withPreferredChannel,
   OutboxSender,
   pushChannel,
   recordEngagement,
@@ -169,12 +170,12 @@ export function buildApp(options: AppOptions): App {
   const outbox = new OutboxSender(
     store,
     clock,
-    {
+    withPreferredChannel(sendDeps, {
       webhook: webhookChannel(store, clock),
       email: emailChannel(sendDeps),
       push: pushChannel(sendDeps),
       ...options.channels,
-    },
+    }),
     {
       logger,
       ...(options.outboxLeaseMs ? { leaseMs: options.outboxLeaseMs } : {}),

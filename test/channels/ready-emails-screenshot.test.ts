@@ -54,6 +54,36 @@ const recommended: RecommendedItem[] = ['p3', 'p4', 'p5'].map((id, k) => ({
   currency: 'EUR',
 }));
 
+interface Layout {
+  scrollWidth: number;
+  images: { alt: string | null; loaded: boolean; right: number }[];
+  cards: { left: number; right: number; height: number; price: string; name: string }[];
+  address: boolean;
+  shop: boolean;
+}
+
+// Runs in the page (as text: this project's TypeScript has no DOM types).
+const MEASURE = `(() => ({
+  scrollWidth: document.documentElement.scrollWidth,
+  images: [...document.images].map((i) => ({
+    alt: i.getAttribute('alt'),
+    loaded: i.complete && i.naturalWidth > 0,
+    right: i.getBoundingClientRect().right,
+  })),
+  cards: [...document.querySelectorAll('[data-product-card]')].map((c) => {
+    const r = c.getBoundingClientRect();
+    return {
+      left: r.left,
+      right: r.right,
+      height: r.height,
+      price: c.querySelector('[data-price]')?.textContent ?? '',
+      name: c.querySelector('a[style*="font-weight:600"]')?.textContent ?? '',
+    };
+  }),
+  address: document.body.innerText.includes('75011 Paris'),
+  shop: document.body.innerText.includes('Maison Lin'),
+}))()`;
+
 const emails = DEFAULT_TEMPLATES.filter((t) => t.channel === 'email').map((t) =>
   MessageTemplate.parse(t),
 );
@@ -114,26 +144,7 @@ describe('the ready e-mails in Chromium', () => {
           );
           await page.setContent(html, { waitUntil: 'load' });
           await page.screenshot({ path: join(shots, `${id}-${width}.png`), fullPage: true });
-          const layout = await page.evaluate(() => ({
-            scrollWidth: document.documentElement.scrollWidth,
-            images: [...document.images].map((i) => ({
-              alt: i.getAttribute('alt'),
-              loaded: i.complete && i.naturalWidth > 0,
-              right: i.getBoundingClientRect().right,
-            })),
-            cards: [...document.querySelectorAll('[data-product-card]')].map((c) => {
-              const r = c.getBoundingClientRect();
-              return {
-                left: r.left,
-                right: r.right,
-                height: r.height,
-                price: c.querySelector('[data-price]')?.textContent ?? '',
-                name: c.querySelector('a[style*="font-weight:600"]')?.textContent ?? '',
-              };
-            }),
-            address: document.body.innerText.includes('75011 Paris'),
-            shop: document.body.innerText.includes('Maison Lin'),
-          }));
+          const layout = await page.evaluate<Layout>(MEASURE);
           expect(layout.scrollWidth, `${id} at ${width} px`).toBeLessThanOrEqual(width);
           expect(layout.images.length).toBeGreaterThan(0); // the logo at least
           for (const image of layout.images) {
