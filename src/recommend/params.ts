@@ -46,23 +46,19 @@ const Bool = z.union([
 
 const Id = z.union([z.string().min(1).max(1000), z.number()]).transform(String);
 
+// Over HTTP (and from a template literal) boosts are one JSON text.
 const Boosts = z
-  .union([
-    z.array(z.unknown()),
-    // Over HTTP (and from a template literal) boosts are one JSON text.
-    z
-      .string()
-      .max(20_000)
-      .transform((v, ctx) => {
-        try {
-          const parsed: unknown = JSON.parse(v);
-          return parsed;
-        } catch {
-          ctx.addIssue({ code: 'custom', message: 'must be a JSON array of boosts' });
-          return z.NEVER;
-        }
-      }),
-  ])
+  .union([z.array(z.unknown()), z.string().max(20_000)])
+  .transform((v, ctx): unknown => {
+    if (typeof v !== 'string') return v;
+    try {
+      const parsed: unknown = JSON.parse(v);
+      return parsed;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON array of boosts' });
+      return z.NEVER;
+    }
+  })
   .pipe(z.array(Boost).max(50));
 
 /**
