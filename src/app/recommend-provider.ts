@@ -31,7 +31,12 @@ const BlockArguments = z
 /** What a block's `item` holds: the catalog's fields, and why it was recommended. */
 function card(
   id: string,
-  served: { title?: string | undefined; strategy: string; score: number; reason: { code: string; text: string } },
+  served: {
+    title?: string | undefined;
+    strategy: string;
+    score: number;
+    reason: { code: string; text: string };
+  },
   item: CatalogItem | undefined,
 ): RecommendedItem {
   const title = item?.title ?? served.title ?? null;
@@ -79,7 +84,7 @@ export function recommendProvider(
   return (workspaceId, profileId) => async (request: RecommendRequest) => {
     const parsed = BlockArguments.safeParse(request);
     if (!parsed.success) throw new Error(`recommend: ${problemOf(parsed.error)}`);
-    const { item_id, limit, personalized, profileId: _asked, ...params } = parsed.data;
+    const { item_id, limit, personalized, ...params } = parsed.data;
     const itemId = params.itemId ?? item_id;
     let answer;
     try {
@@ -96,7 +101,9 @@ export function recommendProvider(
       // A bad request (an unknown strategy, a boost the engine refuses) names the field.
       if (error instanceof AppError) {
         const details = error.details.map((d) => `${d.path}: ${d.problem}`).join('; ');
-        throw new Error(`recommend: ${error.message}${details ? ` (${details})` : ''}`);
+        throw new Error(`recommend: ${error.message}${details ? ` (${details})` : ''}`, {
+          cause: error,
+        });
       }
       throw error;
     }

@@ -212,7 +212,8 @@ export const DEFAULT_TEMPLATES: MessageTemplateInput[] = [
     name: 'Happy birthday',
     subject: 'Happy birthday, {{ profile.traits.first_name | default: "friend" }}!',
     preheader: 'Have a wonderful day.',
-    html: heading('Happy birthday!') + paragraph(greeting) + paragraph('Have a wonderful day.') + shop,
+    html:
+      heading('Happy birthday!') + paragraph(greeting) + paragraph('Have a wonderful day.') + shop,
     text: `${greeting}\n\nHave a wonderful day.\n\n${shopText}`,
   }),
   push('birthday_greeting', 'Happy birthday', 'Happy birthday!', 'Have a wonderful day.'),

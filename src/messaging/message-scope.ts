@@ -31,12 +31,17 @@ export function workspaceScope(settings: WorkspaceSettings): Record<string, unkn
  * `links.cart`: the brand's cart URL with the run's key (the cart id) in place of
  * `{cart_id}`, else the shop's home page; absent when neither is set.
  */
-export function cartLink(settings: WorkspaceSettings, key: string | null | undefined): string | null {
+export function cartLink(
+  settings: WorkspaceSettings,
+  key: string | null | undefined,
+): string | null {
   const url = settings.brand.cartUrl;
   if (url === null) return settings.brand.website;
   if (!url.includes('{cart_id}')) return url;
   // Without a cart id (a message outside a cart journey) the cart page without one.
-  return key ? url.replaceAll('{cart_id}', encodeURIComponent(key)) : url.replace(/\/?\{cart_id\}/g, '');
+  return key
+    ? url.replaceAll('{cart_id}', encodeURIComponent(key))
+    : url.replace(/\/?\{cart_id\}/g, '');
 }
 
 const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);

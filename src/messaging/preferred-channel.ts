@@ -41,7 +41,12 @@ async function unreachable(channel: Carrier, r: Reach): Promise<string | null> {
   const { deps, m, recipient, settings } = r;
   let template: MessageTemplate | null = null;
   if (m.payload.message.templateId) {
-    template = await templateForChannel(deps.db, m.workspaceId, m.payload.message.templateId, channel);
+    template = await templateForChannel(
+      deps.db,
+      m.workspaceId,
+      m.payload.message.templateId,
+      channel,
+    );
     if (!template) return `no ${channel} template`;
   }
   if (channel === 'webhook') {
@@ -67,7 +72,7 @@ async function unreachable(channel: Carrier, r: Reach): Promise<string | null> {
     },
     settings.consent,
   );
-  return decision.kind === 'ok' ? null : `${decision.reason}`;
+  return decision.kind === 'ok' ? null : decision.reason;
 }
 
 /**
@@ -114,7 +119,10 @@ export function withPreferredChannel(
   const missing =
     (channel: Carrier): Deliver =>
     () =>
-      Promise.resolve({ kind: 'failed', error: `no sender for channel "${channel}" is configured` });
+      Promise.resolve({
+        kind: 'failed',
+        error: `no sender for channel "${channel}" is configured`,
+      });
   const carrier = (channel: Carrier) => channels[channel] ?? missing(channel);
   return {
     ...channels,

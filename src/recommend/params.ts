@@ -18,7 +18,9 @@ const List = z
           ? p.trim()
           : typeof p === 'number'
             ? String(p)
-            : [p.product_id, p.id, p.sku].find((x) => typeof x === 'string' || typeof x === 'number');
+            : [p.product_id, p.id, p.sku].find(
+                (x) => typeof x === 'string' || typeof x === 'number',
+              );
       if (id === undefined) {
         ctx.addIssue({ code: 'custom', message: 'a list entry has no product_id or id' });
         return z.NEVER;
@@ -28,16 +30,14 @@ const List = z
     return out;
   });
 
-const Num = z
-  .union([z.number(), z.string().trim().min(1).max(50)])
-  .transform((v, ctx) => {
-    const n = Number(v);
-    if (!Number.isFinite(n)) {
-      ctx.addIssue({ code: 'custom', message: `must be a number (got ${JSON.stringify(v)})` });
-      return z.NEVER;
-    }
-    return n;
-  });
+const Num = z.union([z.number(), z.string().trim().min(1).max(50)]).transform((v, ctx) => {
+  const n = Number(v);
+  if (!Number.isFinite(n)) {
+    ctx.addIssue({ code: 'custom', message: `must be a number (got ${JSON.stringify(v)})` });
+    return z.NEVER;
+  }
+  return n;
+});
 
 const Bool = z.union([
   z.boolean(),
@@ -93,10 +93,11 @@ export type RecommendParams = {
 
 /**
  * The engine's request from parsed parameters: a comma in `strategy` makes a fallback
- * chain, and absent parameters keep the engine's defaults.
+ * chain, absent parameters keep the engine's defaults, and other fields of `p` (the
+ * caller's own, such as `userId` over HTTP) are left out.
  */
 export function requestFromParams(
-  p: RecommendParams,
+  p: RecommendParams & Record<string, unknown>,
   extra: Pick<RecommendRequestInput, 'userId' | 'limit'>,
 ): RecommendRequestInput {
   const out: RecommendRequestInput = { ...extra };
@@ -108,8 +109,10 @@ export function requestFromParams(
       .filter(Boolean);
     out.strategy = chain.length > 1 ? chain : (chain[0] ?? strategy);
   }
-  for (const [key, value] of Object.entries(rest)) {
-    if (value !== undefined) Object.assign(out, { [key]: value });
+  // Only the parameters above: anything else the caller's object carries stays behind.
+  for (const key of Object.keys(recommendParamShape)) {
+    const value = rest[key];
+    if (key !== 'strategy' && value !== undefined) Object.assign(out, { [key]: value });
   }
   return out;
 }

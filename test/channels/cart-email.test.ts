@@ -32,7 +32,11 @@ describe.each(STORE_KINDS)('the ready cart e-mail over real SMTP (%s)', (kind) =
     smtp = await startSmtp();
     clock = new ManualClock(Date.UTC(2026, 4, 12, 9, 0));
     // Rapport on another host than the shop: shop links go out as they are (untracked).
-    t = await createTestApp(kind, { clock, smtpUrl: smtp.url, publicUrl: 'https://rapport.example.net' });
+    t = await createTestApp(kind, {
+      clock,
+      smtpUrl: smtp.url,
+      publicUrl: 'https://rapport.example.net',
+    });
   });
   afterEach(async () => {
     await t.close();

@@ -36,7 +36,11 @@ describe.each(STORE_KINDS)('send steps on channel "preferred" (%s)', (kind) => {
     });
     await new Promise<void>((r) => endpoint.listen(0, '127.0.0.1', r));
     clock = new ManualClock(Date.UTC(2026, 4, 12, 9, 0));
-    t = await createTestApp(kind, { clock, smtpUrl: smtp.url, publicUrl: 'https://rapport.example.net' });
+    t = await createTestApp(kind, {
+      clock,
+      smtpUrl: smtp.url,
+      publicUrl: 'https://rapport.example.net',
+    });
     await send(t, 'PUT', '/v1/admin/settings', t.keys.admin, {
       email: { from: 'hello@shop.example.com' },
     });
@@ -63,7 +67,10 @@ describe.each(STORE_KINDS)('send steps on channel "preferred" (%s)', (kind) => {
       ...body,
     });
   const person = async (userId: string, traits: Record<string, unknown>, push: boolean) => {
-    await post('/v1/identify', { userId, traits: { first_name: userId, email_opt_in: true, ...traits } });
+    await post('/v1/identify', {
+      userId,
+      traits: { first_name: userId, email_opt_in: true, ...traits },
+    });
     if (!push) return;
     const ecdh = createECDH('prime256v1');
     ecdh.generateKeys();
@@ -86,7 +93,14 @@ describe.each(STORE_KINDS)('send steps on channel "preferred" (%s)', (kind) => {
         trigger: { type: 'event', event: 'Greet' },
         start: 'g',
         steps: [
-          { id: 'g', type: 'send', channel: 'preferred', message: { templateId: 'birthday_greeting' }, next: 'x', ...step },
+          {
+            id: 'g',
+            type: 'send',
+            channel: 'preferred',
+            message: { templateId: 'birthday_greeting' },
+            next: 'x',
+            ...step,
+          },
           { id: 'x', type: 'exit' },
         ],
       },
@@ -110,7 +124,8 @@ describe.each(STORE_KINDS)('send steps on channel "preferred" (%s)', (kind) => {
 
     const j = await journey({});
     expect(j.statusCode, j.body).toBe(201);
-    for (const userId of ['pia', 'eve', 'pat', 'nia']) await post('/v1/track', { userId, event: 'Greet' });
+    for (const userId of ['pia', 'eve', 'pat', 'nia'])
+      await post('/v1/track', { userId, event: 'Greet' });
     await settle();
 
     expect(pushes).toEqual(['/push/pia']);
@@ -145,13 +160,22 @@ describe.each(STORE_KINDS)('send steps on channel "preferred" (%s)', (kind) => {
         trigger: { type: 'event', event: 'Greet' },
         start: 'g',
         steps: [
-          { id: 'g', type: 'send', channel: 'email', fallback: ['push'], message: { templateId: 'birthday_greeting' }, next: 'x' },
+          {
+            id: 'g',
+            type: 'send',
+            channel: 'email',
+            fallback: ['push'],
+            message: { templateId: 'birthday_greeting' },
+            next: 'x',
+          },
           { id: 'x', type: 'exit' },
         ],
       },
     });
     expect(bad.statusCode).toBe(400);
-    expect(JSON.stringify(bad.json().error.details)).toContain('only channel \\"preferred\\" takes a fallback');
+    expect(JSON.stringify(bad.json().error.details)).toContain(
+      'only channel \\"preferred\\" takes a fallback',
+    );
     const twice = await journey({ fallback: ['email', 'email'] });
     expect(twice.statusCode).toBe(400);
     expect(JSON.stringify(twice.json().error.details)).toContain('must not repeat a channel');

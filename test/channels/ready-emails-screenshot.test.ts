@@ -40,9 +40,19 @@ const settings = WorkspaceSettings.parse({
 
 // Long names on purpose: they must wrap, not widen the message on a phone.
 const items = [
-  { product_id: 'p1', name: 'Washed linen shirt with mother-of-pearl buttons', price: 49, currency: 'EUR', quantity: 1 },
+  {
+    product_id: 'p1',
+    name: 'Washed linen shirt with mother-of-pearl buttons',
+    price: 49,
+    currency: 'EUR',
+    quantity: 1,
+  },
   { product_id: 'p2', name: 'Straw hat', price: 22, quantity: 2 },
-].map((i) => ({ ...i, url: `${SHOP}/p/${i.product_id}`, image_url: `${SHOP}/img/${i.product_id}.png` }));
+].map((i) => ({
+  ...i,
+  url: `${SHOP}/p/${i.product_id}`,
+  image_url: `${SHOP}/img/${i.product_id}.png`,
+}));
 
 const recommended: RecommendedItem[] = ['p3', 'p4', 'p5'].map((id, k) => ({
   id,
@@ -120,7 +130,11 @@ describe('the ready e-mails in Chromium', () => {
         `Chromium is not at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium) or set RAPPORT_TEST_CHROMIUM`,
       );
     }
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox'],
+    });
     shots = await mkdtemp(join(tmpdir(), 'rapport-emails-'));
     if (process.env.RAPPORT_TEST_KEEP_SHOTS) console.log(`screenshots: ${shots}`);
   }, 60_000);

@@ -20,11 +20,16 @@ describe('GET /v1/recommendations: every documented parameter, and nothing else'
   beforeAll(async () => {
     const clock = new ManualClock(Date.UTC(2026, 4, 12, 9));
     t = await createTestApp('sqlite', { clock });
-    expect((await send(t, 'PUT', '/v1/catalog/items', t.keys.write, { items: ITEMS })).statusCode).toBe(200);
+    expect(
+      (await send(t, 'PUT', '/v1/catalog/items', t.keys.write, { items: ITEMS })).statusCode,
+    ).toBe(200);
     // Popularity falls with the index: i0 bought by 12 people, i1 by 11...
     let n = 0;
     for (let buyer = 0; buyer < 12; buyer++) {
-      const products = ITEMS.slice(0, 12 - buyer).map((i) => ({ product_id: i.id, price: i.price }));
+      const products = ITEMS.slice(0, 12 - buyer).map((i) => ({
+        product_id: i.id,
+        price: i.price,
+      }));
       await send(t, 'POST', '/v1/track', t.keys.write, {
         messageId: `o${++n}`,
         userId: `b${buyer}`,
@@ -41,14 +46,21 @@ describe('GET /v1/recommendations: every documented parameter, and nothing else'
       properties: { product_id: 'i0' },
     });
     await t.ctx.profiles.drain();
-    expect((await send(t, 'POST', '/v1/admin/recommendations/train', t.keys.admin)).statusCode).toBe(200);
+    expect(
+      (await send(t, 'POST', '/v1/admin/recommendations/train', t.keys.admin)).statusCode,
+    ).toBe(200);
   }, 120_000);
   afterAll(async () => {
     await t.close();
   });
 
   const ids = async (query: string) => {
-    const res = await send(t, 'GET', `/v1/recommendations?strategy=popular&fill=false&${query}`, t.keys.read);
+    const res = await send(
+      t,
+      'GET',
+      `/v1/recommendations?strategy=popular&fill=false&${query}`,
+      t.keys.read,
+    );
     expect(res.statusCode, res.body).toBe(200);
     return res.json<{ items: { itemId: string }[] }>().items.map((i) => i.itemId);
   };
@@ -64,16 +76,24 @@ describe('GET /v1/recommendations: every documented parameter, and nothing else'
     expect(await ids('limit=3&excludeCategories=Shirts,Hats')).toEqual(['i2', 'i5', 'i8']);
     expect(await ids('limit=3&excludeBrands=Acme')).toEqual(['i1', 'i3', 'i5']);
     expect(await ids('limit=3&brands=Bolt&category=Hats')).toEqual(['i1', 'i7']);
-    expect(await ids('limit=3&categories=Hats,Shoes&minPrice=13&maxPrice=17')).toEqual(['i4', 'i5', 'i7']);
+    expect(await ids('limit=3&categories=Hats,Shoes&minPrice=13&maxPrice=17')).toEqual([
+      'i4',
+      'i5',
+      'i7',
+    ]);
     expect(await ids('limit=2&exclude=i0,i1')).toEqual(['i2', 'i3']);
     // A repeated parameter is a list too.
     expect(await ids('limit=2&exclude=i0&exclude=i1')).toEqual(['i2', 'i3']);
   });
 
   it('applies boosts (JSON), diversity and excludeSeen', async () => {
-    const boost = encodeURIComponent(JSON.stringify([{ match: { brands: ['Bolt'] }, factor: 100 }]));
+    const boost = encodeURIComponent(
+      JSON.stringify([{ match: { brands: ['Bolt'] }, factor: 100 }]),
+    );
     expect(await ids(`limit=3&boosts=${boost}`)).toEqual(['i1', 'i3', 'i5']);
-    const shirts = encodeURIComponent(JSON.stringify([{ match: { categories: ['Shirts'] }, factor: 100 }]));
+    const shirts = encodeURIComponent(
+      JSON.stringify([{ match: { categories: ['Shirts'] }, factor: 100 }]),
+    );
     expect(await ids(`limit=3&boosts=${shirts}`)).toEqual(['i0', 'i3', 'i6']);
     expect(await ids(`limit=3&boosts=${shirts}&maxPerCategory=1`)).toEqual(['i0', 'i1', 'i2']);
     expect(await ids('limit=3&userId=viewer&excludePurchased=false')).toEqual(['i0', 'i1', 'i2']);
@@ -91,7 +111,9 @@ describe('GET /v1/recommendations: every documented parameter, and nothing else'
     expect(await bad('excludeSeen=yes')).toContain('excludeSeen');
     expect(await bad('minPrice=cheap')).toContain('minPrice');
     expect(await bad('boosts=%5Bnot%20json')).toContain('must be a JSON array of boosts');
-    expect(await bad(`boosts=${encodeURIComponent('[{"match":{},"factor":-1}]')}`)).toContain('boosts.0.factor');
+    expect(await bad(`boosts=${encodeURIComponent('[{"match":{},"factor":-1}]')}`)).toContain(
+      'boosts.0.factor',
+    );
     expect(await bad('mmrLambda=2')).toContain('mmrLambda');
     expect(await bad('strategy=nope')).toContain('nope');
   });
@@ -106,7 +128,10 @@ describe('GET /v1/recommendations: every documented parameter, and nothing else'
       html,
     });
     if (saved.statusCode !== 201) return saved;
-    return send(t, 'POST', `/v1/templates/${id}/preview`, t.keys.admin, { value: 'viewer', ...body });
+    return send(t, 'POST', `/v1/templates/${id}/preview`, t.keys.admin, {
+      value: 'viewer',
+      ...body,
+    });
   };
 
   it('passes every {% recommend %} argument to the engine and gives each item its catalog card', async () => {
@@ -133,12 +158,20 @@ describe('GET /v1/recommendations: every documented parameter, and nothing else'
   });
 
   it('refuses an unknown {% recommend %} argument when the template is saved, and names a bad value', async () => {
-    const unknown = await preview('{% recommend strategy: "popular", exlude: "i0" %}{% endrecommend %}');
+    const unknown = await preview(
+      '{% recommend strategy: "popular", exlude: "i0" %}{% endrecommend %}',
+    );
     expect(unknown.statusCode).toBe(400);
-    expect(JSON.stringify(unknown.json().error.details)).toContain('recommend: unknown argument exlude');
-    const badValue = await preview('{% recommend strategy: "popular", maxPrice: "cheap" %}{% endrecommend %}');
+    expect(JSON.stringify(unknown.json().error.details)).toContain(
+      'recommend: unknown argument exlude',
+    );
+    const badValue = await preview(
+      '{% recommend strategy: "popular", maxPrice: "cheap" %}{% endrecommend %}',
+    );
     expect(badValue.statusCode).toBe(400);
     expect(badValue.json().error.message).toBe('The template does not render for this person.');
-    expect(JSON.stringify(badValue.json().error.details)).toContain('recommend: maxPrice: must be a number');
+    expect(JSON.stringify(badValue.json().error.details)).toContain(
+      'recommend: maxPrice: must be a number',
+    );
   });
 });

@@ -20,14 +20,14 @@ function formatter(currency: string, locale: string): Intl.NumberFormat | null {
 
 /**
  * `{{ item.price | money: item.currency }}` → `£3.75`; `| money: "EUR", "de-DE"` → `3,75 €`.
- * A price that is not a number renders as it is; without a valid currency the amount is
+ * Text that is not a number renders as it is, anything else as nothing; without a valid currency the amount is
  * shown with two decimals and the code after it (`3.75 XYZ`), so a typo never hides a
  * price. The locale defaults to `en-US`.
  */
 export function money(value: unknown, currency?: unknown, locale?: unknown): string {
   const amount = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   if (typeof amount !== 'number' || !Number.isFinite(amount)) {
-    return value === undefined || value === null ? '' : String(value);
+    return typeof value === 'string' ? value : '';
   }
   const code = typeof currency === 'string' ? currency.trim().toUpperCase() : '';
   const tag = typeof locale === 'string' && locale.trim() !== '' ? locale.trim() : 'en-US';

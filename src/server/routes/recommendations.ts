@@ -71,11 +71,10 @@ export function recommendationRoutes(ctx: AppContext): RouteDef[] {
           personalized = mayPersonalize(await loadConsents(ctx.store.db, ws, profileId), policy);
         }
         // Someone who opted out gets what everyone gets: popular items, none of their history.
-        const { userId: _u, anonymousId: _a, limit, ...params } = query;
         const answer = ctx.recommendations.recommend(
           ws,
-          requestFromParams(personalized ? params : { ...params, strategy: 'popular' }, {
-            limit,
+          requestFromParams(personalized ? query : { ...query, strategy: 'popular' }, {
+            limit: query.limit,
             ...(profileId && personalized ? { userId: profileId } : {}),
           }),
         );
