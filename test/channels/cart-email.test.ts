@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/shared/clock.js';
 import { createTestApp, send, type TestApp } from '../helpers/app.js';
@@ -144,6 +145,17 @@ describe.each(STORE_KINDS)('the ready cart e-mail over real SMTP (%s)', (kind) =
     expect(mail.text).toContain(`Return to your cart: ${SHOP}/cart/c%2042`);
     expect(mail.text).toContain('- Canvas belt: €19.00');
     expect(mail.text).toContain('75011 Paris');
+  });
+
+  it('takes the brand example of docs/channels.md', async () => {
+    const doc = readFileSync(new URL('../../docs/channels.md', import.meta.url), 'utf8');
+    const example = [...doc.matchAll(/```json\n([\s\S]*?)```/g)]
+      .map((m) => JSON.parse(m[1]!) as Record<string, unknown>)
+      .find((j) => 'brand' in j);
+    expect(example).toBeDefined();
+    const r = await send(t, 'PUT', '/v1/admin/settings', t.keys.admin, example);
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json().brand).toEqual(example!.brand);
   });
 
   it('refuses brand settings that would break the e-mail, naming the field', async () => {
