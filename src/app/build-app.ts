@@ -6,6 +6,7 @@ import { DecisionService } from '../decisions/index.js';
 import { JourneyStage } from '../journeys/index.js';
 import {
   emailChannel,
+  withPreferredChannel,
   OutboxSender,
   pushChannel,
   recordEngagement,
@@ -159,7 +160,7 @@ export function buildApp(options: AppOptions): App {
     ...(options.smtpUrl ? { email: new EmailSender(options.smtpUrl) } : {}),
     // Subscriptions are validated when stored: https, or http on loopback for testing.
     push: new PushSender({ clock, allowHttp: true }),
-    recommend: recommendProvider(recommendations),
+    recommend: recommendProvider(recommendations, store.db),
     offer: offerProvider(decisions),
     templateVariant: (workspaceId, profileId, templateId, now) =>
       templateVariantFor(store.db, workspaceId, profileId, templateId, now),
@@ -181,12 +182,12 @@ export function buildApp(options: AppOptions): App {
   const outbox = new OutboxSender(
     store,
     clock,
-    {
+    withPreferredChannel(sendDeps, {
       webhook: webhookChannel(store, clock),
       email: emailChannel(sendDeps),
       push: pushChannel(sendDeps),
       ...options.channels,
-    },
+    }),
     {
       logger,
       ...(options.outboxLeaseMs ? { leaseMs: options.outboxLeaseMs } : {}),

@@ -10,6 +10,7 @@ export { itemsFromEvent } from './from-event.js';
 export {
   upsertItems,
   getItem,
+  getItems,
   listItems,
   deleteItem,
   allItems,

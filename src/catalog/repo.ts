@@ -215,6 +215,27 @@ export async function getItem(
   return row ? rowToItem(row) : null;
 }
 
+/** The live items among `ids` (at most 500 asked at once), by id; missing ids are absent. */
+export async function getItems(
+  db: Kysely<Database>,
+  workspaceId: string,
+  ids: readonly string[],
+): Promise<Map<string, CatalogItem>> {
+  const out = new Map<string, CatalogItem>();
+  const unique = [...new Set(ids)];
+  for (let i = 0; i < unique.length; i += 500) {
+    const rows = await db
+      .selectFrom('catalog_items')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('id', 'in', unique.slice(i, i + 500))
+      .where('deleted_at', 'is', null)
+      .execute();
+    for (const r of rows) out.set(r.id, rowToItem(r));
+  }
+  return out;
+}
+
 /** Items by id order; `q` matches title, id or brand, case-insensitively. */
 export async function listItems(
   db: Kysely<Database>,

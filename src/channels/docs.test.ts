@@ -37,9 +37,10 @@ describe('docs/channels.md', () => {
   });
 
   it('shows caps and quiet hours that parse', () => {
-    expect(FrequencyCap.array().parse(json[1])).toEqual(json[1]);
-    expect(QuietHours.parse(json[2])).toEqual(json[2]);
-    expect(json).toHaveLength(3);
+    // json[1] is the brand settings example, checked by test/channels/cart-email.test.ts.
+    expect(FrequencyCap.array().parse(json[2])).toEqual(json[2]);
+    expect(QuietHours.parse(json[3])).toEqual(json[3]);
+    expect(json).toHaveLength(4);
   });
 
   it('gives a verification snippet that accepts Rapport signatures and the example value', async () => {

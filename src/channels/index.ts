@@ -14,6 +14,7 @@ export {
   type RenderResult,
   type RecommendRequest,
   type RecommendProvider,
+  type RecommendedItem,
   type OfferProvider,
   type DecidedOffer,
   type BlockCall,

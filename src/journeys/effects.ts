@@ -43,6 +43,7 @@ export function collectEffects(
             key: e.payload.key,
             trigger: e.payload.trigger,
             items: e.payload.items,
+            ...(e.channels ? { channels: e.channels } : {}),
           },
         });
         break;

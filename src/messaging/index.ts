@@ -11,7 +11,9 @@ export {
   ensureDefaultTemplates,
 } from './templates-repo.js';
 export { emailChannel, pushChannel, type SendDeps } from './send-channels.js';
+export { withPreferredChannel } from './preferred-channel.js';
 export { loadRecipient } from './person.js';
+export { cartLink, completeItems, workspaceScope } from './message-scope.js';
 export { sentMessagesBetween, type SentMessage } from './sent-messages.js';
 export { SubscriptionInput, saveSubscription } from './push-subscriptions.js';
 export { recordEngagement, type EngagementResult } from './tracking.js';

@@ -29,6 +29,11 @@ export const SendPayload = z.object({
   key: z.string().nullable().optional(),
   trigger: z.record(z.string(), z.unknown()).optional(),
   items: z.array(z.record(z.string(), z.unknown())).optional(),
+  /** On the `preferred` channel: the channels it may go out on, in fallback order. */
+  channels: z
+    .array(z.enum(['email', 'push', 'webhook']))
+    .min(1)
+    .optional(),
 });
 export type SendPayload = z.infer<typeof SendPayload>;
 

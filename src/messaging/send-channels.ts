@@ -12,16 +12,13 @@ import {
   type TemplateError,
   type TemplateRenderer,
 } from '../channels/index.js';
-import {
-  mayPersonalize,
-  withoutSensitiveTraits,
-  type SensitiveSettings,
-} from '../privacy/index.js';
+import { mayPersonalize, withoutSensitiveTraits } from '../privacy/index.js';
 import type { ModelCache } from '../profiles/index.js';
 import { decodeJson, type Clock } from '../shared/index.js';
 import type { Database } from '../store/index.js';
 import { workspaceSecrets } from '../workspaces/index.js';
-import { readSettings } from './workspace-settings.js';
+import { cartLink, completeItems, workspaceScope } from './message-scope.js';
+import { readSettings, type WorkspaceSettings } from './workspace-settings.js';
 import { suppress } from './consent-store.js';
 import { shownDecisions } from './shown-decisions.js';
 import { heldBack } from './global-control-gate.js';
@@ -121,26 +118,28 @@ async function render(
   links: Record<string, string>,
   personalized: boolean,
   channel: 'email' | 'push',
-  sensitive: SensitiveSettings,
+  settings: WorkspaceSettings,
 ) {
   const p = m.payload;
   const now = deps.clock.now();
   // Second line of defence: whatever a template reads, sensitive traits are not there
   // unless allowed for templates (the first is the check when a template is saved).
-  const traits = withoutSensitiveTraits(sensitive, 'templates', r.traits);
+  const traits = withoutSensitiveTraits(settings.sensitive, 'templates', r.traits);
+  const cart = cartLink(settings, p.key);
   return deps.renderer.render(
     template,
     {
       profile: { id: r.profileId, traits, computed: r.computed },
       ...(p.trigger ? { event: p.trigger } : {}),
-      links,
+      links: { ...links, ...(cart ? { cart } : {}) },
       message: {
         id: m.id,
         journey: p.journey ?? null,
         step: p.step ?? null,
         key: p.key ?? null,
-        items: p.items ?? [],
+        items: await completeItems(deps.db, m.workspaceId, p.items ?? [], settings),
       },
+      workspace: workspaceScope(settings),
     },
     {
       personalized,
@@ -219,7 +218,7 @@ export function emailChannel(deps: SendDeps): Deliver {
       { unsubscribe, preferences },
       personalized,
       'email',
-      settings.sensitive,
+      settings,
     );
     if (rendered.kind !== 'ok') return renderFailure(template, rendered.errors);
     let html = rendered.fields.html;
@@ -327,7 +326,7 @@ export function pushChannel(deps: SendDeps): Deliver {
       {},
       mayPersonalize(recipient.consents, settings.consent),
       'push',
-      settings.sensitive,
+      settings,
     );
     if (rendered.kind !== 'ok') return renderFailure(template, rendered.errors);
     const secrets = await workspaceSecrets(deps.db, deps.clock, m.workspaceId);

@@ -24,8 +24,11 @@ export type ClaimedMessage = ClaimedFields & OutboxEntry;
 /** A claimed `send` message: what the e-mail and push channels deliver. */
 export type ClaimedSend = Extract<ClaimedMessage, { kind: 'send' }>;
 
-/** What a channel did with a message. */
-export type Delivery =
+/**
+ * What a channel did with a message; `channel`, when a deliverer picked one (the
+ * `preferred` channel), is recorded as the message's channel.
+ */
+export type Delivery = (
   | { kind: 'sent'; payload?: Record<string, unknown>; detail?: string }
   | { kind: 'retry'; error: string; retryAfterMs?: number | undefined }
   | { kind: 'failed'; error: string }
@@ -33,7 +36,8 @@ export type Delivery =
   /** Refused before sending (consent, caps...): a final state with its reason. */
   | { kind: 'skipped' | 'capped'; reason: string; payload?: Record<string, unknown> }
   /** Not now (quiet hours, send-time window): try again at `at`, not an attempt. */
-  | { kind: 'defer'; at: number; reason: string };
+  | { kind: 'defer'; at: number; reason: string }
+) & { channel?: string };
 
 export type Deliver = (message: ClaimedMessage) => Promise<Delivery>;
 
@@ -193,6 +197,11 @@ export class OutboxSender {
       this.options.logger?.error({ err: error, messageId: m.id }, 'channel threw');
       outcome = { kind: 'retry', error: error instanceof Error ? error.message : String(error) };
     }
+    const recorded = this.record(m, outcome);
+    return outcome.channel ? { ...recorded, channel: outcome.channel } : recorded;
+  }
+
+  private record(m: ClaimedMessage, outcome: Delivery): Outcome {
     const now = this.clock.now();
     const payload =
       'payload' in outcome && outcome.payload ? JSON.stringify(outcome.payload) : undefined;
@@ -252,6 +261,8 @@ interface Outcome {
   payload?: string | undefined;
   /** Not an attempt: back in the queue without a history entry. */
   deferred?: boolean;
+  /** The channel the message went out on, when the deliverer chose it. */
+  channel?: string;
 }
 
 async function writeOutcomes(tx: Tx, outcomes: readonly Outcome[], now: number): Promise<void> {
@@ -267,6 +278,7 @@ async function writeOutcomes(tx: Tx, outcomes: readonly Outcome[], now: number):
         ...(o.deferred ? { attempts: eb('attempts', '-', 1) } : {}),
         ...(o.sentAt !== undefined ? { sent_at: o.sentAt } : {}),
         ...(o.payload !== undefined ? { payload: o.payload } : {}),
+        ...(o.channel !== undefined ? { channel: o.channel } : {}),
       }))
       .where('id', '=', o.id)
       .execute();

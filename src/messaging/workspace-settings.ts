@@ -10,7 +10,9 @@ import {
 import type { Clock } from '../shared/index.js';
 import type { Database } from '../store/index.js';
 import {
+  BrandSettings,
   CorsSettings,
+  DEFAULT_BRAND_COLORS,
   EmailSettings,
   IdentitySettings,
   MeasurementSettings,
@@ -55,6 +57,16 @@ export const WorkspaceSettings = z.object({
     fromName: null,
     replyTo: null,
     unsubscribeMailto: null,
+  }),
+  brand: BrandSettings.default({
+    name: null,
+    website: null,
+    logoUrl: null,
+    colors: DEFAULT_BRAND_COLORS,
+    address: [],
+    cartUrl: null,
+    locale: 'en-US',
+    currency: null,
   }),
   delivery: DeliverySettings.default({
     caps: [],

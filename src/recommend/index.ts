@@ -2,6 +2,7 @@
 export { Interaction, CatalogItem } from './schemas.js';
 export type { ModelConfigInput } from './model-config.js';
 export { RecommendResponse } from './request.js';
+export { recommendParamShape, requestFromParams } from './params.js';
 export type { Model } from './model.js';
 export { train } from './train.js';
 export { Recommender } from './recommender.js';

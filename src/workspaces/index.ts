@@ -34,6 +34,8 @@ export {
 export {
   IdentitySettings,
   WebhookSettings,
+  BrandSettings,
+  DEFAULT_BRAND_COLORS,
   EmailSettings,
   MeasurementSettings,
   readIdentitySettings,

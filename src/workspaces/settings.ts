@@ -85,6 +85,75 @@ export const EmailSettings = z.object({
 });
 export type EmailSettings = z.infer<typeof EmailSettings>;
 
+/** An https URL: e-mail clients block mixed content, and a logo over http shows as broken. */
+const HttpsUrl = z
+  .string()
+  .max(2000)
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      return u.protocol === 'https:' && u.hostname !== '';
+    } catch {
+      return false;
+    }
+  }, 'must be an https:// URL');
+
+const Hex = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a hex colour such as #1a73e8');
+
+export const BrandColors = z.object({
+  /** Buttons, links and the price. */
+  primary: Hex.default('#1a56db'),
+  /** Text on a primary-coloured button. */
+  buttonText: Hex.default('#ffffff'),
+  /** Around the message. */
+  background: Hex.default('#f3f4f6'),
+  /** The message's card. */
+  surface: Hex.default('#ffffff'),
+  text: Hex.default('#1f2937'),
+});
+export type BrandColors = z.infer<typeof BrandColors>;
+
+export const DEFAULT_BRAND_COLORS: BrandColors = BrandColors.parse({});
+
+/**
+ * How the shop looks in its messages: the ready-made e-mails show its name, logo and
+ * colours, and its postal address in the footer (anti-spam laws such as CAN-SPAM ask for
+ * one in every marketing e-mail). Templates read it as `workspace.*`.
+ */
+export const BrandSettings = z.object({
+  name: z.string().trim().min(1).max(200).nullable().default(null),
+  /** The shop's home page: the logo links there. */
+  website: HttpsUrl.nullable().default(null),
+  logoUrl: HttpsUrl.nullable().default(null),
+  colors: BrandColors.default(DEFAULT_BRAND_COLORS),
+  /** The postal address, one line each. */
+  address: z.array(z.string().trim().min(1).max(200)).max(6).default([]),
+  /**
+   * Where a cart reminder links: `https://shop.example/cart`, or with the cart's id in
+   * it, `https://shop.example/cart/{cart_id}`.
+   */
+  cartUrl: HttpsUrl.nullable().default(null),
+  /** How prices are written (`en-GB`, `de-DE`); a BCP 47 tag. */
+  locale: z
+    .string()
+    .max(35)
+    .refine((v) => {
+      try {
+        return Intl.NumberFormat.supportedLocalesOf([v]).length === 1;
+      } catch {
+        return false;
+      }
+    }, 'must be a supported BCP 47 locale such as en-GB')
+    .default('en-US'),
+  /** The currency of prices that come without one (an ISO 4217 code). */
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'must be a 3-letter ISO 4217 code in capitals, such as EUR')
+    .nullable()
+    .default(null),
+});
+export type BrandSettings = z.infer<typeof BrandSettings>;
+
 /**
  * Measurement: the global control group, a share of people who get no marketing message
  * from any journey, so the lift of the whole program can be measured (docs/measurement.md).

@@ -115,10 +115,12 @@ describe.each(STORE_KINDS)('recommendations over HTTP (%s)', (kind) => {
     const popular = await recs('userId=15291&strategy=popular&limit=4');
     const body = preview.json<{ fields: { html: string }; blocks: unknown[] }>();
     expect(body.blocks).toHaveLength(1);
+    // Each as a product card: the name, linked, and the same name as the image's alt text.
     for (const item of popular.items)
       expect(body.fields.html).toContain(
-        `<li>${(item.title ?? item.itemId).replace(/&/g, '&amp;')}</li>`,
+        `>${(item.title ?? item.itemId).replace(/&/g, '&amp;')}</a>`,
       );
+    expect(body.fields.html.split('data-product-card')).toHaveLength(popular.items.length + 1);
   });
 
   it('picks up catalog changes without retraining, and rebuilds only when the catalog changed', async () => {

@@ -8,6 +8,34 @@ const DEFAULT_LIMIT = 4;
 // Arguments the engine sets itself; a template cannot pass them.
 const RESERVED = new Set(['personalized', 'profileId', 'as']);
 
+/**
+ * The arguments of `{% recommend %}`: the parameters of GET /v1/recommendations under the
+ * same names (`item_id` is kept as another name for `itemId`). A misspelt one is refused
+ * when the template is saved rather than ignored at every send.
+ */
+export const RECOMMEND_ARGUMENTS: readonly string[] = [
+  'strategy',
+  'limit',
+  'itemId',
+  'item_id',
+  'cart',
+  'exclude',
+  'category',
+  'categories',
+  'excludeCategories',
+  'brands',
+  'excludeBrands',
+  'minPrice',
+  'maxPrice',
+  'excludePurchased',
+  'excludeSeen',
+  'includeOutOfStock',
+  'boosts',
+  'maxPerCategory',
+  'mmrLambda',
+  'fill',
+];
+
 function state(ctx: Context, tag: string): RenderState {
   const s = ctx.getRegister<RenderState | undefined>(RENDER_STATE);
   if (!s) throw new Error(`{% ${tag} %} renders only through renderTemplate`);
@@ -72,6 +100,23 @@ abstract class BlockTag extends Tag {
     if (!Object.hasOwn(this.hash.hash, required)) {
       throw new Error(`${this.name} needs ${required}: "…"`);
     }
+    const known = this.knownArguments();
+    if (known) {
+      const unknown = Object.keys(this.hash.hash).filter(
+        (k) => !RESERVED.has(k) && !known.includes(k),
+      );
+      if (unknown.length > 0) {
+        throw new Error(
+          `${this.name}: unknown argument${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; ` +
+            `known: ${known.join(', ')}`,
+        );
+      }
+    }
+  }
+
+  /** The argument names the tag accepts besides the reserved ones; null for any. */
+  protected knownArguments(): readonly string[] | null {
+    return null;
   }
 
   /** Asks the provider for what the block shows; throws `AwaitingProvider` while it thinks. */
@@ -129,6 +174,10 @@ abstract class BlockTag extends Tag {
 export class RecommendTag extends BlockTag {
   constructor(token: TagToken, remain: TopLevelToken[], liquid: Liquid, parser: Parser) {
     super(token, remain, liquid, parser, 'strategy');
+  }
+
+  protected override knownArguments(): readonly string[] {
+    return RECOMMEND_ARGUMENTS;
   }
 
   protected ask(args: Record<string, unknown>, s: RenderState, show = true): readonly unknown[] {

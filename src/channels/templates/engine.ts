@@ -5,6 +5,7 @@ import { templateError } from './errors.js';
 import type { TemplateLimits } from './limits.js';
 import { DEFAULT_TEMPLATE_LIMITS, limitMessage, limitOf } from './limits.js';
 import type { TemplateError, TemplateField } from './message-template.js';
+import { money } from './money.js';
 import { AwaitingProvider } from './providers.js';
 import type { RenderBudget } from './render-budget.js';
 import type { RenderState } from './render-state.js';
@@ -74,6 +75,7 @@ function createLiquid(escaping: Escaping, limits: TemplateLimits): Liquid {
     // `{{ items | json }}` embeds a structure in a JSON body as it is.
     liquid.registerFilter('json', raw('json'));
   }
+  liquid.registerFilter('money', money);
   // `"now" | date` shows the render's time, not the machine's: renders are repeatable.
   const date = filters.date;
   const dateHandler = typeof date === 'function' ? date : date?.handler;

@@ -130,6 +130,21 @@ describe('advance: branch, split, send, update_profile, webhook, exit', () => {
     }
   });
 
+  it('passes a "preferred" send on with its fallback channels (e-mail, then push, by default)', () => {
+    const def = journey({
+      steps: [
+        { ...sendTo('first', 'second'), channel: 'preferred' },
+        { ...sendTo('second', 'done'), channel: 'preferred', fallback: ['push', 'webhook'] },
+        exit,
+      ],
+    });
+    const d = new RunDriver(def, added(T0));
+    expect(d.of('send').map((e) => [e.channel, e.channels])).toEqual([
+      ['preferred', ['email', 'push']],
+      ['preferred', ['push', 'webhook']],
+    ]);
+  });
+
   it('sends with a deterministic idempotency key and the run’s items as payload', () => {
     const def = journey({
       steps: [
@@ -157,6 +172,7 @@ describe('advance: branch, split, send, update_profile, webhook, exit', () => {
         stepId: 'first',
         visit: 1,
         channel: 'webhook',
+        channels: null,
         message: { templateId: 'first' },
         topic: 'cart',
         priority: 'high',

@@ -1,4 +1,4 @@
-import type { Channel, Message } from './steps.js';
+import type { Channel, Message, SendChannel } from './steps.js';
 import type { Item } from './items.js';
 import type { JourneyEvent } from './journey-event.js';
 
@@ -23,7 +23,9 @@ export interface SendEffect extends EffectBase {
   idempotencyKey: IdempotencyKey;
   stepId: string;
   visit: number;
-  channel: Channel;
+  channel: SendChannel;
+  /** With `preferred`: the channels it may go out on, in fallback order. */
+  channels: Channel[] | null;
   message: Message;
   topic: string | null;
   priority: 'low' | 'normal' | 'high';
@@ -55,7 +57,7 @@ export interface SuppressedEffect extends EffectBase {
   visit: number;
   action: 'send' | 'webhook';
   reason: 'holdout';
-  channel: Channel | null;
+  channel: SendChannel | null;
 }
 
 export interface UpdateProfileEffect extends EffectBase {

@@ -23,7 +23,7 @@ describe('recipe registry', () => {
       type: 'object',
       properties: {
         delay: { type: 'string', default: 'PT1H' },
-        channel: { enum: ['webhook', 'email', 'push'], default: 'webhook' },
+        channel: { enum: ['webhook', 'email', 'push', 'preferred'], default: 'webhook' },
         webhookUrl: { type: 'string' },
       },
     });
@@ -45,7 +45,7 @@ describe('recipe registry', () => {
   it.each(JOURNEY_RECIPES.map((t) => [t.id]))(
     '%s builds a valid journey on every channel, with holdout',
     (id) => {
-      for (const channel of ['email', 'push', 'webhook']) {
+      for (const channel of ['email', 'push', 'preferred', 'webhook']) {
         const r = buildFromRecipe(id, {
           channel,
           holdoutPercent: 10,

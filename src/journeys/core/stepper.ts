@@ -8,7 +8,7 @@ import { WEEKDAYS, nextLocalTime, parseTimeOfDay } from './local-time.js';
 import { renderJson, renderText, renderUrl } from './render.js';
 import { splitPoint } from './holdout.js';
 import { HISTORY_LIMIT, type AwaitedEvent, type RunState, type RunStatus } from './run-state.js';
-import type { Step, WaitStep } from './steps.js';
+import { DEFAULT_FALLBACK, type Step, type WaitStep } from './steps.js';
 
 export interface AdvanceResult {
   run: RunState;
@@ -229,6 +229,8 @@ export class Stepper {
             stepId: step.id,
             visit,
             channel: step.channel,
+            channels:
+              step.channel === 'preferred' ? [...(step.fallback ?? DEFAULT_FALLBACK)] : null,
             message: step.message,
             topic: step.topic ?? null,
             priority: step.priority,

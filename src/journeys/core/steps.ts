@@ -102,6 +102,13 @@ export const SplitStep = z.strictObject({
 export const Channel = z.enum(['webhook', 'email', 'push']);
 export type Channel = z.infer<typeof Channel>;
 
+/** A send step's channel: one channel, or `preferred` (the person's, see `fallback`). */
+export const SendChannel = z.enum(['webhook', 'email', 'push', 'preferred']);
+export type SendChannel = z.infer<typeof SendChannel>;
+
+/** Where `preferred` falls back to, in order, when a step names no `fallback`. */
+export const DEFAULT_FALLBACK: readonly Channel[] = ['email', 'push'];
+
 /** A message: a stored template by id, or inline content (subject, text, html, title, body, data...). */
 export const Message = z
   .strictObject({
@@ -126,7 +133,18 @@ export const SendStep = z
   .strictObject({
     ...Base,
     type: z.literal('send'),
-    channel: Channel,
+    channel: SendChannel,
+    /**
+     * With `channel: "preferred"`: the channels the message may go out on, in order. The
+     * person's preferred channel (the `preferred_channel` computed trait) goes first when
+     * it is one of them and reaches them; otherwise the first of these that does.
+     */
+    fallback: z
+      .array(Channel)
+      .min(1)
+      .max(3)
+      .refine((l) => new Set(l).size === l.length, 'must not repeat a channel')
+      .optional(),
     message: Message,
     /** The consent topic the message belongs to (newsletter, offers...). */
     topic: z.string().min(1).max(100).optional(),
@@ -145,9 +163,16 @@ export const SendStep = z
       .optional(),
     next: StepId,
   })
-  .refine((s) => s.url === undefined || s.channel === 'webhook', {
-    path: ['url'],
-    message: 'only the webhook channel takes a url',
+  .refine(
+    (s) =>
+      s.url === undefined ||
+      s.channel === 'webhook' ||
+      (s.channel === 'preferred' && (s.fallback ?? []).includes('webhook')),
+    { path: ['url'], message: 'only the webhook channel takes a url' },
+  )
+  .refine((s) => s.fallback === undefined || s.channel === 'preferred', {
+    path: ['fallback'],
+    message: 'only channel "preferred" takes a fallback',
   });
 
 export const UpdateProfileStep = z

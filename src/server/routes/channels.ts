@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import type { RenderResult, TemplateError } from '../../channels/index.js';
 import {
+  cartLink,
+  completeItems,
+  workspaceScope,
   listTemplates,
   loadConsents,
   loadRecipient,
@@ -56,6 +59,8 @@ const PreviewInput = z.object({
   value: z.string().min(1),
   event: z.record(z.string(), z.unknown()).optional(),
   items: z.array(z.unknown()).optional(),
+  /** The run's key, e.g. the cart id of a cart reminder (fills `links.cart`). */
+  key: z.string().min(1).max(500).optional(),
 });
 
 /** The id of a saved template, for its audit entry. */
@@ -191,6 +196,16 @@ export function channelRoutes(ctx: AppContext): RouteDef[] {
         if (!r) throw new NotFoundError(`No profile "${id}".`);
         const settings = await readSettings(ctx.store.db, ws);
         const personalized = mayPersonalize(r.consents, settings.consent);
+        const cart = cartLink(settings, body.key);
+        const items = await completeItems(
+          ctx.store.db,
+          ws,
+          (body.items ?? []).filter(
+            (i): i is Record<string, unknown> =>
+              typeof i === 'object' && i !== null && !Array.isArray(i),
+          ),
+          settings,
+        );
         const result: RenderResult = await ctx.renderer.render(
           stored.template,
           {
@@ -203,8 +218,10 @@ export function channelRoutes(ctx: AppContext): RouteDef[] {
             links: {
               unsubscribe: `${ctx.publicUrl}/unsubscribe/preview`,
               preferences: `${ctx.publicUrl}/preferences/preview`,
+              ...(cart ? { cart } : {}),
             },
-            message: { id: 'preview', items: body.items ?? [] },
+            message: { id: 'preview', key: body.key ?? null, items },
+            workspace: workspaceScope(settings),
           },
           {
             personalized,

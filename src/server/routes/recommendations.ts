@@ -2,35 +2,22 @@ import { z } from 'zod';
 import { loadConsents, readSettings } from '../../messaging/index.js';
 import { mayPersonalize } from '../../privacy/index.js';
 import { findProfileId } from '../../profiles/index.js';
-import { RecommendResponse } from '../../recommend/index.js';
+import {
+  recommendParamShape,
+  RecommendResponse,
+  requestFromParams,
+} from '../../recommend/index.js';
 import { NotFoundError, TtlCache, ValidationError } from '../../shared/index.js';
 import type { AppContext } from '../context.js';
 import { queryClaim } from '../public-key.js';
 import { defineRoute, type RouteDef } from '../route.js';
 
-const list = z
-  .string()
-  .max(10_000)
-  .transform((s) =>
-    s
-      .split(',')
-      .map((x) => x.trim())
-      .filter(Boolean),
-  );
-
-const RecsQuery = z.object({
+// Strict: a misspelt parameter (`exlude`) answers 400 naming it instead of being ignored.
+const RecsQuery = z.strictObject({
   userId: z.string().min(1).optional(),
   anonymousId: z.string().min(1).optional(),
-  itemId: z.string().min(1).optional(),
-  strategy: z.string().min(1).max(500).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(10),
-  exclude: list.optional(),
-  cart: list.optional(),
-  category: z.string().min(1).optional(),
-  brands: list.optional(),
-  minPrice: z.coerce.number().optional(),
-  maxPrice: z.coerce.number().optional(),
-  maxPerCategory: z.coerce.number().int().min(1).optional(),
+  ...recommendParamShape,
 });
 
 const TrainOut = z.object({
@@ -83,24 +70,14 @@ export function recommendationRoutes(ctx: AppContext): RouteDef[] {
           );
           personalized = mayPersonalize(await loadConsents(ctx.store.db, ws, profileId), policy);
         }
-        const strategy = personalized
-          ? query.strategy?.includes(',')
-            ? query.strategy.split(',')
-            : query.strategy
-          : 'popular';
-        const answer = ctx.recommendations.recommend(ws, {
-          ...(strategy ? { strategy } : {}),
-          ...(profileId && personalized ? { userId: profileId } : {}),
-          ...(query.itemId ? { itemId: query.itemId } : {}),
-          limit: query.limit,
-          ...(query.exclude ? { exclude: query.exclude } : {}),
-          ...(query.cart ? { cart: query.cart } : {}),
-          ...(query.category ? { category: query.category } : {}),
-          ...(query.brands ? { brands: query.brands } : {}),
-          ...(query.minPrice !== undefined ? { minPrice: query.minPrice } : {}),
-          ...(query.maxPrice !== undefined ? { maxPrice: query.maxPrice } : {}),
-          ...(query.maxPerCategory ? { maxPerCategory: query.maxPerCategory } : {}),
-        });
+        // Someone who opted out gets what everyone gets: popular items, none of their history.
+        const answer = ctx.recommendations.recommend(
+          ws,
+          requestFromParams(personalized ? query : { ...query, strategy: 'popular' }, {
+            limit: query.limit,
+            ...(profileId && personalized ? { userId: profileId } : {}),
+          }),
+        );
         return {
           ...answer,
           personalized,

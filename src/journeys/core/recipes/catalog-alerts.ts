@@ -81,6 +81,8 @@ function alert(
     steps,
     goal: { event: 'Order Completed' },
     reentry: { policy: 'after', after: p.reentryAfter, scope: 'key' },
+    // The item itself, so the alert can show it as a product card (message.items).
+    items: { addOn: [event] },
   });
 }
 

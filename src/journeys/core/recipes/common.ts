@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { JourneyDefinition, type JourneyDefinitionInput } from '../definition.js';
-import { Channel } from '../steps.js';
+import { SendChannel } from '../steps.js';
 
 /** Parameters every recipe takes. */
 export const commonParams = {
@@ -11,7 +11,9 @@ export const commonParams = {
     .optional()
     .describe('Journey id (default: the recipe id)'),
   name: z.string().min(1).max(200).optional().describe('Journey name'),
-  channel: Channel.default('webhook').describe('Channel of every message: webhook, email or push'),
+  channel: SendChannel.default('webhook').describe(
+    "Channel of every message: webhook, email, push, or preferred (the person's, else e-mail, then push)",
+  ),
   webhookUrl: z
     .string()
     .max(2000)
@@ -43,7 +45,7 @@ export function webhookUrlNeedsWebhook(
 export interface CommonParams {
   journeyId?: string | undefined;
   name?: string | undefined;
-  channel: Channel;
+  channel: SendChannel;
   webhookUrl?: string | undefined;
   holdoutPercent: number;
 }
