@@ -1,16 +1,29 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyRequest,
+} from 'fastify';
+import type { Principal } from '../workspaces/index.js';
 import { DEFAULTS, type HttpLimits, type RateLimitSettings } from '../config/index.js';
 import { ValidationError, zodDetails } from '../shared/index.js';
 import { MAX_BATCH_BYTES } from '../ingest/index.js';
-import { authenticate, presentedKey } from './auth.js';
+import { authenticate, authorize, presentedKey } from './auth.js';
 import type { AppContext } from './context.js';
-import { frameworkErrors, MAX_PARAM_LENGTH, registerErrorHandler } from './error-handler.js';
+import {
+  apiNotFound,
+  frameworkErrors,
+  MAX_PARAM_LENGTH,
+  registerErrorHandler,
+} from './error-handler.js';
 import { capConnections, httpServerOptions } from './http-limits.js';
 import { isJsonBody, registerJsonBody } from './json-body.js';
 import { checkPublicCaller } from './public-key.js';
-import { RateLimiter, rateLimitsOf } from './rate-limit.js';
+import { RateLimiter, rateLimitsOf, type RateClass } from './rate-limit.js';
 import type { RouteDef } from './route.js';
 import { allRoutes } from './routes/index.js';
+import { sessionPrincipal, sessionToken } from './session.js';
+import { apiPrefixesOf, DEFAULT_WEB_ROOT, registerDashboard } from './web.js';
 
 export interface ServerOptions {
   /** 'worker' serves only health and metrics. */
@@ -19,6 +32,8 @@ export interface ServerOptions {
   http?: HttpLimits;
   /** Requests per key and route class, counted in this process; the defaults when not given. */
   rateLimits?: RateLimitSettings;
+  /** The built dashboard (`npm run build`); `dist/web` of the checkout when not given. */
+  webRoot?: string;
 }
 
 /** Builds the HTTP app, unstarted. `main` listens; tests call `inject`. */
@@ -67,11 +82,18 @@ export function buildServer(ctx: AppContext, options: ServerOptions = {}): Fasti
     done();
   });
 
-  const routes = allRoutes(ctx).filter(
+  const all = allRoutes(ctx);
+  const routes = all.filter(
     (r) => options.role !== 'worker' || r.url === '/health' || r.url === '/metrics',
   );
   const limiter = new RateLimiter(rateLimitsOf(options.rateLimits ?? DEFAULTS), ctx.clock);
   for (const route of routes) registerRoute(app, ctx, limiter, route);
+  // A worker process serves only health and metrics; the dashboard comes with the API.
+  if (options.role === 'worker') app.setNotFoundHandler(apiNotFound);
+  else {
+    const prefixes = apiPrefixesOf(all.map((r) => r.url));
+    registerDashboard(app, options.webRoot ?? DEFAULT_WEB_ROOT, prefixes, apiNotFound);
+  }
   return app;
 }
 
@@ -93,22 +115,31 @@ function registerRoute(
     handler: async (request, reply) => {
       // Counted once the key is known and before any work: wrong scope and invalid input
       // included, as each cost a key lookup.
+      const key = keyFor(request);
+      // Without a key, the dashboard's session cookie stands in for the key that opened
+      // it, with that key's scope and workspace (never for the platform key).
+      const token =
+        key === null && def.auth !== 'public' && def.auth !== 'platform'
+          ? sessionToken(request)
+          : null;
       const principal =
         def.auth === 'public' || rateClass === null
           ? null
-          : await authenticate(
-              ctx.keys,
-              keyFor(request),
-              def.auth,
-              (p) => {
-                // A public key is in every visitor's browser: each client address gets its
-                // own bucket, so one abusive visitor cannot spend the whole site's budget,
-                // and the key's own class limit still caps the site as a whole.
-                if (p.scope === 'public') limiter.take(`${p.keyId}|${request.ip}`, 'public');
-                limiter.take(p.keyId, rateClass);
-              },
-              def.publicKey !== undefined,
-            );
+          : token !== null
+            ? authorize(await sessionCaller(ctx, request, token, limiter, rateClass), def.auth)
+            : await authenticate(
+                ctx.keys,
+                key,
+                def.auth,
+                (p) => {
+                  // A public key is in every visitor's browser: each client address gets its
+                  // own bucket, so one abusive visitor cannot spend the whole site's budget,
+                  // and the key's own class limit still caps the site as a whole.
+                  if (p.scope === 'public') limiter.take(`${p.keyId}|${request.ip}`, 'public');
+                  limiter.take(p.keyId, rateClass);
+                },
+                def.publicKey !== undefined,
+              );
       const params = parsePart(def.params, request.params, 'params');
       const query = parsePart(def.query, request.query, 'query');
       let body: unknown = request.body;
@@ -126,8 +157,20 @@ function registerRoute(
   });
 }
 
+async function sessionCaller(
+  ctx: AppContext,
+  request: FastifyRequest,
+  token: string,
+  limiter: RateLimiter,
+  rateClass: RateClass,
+): Promise<Principal> {
+  const principal = await sessionPrincipal(ctx, request, token);
+  limiter.take(principal.keyId, rateClass);
+  return principal;
+}
+
 /** Segment's HTTP API also accepts the write key inside a JSON body. */
-function keyFor(request: import('fastify').FastifyRequest): string | null {
+function keyFor(request: FastifyRequest): string | null {
   const key = presentedKey(request);
   if (key) return key;
   const body = request.body;

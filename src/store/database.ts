@@ -23,6 +23,7 @@ export type { ExperimentsTable } from './experiment-tables.js';
 export interface Database {
   workspaces: WorkspacesTable;
   api_keys: ApiKeysTable;
+  sessions: SessionsTable;
   events: EventsTable;
   rejected_events: RejectedEventsTable;
   audit_log: AuditLogTable;
@@ -83,6 +84,20 @@ export interface ApiKeysTable {
   expires_at: number | null;
   /** A label to tell keys apart in listings. */
   name: string | null;
+}
+
+/** A dashboard session: a cookie's token, stored as its hash (docs/dashboard.md). */
+export interface SessionsTable {
+  id: string;
+  /** SHA-256 of the cookie's 256-bit random token, hex. */
+  token_hash: string;
+  workspace_id: string;
+  /** The key that opened the session, re-checked on every request. */
+  key_id: string;
+  key_hash: string;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
 }
 
 export interface EventsTable {

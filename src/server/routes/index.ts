@@ -14,6 +14,8 @@ import { recommendationRoutes } from './recommendations.js';
 import { segmentRoutes } from './segments.js';
 import { decisionRoutes } from './decisions.js';
 import { eventRoutes } from './events.js';
+import { overviewRoutes } from './overview.js';
+import { sessionRoutes } from './session.js';
 import { experimentRoutes } from './experiments.js';
 import { ingestRoutes } from './ingest.js';
 import { identityRoutes } from './identity.js';
@@ -28,6 +30,7 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...systemRoutes(ctx, () => routes),
     ...ingestRoutes(ctx),
     ...eventRoutes(ctx),
+    ...overviewRoutes(ctx),
     ...profileRoutes(ctx),
     ...traceRoutes(ctx),
     ...privacyRoutes(ctx),
@@ -39,6 +42,7 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...decisionRoutes(ctx),
     ...channelRoutes(ctx),
     ...publicRoutes(ctx),
+    ...sessionRoutes(ctx),
     ...keyRoutes(ctx),
     ...adminRoutes(ctx),
     ...auditRoutes(ctx),
