@@ -5,6 +5,7 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import type { Principal } from '../workspaces/index.js';
+import { fastifyCookie } from '@fastify/cookie';
 import { DEFAULTS, type HttpLimits, type RateLimitSettings } from '../config/index.js';
 import { ValidationError, zodDetails } from '../shared/index.js';
 import { MAX_BATCH_BYTES } from '../ingest/index.js';
@@ -55,6 +56,8 @@ export function buildServer(ctx: AppContext, options: ServerOptions = {}): Fasti
   });
   capConnections(app, limits, () => ctx.metrics.connectionsDropped.inc());
   registerJsonBody(app);
+  // Loads the cookie codec that `session.ts` parses and writes the session cookie with.
+  void app.register(fastifyCookie);
   registerErrorHandler(app);
 
   // On shutdown, responses to in-flight requests close their keep-alive connections and

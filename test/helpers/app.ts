@@ -63,6 +63,8 @@ export async function createTestApp(
     globalControl?: boolean;
     /** RAPPORT_ENCRYPTION_KEY (and _PREVIOUS): personal data sealed at rest. */
     encryption?: { key: string; previous?: string };
+    /** The built dashboard to serve at / (dist/web of the checkout when not given). */
+    webRoot?: string;
   } = {},
 ): Promise<TestApp> {
   const testStore = await openTestStore(kind);
@@ -100,6 +102,7 @@ export async function createTestApp(
   const app = buildServer(ctx, {
     role: options.role ?? 'all',
     rateLimits: options.rateLimits ?? NO_RATE_LIMITS,
+    ...(options.webRoot ? { webRoot: options.webRoot } : {}),
   });
   await app.ready();
   if (options.background) startBackground(ctx);
