@@ -7,6 +7,13 @@ import type { AppContext } from './context.js';
 /** The dashboard's session cookie (docs/dashboard.md). */
 export const SESSION_COOKIE = 'rapport_session';
 
+/**
+ * A companion cookie the page can read, holding no secret: it tells the dashboard that
+ * a session may exist, so a signed-out visitor gets the sign-in form without a request
+ * that would answer 401 (which browsers log as an error).
+ */
+export const SIGNED_IN_COOKIE = 'rapport_signed_in';
+
 /** The session a request was signed in by, for `GET`/`DELETE /v1/session`. */
 const sessions = new WeakMap<FastifyRequest, { id: string; expiresAt: number }>();
 
@@ -79,16 +86,16 @@ export function setSessionCookie(
   token: string,
   maxAgeMs: number,
 ): void {
-  reply.header(
-    'set-cookie',
-    fastifyCookie.serialize(SESSION_COOKIE, token, {
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: secure(ctx, request),
-      path: '/',
-      maxAge: Math.floor(maxAgeMs / 1000),
-    }),
-  );
+  const options = {
+    sameSite: 'strict' as const,
+    secure: secure(ctx, request),
+    path: '/',
+    maxAge: Math.floor(maxAgeMs / 1000),
+  };
+  reply.header('set-cookie', [
+    fastifyCookie.serialize(SESSION_COOKIE, token, { ...options, httpOnly: true }),
+    fastifyCookie.serialize(SIGNED_IN_COOKIE, '1', options),
+  ]);
 }
 
 export function clearSessionCookie(
@@ -96,14 +103,14 @@ export function clearSessionCookie(
   request: FastifyRequest,
   reply: FastifyReply,
 ): void {
-  reply.header(
-    'set-cookie',
-    fastifyCookie.serialize(SESSION_COOKIE, '', {
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: secure(ctx, request),
-      path: '/',
-      maxAge: 0,
-    }),
-  );
+  const options = {
+    sameSite: 'strict' as const,
+    secure: secure(ctx, request),
+    path: '/',
+    maxAge: 0,
+  };
+  reply.header('set-cookie', [
+    fastifyCookie.serialize(SESSION_COOKIE, '', { ...options, httpOnly: true }),
+    fastifyCookie.serialize(SIGNED_IN_COOKIE, '', options),
+  ]);
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, send, type TestApp } from '../helpers/app.js';
+import { createTestApp, PLATFORM_KEY, send, type TestApp } from '../helpers/app.js';
 import { STORE_KINDS } from '../helpers/stores.js';
 import { SESSION_TTL_MS } from '../../src/workspaces/index.js';
 import type { ManualClock } from '../../src/shared/clock.js';
@@ -75,8 +75,12 @@ describe.each(STORE_KINDS)('dashboard sessions (%s)', (kind) => {
       scope: 'admin',
       expiresAt: new Date(t.clock.now() + SESSION_TTL_MS).toISOString(),
     });
-    const setCookie = String(res.headers['set-cookie']);
+    const [setCookie = '', hint = ''] = res.headers['set-cookie'] as string[];
     expect(setCookie).toMatch(/^rapport_session=rs_[A-Za-z0-9_-]{43};/);
+    // The page's hint that a session may exist: no secret, so readable by the page.
+    expect(hint).toBe(
+      `rapport_signed_in=1; Max-Age=${SESSION_TTL_MS / 1000}; Path=/; SameSite=Strict`,
+    );
     expect(setCookie).toContain('HttpOnly');
     expect(setCookie).toContain('SameSite=Strict');
     expect(setCookie).toContain('Path=/');
@@ -185,6 +189,38 @@ describe.each(STORE_KINDS)('dashboard sessions (%s)', (kind) => {
 
     const forged = await withCookie(t, 'rapport_session=rs_forged', 'GET', '/v1/journeys');
     expect(forged.statusCode).toBe(401);
+  });
+
+  it("keeps a session to its key's workspace", async () => {
+    const other = await createTestApp(kind, { platform: true });
+    try {
+      const made = await send(other, 'POST', '/v1/admin/workspaces', PLATFORM_KEY, {
+        id: 'bravo',
+        name: 'Bravo',
+      });
+      expect(made.statusCode, made.body).toBe(201);
+      const mine = await send(other, 'POST', '/v1/journeys', other.keys.admin, {
+        definition: journey,
+        activate: false,
+      });
+      const id = mine.json<{ id: string }>().id;
+      const bravo = await signIn(other, made.json<{ adminKey: string }>().adminKey);
+      const me = await withCookie(other, bravo, 'GET', '/v1/session');
+      expect(me.json()).toMatchObject({ workspaceId: 'bravo', scope: 'admin' });
+      const theirs = await withCookie(other, bravo, 'GET', `/v1/journeys/${id}`);
+      expect(theirs.statusCode, theirs.body).toBe(404);
+      const act = await withCookie(other, bravo, 'POST', `/v1/journeys/${id}/activate`);
+      expect(act.statusCode, act.body).toBe(404);
+      // The platform key opens no session: it belongs to no workspace.
+      const platform = await other.app.inject({
+        method: 'POST',
+        url: '/v1/session',
+        headers: { authorization: `Bearer ${PLATFORM_KEY}` },
+      });
+      expect(platform.statusCode, platform.body).toBe(403);
+    } finally {
+      await other.close();
+    }
   });
 
   it('records sign-ins and sign-outs in the audit log', async () => {

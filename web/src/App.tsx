@@ -22,7 +22,10 @@ const NAV = [
 export function App() {
   const [session, setSession] = useState<Session | null | undefined>(undefined);
   useEffect(() => {
-    api<Session>('GET', '/v1/session').then(setSession, () => setSession(null));
+    // Without the readable hint cookie there is no session to ask about: asking would
+    // answer 401, which the browser logs as an error on every visit.
+    if (!document.cookie.split('; ').includes('rapport_signed_in=1')) setSession(null);
+    else api<Session>('GET', '/v1/session').then(setSession, () => setSession(null));
     return onSignedOut(() => setSession(null));
   }, []);
   if (session === undefined) return <p aria-busy="true">Loading…</p>;
