@@ -1,6 +1,6 @@
 import { api, enc } from '../api';
 import { Link } from '../router';
-import { ErrorBox, Fields, Status, useLoad, Value, when } from '../ui';
+import { Fields, Status, useLoad, Value, when } from '../ui';
 import { MessageList, type Message } from './MessageList';
 
 interface ProfileView {
@@ -51,7 +51,14 @@ export function Customer({ kind, value }: { kind: string; value: string }) {
 
 function CustomerBody({ profile: p }: { profile: ProfileView }) {
   const base = `/v1/profiles/profile_id/${enc(p.id)}`;
-  const journeys = useLoad(() => api<{ runs: Run[] }>('GET', `${base}/journeys`), p.id);
+  const journeys = useLoad(async () => {
+    const [{ runs }, { journeys: all }] = await Promise.all([
+      api<{ runs: Run[] }>('GET', `${base}/journeys`),
+      api<{ journeys: { id: string; name: string }[] }>('GET', '/v1/journeys'),
+    ]);
+    const names = new Map(all.map((j) => [j.id, j.name]));
+    return { runs: runs.map((r) => ({ ...r, name: names.get(r.journeyId) ?? r.journeyId })) };
+  }, p.id);
   const consent = useLoad(() => api<Consents>('GET', `${base}/consent`), p.id);
   const messages = useLoad(
     () => api<{ messages: Message[] }>('GET', `/v1/messages?profileId=${enc(p.id)}&limit=50`),
@@ -117,7 +124,7 @@ function CustomerBody({ profile: p }: { profile: ProfileView }) {
                 {runs.map((r) => (
                   <tr key={r.runId}>
                     <td>
-                      <Link href={`/journeys/${enc(r.journeyId)}`}>{r.journeyId}</Link>
+                      <Link href={`/journeys/${enc(r.journeyId)}`}>{r.name}</Link>
                       {r.holdout ? ' (holdout)' : ''}
                     </td>
                     <td>{r.status}</td>
@@ -151,26 +158,22 @@ function CustomerBody({ profile: p }: { profile: ProfileView }) {
         </ul>
       )}
       <h2>Trace: why this, why now</h2>
-      {trace.error ? (
-        <ErrorBox message={trace.error} />
-      ) : (
-        <Status state={trace}>
-          {({ entries }) =>
-            entries.length === 0 ? (
-              <p className="muted">Nothing to trace yet.</p>
-            ) : (
-              <ol className="trace">
-                {entries.map((t) => (
-                  <li key={t.id}>
-                    <time dateTime={t.at}>{when(t.at)}</time> <span className="chip">{t.kind}</span>{' '}
-                    {t.summary}
-                  </li>
-                ))}
-              </ol>
-            )
-          }
-        </Status>
-      )}
+      <Status state={trace}>
+        {({ entries }) =>
+          entries.length === 0 ? (
+            <p className="muted">Nothing to trace yet.</p>
+          ) : (
+            <ol className="trace">
+              {entries.map((t) => (
+                <li key={t.id}>
+                  <time dateTime={t.at}>{when(t.at)}</time> <span className="chip">{t.kind}</span>{' '}
+                  {t.summary}
+                </li>
+              ))}
+            </ol>
+          )
+        }
+      </Status>
     </>
   );
 }

@@ -1,8 +1,8 @@
+import { lazy, Suspense } from 'react';
 import { api, enc } from '../api';
 import { Link } from '../router';
 import { formatNumber, Status, useLoad } from '../ui';
 import { JourneyActions } from './journey-actions';
-import { JourneyGraph } from './JourneyGraph';
 import type { Journey } from './Journeys';
 
 type Counts = {
@@ -18,6 +18,11 @@ export interface JourneyStats {
   messages: Record<string, number>;
   steps: { stepId: string; type: string; treated: Counts; holdout: Counts }[];
 }
+
+// React Flow is most of the bundle's weight: loaded only when a journey is opened.
+const JourneyGraph = lazy(() =>
+  import('./JourneyGraph').then((m) => ({ default: m.JourneyGraph })),
+);
 
 /** One journey: status, per-step counts and its graph. */
 export function JourneyPage({ id, canChange }: { id: string; canChange: boolean }) {
@@ -93,7 +98,9 @@ export function JourneyPage({ id, canChange }: { id: string; canChange: boolean 
             {journey.data ? (
               <>
                 <h2>Graph</h2>
-                <JourneyGraph definition={journey.data.definition} stats={s} />
+                <Suspense fallback={<p aria-busy="true">Loading the graph…</p>}>
+                  <JourneyGraph definition={journey.data.definition} stats={s} />
+                </Suspense>
               </>
             ) : null}
           </>
