@@ -15,6 +15,9 @@ export async function buildWeb(outDir = WEB_OUT_DIR): Promise<void> {
   await build({
     root,
     configFile: false,
+    // Always the production build of React, even when run from a test (NODE_ENV=test).
+    mode: 'production',
+    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
     logLevel: 'warn',
     plugins: [react()],
     base: '/',

@@ -44,13 +44,7 @@ export {
   writeSettingsDocument,
 } from './settings.js';
 export { workspaceSecrets } from './secrets.js';
-export {
-  SESSION_TTL_MS,
-  closeSession,
-  openSession,
-  resolveSession,
-  type SessionResolution,
-} from './sessions.js';
+export { closeSession, openSession, resolveSession } from './sessions.js';
 export { erasureHasher, type IdentifierHasher } from './erasure-salt.js';
 export { LinkSecrets } from './link-secrets.js';
 export {

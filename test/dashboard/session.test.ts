@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, PLATFORM_KEY, send, type TestApp } from '../helpers/app.js';
 import { STORE_KINDS } from '../helpers/stores.js';
-import { SESSION_TTL_MS } from '../../src/workspaces/index.js';
+import { SESSION_TTL_MS } from '../../src/workspaces/sessions.js';
 import type { ManualClock } from '../../src/shared/clock.js';
 
 const HOST = 'dash.test';
