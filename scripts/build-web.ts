@@ -12,12 +12,23 @@ export const WEB_OUT_DIR = fileURLToPath(new URL('../dist/web', import.meta.url)
  * server caches as immutable, and an `index.html` that is never cached.
  */
 export async function buildWeb(outDir = WEB_OUT_DIR): Promise<void> {
+  // Always the production build: under a test runner NODE_ENV is 'test', which would
+  // make Vite and the React plugin emit development code (the JSX dev runtime).
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await buildIt(outDir);
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
+}
+
+async function buildIt(outDir: string): Promise<void> {
   await build({
     root,
     configFile: false,
-    // Always the production build of React, even when run from a test (NODE_ENV=test).
     mode: 'production',
-    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
     logLevel: 'warn',
     plugins: [react()],
     base: '/',

@@ -11,6 +11,7 @@ import type {
 import type { ExperimentAssignmentsTable, ExperimentsTable } from './experiment-tables.js';
 import type { EncryptionKeysTable } from './encryption-tables.js';
 import type { ErasureJobsTable, ErasureTombstonesTable } from './erasure-tables.js';
+import type { SessionsTable } from './session-tables.js';
 
 export type { DecisionsTable } from './decision-tables.js';
 export type { ExperimentsTable } from './experiment-tables.js';
@@ -84,20 +85,6 @@ export interface ApiKeysTable {
   expires_at: number | null;
   /** A label to tell keys apart in listings. */
   name: string | null;
-}
-
-/** A dashboard session: a cookie's token, stored as its hash (docs/dashboard.md). */
-export interface SessionsTable {
-  id: string;
-  /** SHA-256 of the cookie's 256-bit random token, hex. */
-  token_hash: string;
-  workspace_id: string;
-  /** The key that opened the session, re-checked on every request. */
-  key_id: string;
-  key_hash: string;
-  created_at: number;
-  expires_at: number;
-  revoked_at: number | null;
 }
 
 export interface EventsTable {

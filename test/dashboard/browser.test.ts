@@ -107,6 +107,54 @@ describe('the dashboard in a browser', () => {
     expect(page.url()).toBe(`${base}/segments/${seeded.segmentId}`);
   });
 
+  it('builds a segment with a live count and saves it', async () => {
+    await nav(page, 'Segments');
+    await page.getByRole('link', { name: 'New segment' }).click();
+    await page.getByLabel('Name').fill('Pro viewers');
+    await page.getByLabel('Trait path').fill('plan');
+    await page.getByLabel('Value').fill('pro');
+    const live = page.getByTestId('live-count');
+    await expect.poll(() => live.textContent()).toBe('2 of 3 people match now.');
+    await page.getByRole('button', { name: 'Add a condition' }).click();
+    const second = page.getByRole('group', { name: 'Condition 2' });
+    await second.getByLabel('Condition 2 on').selectOption('event');
+    await second.getByLabel('Event name').fill('Product Viewed');
+    await second.getByLabel('Within (e.g. P30D; blank: ever)').fill('P7D');
+    await second.getByLabel('not').check();
+    await expect.poll(() => live.textContent()).toBe('0 of 3 people match now.');
+    await second.getByLabel('not').uncheck();
+    await expect.poll(() => live.textContent()).toBe('2 of 3 people match now.');
+    await page.getByText('Rule as JSON').click();
+    expect(JSON.parse((await page.getByTestId('rule-json').textContent()) ?? '')).toEqual({
+      all: [
+        { trait: 'plan', eq: 'pro' },
+        { event: 'Product Viewed', within: 'P7D' },
+      ],
+    });
+    // A rule the API refuses says why, live.
+    await second.getByLabel('Within (e.g. P30D; blank: ever)').fill('seven days');
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('within');
+    await second.getByLabel('Within (e.g. P30D; blank: ever)').fill('P7D');
+    await expect.poll(() => live.textContent()).toBe('2 of 3 people match now.');
+    await shot('segment-builder');
+    await page.getByRole('button', { name: 'Save segment' }).click();
+    await page.getByRole('heading', { name: 'Pro viewers', level: 1 }).waitFor();
+    const saved = await t.app.inject({
+      method: 'GET',
+      url: '/v1/segments',
+      headers: { authorization: `Bearer ${t.keys.read}` },
+    });
+    const mine = saved
+      .json<{ segments: { name: string; definition: unknown }[] }>()
+      .segments.find((x) => x.name === 'Pro viewers');
+    expect(mine?.definition).toEqual({
+      all: [
+        { trait: 'plan', eq: 'pro' },
+        { event: 'Product Viewed', within: 'P7D' },
+      ],
+    });
+  });
+
   it('activates and pauses a journey, and draws it', async () => {
     await nav(page, 'Journeys');
     const row = page.locator(`tr[data-journey="${seeded.draftJourneyId}"]`);

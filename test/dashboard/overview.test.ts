@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, send, type TestApp } from '../helpers/app.js';
 import { STORE_KINDS } from '../helpers/stores.js';
-import type { ManualClock } from '../../src/shared/clock.js';
+import { ManualClock } from '../../src/shared/clock.js';
 
 const MINUTE = 60_000;
 
@@ -26,10 +26,9 @@ describe.each(STORE_KINDS)('GET /v1/stats/overview (%s)', (kind) => {
     send(t, 'POST', '/v1/track', t.keys.write, { userId, event: 'Product Viewed' });
 
   beforeAll(async () => {
-    t = await createTestApp(kind);
-    clock = t.clock as ManualClock;
     // 12:00:30: the minute 12:00 is the current one.
-    clock.set(Date.UTC(2026, 10, 1, 12, 0, 30));
+    clock = new ManualClock(Date.UTC(2026, 10, 1, 12, 0, 30));
+    t = await createTestApp(kind, { clock });
   }, 60_000);
   afterAll(() => t.close());
 

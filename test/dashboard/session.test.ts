@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, PLATFORM_KEY, send, type TestApp } from '../helpers/app.js';
 import { STORE_KINDS } from '../helpers/stores.js';
 import { SESSION_TTL_MS } from '../../src/workspaces/sessions.js';
-import type { ManualClock } from '../../src/shared/clock.js';
+import { ManualClock } from '../../src/shared/clock.js';
 
 const HOST = 'dash.test';
 const ORIGIN = `http://${HOST}`;
@@ -51,9 +51,10 @@ const journey = {
 describe.each(STORE_KINDS)('dashboard sessions (%s)', (kind) => {
   let t: TestApp;
   let journeyId: string;
+  const clock = new ManualClock(Date.UTC(2026, 10, 1, 12));
 
   beforeAll(async () => {
-    t = await createTestApp(kind);
+    t = await createTestApp(kind, { clock });
     const created = await send(t, 'POST', '/v1/journeys', t.keys.admin, {
       definition: journey,
       activate: false,
@@ -172,7 +173,7 @@ describe.each(STORE_KINDS)('dashboard sessions (%s)', (kind) => {
     expect(after.body).toContain('signed out');
 
     const expiring = await signIn(t, t.keys.read);
-    (t.clock as ManualClock).advance(SESSION_TTL_MS);
+    clock.advance(SESSION_TTL_MS);
     const expired = await withCookie(t, expiring, 'GET', '/v1/journeys');
     expect(expired.statusCode).toBe(401);
     expect(expired.body).toContain('expired');

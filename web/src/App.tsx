@@ -7,6 +7,7 @@ import { Customers } from './pages/Customers';
 import { Customer } from './pages/Customer';
 import { Segments } from './pages/Segments';
 import { SegmentPage } from './pages/Segment';
+import { SegmentBuilder } from './pages/SegmentBuilder';
 import { Journeys } from './pages/Journeys';
 import { JourneyPage } from './pages/Journey';
 import { Messages } from './pages/Messages';
@@ -93,8 +94,9 @@ function Page({ session }: { session: Session }) {
       if (parts[1] && parts[2]) return <Customer kind={parts[1]} value={parts[2]} />;
       return <Customers />;
     case 'segments':
+      if (parts[1] === 'new' && canChange) return <SegmentBuilder />;
       if (parts[1]) return <SegmentPage id={parts[1]} />;
-      return <Segments />;
+      return <Segments canChange={canChange} />;
     case 'journeys':
       if (parts[1]) return <JourneyPage id={parts[1]} canChange={canChange} />;
       return <Journeys canChange={canChange} />;

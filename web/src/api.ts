@@ -48,12 +48,26 @@ export async function api<T>(
   const text = await res.text();
   const data: unknown = text ? JSON.parse(text) : undefined;
   if (!res.ok) {
-    const error = (data as { error?: { code?: string; message?: string } } | undefined)?.error;
+    const error = (
+      data as
+        | {
+            error?: {
+              code?: string;
+              message?: string;
+              details?: { path: string; problem: string }[];
+            };
+          }
+        | undefined
+    )?.error;
+    // The details name each field and its problem: the part a person can act on.
+    const details = (error?.details ?? []).map((d) =>
+      d.path ? `${d.path}: ${d.problem}` : d.problem,
+    );
     if (res.status === 401 && !headers.authorization) signedOutListeners.forEach((l) => l());
     throw new ApiError(
       res.status,
       error?.code ?? 'http_error',
-      error?.message ?? `${method} ${path} answered ${res.status}.`,
+      [error?.message ?? `${method} ${path} answered ${res.status}.`, ...details].join(' '),
     );
   }
   return data as T;

@@ -15,11 +15,16 @@ export interface Segment {
 }
 
 /** Every segment with its member count. */
-export function Segments() {
+export function Segments({ canChange }: { canChange: boolean }) {
   const state = useLoad(() => api<{ segments: Segment[] }>('GET', '/v1/segments'), 'segments');
   return (
     <section>
       <h1>Segments</h1>
+      {canChange ? (
+        <p>
+          <Link href="/segments/new">New segment</Link>
+        </p>
+      ) : null}
       <Status state={state}>
         {({ segments }) =>
           segments.length === 0 ? (
