@@ -85,10 +85,16 @@ export function Fields({ object, empty }: { object: Record<string, unknown>; emp
         <div key={k}>
           <dt>{k}</dt>
           <dd>
-            <Value value={object[k]} />
+            <Value value={asTime(k, object[k])} />
           </dd>
         </div>
       ))}
     </dl>
   );
+}
+
+/** Computed traits keep instants as epoch milliseconds (`first_seen`, `last_order_at`). */
+function asTime(key: string, value: unknown): unknown {
+  if (typeof value !== 'number' || !/(_at|_seen)$/.test(key)) return value;
+  return when(new Date(value).toISOString());
 }
