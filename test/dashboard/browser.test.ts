@@ -18,7 +18,8 @@ import {
  * The dashboard in Debian's Chromium against a real server with seeded data: the built
  * app, the session cookie, the API. Screenshots go to a temporary folder (printed).
  */
-describe('the dashboard in a browser', () => {
+// A loaded CI machine can take seconds per page; no assertion here is about time.
+describe('the dashboard in a browser', { timeout: 90_000 }, () => {
   let web: string;
   let t: TestApp;
   let base: string;
@@ -208,8 +209,19 @@ describe('the dashboard in a browser', () => {
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
     const reader = await context.newPage();
     const readerErrors = consoleErrors(reader);
-    await signIn(reader, base, t.keys.read);
+    // Keyboard only: the key field is the first stop, Enter signs in, Tab walks the menu.
+    await reader.goto(`${base}/`);
+    await reader.getByRole('heading', { name: 'Sign in to Rapport' }).waitFor();
+    await reader.keyboard.press('Tab');
+    expect(await reader.evaluate('document.activeElement?.id')).toBe('key');
+    await reader.keyboard.type(t.keys.read);
+    await reader.keyboard.press('Enter');
+    await reader.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
     expect(await reader.getByText('default · read only').count()).toBe(1);
+    for (let i = 0; i < 3; i++) await reader.keyboard.press('Tab');
+    expect(await reader.evaluate('document.activeElement?.textContent')).toBe('Customers');
+    await reader.keyboard.press('Enter');
+    await reader.getByRole('heading', { name: 'Customers', level: 1 }).waitFor();
     await nav(reader, 'Journeys');
     await reader.getByRole('link', { name: 'Win-back ping' }).waitFor();
     expect(await reader.getByRole('button', { name: /Activate|Pause/ }).count()).toBe(0);

@@ -150,6 +150,16 @@ describe.each(STORE_KINDS)('dashboard sessions (%s)', (kind) => {
     });
     expect(write.statusCode, write.body).toBe(403);
     expect(write.headers['set-cookie']).toBeUndefined();
+    const made = await send(t, 'POST', '/v1/admin/keys', t.keys.admin, { scope: 'public' });
+    const publicKey = made.json<{ key: string }>().key;
+    const browserKey = await t.app.inject({
+      method: 'POST',
+      url: '/v1/session',
+      headers: { authorization: `Bearer ${publicKey}` },
+    });
+    expect(browserKey.statusCode, browserKey.body).toBe(403);
+    expect(browserKey.body).toContain('A public key may not call this endpoint');
+    expect(browserKey.headers['set-cookie']).toBeUndefined();
     const unknown = await t.app.inject({
       method: 'POST',
       url: '/v1/session',
