@@ -16,6 +16,7 @@
 export const tableOwners = {
   workspaces: ['workspaces'],
   api_keys: ['workspaces'],
+  sessions: ['workspaces'],
   workspace_settings: ['workspaces'],
   workspace_secrets: ['workspaces'],
   allowed_origins: ['workspaces'],

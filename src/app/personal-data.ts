@@ -98,6 +98,7 @@ export const ERASE_STEPS: readonly EraseStep[] = [
 export const NO_PERSONAL_DATA: Readonly<Record<string, string>> = {
   workspaces: 'workspace names',
   api_keys: 'hashes of API keys',
+  sessions: 'dashboard sessions: hashes of their tokens and keys, and times',
   workspace_settings: "the shop's own settings",
   workspace_secrets: 'generated secrets',
   allowed_origins: "the shop's own web origins (CORS)",

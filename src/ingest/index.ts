@@ -3,6 +3,7 @@ export { IngestService, type IngestCounters } from './ingest-service.js';
 export { RejectedKeeper, type RejectedCounters } from './rejected-keeper.js';
 export { normalizeEvent, type NormalizedEvent } from './normalize.js';
 export { MAX_BATCH_BYTES, MAX_EVENT_BYTES } from './limits.js';
+export { eventsPerMinute } from './event-rate.js';
 export {
   BatchRequest,
   BatchResponse,

@@ -166,18 +166,17 @@ function shownPayload(text: string): MessageOut['payload'] {
   return d.kind === 'ok' ? d.value : {};
 }
 
-/** How many of a journey's messages are in each status. */
+/** How many of a journey's messages (or the workspace's, without one) are in each status. */
 export async function messageCountsByStatus(
   db: Kysely<Database>,
   workspaceId: string,
-  journeyId: string,
+  journeyId?: string,
 ): Promise<Record<string, number>> {
-  const rows = await db
+  let query = db
     .selectFrom('messages')
     .select(['status', (eb) => eb.fn.countAll<number | string>().as('n')])
-    .where('workspace_id', '=', workspaceId)
-    .where('journey_id', '=', journeyId)
-    .groupBy('status')
-    .execute();
+    .where('workspace_id', '=', workspaceId);
+  if (journeyId !== undefined) query = query.where('journey_id', '=', journeyId);
+  const rows = await query.groupBy('status').execute();
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }

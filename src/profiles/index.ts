@@ -20,6 +20,7 @@ export {
   listProfiles,
 } from './profile-repo.js';
 export { unmergeProfile } from './unmerge.js';
+export { countProfiles, pipelineBacklog } from './profile-counts.js';
 export { rebuildProfiles } from './rebuild.js';
 export type { LoggedEvent } from './stored-event.js';
 export {

@@ -386,6 +386,7 @@
         })
       : start();
 
+  // Cast: the page's global object gains one property, the script's small public API.
   (window as unknown as { rapport: unknown }).rapport = {
     fill: (root?: ParentNode) => fill(root).catch(() => undefined),
     ready,

@@ -46,6 +46,15 @@ export async function authenticate(
   if (resolved.kind !== 'ok') throw refused(resolved);
   const { principal } = resolved;
   counted(principal);
+  return authorize(principal, needed, acceptsPublic);
+}
+
+/** Whether the holder of a working key, or of a session, may call a route needing `needed`. */
+export function authorize(
+  principal: Caller,
+  needed: KeyScope | 'platform',
+  acceptsPublic = false,
+): Caller {
   // The platform key and workspace keys never stand in for one another: the platform key
   // belongs to no workspace, and no workspace key, admin included, manages workspaces.
   if (needed === 'platform') {

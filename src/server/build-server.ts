@@ -4,19 +4,28 @@ import Fastify, {
   type FastifyInstance,
   type FastifyRequest,
 } from 'fastify';
+import type { Principal } from '../workspaces/index.js';
+import { fastifyCookie } from '@fastify/cookie';
 import { DEFAULTS, type HttpLimits, type RateLimitSettings } from '../config/index.js';
 import { AppError, ForbiddenError, ValidationError, zodDetails } from '../shared/index.js';
 import { MAX_BATCH_BYTES } from '../ingest/index.js';
-import { authenticate, presentedKey } from './auth.js';
+import { authenticate, authorize, presentedKey } from './auth.js';
 import type { AppContext } from './context.js';
 import { Cors, isBrowserRoute } from './cors.js';
-import { frameworkErrors, MAX_PARAM_LENGTH, registerErrorHandler } from './error-handler.js';
+import {
+  apiNotFound,
+  frameworkErrors,
+  MAX_PARAM_LENGTH,
+  registerErrorHandler,
+} from './error-handler.js';
 import { capConnections, httpServerOptions } from './http-limits.js';
 import { isJsonBody, registerJsonBody } from './json-body.js';
 import { checkPublicCaller } from './public-key.js';
-import { RateLimiter, rateLimitsOf } from './rate-limit.js';
+import { RateLimiter, rateLimitsOf, type RateClass } from './rate-limit.js';
 import type { RouteDef } from './route.js';
 import { allRoutes } from './routes/index.js';
+import { sessionPrincipal, sessionToken } from './session.js';
+import { apiPrefixesOf, DEFAULT_WEB_ROOT, registerDashboard } from './web.js';
 
 export interface ServerOptions {
   /** 'worker' serves only health and metrics. */
@@ -25,6 +34,8 @@ export interface ServerOptions {
   http?: HttpLimits;
   /** Requests per key and route class, counted in this process; the defaults when not given. */
   rateLimits?: RateLimitSettings;
+  /** The built dashboard (`npm run build`); `dist/web` of the checkout when not given. */
+  webRoot?: string;
 }
 
 /** Builds the HTTP app, unstarted. `main` listens; tests call `inject`. */
@@ -46,6 +57,8 @@ export function buildServer(ctx: AppContext, options: ServerOptions = {}): Fasti
   });
   capConnections(app, limits, () => ctx.metrics.connectionsDropped.inc());
   registerJsonBody(app);
+  // Loads the cookie codec that `session.ts` parses and writes the session cookie with.
+  void app.register(fastifyCookie);
   registerErrorHandler(app);
 
   // On shutdown, responses to in-flight requests close their keep-alive connections and
@@ -73,13 +86,20 @@ export function buildServer(ctx: AppContext, options: ServerOptions = {}): Fasti
     done();
   });
 
-  const routes = allRoutes(ctx).filter(
+  const all = allRoutes(ctx);
+  const routes = all.filter(
     (r) => options.role !== 'worker' || r.url === '/health' || r.url === '/metrics',
   );
   const limiter = new RateLimiter(rateLimitsOf(options.rateLimits ?? DEFAULTS), ctx.clock);
   const cors = new Cors(ctx);
   for (const route of routes) registerRoute(app, ctx, limiter, cors, route);
   cors.registerPreflights(app, routes);
+  // A worker process serves only health and metrics; the dashboard comes with the API.
+  if (options.role === 'worker') app.setNotFoundHandler(apiNotFound);
+  else {
+    const prefixes = apiPrefixesOf(all.map((r) => r.url));
+    registerDashboard(app, options.webRoot ?? DEFAULT_WEB_ROOT, prefixes, apiNotFound);
+  }
   return app;
 }
 
@@ -104,22 +124,32 @@ function registerRoute(
     handler: async (request, reply) => {
       // Counted once the key is known and before any work: wrong scope and invalid input
       // included, as each cost a key lookup.
+      const key = def.keyParam === undefined ? keyFor(request) : keyInPath(request, def.keyParam);
+      // Without a key, the dashboard's session cookie stands in for the key that opened
+      // it, with that key's scope and workspace (never for the platform key).
+      const token =
+        key === null && def.auth !== 'public' && def.auth !== 'platform'
+          ? sessionToken(request)
+          : null;
+      if (key === null && token === null && def.auth === 'write') throw missingWriteKey();
       const principal =
         def.auth === 'public' || rateClass === null
           ? null
-          : await authenticate(
-              ctx.keys,
-              def.keyParam === undefined ? keyFor(request, def) : keyInPath(request, def.keyParam),
-              def.auth,
-              (p) => {
-                // A public key is in every visitor's browser: each client address gets its
-                // own bucket, so one abusive visitor cannot spend the whole site's budget,
-                // and the key's own class limit still caps the site as a whole.
-                if (p.scope === 'public') limiter.take(`${p.keyId}|${request.ip}`, 'public');
-                limiter.take(p.keyId, rateClass);
-              },
-              def.publicKey !== undefined,
-            );
+          : token !== null
+            ? authorize(await sessionCaller(ctx, request, token, limiter, rateClass), def.auth)
+            : await authenticate(
+                ctx.keys,
+                key,
+                def.auth,
+                (p) => {
+                  // A public key is in every visitor's browser: each client address gets its
+                  // own bucket, so one abusive visitor cannot spend the whole site's budget,
+                  // and the key's own class limit still caps the site as a whole.
+                  if (p.scope === 'public') limiter.take(`${p.keyId}|${request.ip}`, 'public');
+                  limiter.take(p.keyId, rateClass);
+                },
+                def.publicKey !== undefined,
+              );
       if (browser && principal && principal.scope !== 'platform') {
         await cors.check(request, reply, principal.workspaceId);
       }
@@ -140,12 +170,23 @@ function registerRoute(
   });
 }
 
+async function sessionCaller(
+  ctx: AppContext,
+  request: FastifyRequest,
+  token: string,
+  limiter: RateLimiter,
+  rateClass: RateClass,
+): Promise<Principal> {
+  const principal = await sessionPrincipal(ctx, request, token);
+  limiter.take(principal.keyId, rateClass);
+  return principal;
+}
+
 /**
  * Segment's HTTP API also accepts the write key inside a JSON body (analytics.js sends it
- * there, in a text/plain body, to spare the browser a preflight). Without any key a write
- * route says where one goes.
+ * there, in a text/plain body, to spare the browser a preflight).
  */
-function keyFor(request: FastifyRequest, def: RouteDef): string | null {
+function keyFor(request: FastifyRequest): string | null {
   const key = presentedKey(request);
   if (key) return key;
   const body = request.body;
@@ -153,8 +194,12 @@ function keyFor(request: FastifyRequest, def: RouteDef): string | null {
     const writeKey = (body.value as { writeKey?: unknown }).writeKey;
     if (typeof writeKey === 'string' && writeKey) return writeKey;
   }
-  if (def.auth !== 'write') return null;
-  throw new AppError(
+  return null;
+}
+
+/** Without any key a write route says where one goes. */
+function missingWriteKey(): AppError {
+  return new AppError(
     'unauthorized',
     401,
     'Missing write key: send it as `writeKey` in the JSON body, as the HTTP Basic user name, or as `Authorization: Bearer <key>`.',

@@ -75,10 +75,11 @@ export function registerErrorHandler(app: FastifyInstance): void {
       .code(500)
       .send(body('internal', 'Something went wrong on our side; the error is logged.'));
   });
+}
 
-  app.setNotFoundHandler((request, reply) =>
-    reply
-      .code(404)
-      .send(body('not_found', `No route ${request.method} ${request.url.split('?')[0]}.`)),
-  );
+/** The API's 404 for a path no route serves. */
+export function apiNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return reply
+    .code(404)
+    .send(body('not_found', `No route ${request.method} ${request.url.split('?')[0]}.`));
 }

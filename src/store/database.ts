@@ -12,6 +12,7 @@ import type { ExperimentAssignmentsTable, ExperimentsTable } from './experiment-
 import type { EncryptionKeysTable } from './encryption-tables.js';
 import type { ErasureJobsTable, ErasureTombstonesTable } from './erasure-tables.js';
 import type { AllowedOriginsTable } from './origin-tables.js';
+import type { SessionsTable } from './session-tables.js';
 
 export type { DecisionsTable } from './decision-tables.js';
 export type { ExperimentsTable } from './experiment-tables.js';
@@ -24,6 +25,7 @@ export type { ExperimentsTable } from './experiment-tables.js';
 export interface Database {
   workspaces: WorkspacesTable;
   api_keys: ApiKeysTable;
+  sessions: SessionsTable;
   events: EventsTable;
   rejected_events: RejectedEventsTable;
   audit_log: AuditLogTable;

@@ -21,6 +21,7 @@ export const TABLES = {
   catalog_changes: true,
   workspace_settings: true,
   allowed_origins: true,
+  sessions: true,
   workspace_models: true,
   segments: true,
   segment_members: true,

@@ -46,6 +46,7 @@ export {
   writeSettingsDocument,
 } from './settings.js';
 export { workspaceSecrets } from './secrets.js';
+export { closeSession, openSession, resolveSession } from './sessions.js';
 export { erasureHasher, type IdentifierHasher } from './erasure-salt.js';
 export { LinkSecrets } from './link-secrets.js';
 export {

@@ -74,7 +74,11 @@ export class KeyResolver {
   }
 
   async resolve(key: string): Promise<KeyResolution> {
-    const hash = hashKey(key);
+    return this.resolveHash(hashKey(key));
+  }
+
+  /** As `resolve`, from the key's hash: a session re-checks the key that opened it. */
+  async resolveHash(hash: string): Promise<KeyResolution> {
     if (hash === this.platformKeyHash) {
       return { kind: 'ok', principal: { scope: 'platform', keyId: 'env:RAPPORT_PLATFORM_KEY' } };
     }

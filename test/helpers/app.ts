@@ -65,6 +65,8 @@ export async function createTestApp(
     encryption?: { key: string; previous?: string };
     /** Where the app logs; silent unless given (a test reading warnings). */
     logger?: Logger;
+    /** The built dashboard to serve at / (dist/web of the checkout when not given). */
+    webRoot?: string;
   } = {},
 ): Promise<TestApp> {
   const testStore = await openTestStore(kind);
@@ -102,6 +104,7 @@ export async function createTestApp(
   const app = buildServer(ctx, {
     role: options.role ?? 'all',
     rateLimits: options.rateLimits ?? NO_RATE_LIMITS,
+    ...(options.webRoot ? { webRoot: options.webRoot } : {}),
   });
   await app.ready();
   if (options.background) startBackground(ctx);

@@ -176,6 +176,11 @@ export function routeCases(a: WorkspaceA): Record<string, RouteCase> {
       body: { userId, subscription: pushSubscription('https://push.example/bravo') },
     },
     'GET /v1/push/vapid-public-key': { expect: 'own' },
+    // B's key opens, reads and closes B's own session; it never names A's workspace.
+    'POST /v1/session': { expect: 'own' },
+    'GET /v1/session': { expect: 'own' },
+    'DELETE /v1/session': { expect: 'own' },
+    'GET /v1/stats/overview': { expect: 'own' },
     'GET /v1/admin/keys': { expect: 'own' },
     'POST /v1/admin/keys': { expect: 'own', body: { scope: 'read', name: 'bravo' } },
     'DELETE /v1/admin/keys/{id}': { expect: 'not_found' },

@@ -16,6 +16,8 @@ import { sdkRoutes } from './sdk.js';
 import { segmentRoutes } from './segments.js';
 import { decisionRoutes } from './decisions.js';
 import { eventRoutes } from './events.js';
+import { overviewRoutes } from './overview.js';
+import { sessionRoutes } from './session.js';
 import { experimentRoutes } from './experiments.js';
 import { ingestRoutes } from './ingest.js';
 import { identityRoutes } from './identity.js';
@@ -31,6 +33,7 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...ingestRoutes(ctx),
     ...sdkRoutes(ctx),
     ...eventRoutes(ctx),
+    ...overviewRoutes(ctx),
     ...profileRoutes(ctx),
     ...traceRoutes(ctx),
     ...privacyRoutes(ctx),
@@ -43,6 +46,7 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...channelRoutes(ctx),
     ...publicRoutes(ctx),
     ...onsiteScriptRoutes(ctx),
+    ...sessionRoutes(ctx),
     ...keyRoutes(ctx),
     ...adminRoutes(ctx),
     ...auditRoutes(ctx),
