@@ -27,6 +27,7 @@ import {
   experimentMergeStage,
   inGlobalControl,
   journeyExposureHook,
+  PlacementAssignments,
   templateVariantFor,
 } from '../measurement/index.js';
 import { RecommendationService } from '../recommend/index.js';
@@ -106,7 +107,10 @@ export function buildApp(options: AppOptions): App {
   const segments = new SegmentStage(store, clock, segmentRegistry, models);
   // A journey step that updates a profile re-evaluates the person's segments in its own
   // transaction.
-  const decisions = new DecisionService(store, clock, models, consentLookup(clock));
+  // A placement's holdout or experiment is a measurement experiment, recorded at first exposure.
+  const decisions = new DecisionService(store, clock, models, consentLookup(clock), {
+    arms: new PlacementAssignments(clock).armOf,
+  });
   const journeys = new JourneyStage(store, clock, models, {
     reevaluate: segments.stage,
     onUnreadable: (u) =>
