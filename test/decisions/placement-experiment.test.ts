@@ -148,7 +148,8 @@ describe.each(STORE_KINDS)('placement experiments (%s)', (kind) => {
     expect(vs.conversion.lift.value!).toBeGreaterThan(0);
     expect(vs.conversion.pValue!).toBeLessThan(0.05);
     expect(report.srm?.mismatch).toBe(false);
-  });
+    // Some hundreds of requests: room for a loaded machine.
+  }, 180_000);
 
   it('serves an experiment made with POST /v1/experiments: an arm naming an offer shows it', async () => {
     await offer(t, 'none', { kind: 'no_offer' });
