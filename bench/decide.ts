@@ -30,11 +30,19 @@ function spawnNode(args: string[], env: Record<string, string>, pattern: RegExp)
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
+  let matched = false;
   const found = new Promise<string>((resolve, reject) => {
     const onData = (d: Buffer) => {
+      // Once found, the output is drained and dropped: matching a growing string of
+      // per-request log lines on every chunk starved this process, the load generator.
+      if (matched) return;
       out += d.toString();
       const m = pattern.exec(out);
-      if (m) resolve(m[1]!);
+      if (m) {
+        matched = true;
+        out = '';
+        resolve(m[1]!);
+      }
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
