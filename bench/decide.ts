@@ -1,4 +1,5 @@
 // npm run bench -- decide [--store sqlite|postgres|both] [--seconds 10] [--rates 250,500,1000]
+//                         [--profile DIR] (the server writes a V8 CPU profile there)
 //
 // POST /v1/decide of a real `rapport start` (the compiled build) with 20 offers (some with
 // eligibility, caps and budgets), 3 placements (LinUCB on profile and context features,
@@ -29,11 +30,19 @@ function spawnNode(args: string[], env: Record<string, string>, pattern: RegExp)
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
+  let matched = false;
   const found = new Promise<string>((resolve, reject) => {
     const onData = (d: Buffer) => {
+      // Once found, the output is drained and dropped: matching a growing string of
+      // per-request log lines on every chunk starved this process, the load generator.
+      if (matched) return;
       out += d.toString();
       const m = pattern.exec(out);
-      if (m) resolve(m[1]!);
+      if (m) {
+        matched = true;
+        out = '';
+        resolve(m[1]!);
+      }
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
@@ -182,6 +191,7 @@ export async function main(args: string[]): Promise<void> {
       store: { type: 'string', default: 'sqlite' },
       seconds: { type: 'string', default: '10' },
       rates: { type: 'string', default: '250,500,1000' },
+      profile: { type: 'string' },
     },
   });
   const seconds = Number(values.seconds);
@@ -195,7 +205,13 @@ export async function main(args: string[]): Promise<void> {
     const b = await openBenchStore(kind);
     await b.store.close();
     const server = spawnNode(
-      [MAIN, 'start', '--port', '0'],
+      [
+        ...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : []),
+        MAIN,
+        'start',
+        '--port',
+        '0',
+      ],
       {
         ...b.env,
         RAPPORT_ADMIN_KEY: ADMIN,

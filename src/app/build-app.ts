@@ -28,6 +28,7 @@ import {
   experimentMergeStage,
   inGlobalControl,
   journeyExposureHook,
+  PlacementAssignments,
   templateVariantFor,
 } from '../measurement/index.js';
 import { RecommendationService } from '../recommend/index.js';
@@ -41,7 +42,7 @@ import { flushErased } from '../store/index.js';
 import { buildLoops, type Loops } from './loops.js';
 import { ERASE_STEPS, exportPerson, RETENTION_STEPS } from './personal-data.js';
 import { pipelineStages } from './pipeline.js';
-import { consentLookup, offerProvider } from './offer-provider.js';
+import { consentLookup, journeyDecide, offerProvider } from './offer-provider.js';
 import { recommendProvider } from './recommend-provider.js';
 
 export interface AppOptions {
@@ -119,14 +120,20 @@ export function buildApp(options: AppOptions): App {
   });
   // A journey step that updates a profile re-evaluates the person's segments in its own
   // transaction.
+  // A placement's holdout or experiment is a measurement experiment, recorded at first exposure.
+  const decisions = new DecisionService(store, clock, models, consentLookup(clock), {
+    arms: new PlacementAssignments(clock).armOf,
+  });
   const journeys = new JourneyStage(store, clock, models, {
     reevaluate: segments.stage,
     onUnreadable: (u) =>
       logger.warn(u, 'journey version left out: its stored definition is unreadable'),
     onRunsSaved: journeyExposureHook(clock),
+    decide: journeyDecide(decisions, (u) =>
+      logger.warn(u, 'decide step skipped: its placement no longer exists'),
+    ),
   });
   const recommendations = new RecommendationService(store, clock, logger);
-  const decisions = new DecisionService(store, clock, models, consentLookup(clock));
   const profiles = new ProfileProcessor(store, clock, {
     stages: pipelineStages({
       segments,
@@ -134,7 +141,7 @@ export function buildApp(options: AppOptions): App {
       experiments: experimentMergeStage,
       extra: options.extraStages,
     }),
-    afterCommit: [recommendations.onCommitted],
+    afterCommit: [recommendations.onCommitted, decisions.onCommitted],
     onQuarantine: ({ eventId, error }) => {
       metrics.eventsQuarantined.inc();
       logger.warn({ eventId, error }, 'event quarantined: see GET /v1/admin/quarantine');

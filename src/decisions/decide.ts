@@ -1,32 +1,48 @@
-import type { Kysely, Selectable } from 'kysely';
-import type { ModelCache } from '../profiles/index.js';
+import type { Kysely } from 'kysely';
+import type { CommittedHook, ModelCache } from '../profiles/index.js';
 import { findProfileId } from '../profiles/index.js';
-import { newId, TtlCache, ValidationError, type Clock, type Random } from '../shared/index.js';
-import {
-  storeInTransaction,
-  withRetriedTransaction,
-  type Database,
-  type DecisionsTable,
-  type Store,
-  type Tx,
-} from '../store/index.js';
-import { refundBudget, spendBudget } from './budget.js';
-import { claimCode, codeOf } from './codes.js';
-import { choose } from './core/policy.js';
-import type { Choice, PolicyConfig } from './core/types.js';
-import { capHistory, decisionByKey, DecisionWriter, type DecisionRow } from './decision-log.js';
+import { TtlCache, ValidationError, type Clock, type Random } from '../shared/index.js';
+import type { Database, Store, Tx } from '../store/index.js';
+import { chooseFrom, distribution, isContextFree } from './core/policy.js';
+import type { ActionDistribution, Choice, PolicyConfig } from './core/types.js';
+import { capHistory, decisionByKey, DecisionWriter } from './decision-log.js';
 import type { DecideResult } from './decision.js';
+import { commitDecision, decisionRow, type CommitTarget } from './decide-commit.js';
+import { answerOf, fallbackDecision, variantDecision } from './decide-answers.js';
 import { buildFeatures } from './features.js';
 import type { OfferChannel } from './offer.js';
-import { loadPerson, type DecisionPerson } from './person.js';
-import { bucket, exclusion, resultOf, view, type ConsentView } from './decide-parts.js';
-import { Snapshots, type LiveOffer, type LivePlacement, type Snapshot } from './snapshot.js';
+import { loadPerson, PersonCache, type DecisionPerson } from './person.js';
+import { bucket, exclusion, resultOf, type ConsentView } from './decide-parts.js';
+import { Snapshots, type LiveOffer, type LivePlacement } from './snapshot.js';
 
 export type ConsentLookup = (
   db: Kysely<Database>,
   workspaceId: string,
   profileId: string | null,
 ) => Promise<ConsentView>;
+
+/** A person's arm in a placement's experiment (its holdout, or one made with POST /v1/experiments). */
+export interface PlacementArm {
+  experimentId: string;
+  arm: string;
+  /** The control arm: the placement's default, as a holdout. */
+  control: boolean;
+  /** An arm that names an offer shows it; otherwise the policy chooses. */
+  offer?: string | undefined;
+}
+
+/**
+ * The measurement module's assignment, given by the composition root: the person's arm,
+ * recorded at this first exposure (a stable hash, the same in every process), or null
+ * when the placement is no experiment. Without it, the holdout is a hash bucket here.
+ */
+export type PlacementArms = (
+  db: Kysely<Database>,
+  workspaceId: string,
+  placement: { id: string; holdoutPercent: number; default: string },
+  person: { profileId: string | null; otherId: string | undefined },
+  now: number,
+) => Promise<PlacementArm | null>;
 
 export interface DecideRequest {
   workspaceId: string;
@@ -39,35 +55,56 @@ export interface DecideRequest {
   channel?: OfferChannel | undefined;
   /** The same key answers the same decision (a message rendered twice, a step replayed). */
   dedupeKey?: string;
+  /** The id to log the decision under (a journey step knows it before deciding). */
+  decisionId?: string;
   /** Decide inside this transaction (a journey step in the pipeline's). */
   tx?: Tx;
 }
 
-type Outcome =
-  | { kind: 'ok'; row: DecisionRow }
-  | { kind: 'existing'; row: Selectable<DecisionsTable> }
-  | { kind: 'budget' | 'no_codes' };
+export interface DecisionServiceOptions {
+  random?: Random;
+  arms?: PlacementArms;
+}
+
+/** Distributions of context-free policies, per placement state and candidate set. */
+const MAX_DISTRIBUTIONS = 64;
 
 export class DecisionService {
   readonly snapshots: Snapshots;
   private readonly writer: DecisionWriter;
   private readonly people: TtlCache<string | null>;
+  private readonly persons: PersonCache;
+  private readonly random: Random;
+  private readonly arms: PlacementArms | undefined;
+  private readonly dists = new WeakMap<LivePlacement, Map<string, ActionDistribution>>();
 
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly models: ModelCache,
     private readonly consent: ConsentLookup,
-    private readonly random: Random = Math.random,
+    options: DecisionServiceOptions | Random = {},
   ) {
+    const o = typeof options === 'function' ? { random: options } : options;
+    this.random = o.random ?? Math.random;
+    this.arms = o.arms;
     this.snapshots = new Snapshots(store.db, clock);
     this.writer = new DecisionWriter(store);
     this.people = new TtlCache(clock, 5_000);
+    this.persons = new PersonCache(clock);
   }
 
   async close(): Promise<void> {
     await this.writer.close();
   }
+
+  /** People whose profile this process's pipeline changed: decide reads them afresh. */
+  readonly onCommitted: CommittedHook = (changes) => {
+    for (const c of changes) {
+      this.persons.forget(c.workspaceId, c.profileId);
+      for (const m of c.merged) this.persons.forget(c.workspaceId, m);
+    }
+  };
 
   async decide(req: DecideRequest): Promise<DecideResult> {
     const db = req.tx ?? this.store.db;
@@ -88,13 +125,24 @@ export class DecisionService {
     const profileId = req.profileId !== undefined ? req.profileId : await this.resolve(db, req);
     const context = req.context ?? {};
     const now = this.clock.now();
-    const who = profileId ?? req.userId ?? req.anonymousId;
-    const inHoldout =
-      placement.def.holdoutPercent > 0 &&
-      (who === undefined ? this.random() * 100 : bucket(`${placement.id}\u0000${who}`)) <
-        placement.def.holdoutPercent;
-    if (inHoldout)
-      return this.fallback(snap, placement, req, profileId, context, now, ['holdout'], true);
+    const target: CommitTarget = { store: this.store, writer: this.writer, tx: req.tx };
+    const arm = await this.armOf(db, ws, placement, profileId, req, now);
+    // The arm is recorded with the experiment (measurement); the control arm is the holdout.
+    if (arm?.control)
+      return fallbackDecision(target, snap, placement, req, profileId, context, now, ['holdout']);
+    if (arm?.offer !== undefined) {
+      const shown = await variantDecision(
+        target,
+        snap,
+        placement,
+        req,
+        profileId,
+        context,
+        now,
+        arm,
+      );
+      if (shown) return shown;
+    }
 
     const candidates = placement.def.candidates.flatMap((id) => {
       const o = snap.offers.get(id);
@@ -104,7 +152,7 @@ export class DecisionService {
       .filter((id) => !snap.offers.has(id))
       .map((id) => `excluded:${id}:gone`);
     const consent = await this.consent(db, ws, profileId);
-    const person = await loadPerson(db, this.models, ws, profileId, candidates, context, now);
+    const person = await this.person(db, ws, profileId, candidates, context, now, req.tx);
     let eligible = await this.eligible(
       db,
       ws,
@@ -112,7 +160,7 @@ export class DecisionService {
       candidates,
       person,
       consent,
-      req.channel,
+      req,
       now,
       reasons,
     );
@@ -123,14 +171,9 @@ export class DecisionService {
       const config: PolicyConfig = personalized
         ? placement.policy
         : { kind: 'fixed', order: eligible.map((o) => o.id) };
-      const choice = choose(
-        config,
-        placement.state,
-        eligible.map((o) => o.id),
-        { features },
-        this.random,
-      );
+      const choice = this.choose(placement, config, eligible, features, personalized);
       const offer = eligible.find((o) => o.id === choice.action)!;
+      const why = [`policy:${config.kind}`, ...reasons];
       const row = decisionRow(req, placement, profileId, now, {
         offer_id: offer.id,
         offer_version: offer.version,
@@ -139,31 +182,105 @@ export class DecisionService {
         distribution: JSON.stringify(choice.distribution),
         features: JSON.stringify(features),
         context: JSON.stringify(context),
-        reasons: JSON.stringify([`policy:${config.kind}`, ...reasons]),
+        reasons: JSON.stringify(why),
         holdout: 0,
         learned_at: null,
       });
-      const outcome = await this.commit(req, offer, row);
+      const outcome = await commitDecision(target, offer, row);
       if (outcome.kind === 'existing') return resultOf(snap, outcome.row);
       if (outcome.kind === 'ok')
-        return this.answer(placement, offer, outcome.row, choice, [
-          `policy:${config.kind}`,
-          ...reasons,
-        ]);
+        return answerOf(
+          placement,
+          offer,
+          outcome.row.id,
+          outcome.row.code ?? null,
+          choice,
+          why,
+          config.kind,
+        );
       if (outcome.kind === 'budget') offer.exhausted = true;
       reasons.push(`excluded:${offer.id}:${outcome.kind}`);
       eligible = eligible.filter((o) => o !== offer);
     }
-    return this.fallback(
-      snap,
-      placement,
-      req,
-      profileId,
-      context,
-      now,
-      ['no_eligible_offer', ...reasons],
-      false,
-    );
+    return fallbackDecision(target, snap, placement, req, profileId, context, now, [
+      'no_eligible_offer',
+      ...reasons,
+    ]);
+  }
+
+  private choose(
+    placement: LivePlacement,
+    config: PolicyConfig,
+    eligible: readonly LiveOffer[],
+    features: Record<string, number>,
+    personalized: boolean,
+  ): Choice {
+    const actions = eligible.map((o) => o.id);
+    if (!personalized || !isContextFree(config))
+      return chooseFrom(
+        distribution(config, placement.state, actions, { features }, this.random),
+        actions,
+        this.random,
+      );
+    // The placement object is replaced when its state changes, so the cache follows it.
+    let byActions = this.dists.get(placement);
+    if (!byActions) this.dists.set(placement, (byActions = new Map<string, ActionDistribution>()));
+    const key = actions.join('\u0000');
+    let dist = byActions.get(key);
+    if (!dist) {
+      dist = distribution(config, placement.state, actions, { features }, this.random);
+      if (byActions.size >= MAX_DISTRIBUTIONS) byActions.clear();
+      byActions.set(key, dist);
+    }
+    return chooseFrom(dist, actions, this.random);
+  }
+
+  private async armOf(
+    db: Kysely<Database>,
+    ws: string,
+    placement: LivePlacement,
+    profileId: string | null,
+    req: DecideRequest,
+    now: number,
+  ): Promise<PlacementArm | null> {
+    const otherId = req.userId ?? req.anonymousId;
+    if (this.arms)
+      return this.arms(
+        db,
+        ws,
+        {
+          id: placement.id,
+          holdoutPercent: placement.def.holdoutPercent,
+          default: placement.def.default,
+        },
+        { profileId, otherId },
+        now,
+      );
+    const pct = placement.def.holdoutPercent;
+    if (pct <= 0) return null;
+    const who = profileId ?? otherId;
+    const held =
+      (who === undefined ? this.random() * 100 : bucket(`${placement.id}\u0000${who}`)) < pct;
+    return {
+      experimentId: `placement:${placement.id}`,
+      arm: held ? 'control' : 'treatment',
+      control: held,
+    };
+  }
+
+  private async person(
+    db: Kysely<Database>,
+    ws: string,
+    profileId: string | null,
+    candidates: readonly LiveOffer[],
+    context: Record<string, unknown>,
+    now: number,
+    tx: Tx | undefined,
+  ): Promise<DecisionPerson> {
+    // Inside a transaction (a journey step) the facts are read through it, fresh.
+    if (tx || !profileId)
+      return loadPerson(db, this.models, ws, profileId, candidates, context, now);
+    return this.persons.get(db, this.models, ws, profileId, candidates, context, now);
   }
 
   private async resolve(db: Kysely<Database>, req: DecideRequest): Promise<string | null> {
@@ -184,168 +301,26 @@ export class DecisionService {
     candidates: LiveOffer[],
     person: DecisionPerson,
     consent: ConsentView,
-    channel: OfferChannel | undefined,
+    req: DecideRequest,
     now: number,
     reasons: string[],
   ): Promise<LiveOffer[]> {
     const windows = candidates.flatMap((o) => (o.capWindowMs === null ? [] : [o.capWindowMs]));
-    const capped = candidates.some((o) => o.capWindowMs !== null || o.def.caps?.neverAfterRedeemed);
+    const capped = candidates
+      .filter((o) => o.capWindowMs !== null || o.def.caps?.neverAfterRedeemed)
+      .map((o) => o.id);
+    // One read of the person's decisions (of capped offers only) serves every cap.
     const history =
-      profileId && capped ? await capHistory(db, ws, profileId, now - Math.max(0, ...windows)) : [];
+      profileId && capped.length > 0
+        ? await capHistory(db, ws, profileId, capped, now - Math.max(0, ...windows))
+        : [];
     const out: LiveOffer[] = [];
     for (const o of candidates) {
-      const why = exclusion(o, person, consent, channel, now, history);
+      const why = exclusion(o, person, consent, req.channel, now, history);
       if (why) reasons.push(`excluded:${o.id}:${why}`);
       else out.push(o);
     }
     // Highest priority first: the order fixed policies and ties follow.
     return out.sort((a, b) => b.def.priority - a.def.priority);
   }
-
-  private async commit(req: DecideRequest, offer: LiveOffer, row: DecisionRow): Promise<Outcome> {
-    const needsTx = offer.def.codes || offer.def.budget !== undefined || row.dedupe_key !== null;
-    if (!needsTx) {
-      if (req.tx) await req.tx.insertInto('decisions').values(row).execute();
-      else await this.writer.write(row);
-      return { kind: 'ok', row };
-    }
-    const store = req.tx ? storeInTransaction(this.store, req.tx) : this.store;
-    return withRetriedTransaction(store, async (tx): Promise<Outcome> => {
-      if (row.dedupe_key) {
-        const existing = await decisionByKey(tx, row.workspace_id, row.dedupe_key);
-        if (existing) return { kind: 'existing', row: existing };
-      }
-      const budgeted = offer.def.budget !== undefined;
-      if (budgeted && !(await spendBudget(tx, row.workspace_id, offer.id, offer.def.value)))
-        return { kind: 'budget' };
-      let code: string | null = null;
-      if (offer.def.codes) {
-        const held = row.profile_id
-          ? await codeOf(tx, row.workspace_id, offer.id, row.profile_id)
-          : null;
-        code =
-          held?.code ??
-          (await claimCode(
-            this.store,
-            tx,
-            row.workspace_id,
-            offer.id,
-            row.profile_id ?? null,
-            row.id,
-            row.created_at,
-          ));
-        if (code === null) {
-          // Out of codes: give back what was just spent, in this same transaction (which
-          // may be a journey step's, so it cannot simply be rolled back).
-          if (budgeted) await refundBudget(tx, row.workspace_id, offer.id, offer.def.value);
-          return { kind: 'no_codes' };
-        }
-      }
-      const done = { ...row, code };
-      await tx.insertInto('decisions').values(done).execute();
-      return { kind: 'ok', row: done };
-    });
-  }
-
-  private async fallback(
-    snap: Snapshot,
-    placement: LivePlacement,
-    req: DecideRequest,
-    profileId: string | null,
-    context: Record<string, unknown>,
-    now: number,
-    reasons: string[],
-    holdout: boolean,
-  ): Promise<DecideResult> {
-    const offer = snap.offers.get(placement.def.default);
-    const row = decisionRow(req, placement, profileId, now, {
-      offer_id: placement.def.default,
-      offer_version: offer?.version ?? 0,
-      policy_kind: placement.policy.kind,
-      propensity: 1,
-      // Empty: the policy did not choose; the learner and evaluation leave the row out.
-      distribution: '{}',
-      features: '{}',
-      context: JSON.stringify(context),
-      reasons: JSON.stringify(reasons),
-      holdout: holdout ? 1 : 0,
-      learned_at: now,
-    });
-    if (req.dedupeKey) {
-      const store = req.tx ? storeInTransaction(this.store, req.tx) : this.store;
-      const existing = await withRetriedTransaction(store, async (tx) => {
-        const found = await decisionByKey(tx, req.workspaceId, req.dedupeKey!);
-        if (!found) await tx.insertInto('decisions').values(row).execute();
-        return found;
-      });
-      if (existing) return resultOf(snap, existing);
-    } else if (req.tx) await req.tx.insertInto('decisions').values(row).execute();
-    else await this.writer.write(row);
-    return {
-      decisionId: row.id,
-      placement: placement.id,
-      offer: view(offer, null),
-      propensity: 1,
-      policy: { kind: placement.policy.kind, version: placement.version },
-      version: row.offer_version,
-      holdout,
-      reasons,
-    };
-  }
-
-  private answer(
-    placement: LivePlacement,
-    offer: LiveOffer,
-    row: DecisionRow,
-    choice: Choice,
-    reasons: string[],
-  ): DecideResult {
-    return {
-      decisionId: row.id,
-      placement: placement.id,
-      offer: view(offer, row.code ?? null),
-      propensity: choice.propensity,
-      policy: { kind: row.policy_kind, version: placement.version },
-      version: offer.version,
-      holdout: false,
-      reasons,
-    };
-  }
-}
-
-/** A decision as logged: what every row shares (no code and no reward yet) plus `fields`. */
-function decisionRow(
-  req: DecideRequest,
-  placement: LivePlacement,
-  profileId: string | null,
-  now: number,
-  fields: Pick<
-    DecisionRow,
-    | 'offer_id'
-    | 'offer_version'
-    | 'policy_kind'
-    | 'propensity'
-    | 'distribution'
-    | 'features'
-    | 'context'
-    | 'reasons'
-    | 'holdout'
-    | 'learned_at'
-  >,
-): DecisionRow {
-  return {
-    id: newId('dec'),
-    workspace_id: req.workspaceId,
-    profile_id: profileId,
-    placement_id: placement.id,
-    policy_version: placement.version,
-    code: null,
-    dedupe_key: req.dedupeKey ?? null,
-    created_at: now,
-    attribution_ends_at: now + placement.attributionMs,
-    clicked_at: null,
-    converted_at: null,
-    redeemed_at: null,
-    ...fields,
-  };
 }

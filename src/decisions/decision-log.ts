@@ -1,13 +1,16 @@
 import type { Insertable, Kysely } from 'kysely';
 import type { Database, DecisionsTable, Store } from '../store/index.js';
-import { withTransaction } from '../store/index.js';
+import { withLazyCommitTransaction } from '../store/index.js';
 
 export type DecisionRow = Insertable<DecisionsTable>;
 
 /**
  * Group commit for decision rows that need nothing else in their transaction (no budget,
  * no code, no dedupe key): concurrent decides share one INSERT and one commit, the way
- * the event writer shares an fsync. Each caller still waits for its row to commit.
+ * the event writer shares an fsync. Each caller still waits for its row to commit, and
+ * the commit does not wait for the disk (`withLazyCommitTransaction`): a decision is in
+ * the log before its answer leaves, survives a crash of the process, and is on disk
+ * before any later event (the click or order that rewards it) is.
  */
 export class DecisionWriter {
   private queue: { row: DecisionRow; done: (e?: unknown) => void }[] = [];
@@ -32,7 +35,7 @@ export class DecisionWriter {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, 500);
       try {
-        await withTransaction(this.store, (tx) =>
+        await withLazyCommitTransaction(this.store, (tx) =>
           tx
             .insertInto('decisions')
             .values(batch.map((b) => b.row))
@@ -70,11 +73,12 @@ export async function decisionById(db: Kysely<Database>, workspaceId: string, id
     .executeTakeFirst();
 }
 
-/** A person's shown (not holdout) decisions that caps can still count. */
+/** A person's shown (not holdout) decisions of capped `offers` that caps can still count. */
 export async function capHistory(
   db: Kysely<Database>,
   workspaceId: string,
   profileId: string,
+  offers: readonly string[],
   since: number,
 ): Promise<{ offer_id: string; created_at: number; redeemed_at: number | null }[]> {
   return db
@@ -82,6 +86,7 @@ export async function capHistory(
     .select(['offer_id', 'created_at', 'redeemed_at'])
     .where('workspace_id', '=', workspaceId)
     .where('profile_id', '=', profileId)
+    .where('offer_id', 'in', offers)
     .where('holdout', '=', 0)
     .where((eb) => eb.or([eb('created_at', '>', since), eb('redeemed_at', 'is not', null)]))
     .execute();

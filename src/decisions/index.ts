@@ -4,7 +4,15 @@ export { evaluatePolicy, ESTIMATORS, type OpeReport } from './core/ope/estimator
 export { contextFeatures } from './core/ope/reward-model.js';
 export { replay, defaultLearners, type ReplayReport } from './core/ope/replay.js';
 export { obdEvaluationRows } from './core/ope/obd.js';
-export { Offer, OfferInput, CreateOffer, OfferList, CodesInput, CodesResult } from './offer.js';
+export {
+  Offer,
+  OfferInput,
+  OfferChannel,
+  CreateOffer,
+  OfferList,
+  CodesInput,
+  CodesResult,
+} from './offer.js';
 export { Placement, PlacementInput, CreatePlacement, PlacementList } from './placement.js';
 export { DecideInput, DecideResult } from './decision.js';
 export { listOffers, getOffer, createOffer, updateOffer } from './offers-repo.js';

@@ -1,12 +1,14 @@
 import type { OutgoingMessage } from '../messaging/index.js';
 import type { DerivedEvent } from '../profiles/index.js';
-import type { Effect, JourneyDefinition } from './core/index.js';
+import type { DecideEffect, Effect, JourneyDefinition } from './core/index.js';
 
 const PRIORITY = { low: 0, normal: 1, high: 2 } as const;
 
 export interface EffectWrites {
   messages: OutgoingMessage[];
   profileUpdates: DerivedEvent[];
+  /** Decide steps' decisions, made in the step's transaction before its messages go out. */
+  decisions: DecideEffect[];
 }
 
 /**
@@ -44,6 +46,7 @@ export function collectEffects(
             trigger: e.payload.trigger,
             items: e.payload.items,
             ...(e.channels ? { channels: e.channels } : {}),
+            ...(e.payload.decisions ? { decisions: e.payload.decisions } : {}),
           },
         });
         break;
@@ -94,6 +97,9 @@ export function collectEffects(
         });
         break;
       }
+      case 'decide':
+        into.decisions.push(e);
+        break;
       default:
         // schedule, convert, exit, complete: carried by the run state itself.
         break;

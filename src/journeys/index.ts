@@ -1,5 +1,5 @@
 export { API_TRIGGER_EVENT, listRecipes } from './core/index.js';
-export { JourneyStage, type RunsSavedHook } from './stage.js';
+export { JourneyStage, type RunsSavedHook, type JourneyDecide } from './stage.js';
 export {
   createJourney,
   getJourney,

@@ -12,6 +12,7 @@ import {
 } from '../shared/index.js';
 import { segmentDefinitions } from '../segments/index.js';
 import { conditionValidator } from './conditions.js';
+import { listPlacements } from '../decisions/index.js';
 import { buildFromRecipe, JourneyDefinition, validateJourney } from './core/index.js';
 import type { JourneyOut, JourneyState } from './journey.js';
 
@@ -48,7 +49,31 @@ export async function checkJourney(
       },
     ]);
   }
+  await checkPlacements(db, workspaceId, r.value, pathPrefix);
   return r.value;
+}
+
+/** Each decide step must name a placement of the workspace (it is decided at run time). */
+async function checkPlacements(
+  db: Kysely<Database>,
+  workspaceId: string,
+  def: JourneyDefinition,
+  pathPrefix: string,
+): Promise<void> {
+  const asked = def.steps.flatMap((s, i) =>
+    s.type === 'decide' ? [{ i, name: s.placement }] : [],
+  );
+  if (asked.length === 0) return;
+  const known = new Set((await listPlacements(db, workspaceId)).map((p) => p.name));
+  const unknown = asked.filter((a) => !known.has(a.name));
+  if (unknown.length > 0)
+    throw new ValidationError(
+      'Invalid journey: a decide step names an unknown placement.',
+      unknown.map((a) => ({
+        path: `${pathPrefix}.steps.${a.i}.placement`,
+        problem: `no placement "${a.name}" in this workspace (create it with POST /v1/placements)`,
+      })),
+    );
 }
 
 type Row = Awaited<ReturnType<typeof getRow>>;

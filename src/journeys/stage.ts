@@ -17,6 +17,7 @@ import {
   runEventNames,
   tryEnter,
   type AdvanceInput,
+  type DecideEffect,
   type JourneyDefinition,
   type JourneyEvent,
   type RunState,
@@ -70,7 +71,12 @@ export interface JourneyStageOptions {
    * measurement module records holdout and split-step arms at first exposure there.
    */
   onRunsSaved?: RunsSavedHook;
+  /** Makes a decide step's decision in the step's transaction (the decisions module). */
+  decide?: JourneyDecide;
 }
+
+/** What a decide step asks of the decisions module: the decision logged under its id. */
+export type JourneyDecide = (tx: Tx, workspaceId: string, effect: DecideEffect) => Promise<void>;
 
 /** What `onRunsSaved` receives: the saved runs, each with its journey version. */
 export type RunsSavedHook = (
@@ -85,6 +91,7 @@ export class JourneyStage implements JourneyHost {
   private readonly reevaluate: PipelineStage | undefined;
   private readonly onUnreadable: JourneyStageOptions['onUnreadable'];
   private readonly onRunsSaved: RunsSavedHook | undefined;
+  private readonly decide: JourneyDecide | undefined;
 
   constructor(
     private readonly store: Store,
@@ -95,6 +102,7 @@ export class JourneyStage implements JourneyHost {
     this.reevaluate = options.reevaluate;
     this.onUnreadable = options.onUnreadable;
     this.onRunsSaved = options.onRunsSaved;
+    this.decide = options.decide;
   }
 
   /** The workspace's journeys (all versions), cached until one changes. */
@@ -196,7 +204,7 @@ export class JourneyStage implements JourneyHost {
     const dirty = new Map<string, RunState>();
     // A run whose state did not decode reads as ended (see readRun): store it so.
     for (const r of read) if (r.unreadable) dirty.set(r.run.runId, endedNow(r.run, now));
-    const writes: EffectWrites = { messages: [], profileUpdates: [] };
+    const writes: EffectWrites = { messages: [], profileUpdates: [], decisions: [] };
 
     for (const event of events) {
       for (let i = 0; i < runs.length; i++) {
@@ -259,6 +267,7 @@ export class JourneyStage implements JourneyHost {
         if (known.length > 0) await this.onRunsSaved(tx, workspaceId, known);
       }
     }
+    for (const d of writes.decisions) await this.decide?.(tx, workspaceId, d);
     if (writes.messages.length > 0) await enqueueMessages(tx, writes.messages, now);
     if (writes.profileUpdates.length > 0) {
       const { logged, facts } = await appendDerivedEvents(
@@ -318,7 +327,7 @@ export class JourneyStage implements JourneyHost {
           known &&
           new PersonContext(tx, workspaceId, profileId, known, this.models, this.conditions);
         const dirty: RunState[] = [];
-        const writes: EffectWrites = { messages: [], profileUpdates: [] };
+        const writes: EffectWrites = { messages: [], profileUpdates: [], decisions: [] };
         for (const row of rows) {
           const { run, unreadable } = readRun(row);
           if (unreadable) {

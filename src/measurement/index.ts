@@ -16,3 +16,4 @@ export { ExperimentReport, experimentReport, programReport } from './report.js';
 export { maturityReport, effectivenessReport } from './scorecards.js';
 export { MaturityReport, EffectivenessReport } from './scorecard-schemas.js';
 export { templateVariantFor } from './template-variants.js';
+export { PlacementAssignments } from './placement-arms.js';

@@ -4,7 +4,7 @@ import { decodeJson, type Decoded } from '../shared/index.js';
 /**
  * What a `send` message carries to the sender: the message (a stored template or inline
  * content) and what it renders with besides the profile: the journey and step, the run's
- * key, trigger event and items, and the step's delivery timing. Journeys write it; a
+ * key, trigger event, items and decisions, and the step's delivery timing. Journeys write it; a
  * campaign or a test may write just `message`.
  */
 export const SendPayload = z.object({
@@ -34,6 +34,11 @@ export const SendPayload = z.object({
     .array(z.enum(['email', 'push', 'webhook']))
     .min(1)
     .optional(),
+  /**
+   * The run's decisions by placement (a journey's `decide` steps): an `{% offer %}` block
+   * of such a placement shows that decision instead of deciding again.
+   */
+  decisions: z.record(z.string(), z.string()).optional(),
 });
 export type SendPayload = z.infer<typeof SendPayload>;
 

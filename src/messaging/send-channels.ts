@@ -58,6 +58,8 @@ export interface SendDeps {
     profileId: string,
     messageId: string,
     channel: 'email' | 'push',
+    /** The run's decisions by placement (`decide` steps): shown instead of deciding again. */
+    decided: Readonly<Record<string, string>>,
   ) => OfferProvider;
   /**
    * Whether a person is in the workspace's global control group (recording it at their
@@ -145,7 +147,9 @@ async function render(
       personalized,
       now,
       ...(deps.recommend ? { recommend: deps.recommend(m.workspaceId, r.profileId) } : {}),
-      ...(deps.offer ? { offer: deps.offer(m.workspaceId, r.profileId, m.id, channel) } : {}),
+      ...(deps.offer
+        ? { offer: deps.offer(m.workspaceId, r.profileId, m.id, channel, p.decisions ?? {}) }
+        : {}),
     },
   );
 }

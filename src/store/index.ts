@@ -16,6 +16,7 @@ export { appendEvents, eventKey, type EventRow, type RejectedRow } from './sql/a
 export {
   withTransaction,
   withRetriedTransaction,
+  withLazyCommitTransaction,
   storeInTransaction,
   atomically,
   isStoreUnavailable,

@@ -45,18 +45,49 @@ export async function withTransaction<T>(store: Store, fn: (tx: Tx) => Promise<T
       }
     });
   }
+  return store.db.connection().execute((conn) => sqliteTransaction(conn, fn));
+}
+
+async function sqliteTransaction<T>(conn: Tx, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  open.add(conn);
+  await sql`BEGIN IMMEDIATE`.execute(conn);
+  try {
+    const result = await fn(conn);
+    await sql`COMMIT`.execute(conn);
+    return result;
+  } catch (error) {
+    await sql`ROLLBACK`.execute(conn).catch(() => undefined);
+    throw error;
+  } finally {
+    open.delete(conn);
+  }
+}
+
+/**
+ * A transaction whose COMMIT does not wait for the disk: for appends that are many,
+ * small and frequent (the decision log), where an fsync per commit would cap the rate.
+ * It survives a crash of the process (the commit is in the write-ahead log) and becomes
+ * durable with the next durable commit of anything, since the log is one file written
+ * and flushed in order: an event committed after it (a click, an order) cannot outlive
+ * it, even on power loss. PostgreSQL: `synchronous_commit = off` for this transaction
+ * only; SQLite: `synchronous = NORMAL` on the connection for this commit only.
+ */
+export async function withLazyCommitTransaction<T>(
+  store: Store,
+  fn: (tx: Tx) => Promise<T>,
+): Promise<T> {
+  if (open.has(store.db)) return fn(store.db);
+  if (store.kind === 'postgres')
+    return withTransaction(store, async (tx) => {
+      await sql`SET LOCAL synchronous_commit = off`.execute(tx);
+      return fn(tx);
+    });
   return store.db.connection().execute(async (conn) => {
-    open.add(conn);
-    await sql`BEGIN IMMEDIATE`.execute(conn);
+    await sql`PRAGMA synchronous = NORMAL`.execute(conn);
     try {
-      const result = await fn(conn);
-      await sql`COMMIT`.execute(conn);
-      return result;
-    } catch (error) {
-      await sql`ROLLBACK`.execute(conn).catch(() => undefined);
-      throw error;
+      return await sqliteTransaction(conn, fn);
     } finally {
-      open.delete(conn);
+      await sql`PRAGMA synchronous = FULL`.execute(conn);
     }
   });
 }

@@ -93,6 +93,15 @@ export function distribution(
   }
 }
 
+/**
+ * Whether the distribution depends only on the state and the candidates, not on the
+ * context: then one distribution serves every decision until the state changes (a
+ * Thompson estimate is drawn once per state, not once per decision).
+ */
+export function isContextFree(config: PolicyConfig): boolean {
+  return config.kind !== 'linucb' && config.kind !== 'linear_ts';
+}
+
 /** One decision: an action drawn from `distribution`, with the probability it had. */
 export function choose(
   config: PolicyConfig,
@@ -101,7 +110,18 @@ export function choose(
   context: PolicyContext,
   random: Random,
 ): Choice {
-  const dist = distribution(config, state, actions, context, random);
+  return chooseFrom(distribution(config, state, actions, context, random), actions, random);
+}
+
+/**
+ * An action drawn from a distribution already computed over `actions`, with the
+ * probability it had: the logged propensity is exactly the chance it was chosen with.
+ */
+export function chooseFrom(
+  dist: ActionDistribution,
+  actions: readonly string[],
+  random: Random,
+): Choice {
   const index = sampleIndex(
     random,
     actions.map((a) => dist[a]!),

@@ -3,7 +3,7 @@
 // the Open Bandit Pipeline does; the decision is then drawn from that same estimate, so
 // the logged propensity is exactly the probability the action was chosen with.
 import type { Random } from '../../shared/index.js';
-import { inverseQuadratic, ridgeSolve, dot } from './linear-algebra.js';
+import { inverseQuadratic, ridgeSolve, dot, type RidgeSolution } from './linear-algebra.js';
 import { gammaStream, normalStream } from './samplers.js';
 import { argmaxAll, mixUniform, pointMass } from './simple-policies.js';
 import type { ActionDistribution, ArmStats, PolicyState } from './types.js';
@@ -87,9 +87,35 @@ export function linearScore(
   lambda: number,
 ): { mean: number; spread: number } {
   const d = x.length;
-  const { xx, xr } = linearSums(arm, d);
-  const { theta, factor } = ridgeSolve(xx, xr, lambda, d);
+  const { theta, factor } = solved(arm, d, lambda);
   return { mean: dot(theta, x), spread: Math.sqrt(inverseQuadratic(factor, x, d)) };
+}
+
+// An arm's solution depends on its sums only, which a state never changes in place (an
+// update makes new arms): solved once per arm and state, not once per decision.
+const solutions = new WeakMap<
+  readonly number[],
+  { lambda: number; xr: readonly number[]; sol: RidgeSolution }
+>();
+const emptySolutions = new Map<string, RidgeSolution>();
+
+function solved(arm: ArmStats | undefined, d: number, lambda: number): RidgeSolution {
+  const { xx, xr } = linearSums(arm, d);
+  if (xx !== arm?.xx) {
+    const key = `${d}:${lambda}`;
+    let sol = emptySolutions.get(key);
+    if (!sol) {
+      sol = ridgeSolve(xx, xr, lambda, d);
+      if (emptySolutions.size >= 64) emptySolutions.clear();
+      emptySolutions.set(key, sol);
+    }
+    return sol;
+  }
+  const hit = solutions.get(xx);
+  if (hit && hit.lambda === lambda && hit.xr === xr) return hit.sol;
+  const sol = ridgeSolve(xx, xr, lambda, d);
+  solutions.set(xx, { lambda, xr, sol });
+  return sol;
 }
 
 export function linUcbDistribution(

@@ -33,8 +33,16 @@ export interface SendEffect extends EffectBase {
   url: string | null;
   /** Delivery timing asked by the step (best hour within a window, quiet-hours mode). */
   timing: { bestHourWithin?: string | undefined; quietHours?: 'defer' | 'drop' | undefined } | null;
-  /** What the template renders with, besides the profile: the run key, trigger and items. */
-  payload: { key: string | null; trigger: JourneyEvent; items: Item[] };
+  /**
+   * What the template renders with, besides the profile: the run key, trigger and items,
+   * and the run's decisions by placement (its `{% offer %}` blocks show those).
+   */
+  payload: {
+    key: string | null;
+    trigger: JourneyEvent;
+    items: Item[];
+    decisions?: Record<string, string>;
+  };
 }
 
 export interface WebhookEffect extends EffectBase {
@@ -67,6 +75,21 @@ export interface UpdateProfileEffect extends EffectBase {
   visit: number;
   set: Record<string, unknown>;
   unset: string[];
+}
+
+/**
+ * Decide an offer at a placement (a `decide` step). `decisionId` is derived from the step
+ * visit and already kept on the run (`decisions`), so the decision is logged under it
+ * once, however often the effect is replayed.
+ */
+export interface DecideEffect extends EffectBase {
+  type: 'decide';
+  idempotencyKey: IdempotencyKey;
+  stepId: string;
+  visit: number;
+  placement: string;
+  decisionId: string;
+  context: Record<string, unknown>;
 }
 
 /** The run now sleeps until `wakeAt` (the run's `wakeAt` field says the same). */
@@ -102,6 +125,7 @@ export type Effect =
   | WebhookEffect
   | SuppressedEffect
   | UpdateProfileEffect
+  | DecideEffect
   | ScheduleEffect
   | ConvertEffect
   | ExitEffect

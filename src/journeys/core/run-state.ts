@@ -70,6 +70,11 @@ export const RunState = z.object({
   visits: z.record(z.string(), z.number().int()),
   /** Steps executed so far. */
   stepCount: z.number().int(),
+  /**
+   * The decision of each placement a `decide` step chose (placement -> decision id), the
+   * latest visit's: a later send's `{% offer %}` shows it. Absent in runs stored before.
+   */
+  decisions: z.record(z.string(), z.string()).optional(),
   history: z.array(HistoryEntry),
 });
 export type RunState = z.infer<typeof RunState>;

@@ -102,6 +102,7 @@ describe('simulate', () => {
       webhook: 0,
       suppressed: 0,
       update_profile: 0,
+      decide: 0,
       schedule: 7,
       convert: 1,
       exit: 1,

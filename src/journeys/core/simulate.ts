@@ -128,6 +128,7 @@ export function simulate(
     webhook: 0,
     suppressed: 0,
     update_profile: 0,
+    decide: 0,
     schedule: 0,
     convert: 0,
     exit: 0,

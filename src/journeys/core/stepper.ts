@@ -7,8 +7,10 @@ import type { JourneyEvent } from './journey-event.js';
 import { WEEKDAYS, nextLocalTime, parseTimeOfDay } from './local-time.js';
 import { renderJson, renderText, renderUrl } from './render.js';
 import { splitPoint } from './holdout.js';
+import { decisionIdOf } from './decision-id.js';
+import { copyRun } from './run-copy.js';
 import { HISTORY_LIMIT, type AwaitedEvent, type RunState, type RunStatus } from './run-state.js';
-import { DEFAULT_FALLBACK, type Step, type WaitStep } from './steps.js';
+import { DEFAULT_FALLBACK, type DecideStep, type Step, type WaitStep } from './steps.js';
 
 export interface AdvanceResult {
   run: RunState;
@@ -236,7 +238,9 @@ export class Stepper {
             priority: step.priority,
             url: step.url ?? null,
             timing: step.timing ?? null,
-            payload: { key: r.key, trigger: r.trigger, items: r.items },
+            payload: r.decisions
+              ? { key: r.key, trigger: r.trigger, items: r.items, decisions: r.decisions }
+              : { key: r.key, trigger: r.trigger, items: r.items },
           });
           this.log(step.id, visit, 'sent');
         }
@@ -332,11 +336,43 @@ export class Stepper {
         this.log(step.id, visit, 'called');
         return step.next;
       }
+      case 'decide':
+        return this.decide(step, visit);
       case 'exit':
         this.log(step.id, visit, 'exit');
         this.end('completed', step.reason ?? 'exit_step', step.id);
         return null;
     }
+  }
+
+  /**
+   * A decide step: the decision's id (from the step visit) goes on the run now, and the
+   * shell logs the decision under it; a held-out run decides nothing, as it sends nothing.
+   */
+  private decide(step: DecideStep, visit: number): string {
+    const r = this.draft;
+    if (r.holdout) {
+      this.log(step.id, visit, 'held_out');
+      return step.next;
+    }
+    const decisionId = decisionIdOf(r.runId, step.id, visit);
+    r.decisions = { ...r.decisions, [step.placement]: decisionId };
+    this.effects.push({
+      runId: r.runId,
+      journeyId: r.journeyId,
+      journeyVersion: r.journeyVersion,
+      profileId: r.profileId,
+      at: this.env.now,
+      type: 'decide',
+      idempotencyKey: `${r.runId}:${step.id}:${visit}`,
+      stepId: step.id,
+      visit,
+      placement: step.placement,
+      decisionId,
+      context: step.context ?? {},
+    });
+    this.log(step.id, visit, 'decided');
+    return step.next;
   }
 
   /** When a wait step started now ends (an event wait: its timeout). */
@@ -359,39 +395,4 @@ export class Stepper {
     if (until.weekdays!.includes(WEEKDAYS[today]!)) return now;
     return nextLocalTime(now, tz, { hour: 0, minute: 0, weekdays: until.weekdays });
   }
-}
-
-// Field by field rather than `{ ...run, visits, history }`: V8 defines the properties that
-// follow a spread in a literal one runtime call at a time, which made each advance several
-// times slower. Effects above spell out their common fields for the same reason.
-function copyRun(run: RunState): RunState {
-  return {
-    runId: run.runId,
-    journeyId: run.journeyId,
-    journeyVersion: run.journeyVersion,
-    profileId: run.profileId,
-    key: run.key,
-    holdout: run.holdout,
-    status: run.status,
-    stepId: run.stepId,
-    enteredAt: run.enteredAt,
-    updatedAt: run.updatedAt,
-    endedAt: run.endedAt,
-    endReason: run.endReason,
-    wakeAt: run.wakeAt,
-    awaiting: run.awaiting,
-    trigger: run.trigger,
-    items: run.items,
-    visits: copyVisits(run.visits),
-    stepCount: run.stepCount,
-    history: run.history.slice(),
-  };
-}
-
-// A null-prototype object is a dictionary in V8: adding a step id is a hash insert, not a
-// hidden-class transition through a megamorphic store. It serializes like any object.
-function copyVisits(visits: Record<string, number>): Record<string, number> {
-  const out = Object.create(null) as Record<string, number>;
-  for (const k in visits) out[k] = visits[k]!;
-  return out;
 }

@@ -201,6 +201,24 @@ export const WebhookStep = z.strictObject({
   next: StepId,
 });
 
+/**
+ * Chooses an offer at a decision point (a placement, by name): the decision the API and
+ * `{% offer %}` make, logged once per step visit and kept on the run, so a later send's
+ * `{% offer placement: … %}` shows that same offer and code instead of deciding again.
+ * `context` is what eligibility and contextual policies read (`{"channel": "email"}`…).
+ */
+export const DecideStep = z.strictObject({
+  ...Base,
+  type: z.literal('decide'),
+  placement: z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[A-Za-z0-9_.:-]+$/, 'must be a placement name (letters, digits, _ . : -)'),
+  context: z.record(z.string().max(100), z.json()).optional(),
+  next: StepId,
+});
+
 export const ExitStep = z.strictObject({
   ...Base,
   type: z.literal('exit'),
@@ -214,6 +232,7 @@ export const Step = z.discriminatedUnion('type', [
   SendStep,
   UpdateProfileStep,
   WebhookStep,
+  DecideStep,
   ExitStep,
 ]);
 export type Step = z.infer<typeof Step>;
@@ -223,6 +242,7 @@ export type SplitStep = z.infer<typeof SplitStep>;
 export type SendStep = z.infer<typeof SendStep>;
 export type UpdateProfileStep = z.infer<typeof UpdateProfileStep>;
 export type WebhookStep = z.infer<typeof WebhookStep>;
+export type DecideStep = z.infer<typeof DecideStep>;
 export type ExitStep = z.infer<typeof ExitStep>;
 export type StepType = Step['type'];
 

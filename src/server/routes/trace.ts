@@ -6,6 +6,9 @@ import { NotFoundError } from '../../shared/index.js';
 import type { AppContext } from '../context.js';
 import { defineRoute, type RouteDef } from '../route.js';
 
+/** What a decide step puts in its decision's context (src/app/offer-provider.ts). */
+const JourneyLink = z.object({ id: z.string(), run: z.string(), step: z.string() });
+
 /** Each decision made for the person: the offer, the policy and its propensity, why. */
 const decisionsTrace: TraceSource = async (db, workspaceId, profileId) => {
   const { decisions } = await exportPersonDecisions(db, workspaceId, profileId);
@@ -13,10 +16,22 @@ const decisionsTrace: TraceSource = async (db, workspaceId, profileId) => {
     const offer = String(d.offer_id);
     const propensity = Number(d.propensity);
     const holdout = Number(d.holdout) === 1;
+    const journey = JourneyLink.safeParse((d.context as { journey?: unknown } | null)?.journey);
     return {
       id: `decision:${String(d.id)}`,
       at: Number(d.created_at),
       kind: 'decision' as const,
+      // A journey's decide step: the decision follows from the person's run.
+      ...(journey.success
+        ? {
+            causeId: `run:${journey.data.run}`,
+            refs: {
+              journeyId: journey.data.id,
+              runId: journey.data.run,
+              stepId: journey.data.step,
+            },
+          }
+        : {}),
       summary: holdout
         ? `In the holdout of placement "${String(d.placement_id)}": shown its default "${offer}".`
         : `Placement "${String(d.placement_id)}" chose offer "${offer}" by the ${String(d.policy_kind)} policy (version ${Number(d.policy_version)}), with probability ${propensity.toFixed(3)}.`,
