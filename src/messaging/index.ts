@@ -9,6 +9,7 @@ export {
   listTemplates,
   saveTemplate,
   ensureDefaultTemplates,
+  missingTemplateProblem,
 } from './templates-repo.js';
 export { emailChannel, pushChannel, type SendDeps } from './send-channels.js';
 export { loadRecipient } from './person.js';
