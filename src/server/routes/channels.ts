@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import type { RenderResult, TemplateError } from '../../channels/index.js';
+import {
+  compileTemplate,
+  variableWarnings,
+  type RenderResult,
+  type TemplateError,
+} from '../../channels/index.js';
 import {
   listTemplates,
   loadConsents,
@@ -50,6 +55,11 @@ const PreviewOutput = z.object({
   personalized: z.boolean(),
   fields: z.record(z.string(), z.string()),
   blocks: z.array(z.unknown()),
+  /**
+   * Variables the template reads that this person's data does not have (they render as
+   * nothing), with the closest path that exists.
+   */
+  warnings: z.array(z.object({ variable: z.string(), didYouMean: z.string().optional() })),
 });
 const PreviewInput = z.object({
   kind: ProfileKind.default('user_id'),
@@ -191,29 +201,30 @@ export function channelRoutes(ctx: AppContext): RouteDef[] {
         if (!r) throw new NotFoundError(`No profile "${id}".`);
         const settings = await readSettings(ctx.store.db, ws);
         const personalized = mayPersonalize(r.consents, settings.consent);
-        const result: RenderResult = await ctx.renderer.render(
-          stored.template,
-          {
-            profile: {
-              id: r.profileId,
-              traits: withoutSensitiveTraits(settings.sensitive, 'templates', r.traits),
-              computed: r.computed,
-            },
-            ...(body.event ? { event: body.event } : {}),
-            links: {
-              unsubscribe: `${ctx.publicUrl}/unsubscribe/preview`,
-              preferences: `${ctx.publicUrl}/preferences/preview`,
-            },
-            message: { id: 'preview', items: body.items ?? [] },
+        const context = {
+          profile: {
+            id: r.profileId,
+            traits: withoutSensitiveTraits(settings.sensitive, 'templates', r.traits),
+            computed: r.computed,
           },
-          {
-            personalized,
-            now,
-            ...(ctx.recommendFor ? { recommend: ctx.recommendFor(ws, id) } : {}),
+          ...(body.event ? { event: body.event } : {}),
+          links: {
+            unsubscribe: `${ctx.publicUrl}/unsubscribe/preview`,
+            preferences: `${ctx.publicUrl}/preferences/preview`,
           },
-        );
+          message: { id: 'preview', items: body.items ?? [] },
+        };
+        const result: RenderResult = await ctx.renderer.render(stored.template, context, {
+          personalized,
+          now,
+          ...(ctx.recommendFor ? { recommend: ctx.recommendFor(ws, id) } : {}),
+        });
         if (result.kind !== 'ok') throw renderError(result.errors);
-        return { personalized, fields: result.fields, blocks: result.blocks };
+        // Stored templates parsed when saved; parsing again here costs what that did.
+        const compiled = compileTemplate(stored.template);
+        const warnings =
+          compiled.kind === 'ok' ? variableWarnings(compiled.compiled, context, personalized) : [];
+        return { personalized, fields: result.fields, blocks: result.blocks, warnings };
       },
     }),
     defineRoute({
