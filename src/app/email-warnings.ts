@@ -28,9 +28,11 @@ export async function emailStartupWarnings(
     const sending = journeys.filter(
       (j) =>
         j.status === 'active' &&
-        j.definition.steps.some(
-          (s) => s.type === 'send' && (s.channel === 'email' || String(s.channel) === 'preferred'),
-        ),
+        j.definition.steps.some((s) => {
+          // 'preferred' may be e-mail for some people; the schema may not list it yet.
+          const channel: string = s.type === 'send' ? s.channel : '';
+          return channel === 'email' || channel === 'preferred';
+        }),
     );
     if (sending.length === 0) continue;
     const missing = await emailNotReady(db, workspaceId, setup);
