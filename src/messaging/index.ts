@@ -25,3 +25,9 @@ export {
   erasePersonConsent,
   deleteMessagesBefore,
 } from './personal-data.js';
+export {
+  retryFailedMessages,
+  RETRYABLE_STATUSES,
+  type RetryableStatus,
+  type RetriedMessage,
+} from './retry-failed.js';
