@@ -43,7 +43,7 @@ async function smtpCheck(config: Config): Promise<Check> {
 async function publicUrlChecks(config: Config): Promise<Check[]> {
   const url = (config.publicUrl ?? defaultPublicUrl(config.host, config.port)).replace(/\/+$/, '');
   const out: Check[] = [];
-  const from = config.publicUrl ? 'RAPPORT_PUBLIC_URL' : 'the default (the listening address)';
+  const from = config.publicUrl ? 'RAPPORT_PUBLIC_URL' : 'default: the listening address';
   if (url.startsWith('https://'))
     out.push({ name: 'public-url', status: 'ok', message: `${url} (${from})` });
   else
