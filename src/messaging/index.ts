@@ -17,7 +17,7 @@ export { sentMessagesBetween, type SentMessage } from './sent-messages.js';
 export { SubscriptionInput, saveSubscription } from './push-subscriptions.js';
 export { recordEngagement, type EngagementResult } from './tracking.js';
 export { WorkspaceSettings, readSettings, writeSettings } from './workspace-settings.js';
-export { emailNotReady, type EmailSetup } from './email-readiness.js';
+export { emailNotReady } from './email-readiness.js';
 export { assertTemplateSensitive, templateAttributeUses } from './sensitive-templates.js';
 export {
   exportPersonMessaging,
@@ -29,5 +29,4 @@ export {
   retryFailedMessages,
   RETRYABLE_STATUSES,
   type RetryableStatus,
-  type RetriedMessage,
 } from './retry-failed.js';

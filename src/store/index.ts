@@ -9,7 +9,7 @@ export type {
 } from './database.js';
 export type { Store, StoreAddress, StoreKind } from './store.js';
 export { openStore, openStoreAt } from './open-store.js';
-export { inspectStore, type StoreInspection } from './inspect.js';
+export { inspectStore } from './inspect.js';
 export { appendEvents, eventKey, type EventRow, type RejectedRow } from './sql/append-events.js';
 export {
   withTransaction,
