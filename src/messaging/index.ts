@@ -25,8 +25,4 @@ export {
   erasePersonConsent,
   deleteMessagesBefore,
 } from './personal-data.js';
-export {
-  retryFailedMessages,
-  RETRYABLE_STATUSES,
-  type RetryableStatus,
-} from './retry-failed.js';
+export { retryFailedMessages, RETRYABLE_STATUSES, type RetryableStatus } from './retry-failed.js';
