@@ -13,7 +13,12 @@ export interface Check {
   fix?: string;
 }
 
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+const message = (e: unknown): string => {
+  if (!(e instanceof Error)) return String(e);
+  // fetch says only "fetch failed"; the cause says why (ECONNREFUSED, a TLS error...).
+  const cause = e.cause instanceof Error ? `: ${e.cause.message}` : '';
+  return `${e.message}${cause}`;
+};
 
 async function smtpCheck(config: Config): Promise<Check> {
   if (!config.smtpUrl)
