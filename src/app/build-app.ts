@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { EmailSender, PushSender, RenderPool, type RenderPoolOptions } from '../channels/index.js';
-import { DEFAULTS, type RejectedLimits } from '../config/index.js';
+import { DEFAULTS, defaultPublicUrl, type RejectedLimits } from '../config/index.js';
 import { EventWriter, IngestService, RejectedKeeper } from '../ingest/index.js';
 import { DecisionService } from '../decisions/index.js';
 import { JourneyStage } from '../journeys/index.js';
@@ -58,7 +58,13 @@ export interface AppOptions {
   /** How often workers retrain each workspace's recommendation models. */
   recommendationsTrainMs?: number;
   smtpUrl?: string | undefined;
+  /** Where people reach this server; `defaultPublicUrl` of the configuration when not set. */
   publicUrl?: string | undefined;
+  /**
+   * Refuse to activate an e-mail journey while e-mail cannot go out (no SMTP_URL, no
+   * https public URL, no sender). On unless false.
+   */
+  checkEmailOnActivate?: boolean;
   /** Replaces or adds delivery channels (benchmarks, custom channels). */
   channels?: Record<string, Deliver>;
   /**
@@ -281,7 +287,14 @@ export function buildApp(options: AppOptions): App {
     wakeSegmentBackfill: () => {
       for (const loop of loops.worker) if (loop.name === 'segment-backfill') loop.wake();
     },
-    publicUrl: (options.publicUrl ?? 'http://127.0.0.1:4700').replace(/\/+$/, ''),
+    publicUrl: (options.publicUrl ?? defaultPublicUrl(DEFAULTS.host, DEFAULTS.port)).replace(
+      /\/+$/,
+      '',
+    ),
+    email: {
+      configured: options.smtpUrl !== undefined,
+      checkOnActivate: options.checkEmailOnActivate ?? true,
+    },
     emitTo,
     linkSecrets,
     track: (token: string, kind: 'open' | 'click') =>

@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { loadConfig } from '../config/index.js';
+import { defaultPublicUrl, loadConfig } from '../config/index.js';
 import { systemClock } from '../shared/index.js';
 import { openStore } from '../store/index.js';
 import { ensureDefaultWorkspace } from '../workspaces/index.js';
@@ -21,6 +21,8 @@ export async function openApp(flags: {
     store,
     clock: systemClock,
     logger: pino({ level: config.logLevel }, process.stderr),
+    smtpUrl: config.smtpUrl,
+    publicUrl: config.publicUrl ?? defaultPublicUrl(config.host, config.port),
     ...(flags.erasureBatch ? { erasureBatch: flags.erasureBatch } : {}),
   });
   return {

@@ -1,15 +1,17 @@
 import type { Logger } from 'pino';
-import type { Config } from '../config/index.js';
+import { defaultPublicUrl, type Config } from '../config/index.js';
 import { ensureDefaultTemplates } from '../messaging/index.js';
 import { ensureBuiltIns } from '../segments/index.js';
 import { buildServer } from '../server/index.js';
 import { systemClock } from '../shared/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { DEFAULT_WORKSPACE_ID, ensureDefaultWorkspace } from '../workspaces/index.js';
-import { buildApp, closeApp, startBackground } from './build-app.js';
+import { buildApp, closeApp, startBackground, type App } from './build-app.js';
 
 export interface RunningApp {
   address: string;
+  /** The system the server runs (its public URL, its e-mail setup). */
+  app: App;
   store: Store;
   /** Stops taking requests, finishes in-flight work and closes the store. */
   stop(): Promise<void>;
@@ -38,10 +40,14 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
   });
   const server = buildServer(app, { role: config.role, http: config, rateLimits: config });
   const address = await server.listen({ port: config.port, host: config.host });
-  if (!config.publicUrl) app.publicUrl = address;
+  const bound = server.server.address();
+  const port = typeof bound === 'object' && bound !== null ? bound.port : config.port;
+  // Links in messages point where this server listens unless told otherwise.
+  app.publicUrl = (config.publicUrl ?? defaultPublicUrl(config.host, port)).replace(/\/+$/, '');
   startBackground(app, config.role);
   return {
     address,
+    app,
     store,
     stop: async () => {
       await server.close();

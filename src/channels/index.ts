@@ -11,6 +11,7 @@ export {
   validateTemplate,
   compileTemplate,
   templateTraitUses,
+  variableWarnings,
   type RenderResult,
   type RecommendRequest,
   type RecommendProvider,

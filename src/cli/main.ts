@@ -12,6 +12,8 @@ import { runImportCommand } from './import.js';
 import { runJourneysList, runJourneysShow, runJourneysStats } from './journeys.js';
 import { runOffersImportCodes } from './offers.js';
 import { runMigrate } from './migrate.js';
+import { runMessagesRetry } from './messages.js';
+import { runDoctor } from './doctor.js';
 import { runKeysCreate, runKeysList, runKeysRevoke, runKeysRotate } from './keys.js';
 import { runProfilesRebuild } from './profiles.js';
 import { runProfilesErase, runProfilesExport } from './privacy.js';
@@ -288,6 +290,31 @@ export function buildCli(): Command {
     .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
     .option('--json', 'print the counts as JSON')
     .action(runOffersImportCodes);
+
+  program
+    .command('messages')
+    .description('Messages in the outbox.')
+    .command('retry')
+    .description(
+      'Resend messages that failed for a reason since fixed (SMTP, public URL, sender, template); audited.',
+    )
+    .requiredOption('--status <status>', 'failed, dead, or both comma-separated')
+    .option('--since <time>', 'only messages created since: ISO 8601 date-time or duration (P7D)')
+    .option('--journey <id>', "only this journey's messages")
+    .option('--limit <n>', 'at most this many (1-100000, default 10000)')
+    .option('--workspace <id>', 'the workspace to act on (default: the default workspace)')
+    .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
+    .option('--json', 'print the requeued messages as JSON')
+    .action(runMessagesRetry);
+
+  program
+    .command('doctor')
+    .description(
+      'Check configuration and connectivity (store, SMTP, public URL, keys, encryption, sender) and say what to fix.',
+    )
+    .option('--data <dir>', 'data folder of the embedded store (env RAPPORT_DATA_DIR)')
+    .option('--json', 'print the checks as JSON')
+    .action(runDoctor);
 
   program
     .command('train')

@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { startApp, type RunningApp } from '../app/index.js';
+import { emailStartupWarnings, startApp, type RunningApp } from '../app/index.js';
 import { loadConfig, type Config } from '../config/index.js';
 
 interface StartFlags {
@@ -47,9 +47,15 @@ export async function runStart(flags: StartFlags): Promise<void> {
       { personalData },
       'Personal data (e-mail, phone, names, addresses, message bodies) is stored in clear: set RAPPORT_ENCRYPTION_KEY (`openssl rand -base64 32`) to encrypt it at rest; see docs/privacy.md',
     );
+  if (config.role !== 'api') {
+    const setup = { smtp: running.app.email.configured, publicUrl: running.app.publicUrl };
+    for (const warning of await emailStartupWarnings(running.store.db, setup))
+      logger.warn({ publicUrl: setup.publicUrl, smtp: setup.smtp }, warning);
+  }
   logger.info(
     {
       address: running.address,
+      publicUrl: running.app.publicUrl,
       store: running.store.kind,
       location: running.store.location,
       personalData,

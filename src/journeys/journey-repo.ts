@@ -10,6 +10,7 @@ import {
   type Clock,
   type ErrorDetail,
 } from '../shared/index.js';
+import { missingTemplateProblem } from '../messaging/index.js';
 import { segmentDefinitions } from '../segments/index.js';
 import { conditionValidator } from './conditions.js';
 import { listPlacements } from '../decisions/index.js';
@@ -50,6 +51,19 @@ export async function checkJourney(
     ]);
   }
   await checkPlacements(db, workspaceId, r.value, pathPrefix);
+  const missing: ErrorDetail[] = [];
+  for (const [i, step] of r.value.steps.entries()) {
+    if (step.type !== 'send' || step.message.templateId === undefined) continue;
+    const problem = await missingTemplateProblem(
+      db,
+      workspaceId,
+      step.message.templateId,
+      step.channel,
+    );
+    if (problem) missing.push({ path: `${pathPrefix}.steps.${i}.message.templateId`, problem });
+  }
+  if (missing.length > 0)
+    throw new ValidationError('Invalid journey: a send step names a missing template.', missing);
   return r.value;
 }
 

@@ -9,6 +9,7 @@ export {
   listTemplates,
   saveTemplate,
   ensureDefaultTemplates,
+  missingTemplateProblem,
 } from './templates-repo.js';
 export { emailChannel, pushChannel, type SendDeps } from './send-channels.js';
 export { withPreferredChannel } from './preferred-channel.js';
@@ -18,6 +19,7 @@ export { sentMessagesBetween, type SentMessage } from './sent-messages.js';
 export { SubscriptionInput, saveSubscription } from './push-subscriptions.js';
 export { recordEngagement, type EngagementResult } from './tracking.js';
 export { WorkspaceSettings, readSettings, writeSettings } from './workspace-settings.js';
+export { emailNotReady } from './email-readiness.js';
 export { assertTemplateSensitive, templateAttributeUses } from './sensitive-templates.js';
 export {
   exportPersonMessaging,
@@ -25,3 +27,4 @@ export {
   erasePersonConsent,
   deleteMessagesBefore,
 } from './personal-data.js';
+export { retryFailedMessages, RETRYABLE_STATUSES, type RetryableStatus } from './retry-failed.js';

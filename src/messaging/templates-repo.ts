@@ -2,11 +2,18 @@ import type { Kysely } from 'kysely';
 import {
   eventUrlWarnings,
   MessageTemplate,
+  TemplateChannel,
   validateTemplate,
   type MessageTemplateInput,
   type TemplateWarning,
 } from '../channels/index.js';
-import { ConflictError, NotFoundError, ValidationError, type Clock } from '../shared/index.js';
+import {
+  ConflictError,
+  didYouMean,
+  NotFoundError,
+  ValidationError,
+  type Clock,
+} from '../shared/index.js';
 import type { Database } from '../store/index.js';
 import { DEFAULT_TEMPLATES } from './default-templates.js';
 import { assertTemplateSensitive } from './sensitive-templates.js';
@@ -204,4 +211,36 @@ export async function templateForChannel(
   if (specific) return specific.template;
   const plain = await getTemplate(db, workspaceId, id);
   return plain && plain.template.channel === channel ? plain.template : null;
+}
+
+/**
+ * Why a send step's template would not be found at send time, or null when it would:
+ * checked when a journey is saved, so a typo is a 400 then and not a failed message later.
+ */
+export async function missingTemplateProblem(
+  db: Kysely<Database>,
+  workspaceId: string,
+  id: string,
+  channel: string,
+): Promise<string | null> {
+  // A webhook send renders nothing: the template id goes to the receiver as it is.
+  if (channel === 'webhook') return null;
+  // A channel chosen per person (the preferred one) needs the template on one of them.
+  const channels = (TemplateChannel.options as readonly string[]).includes(channel)
+    ? [channel]
+    : TemplateChannel.options.filter((c) => c !== 'webhook');
+  for (const c of channels) if (await templateForChannel(db, workspaceId, id, c)) return null;
+  const all = await db
+    .selectFrom('message_templates')
+    .select(['id', 'channel'])
+    .where('workspace_id', '=', workspaceId)
+    .execute();
+  const other = all.find((t) => t.id === id);
+  if (other)
+    return `template "${id}" is for ${other.channel}; this step sends ${channel} (add "${id}.${channel}" or pick a ${channel} template)`;
+  const guess = didYouMean(
+    id,
+    all.filter((t) => channels.includes(t.channel)).map((t) => t.id),
+  );
+  return `no template "${id}" in this workspace${guess ? `; did you mean "${guess}"?` : ''} (create it with POST /v1/templates)`;
 }

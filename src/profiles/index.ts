@@ -3,6 +3,7 @@ export {
   deriveTraits,
   traitsChangeAt,
   ComputedTraits,
+  unknownComputedPath,
   WorkspaceModel,
   defaultWorkspaceModel,
 } from './computed/index.js';
@@ -58,3 +59,4 @@ export {
   erasePersonProfiles,
   writeTombstones,
 } from './personal-data.js';
+export { eventNameSeen, seenEventNames } from './event-names.js';

@@ -32,5 +32,6 @@ export {
   segmentDefinitions,
 } from './repo.js';
 export { previewSegment } from './preview.js';
+export { unseenEventWarnings } from './typos.js';
 export { recomputeSegments } from './recompute.js';
 export { exportPersonSegments, erasePersonSegments } from './personal-data.js';

@@ -5,6 +5,7 @@ import { compile, dependencies } from './core/index.js';
 import { scanProfiles } from './full-scan.js';
 import { checkSegment } from './repo.js';
 import type { PreviewResult } from './segment.js';
+import { unseenEventWarnings } from './typos.js';
 
 /** How many people a definition selects right now, and a few of them; nothing is saved. */
 export async function previewSegment(
@@ -35,5 +36,6 @@ export async function previewSegment(
       identities: ids.get(profileId) ?? [],
     })),
     tookMs: Math.round(performance.now() - started),
+    warnings: await unseenEventWarnings(db, workspaceId, checked.definition),
   };
 }

@@ -13,6 +13,7 @@ import { identitiesOf } from '../profiles/index.js';
 import { builtInSegments } from './built-ins.js';
 import { SegmentDefinition, validateSegment } from './core/index.js';
 import type { MemberPage, MembersQuery, Segment } from './segment.js';
+import { unknownComputedTraits } from './typos.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -91,8 +92,10 @@ export async function checkSegment(
     ...(selfId ? { selfId } : {}),
     lookup: (id) => defs.get(id),
   });
-  if (result.kind !== 'ok')
-    throw new ValidationError('Invalid segment: see details for each problem.', result.details);
+  const details =
+    result.kind === 'ok' ? unknownComputedTraits(result.value.definition) : result.details;
+  if (result.kind !== 'ok' || details.length > 0)
+    throw new ValidationError('Invalid segment: see details for each problem.', details);
   const description = (input as { description?: unknown }).description;
   return {
     name: result.value.name,

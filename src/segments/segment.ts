@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SegmentDefinition } from './core/index.js';
+import { DefinitionWarning } from './typos.js';
 
 /** A segment as the API shows it. */
 export const Segment = z.object({
@@ -15,6 +16,11 @@ export const Segment = z.object({
   members: z.number().int().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  /**
+   * On create and update: what is worth knowing but did not stop the save, such as an
+   * event name this workspace has never received ("did you mean ...").
+   */
+  warnings: z.array(DefinitionWarning).optional(),
 });
 export type Segment = z.infer<typeof Segment>;
 
@@ -58,5 +64,7 @@ export const PreviewResult = z.object({
     }),
   ),
   tookMs: z.number(),
+  /** Event names never received, with the closest seen name (see `Segment.warnings`). */
+  warnings: z.array(DefinitionWarning),
 });
 export type PreviewResult = z.infer<typeof PreviewResult>;

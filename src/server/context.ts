@@ -49,6 +49,12 @@ export interface AppContext {
   decisions: DecisionService;
   /** Where people reach this server (links in messages); set once the server listens. */
   publicUrl: string;
+  email: {
+    /** SMTP_URL is set. */
+    configured: boolean;
+    /** Refuse to activate an e-mail journey while e-mail cannot go out (see email-guard). */
+    checkOnActivate: boolean;
+  };
   /** Feeds an event Rapport observed about a person into their log, through the pipeline. */
   emitTo(
     workspaceId: string,

@@ -29,4 +29,5 @@ export {
 } from './iso-duration.js';
 export { mulberry32, seededRandom, type Random } from './random.js';
 export { pushTo, groupBy } from './group-by.js';
+export { didYouMean } from './did-you-mean.js';
 export { PersonRef, removedCount, identifierValues, type Removed } from './personal-data.js';

@@ -12,6 +12,7 @@ export { openStore, openStoreAt } from './open-store.js';
 export { openSqlite, SQLITE_FILE } from './open-sqlite.js';
 export { openPostgres } from './open-postgres.js';
 export { copyStore, type CopyReport } from './copy-store.js';
+export { inspectStore } from './inspect.js';
 export { appendEvents, eventKey, type EventRow, type RejectedRow } from './sql/append-events.js';
 export {
   withTransaction,

@@ -22,7 +22,11 @@ describe.each(STORE_KINDS)('templates cannot freeze the server (%s)', (kind) => 
   beforeEach(async () => {
     clock = new ManualClock(Date.UTC(2026, 4, 12, 9, 0));
     // Mail is never reached: every template here fails to render first.
-    t = await createTestApp(kind, { clock, smtpUrl: 'smtp://127.0.0.1:9' });
+    t = await createTestApp(kind, {
+      clock,
+      smtpUrl: 'smtp://127.0.0.1:9',
+      publicUrl: 'https://r.example.com',
+    });
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
     await send(t, 'POST', '/v1/identify', t.keys.write, {

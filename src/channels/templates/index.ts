@@ -45,3 +45,4 @@ export type {
   BlockCall,
 } from './providers.js';
 export { templateTraitUses, type TemplateTraitUse } from './trait-uses.js';
+export { variableWarnings, type VariableWarning } from './variable-warnings.js';

@@ -27,6 +27,7 @@ export {
 export { deriveTraits } from './derive-traits.js';
 export { traitsChangeAt } from './trait-expiry.js';
 export { ComputedTraits, AffinityScore } from './computed-traits.js';
+export { unknownComputedPath, type UnknownComputedPath } from './computed-paths.js';
 export {
   WorkspaceModel,
   ModelSettings,

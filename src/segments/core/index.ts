@@ -17,6 +17,7 @@ export type {
 export { validateSegment, type ValidateOptions, type ValidateResult } from './validate.js';
 export { compile, evaluate, nextCheckAt, type CompiledSegment } from './compile.js';
 export { dependencies, type Dependencies } from './dependencies.js';
+export { namedUses, type NamedUse } from './named-uses.js';
 export { segmentReferences, orderByReferences, type SegmentReference } from './references.js';
 export { indexEvents } from './index-events.js';
 export { parseDuration } from './duration.js';

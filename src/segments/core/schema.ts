@@ -55,6 +55,10 @@ export const CreateSegment = z.strictObject({
     .max(SEGMENT_LIMITS.maxNameLength, {
       error: `must be at most ${SEGMENT_LIMITS.maxNameLength} characters`,
     }),
+  description: z
+    .string({ error: 'must be a string' })
+    .max(2000, { error: 'must be at most 2000 characters' })
+    .nullish(),
   definition: SegmentDefinition,
 });
 export type CreateSegment = z.infer<typeof CreateSegment>;

@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import type { RenderResult, TemplateError } from '../../channels/index.js';
+import {
+  compileTemplate,
+  variableWarnings,
+  type RenderResult,
+  type TemplateError,
+} from '../../channels/index.js';
 import {
   cartLink,
   completeItems,
@@ -53,6 +58,11 @@ const PreviewOutput = z.object({
   personalized: z.boolean(),
   fields: z.record(z.string(), z.string()),
   blocks: z.array(z.unknown()),
+  /**
+   * Variables the template reads that this person's data does not have (they render as
+   * nothing), with the closest path that exists.
+   */
+  warnings: z.array(z.object({ variable: z.string(), didYouMean: z.string().optional() })),
 });
 const PreviewInput = z.object({
   kind: ProfileKind.default('user_id'),
@@ -206,31 +216,32 @@ export function channelRoutes(ctx: AppContext): RouteDef[] {
           ),
           settings,
         );
-        const result: RenderResult = await ctx.renderer.render(
-          stored.template,
-          {
-            profile: {
-              id: r.profileId,
-              traits: withoutSensitiveTraits(settings.sensitive, 'templates', r.traits),
-              computed: r.computed,
-            },
-            ...(body.event ? { event: body.event } : {}),
-            links: {
-              unsubscribe: `${ctx.publicUrl}/unsubscribe/preview`,
-              preferences: `${ctx.publicUrl}/preferences/preview`,
-              ...(cart ? { cart } : {}),
-            },
-            message: { id: 'preview', key: body.key ?? null, items },
-            workspace: workspaceScope(settings),
+        const context = {
+          profile: {
+            id: r.profileId,
+            traits: withoutSensitiveTraits(settings.sensitive, 'templates', r.traits),
+            computed: r.computed,
           },
-          {
-            personalized,
-            now,
-            ...(ctx.recommendFor ? { recommend: ctx.recommendFor(ws, id) } : {}),
+          ...(body.event ? { event: body.event } : {}),
+          links: {
+            unsubscribe: `${ctx.publicUrl}/unsubscribe/preview`,
+            preferences: `${ctx.publicUrl}/preferences/preview`,
+            ...(cart ? { cart } : {}),
           },
-        );
+          message: { id: 'preview', key: body.key ?? null, items },
+          workspace: workspaceScope(settings),
+        };
+        const result: RenderResult = await ctx.renderer.render(stored.template, context, {
+          personalized,
+          now,
+          ...(ctx.recommendFor ? { recommend: ctx.recommendFor(ws, id) } : {}),
+        });
         if (result.kind !== 'ok') throw renderError(result.errors);
-        return { personalized, fields: result.fields, blocks: result.blocks };
+        // Stored templates parsed when saved; parsing again here costs what that did.
+        const compiled = compileTemplate(stored.template);
+        const warnings =
+          compiled.kind === 'ok' ? variableWarnings(compiled.compiled, context, personalized) : [];
+        return { personalized, fields: result.fields, blocks: result.blocks, warnings };
       },
     }),
     defineRoute({

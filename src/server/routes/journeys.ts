@@ -23,6 +23,7 @@ import { audited, beforeOf } from '../audited.js';
 import type { AppContext } from '../context.js';
 import { defineRoute, type RouteDef } from '../route.js';
 import { assertJourneySensitive } from '../sensitive-guard.js';
+import { assertEmailReady } from '../email-guard.js';
 
 const IdParams = z.object({ id: z.string().min(1).max(200) });
 const TriggerInput = z
@@ -55,6 +56,8 @@ export function journeyRoutes(ctx: AppContext): RouteDef[] {
           { action: `journey.${verb}`, kind: 'journey', id: params.id },
           async ({ db }) => {
             const before = await beforeOf(getJourney(db, principal.workspaceId, params.id));
+            if (to === 'active' && 'definition' in before)
+              await assertEmailReady(ctx, db, principal.workspaceId, before.definition);
             const after = await setJourneyStatus(
               db,
               ctx.clock,
@@ -97,6 +100,8 @@ export function journeyRoutes(ctx: AppContext): RouteDef[] {
             const after = await createJourney(db, ctx.clock, principal.workspaceId, body);
             // Checked on the built definition (a recipe's too); a refusal rolls the save back.
             await assertJourneySensitive(db, principal.workspaceId, after.definition);
+            if (after.status === 'active')
+              await assertEmailReady(ctx, db, principal.workspaceId, after.definition);
             return { result: after, targetId: after.id, after };
           },
         );
@@ -154,6 +159,8 @@ export function journeyRoutes(ctx: AppContext): RouteDef[] {
               body,
             );
             await assertJourneySensitive(db, principal.workspaceId, after.definition);
+            if (after.status === 'active')
+              await assertEmailReady(ctx, db, principal.workspaceId, after.definition);
             const changed = !('version' in before) || after.version !== before.version;
             return { result: after, before, after, changed };
           },

@@ -13,6 +13,7 @@ import {
   Segment,
   SegmentInput,
   SegmentList,
+  unseenEventWarnings,
   updateSegment,
 } from '../../segments/index.js';
 import { audited, beforeOf } from '../audited.js';
@@ -26,6 +27,11 @@ export function segmentRoutes(ctx: AppContext): RouteDef[] {
   const wake = () => {
     ctx.wakeSegmentBackfill();
   };
+  // Read after the save's transaction: a warning never stops or rolls back a save.
+  const withWarnings = async (workspaceId: string, segment: Segment): Promise<Segment> => ({
+    ...segment,
+    warnings: await unseenEventWarnings(ctx.store.db, workspaceId, segment.definition),
+  });
   return [
     defineRoute({
       method: 'POST',
@@ -49,7 +55,7 @@ export function segmentRoutes(ctx: AppContext): RouteDef[] {
         );
         wake();
         reply.code(201);
-        return segment;
+        return withWarnings(principal.workspaceId, segment);
       },
     }),
     defineRoute({
@@ -124,7 +130,7 @@ export function segmentRoutes(ctx: AppContext): RouteDef[] {
           },
         );
         wake();
-        return segment;
+        return withWarnings(principal.workspaceId, segment);
       },
     }),
     defineRoute({

@@ -18,6 +18,7 @@ import * as m0016 from './0016-experiments.js';
 import * as m0018 from './0018-encryption.js';
 import * as m0017 from './0017-erasure.js';
 import * as m0021 from './0021-allowed-origins.js';
+import * as m0024 from './0024-events-by-name.js';
 import * as m0026 from './0026-sessions.js';
 
 export interface AppMigration {
@@ -44,5 +45,6 @@ export const MIGRATIONS: Record<string, AppMigration> = {
   '0018-encryption': m0018,
   '0017-erasure': m0017,
   '0021-allowed-origins': m0021,
+  '0024-events-by-name': m0024,
   '0026-sessions': m0026,
 };
