@@ -11,7 +11,11 @@ export {
   ExperimentList,
 } from './experiment.js';
 export { createExperiment, getExperiment, updateExperiment } from './experiments-repo.js';
-export { listExperiments, experimentWithCounts } from './experiments-list.js';
+export {
+  listExperiments,
+  experimentWithCounts,
+  syncJourneyExperiments,
+} from './experiments-list.js';
 export { ExperimentReport, experimentReport, programReport } from './report.js';
 export { maturityReport, effectivenessReport } from './scorecards.js';
 export { MaturityReport, EffectivenessReport } from './scorecard-schemas.js';

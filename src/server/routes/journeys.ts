@@ -16,6 +16,7 @@ import {
   simulateJourney,
   updateJourney,
 } from '../../journeys/index.js';
+import { syncJourneyExperiments } from '../../measurement/index.js';
 import { listMessages, MessagePage, MessageQuery } from '../../messaging/index.js';
 import { findProfileId, ProfileKind } from '../../profiles/index.js';
 import { NotFoundError, ValidationError } from '../../shared/index.js';
@@ -62,6 +63,9 @@ export function journeyRoutes(ctx: AppContext): RouteDef[] {
               params.id,
               to,
             );
+            // Activating (re)states the holdout and split experiments: saved, not read.
+            if (to === 'active')
+              await syncJourneyExperiments(db, ctx.clock, principal.workspaceId, params.id);
             const was = 'status' in before ? { status: before.status } : before;
             return { result: after, before: was, after: { status: to } };
           },
@@ -97,6 +101,8 @@ export function journeyRoutes(ctx: AppContext): RouteDef[] {
             const after = await createJourney(db, ctx.clock, principal.workspaceId, body);
             // Checked on the built definition (a recipe's too); a refusal rolls the save back.
             await assertJourneySensitive(db, principal.workspaceId, after.definition);
+            // Its holdout and split steps become experiments now, in the same transaction.
+            await syncJourneyExperiments(db, ctx.clock, principal.workspaceId, after.id);
             return { result: after, targetId: after.id, after };
           },
         );
@@ -154,6 +160,7 @@ export function journeyRoutes(ctx: AppContext): RouteDef[] {
               body,
             );
             await assertJourneySensitive(db, principal.workspaceId, after.definition);
+            await syncJourneyExperiments(db, ctx.clock, principal.workspaceId, params.id);
             const changed = !('version' in before) || after.version !== before.version;
             return { result: after, before, after, changed };
           },
