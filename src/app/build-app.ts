@@ -27,8 +27,10 @@ import {
   experimentMergeStage,
   inGlobalControl,
   journeyExposureHook,
+  loadUpliftScorers,
   templateVariantFor,
 } from '../measurement/index.js';
+import { trainUplift, upliftTrainingStep } from './uplift-training.js';
 import { RecommendationService } from '../recommend/index.js';
 import { SegmentRegistry, SegmentStage } from '../segments/index.js';
 import { Metrics, type AppContext } from '../server/index.js';
@@ -98,7 +100,8 @@ export function buildApp(options: AppOptions): App {
   const { store, clock, logger } = options;
   const metrics = new Metrics();
   metrics.countQuarantine(() => countQuarantined(store.db));
-  const models = new ModelCache(store.db, clock);
+  // Journeys' uplift models ride with the workspace model: `uplift.<journey>` traits.
+  const models = new ModelCache(store.db, clock, undefined, loadUpliftScorers);
   // A stored definition that does not decode is left out of the pipeline, with a warning.
   const segmentRegistry = new SegmentRegistry({
     onUnreadable: (u) => logger.warn(u, 'segment left out: its stored definition is unreadable'),
@@ -209,7 +212,9 @@ export function buildApp(options: AppOptions): App {
     },
   });
   const retention = new RetentionRunner(store, clock, RETENTION_STEPS);
+  const uplift = { store, clock, models, segmentRegistry };
   const loops = buildLoops({
+    upliftTraining: () => upliftTrainingStep(uplift),
     erasure,
     retention,
     store,
@@ -257,6 +262,8 @@ export function buildApp(options: AppOptions): App {
     recommendations,
     decisions,
     recommendFor: sendDeps.recommend,
+    trainUplift: (workspaceId: string, journeyId: string) =>
+      trainUplift(uplift, workspaceId, journeyId),
     wakePipeline,
     wakeSegmentBackfill: () => {
       for (const loop of loops.worker) if (loop.name === 'segment-backfill') loop.wake();

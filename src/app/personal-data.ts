@@ -114,6 +114,8 @@ export const NO_PERSONAL_DATA: Readonly<Record<string, string>> = {
   placements: 'placement definitions',
   decision_policy_state: 'sums of rewards and features per offer; they name no one',
   experiments: 'experiment definitions',
+  uplift_models:
+    "coefficients of journeys' uplift models over computed traits, and counts; they name no one",
   encryption_keys: 'wrapped data keys',
   kysely_migration: 'applied migrations',
   kysely_migration_lock: 'the migration lock',

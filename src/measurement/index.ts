@@ -20,3 +20,5 @@ export { ExperimentReport, experimentReport, programReport } from './report.js';
 export { maturityReport, effectivenessReport } from './scorecards.js';
 export { MaturityReport, EffectivenessReport } from './scorecard-schemas.js';
 export { templateVariantFor } from './template-variants.js';
+export { trainJourneyUplift, journeysDueForUplift } from './journey-uplift.js';
+export { UpliftStatus, upliftStatus, loadUpliftScorers } from './uplift-models-repo.js';

@@ -5,10 +5,17 @@ export {
   ComputedTraits,
   WorkspaceModel,
   defaultWorkspaceModel,
+  UpliftScorer,
+  UPLIFT_FEATURES,
+  UPLIFT_FEATURE_NAMES,
+  OTHER_LEVEL,
+  encodeUplift,
+  upliftFeatures,
 } from './computed/index.js';
 export { ProfileProcessor } from './processor.js';
 export type { ProfileChange, PipelineStage, CommittedHook } from './pipeline-stage.js';
-export { ModelCache } from './model-cache.js';
+export { ModelCache, type UpliftScorers } from './model-cache.js';
+export { traitsAsOf } from './refold.js';
 export { ProfileKind, ProfileView, ProfileList, ProfileListQuery } from './profile-view.js';
 export {
   emailAddressesOf,

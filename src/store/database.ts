@@ -8,7 +8,12 @@ import type {
   PlacementsTable,
 } from './decision-tables.js';
 
-import type { ExperimentAssignmentsTable, ExperimentsTable } from './experiment-tables.js';
+import type {
+  ExperimentAssignmentsTable,
+  ExperimentsTable,
+  RecommendationExposuresTable,
+  UpliftModelsTable,
+} from './experiment-tables.js';
 import type { EncryptionKeysTable } from './encryption-tables.js';
 import type { ErasureJobsTable, ErasureTombstonesTable } from './erasure-tables.js';
 
@@ -28,6 +33,8 @@ export interface Database {
   audit_log: AuditLogTable;
   experiments: ExperimentsTable;
   experiment_assignments: ExperimentAssignmentsTable;
+  uplift_models: UpliftModelsTable;
+  recommendation_exposures: RecommendationExposuresTable;
   profiles: ProfilesTable;
   identities: IdentitiesTable;
   profile_merges: ProfileMergesTable;

@@ -15,6 +15,7 @@ import { segmentRoutes } from './segments.js';
 import { decisionRoutes } from './decisions.js';
 import { eventRoutes } from './events.js';
 import { experimentRoutes } from './experiments.js';
+import { upliftRoutes } from './uplift.js';
 import { ingestRoutes } from './ingest.js';
 import { identityRoutes } from './identity.js';
 import { systemRoutes } from './system.js';
@@ -34,6 +35,7 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...segmentRoutes(ctx),
     ...journeyRoutes(ctx),
     ...experimentRoutes(ctx),
+    ...upliftRoutes(ctx),
     ...catalogRoutes(ctx),
     ...recommendationRoutes(ctx),
     ...decisionRoutes(ctx),

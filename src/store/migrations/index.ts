@@ -17,6 +17,7 @@ import * as m0015 from './0015-decisions.js';
 import * as m0016 from './0016-experiments.js';
 import * as m0018 from './0018-encryption.js';
 import * as m0017 from './0017-erasure.js';
+import * as m0019 from './0019-uplift-and-recommendation-exposures.js';
 
 export interface AppMigration {
   up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void>;
@@ -41,4 +42,5 @@ export const MIGRATIONS: Record<string, AppMigration> = {
   '0016-experiments': m0016,
   '0018-encryption': m0018,
   '0017-erasure': m0017,
+  '0019-uplift-and-recommendation-exposures': m0019,
 };
