@@ -203,7 +203,7 @@ describe.each(STORE_KINDS)('a journey trains its own uplift model (%s)', (kind) 
     };
     expect(await path('u0')).toContain('persuade');
     expect(await path('u1')).toContain('leave');
-  });
+  }, 240_000);
 
   const members = async (segmentId: string) =>
     (
