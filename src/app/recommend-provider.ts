@@ -24,6 +24,7 @@ export function recommendProvider(
         id: i.itemId,
         title: i.title,
         reason: i.reason.text,
+        reason_code: i.reason.code,
         strategy: i.strategy,
       }));
   };

@@ -22,3 +22,9 @@ export { MaturityReport, EffectivenessReport } from './scorecard-schemas.js';
 export { templateVariantFor } from './template-variants.js';
 export { trainJourneyUplift, journeysDueForUplift } from './journey-uplift.js';
 export { UpliftStatus, upliftStatus, loadUpliftScorers } from './uplift-models-repo.js';
+export {
+  recordRecommendationExposure,
+  recommendationExposuresOf,
+  erasePersonRecommendationExposures,
+  deleteRecommendationExposuresBefore,
+} from './recommendation-exposures.js';

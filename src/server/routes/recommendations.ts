@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { loadConsents, readSettings } from '../../messaging/index.js';
+import { recordRecommendationExposure } from '../../measurement/index.js';
 import { mayPersonalize } from '../../privacy/index.js';
 import { findProfileId } from '../../profiles/index.js';
 import { RecommendResponse } from '../../recommend/index.js';
@@ -101,6 +102,32 @@ export function recommendationRoutes(ctx: AppContext): RouteDef[] {
           ...(query.maxPrice !== undefined ? { maxPrice: query.maxPrice } : {}),
           ...(query.maxPerCategory ? { maxPerCategory: query.maxPerCategory } : {}),
         });
+        // What an identified person was shown, and why, for their trace. Off the answer's
+        // path: a failed record is logged, the answer still goes.
+        if (profileId)
+          void recordRecommendationExposure(
+            ctx.store.db,
+            ws,
+            profileId,
+            {
+              request: {
+                strategy: strategy ?? 'auto',
+                personalized,
+                limit: query.limit,
+                ...(query.itemId ? { itemId: query.itemId } : {}),
+                ...(query.category ? { category: query.category } : {}),
+              },
+              items: answer.items.map((i) => ({
+                itemId: i.itemId,
+                title: i.title ?? null,
+                strategy: i.strategy,
+                reason: i.reason,
+              })),
+            },
+            ctx.clock.now(),
+          ).catch((err: unknown) =>
+            ctx.logger.warn({ err }, 'recommendations served but not recorded for the trace'),
+          );
         return {
           ...answer,
           personalized,
