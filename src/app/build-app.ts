@@ -294,7 +294,8 @@ export function buildApp(options: AppOptions): App {
         db,
         workspaceId,
         live,
-        await models.get(workspaceId),
+        // The transaction's handle: on SQLite it holds the only connection.
+        await models.get(workspaceId, db),
         clock.now(),
       );
       return {

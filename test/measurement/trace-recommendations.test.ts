@@ -276,5 +276,11 @@ describe.each(STORE_KINDS)('recommendations in the trace (%s)', (kind) => {
     const exported = await send(t, 'GET', '/v1/profiles/user_id/bo/export', t.keys.admin);
     expect(exported.statusCode, exported.body).toBe(200);
     expect(exported.json().recommendationsShown).toHaveLength(1);
+    const erased = await send(t, 'DELETE', '/v1/profiles/user_id/bo', t.keys.admin);
+    expect(erased.statusCode, erased.body).toBe(202);
+    while (await t.ctx.erasure.step());
+    expect(
+      await t.ctx.store.db.selectFrom('recommendation_exposures').selectAll().execute(),
+    ).toEqual([]);
   });
 });
