@@ -90,7 +90,7 @@ export async function recommendationExposuresOf(
     const shown = decodeJson(Shown, r.items);
     return {
       id: r.id,
-      servedAt: Number(r.served_at),
+      servedAt: r.served_at,
       source: r.source,
       request: shown.kind === 'ok' ? shown.value.request : {},
       items: shown.kind === 'ok' ? shown.value.items : [],

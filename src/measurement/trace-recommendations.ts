@@ -36,7 +36,7 @@ export function messageRecommendations(m: MessageOut): ExtraTraceEntry[] {
     const items: Item[] = (Array.isArray(block.items) ? block.items : []).map((x) => {
       const i = obj(x);
       return {
-        itemId: String(i.id ?? ''),
+        itemId: str(i.id) ?? '',
         title: str(i.title),
         strategy: str(i.strategy),
         reason: str(i.reason),

@@ -141,5 +141,5 @@ export async function upliftAttempts(
     .select(['journey_id', 'attempted_at'])
     .where('workspace_id', '=', workspaceId)
     .execute();
-  return new Map(rows.map((r) => [r.journey_id, Number(r.attempted_at)]));
+  return new Map(rows.map((r) => [r.journey_id, r.attempted_at]));
 }

@@ -53,6 +53,7 @@ export function traitsAsOf(
   at: number,
   model: WorkspaceModel,
 ): ComputedTraits {
-  const { uplift: _scorers, ...base } = model;
+  const base: WorkspaceModel = { ...model };
+  delete base.uplift;
   return deriveTraits(foldEvents(events.filter((e) => e.timestamp <= at)), at, base);
 }

@@ -8,12 +8,7 @@ import type {
   PlacementsTable,
 } from './decision-tables.js';
 
-import type {
-  ExperimentAssignmentsTable,
-  ExperimentsTable,
-  RecommendationExposuresTable,
-  UpliftModelsTable,
-} from './experiment-tables.js';
+import type * as Measurement from './experiment-tables.js';
 import type { EncryptionKeysTable } from './encryption-tables.js';
 import type { ErasureJobsTable, ErasureTombstonesTable } from './erasure-tables.js';
 
@@ -31,10 +26,10 @@ export interface Database {
   events: EventsTable;
   rejected_events: RejectedEventsTable;
   audit_log: AuditLogTable;
-  experiments: ExperimentsTable;
-  experiment_assignments: ExperimentAssignmentsTable;
-  uplift_models: UpliftModelsTable;
-  recommendation_exposures: RecommendationExposuresTable;
+  experiments: Measurement.ExperimentsTable;
+  experiment_assignments: Measurement.ExperimentAssignmentsTable;
+  uplift_models: Measurement.UpliftModelsTable;
+  recommendation_exposures: Measurement.RecommendationExposuresTable;
   profiles: ProfilesTable;
   identities: IdentitiesTable;
   profile_merges: ProfileMergesTable;

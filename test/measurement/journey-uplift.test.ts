@@ -260,7 +260,7 @@ describe.each(STORE_KINDS)('a journey trains its own uplift model (%s)', (kind) 
           .selectFrom('uplift_models')
           .select(['journey_id', 'attempted_at'])
           .execute()
-      ).map((x) => [x.journey_id, Number(x.attempted_at)]);
+      ).map((x) => [x.journey_id, x.attempted_at]);
     clock.advance(3_600_000);
     await upliftTrainingStep(parts);
     expect(await attempted()).toEqual([[j.id, T0 + 8 * DAY]]);

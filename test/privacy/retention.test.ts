@@ -76,7 +76,7 @@ describe.each(STORE_KINDS)('retention (%s)', (kind) => {
     expect(
       (
         await t.ctx.store.db.selectFrom('recommendation_exposures').select('served_at').execute()
-      ).map((r) => Number(r.served_at)),
+      ).map((r) => r.served_at),
     ).toEqual([clock.now()]);
     const left = await t.ctx.store.db.selectFrom('events').select('message_id').execute();
     expect(left.map((e) => e.message_id)).toEqual(['new-1']);
