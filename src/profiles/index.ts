@@ -14,7 +14,7 @@ export {
 } from './computed/index.js';
 export { ProfileProcessor } from './processor.js';
 export type { ProfileChange, PipelineStage, CommittedHook } from './pipeline-stage.js';
-export { ModelCache, type UpliftScorers } from './model-cache.js';
+export { ModelCache } from './model-cache.js';
 export { traitsAsOf } from './refold.js';
 export { ProfileKind, ProfileView, ProfileList, ProfileListQuery } from './profile-view.js';
 export {
