@@ -102,10 +102,10 @@ export function recommendationRoutes(ctx: AppContext): RouteDef[] {
           ...(query.maxPrice !== undefined ? { maxPrice: query.maxPrice } : {}),
           ...(query.maxPerCategory ? { maxPerCategory: query.maxPerCategory } : {}),
         });
-        // What an identified person was shown, and why, for their trace. Off the answer's
-        // path: a failed record is logged, the answer still goes.
+        // What an identified person was shown, and why, for their trace. A failed record
+        // is logged and the answer still goes.
         if (profileId)
-          void recordRecommendationExposure(
+          await recordRecommendationExposure(
             ctx.store.db,
             ws,
             profileId,
