@@ -17,7 +17,7 @@ import {
   type ModelCache,
   type UpliftScorer,
 } from '../profiles/index.js';
-import { isoDurationMs, ValidationError } from '../shared/index.js';
+import { ConflictError, isoDurationMs } from '../shared/index.js';
 import type { Database } from '../store/index.js';
 import { evaluateUpliftDesign } from './core/uplift/cross-fit.js';
 import { fitTLearner, tLearner } from './core/uplift/models.js';
@@ -146,9 +146,10 @@ export async function trainJourneyUplift(
 ): Promise<UpliftStatus> {
   const journey = await getJourney(db, workspaceId, journeyId);
   const experiment = await findExperiment(db, workspaceId, journeyExperimentId(journeyId));
+  // The journey's state, not the request, is what stands in the way: 409, not 400.
   if (!experiment || journey.definition.holdoutPercent <= 0)
-    throw new ValidationError(
-      `Journey "${journeyId}" has no holdout: an uplift model learns from the people held out.`,
+    throw new ConflictError(
+      `Journey "${journeyId}" has no holdout: an uplift model learns from the people held out (set definition.holdoutPercent above 0).`,
       [{ path: 'definition.holdoutPercent', problem: 'must be above 0 to train an uplift model' }],
     );
   const rows = await trainingRows(db, models, workspaceId, experiment, now);

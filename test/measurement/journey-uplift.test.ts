@@ -233,7 +233,10 @@ describe.each(STORE_KINDS)('a journey trains its own uplift model (%s)', (kind) 
     expect(r.json().sample.treated.people + r.json().sample.control.people).toBe(30);
 
     const refused = await send(t, 'POST', `/v1/journeys/${plain.id}/uplift/train`, t.keys.admin);
-    expect(refused.statusCode).toBe(400);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.message).toBe(
+      `Journey "${plain.id}" has no holdout: an uplift model learns from the people held out (set definition.holdoutPercent above 0).`,
+    );
     expect(refused.json().error.details).toEqual([
       { path: 'definition.holdoutPercent', problem: 'must be above 0 to train an uplift model' },
     ]);

@@ -32,7 +32,7 @@ export function upliftRoutes(ctx: AppContext): RouteDef[] {
       tag: 'measurement',
       auth: 'admin',
       params: IdParams,
-      responses: { 200: UpliftStatus, 400: z.unknown(), 404: z.unknown() },
+      responses: { 200: UpliftStatus, 404: z.unknown(), 409: z.unknown() },
       handler: async ({ params, principal, request }) => {
         const ws = principal.workspaceId;
         await getJourney(ctx.store.db, ws, params.id);
