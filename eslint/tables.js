@@ -53,6 +53,8 @@ export const tableOwners = {
   decisions: ['decisions'],
   experiments: ['measurement'],
   experiment_assignments: ['measurement'],
+  uplift_models: ['measurement'],
+  recommendation_exposures: ['measurement'],
   encryption_keys: ['store'],
   erasure_jobs: ['erasure'],
   erasure_tombstones: ['profiles'],

@@ -29,8 +29,10 @@ import {
   inGlobalControl,
   journeyExposureHook,
   PlacementAssignments,
+  loadUpliftScorers,
   templateVariantFor,
 } from '../measurement/index.js';
+import { trainUplift, upliftTrainingStep } from './uplift-training.js';
 import { RecommendationService } from '../recommend/index.js';
 import { recomputeSegments, SegmentRegistry, SegmentStage } from '../segments/index.js';
 import { Metrics, type AppContext } from '../server/index.js';
@@ -106,7 +108,8 @@ export function buildApp(options: AppOptions): App {
   const { store, clock, logger } = options;
   const metrics = new Metrics();
   metrics.countQuarantine(() => countQuarantined(store.db));
-  const models = new ModelCache(store.db, clock);
+  // Journeys' uplift models ride with the workspace model: `uplift.<journey>` traits.
+  const models = new ModelCache(store.db, clock, undefined, loadUpliftScorers);
   // A stored definition that does not decode is left out of the pipeline, with a warning.
   const segmentRegistry = new SegmentRegistry({
     onUnreadable: (u) => logger.warn(u, 'segment left out: its stored definition is unreadable'),
@@ -235,7 +238,9 @@ export function buildApp(options: AppOptions): App {
     },
   });
   const retention = new RetentionRunner(store, clock, RETENTION_STEPS);
+  const uplift = { store, clock, models, segmentRegistry };
   const loops = buildLoops({
+    upliftTraining: () => upliftTrainingStep(uplift),
     erasure,
     retention,
     store,
@@ -283,6 +288,8 @@ export function buildApp(options: AppOptions): App {
     recommendations,
     decisions,
     recommendFor: sendDeps.recommend,
+    trainUplift: (workspaceId: string, journeyId: string) =>
+      trainUplift(uplift, workspaceId, journeyId),
     wakePipeline,
     wakeSegmentBackfill: () => {
       for (const loop of loops.worker) if (loop.name === 'segment-backfill') loop.wake();
@@ -320,7 +327,8 @@ export function buildApp(options: AppOptions): App {
         db,
         workspaceId,
         live,
-        await models.get(workspaceId),
+        // The transaction's handle: on SQLite it holds the only connection.
+        await models.get(workspaceId, db),
         clock.now(),
       );
       return {

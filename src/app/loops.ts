@@ -35,6 +35,8 @@ export interface LoopParts {
   profileWorkers: number;
   modelRefreshMs: number;
   recommendationsTrainMs: number;
+  /** Retrains the journeys' uplift models that are due (a day old). */
+  upliftTraining: () => Promise<boolean>;
 }
 
 export interface Loops {
@@ -126,6 +128,7 @@ export function buildLoops(p: LoopParts): Loops {
       // Rewards in, attribution windows closed: policies learn (state shared in the store).
       loop('decision-learning', () => learnStep(p.store, p.clock), 1000),
       recommendations,
+      loop('uplift-training', p.upliftTraining, 3_600_000),
       loop('rejected-cleanup', () => p.rejects.cleanupStep(), 60_000),
     ],
     serving: [

@@ -26,7 +26,13 @@ import {
   exportPersonProfiles,
   writeTombstones,
 } from '../profiles/index.js';
-import { erasePersonExperiments, exportPersonExperiments } from '../measurement/index.js';
+import {
+  deleteRecommendationExposuresBefore,
+  erasePersonExperiments,
+  erasePersonRecommendationExposures,
+  exportPersonExperiments,
+  recommendationExposuresOf,
+} from '../measurement/index.js';
 import { erasePersonSegments, exportPersonSegments } from '../segments/index.js';
 import type { PersonRef } from '../shared/index.js';
 import type { Database } from '../store/index.js';
@@ -63,11 +69,15 @@ export const ERASE_STEPS: readonly EraseStep[] = [
   },
   {
     name: 'experiments',
-    tables: ['experiment_assignments'],
+    tables: ['experiment_assignments', 'recommendation_exposures'],
     run: async (db, p) => {
       let removed = 0;
-      for (const id of p.profileIds) removed += await erasePersonExperiments(db, p.workspaceId, id);
-      return { experiment_assignments: removed };
+      let shown = 0;
+      for (const id of p.profileIds) {
+        removed += await erasePersonExperiments(db, p.workspaceId, id);
+        shown += await erasePersonRecommendationExposures(db, p.workspaceId, id);
+      }
+      return { experiment_assignments: removed, recommendation_exposures: shown };
     },
   },
   {
@@ -116,6 +126,8 @@ export const NO_PERSONAL_DATA: Readonly<Record<string, string>> = {
   placements: 'placement definitions',
   decision_policy_state: 'sums of rewards and features per offer; they name no one',
   experiments: 'experiment definitions',
+  uplift_models:
+    "coefficients of journeys' uplift models over computed traits, and counts; they name no one",
   encryption_keys: 'wrapped data keys',
   kysely_migration: 'applied migrations',
   kysely_migration_lock: 'the migration lock',
@@ -135,13 +147,16 @@ export const EXPORTERS: readonly Exporter[] = [
     const decisions: Record<string, unknown>[] = [];
     const codes: Record<string, unknown>[] = [];
     const experiments: Record<string, unknown>[] = [];
+    const recommendationsShown: Record<string, unknown>[] = [];
     for (const id of p.profileIds) {
+      for (const e of await recommendationExposuresOf(db, p.workspaceId, id))
+        recommendationsShown.push({ ...e, servedAt: new Date(e.servedAt).toISOString() });
       const d = await exportPersonDecisions(db, p.workspaceId, id);
       decisions.push(...d.decisions);
       codes.push(...d.codes);
       experiments.push(...(await exportPersonExperiments(db, p.workspaceId, id)));
     }
-    return { decisions, offerCodes: codes, experiments };
+    return { decisions, offerCodes: codes, experiments, recommendationsShown };
   },
 ];
 
@@ -151,6 +166,12 @@ export const RETENTION_STEPS: readonly RetentionStep[] = [
   { name: 'messages', setting: 'messagesDays', run: deleteMessagesBefore },
   { name: 'rejected_events', setting: 'rejectedDays', run: deleteRejectedBefore },
   { name: 'decisions', setting: 'decisionsDays', run: deleteDecisionsBefore },
+  // Recommendations shown over HTTP live as long as the messages they could have been.
+  {
+    name: 'recommendation_exposures',
+    setting: 'messagesDays',
+    run: deleteRecommendationExposuresBefore,
+  },
 ];
 
 /** One JSON bundle of everything held about the person (GDPR art. 15 and 20). */

@@ -318,9 +318,12 @@ export function buildCli(): Command {
 
   program
     .command('train')
-    .description('Retrain the recommendation models of a running Rapport now.')
+    .description(
+      "Retrain the recommendation models of a running Rapport now (or, with --uplift, a journey's uplift model).",
+    )
     .option('--url <url>', 'where Rapport runs (env RAPPORT_URL, default http://127.0.0.1:4700)')
     .option('--key <key>', 'an admin key (env RAPPORT_ADMIN_KEY)')
+    .option('--uplift <journey>', "train this journey's uplift model (its uplift.<id> trait)")
     .action(runTrain);
 
   program

@@ -6,7 +6,11 @@ import { ValidationError } from '../shared/index.js';
  * serving processes' memory, so training happens there (off the request path, on a
  * worker thread) and the new version is swapped in without a restart.
  */
-export async function runTrain(flags: { url?: string; key?: string }): Promise<void> {
+export async function runTrain(flags: {
+  url?: string;
+  key?: string;
+  uplift?: string;
+}): Promise<void> {
   const url = (flags.url ?? process.env.RAPPORT_URL ?? 'http://127.0.0.1:4700').replace(/\/+$/, '');
   const key = flags.key ?? process.env.RAPPORT_ADMIN_KEY;
   if (!key) {
@@ -14,6 +18,7 @@ export async function runTrain(flags: { url?: string; key?: string }): Promise<v
       { path: '--key', problem: 'missing' },
     ]);
   }
+  if (flags.uplift !== undefined) return trainUplift(url, key, flags.uplift);
   // The server trains in one step and answers when the new version serves: the bar
   // shows that it is still at work (elapsed time) and completes with the answer.
   const started = Date.now();
@@ -48,5 +53,41 @@ export async function runTrain(flags: { url?: string; key?: string }): Promise<v
   if (!res.ok) throw new Error(body.error?.message ?? `training failed with HTTP ${res.status}`);
   process.stdout.write(
     `Trained version ${body.version} from ${body.interactions?.toLocaleString('en')} interactions over ${body.items?.toLocaleString('en')} items in ${body.seconds?.toFixed(1)} s; it now serves.\n`,
+  );
+}
+
+/** `rapport train --uplift JOURNEY`: trains the journey's uplift model now and says how it went. */
+async function trainUplift(url: string, key: string, journeyId: string): Promise<void> {
+  if (journeyId.trim() === '')
+    throw new ValidationError('Name the journey: --uplift JOURNEY_ID.', [
+      { path: '--uplift', problem: 'empty' },
+    ]);
+  let res: Response;
+  try {
+    res = await fetch(`${url}/v1/journeys/${encodeURIComponent(journeyId)}/uplift/train`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}` },
+    });
+  } catch {
+    throw new Error(
+      `Cannot reach Rapport at ${url}: is it running? (rapport start, or pass --url)`,
+    );
+  }
+  const body = (await res.json()) as {
+    status?: string;
+    detail?: string;
+    trait?: string;
+    metrics?: { qini: number; upliftAt: Record<string, number | null> } | null;
+    error?: { message: string };
+  };
+  if (!res.ok) throw new Error(body.error?.message ?? `training failed with HTTP ${res.status}`);
+  if (body.status !== 'trained') {
+    process.stdout.write(`Not trained (${body.status}): ${body.detail}.\n`);
+    process.exitCode = 1;
+    return;
+  }
+  const m = body.metrics;
+  process.stdout.write(
+    `Trained: ${body.detail}. Held-out Qini ${m?.qini.toFixed(4)}, uplift@30% ${m?.upliftAt['30'] ?? 'n/a'}. People now carry ${body.trait}.\n`,
   );
 }

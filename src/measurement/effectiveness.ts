@@ -42,15 +42,39 @@ export function relevance(ms: readonly SentMessage[]) {
 }
 
 /**
- * Timing: of the engagement messages earn, the share that came within 4 hours of
- * sending. The person's eventual engagement with the same message is the baseline, so a
- * message that lands when they are there scores 1, one read days later 0.
+ * Each person's baseline: the share of all the messages they were sent in the window (any
+ * journey, any channel) that they engaged with at all, however late. It says how much
+ * engagement this person gives, whoever sends and whenever.
  */
-export function timing(ms: readonly SentMessage[]) {
+export function engagementBaselines(ms: readonly SentMessage[]): Map<string, number> {
+  const sent = new Map<string, number>();
+  const engaged = new Map<string, number>();
+  for (const m of ms) {
+    sent.set(m.profileId, (sent.get(m.profileId) ?? 0) + 1);
+    if (m.engagedAt !== null) engaged.set(m.profileId, (engaged.get(m.profileId) ?? 0) + 1);
+  }
+  return new Map([...sent].map(([p, n]) => [p, (engaged.get(p) ?? 0) / n]));
+}
+
+/**
+ * Timing: engagement within 4 hours of sending against the people's baseline,
+ * min(1, O / E). O counts the messages engaged within 4 hours; E is what the recipients
+ * give as a rule, the sum over messages of their person's baseline (engagementBaselines).
+ * Messages that land while people are there earn all the engagement those people usually
+ * give, promptly: 1. The same people engaging only days later, or less than usual: toward
+ * 0. People who never engage with anything are no evidence (E = 0: 0.5).
+ */
+export function timing(ms: readonly SentMessage[], baselines: ReadonlyMap<string, number>) {
   const engaged = ms.filter((m) => m.engagedAt !== null);
   const timely = engaged.filter((m) => m.engagedAt! - m.sentAt <= TIMELY_MS);
-  const value = engaged.length === 0 ? NO_EVIDENCE : timely.length / engaged.length;
-  return { value: r4(value), engaged: engaged.length, withinHours: timely.length };
+  const expected = ms.reduce((s, m) => s + (baselines.get(m.profileId) ?? 0), 0);
+  const value = expected === 0 ? NO_EVIDENCE : Math.min(1, timely.length / expected);
+  return {
+    value: r4(value),
+    engaged: engaged.length,
+    withinHours: timely.length,
+    expected: r4(expected),
+  };
 }
 
 /**
@@ -103,11 +127,15 @@ export function dataQuality(people: readonly PersonQuality[]) {
   return { value: r4(each.reduce((s, x) => s + x, 0) / each.length), people: people.length };
 }
 
-/** The four factors and their product for one set of messages. */
+/**
+ * The four factors and their product for one set of messages; `baselines` are the
+ * recipients' (from all their messages in the window, not only these).
+ */
 export function effectiveness(
   ms: readonly SentMessage[],
   quality: ReadonlyMap<string, PersonQuality>,
   preferred: ReadonlyMap<string, string | null>,
+  baselines: ReadonlyMap<string, number> = engagementBaselines(ms),
 ) {
   const reached = [...new Set(ms.map((m) => m.profileId))].flatMap((id) => {
     const q = quality.get(id);
@@ -115,7 +143,7 @@ export function effectiveness(
   });
   const factors = {
     relevance: relevance(ms),
-    timing: timing(ms),
+    timing: timing(ms, baselines),
     channel: channel(ms, preferred),
     dataQuality: dataQuality(reached),
   };

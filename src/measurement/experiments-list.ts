@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { listJourneys } from '../journeys/index.js';
+import { getJourney } from '../journeys/index.js';
 import type { Clock } from '../shared/index.js';
 import type { Database } from '../store/index.js';
 import type { ExperimentWithCounts } from './experiment.js';
@@ -12,28 +12,30 @@ import {
 } from './experiments-repo.js';
 
 /**
- * Creates the experiments a workspace's journeys imply (a holdout, a split step) before
- * anyone is exposed, so they are listed from the start; exposures create them too.
+ * Creates or refreshes the experiments one journey implies (its holdout, its split
+ * steps), so they are listed from the moment the journey is saved, before anyone is
+ * exposed. Called where a journey is created, changed or activated, in that write's
+ * transaction; reads never write (exposures still create a missing row, see
+ * journey-exposures.ts).
  */
 export async function syncJourneyExperiments(
   db: Kysely<Database>,
   clock: Clock,
   workspaceId: string,
+  journeyId: string,
 ): Promise<void> {
   const now = clock.now();
-  for (const j of await listJourneys(db, workspaceId)) {
-    const def = j.definition;
-    if (def.holdoutPercent > 0)
-      await ensureExperiment(
-        db,
-        workspaceId,
-        journeyExperiment(def.id, def.name, def.holdoutPercent),
-        now,
-      );
-    for (const s of def.steps)
-      if (s.type === 'split')
-        await ensureExperiment(db, workspaceId, stepExperiment(def.id, s.id, s.arms), now);
-  }
+  const def = (await getJourney(db, workspaceId, journeyId)).definition;
+  if (def.holdoutPercent > 0)
+    await ensureExperiment(
+      db,
+      workspaceId,
+      journeyExperiment(def.id, def.name, def.holdoutPercent),
+      now,
+    );
+  for (const s of def.steps)
+    if (s.type === 'split')
+      await ensureExperiment(db, workspaceId, stepExperiment(def.id, s.id, s.arms), now);
 }
 
 async function armCounts(
@@ -70,23 +72,20 @@ function withCounts(
   return { ...e, people };
 }
 
+/** Every experiment of a workspace with people per arm: a pure read. */
 export async function listExperiments(
   db: Kysely<Database>,
-  clock: Clock,
   workspaceId: string,
 ): Promise<ExperimentWithCounts[]> {
-  await syncJourneyExperiments(db, clock, workspaceId);
   const counts = await armCounts(db, workspaceId);
   return (await allExperiments(db, workspaceId)).map((e) => withCounts(e, counts));
 }
 
 export async function experimentWithCounts(
   db: Kysely<Database>,
-  clock: Clock,
   workspaceId: string,
   id: string,
 ): Promise<ExperimentWithCounts> {
-  await syncJourneyExperiments(db, clock, workspaceId);
   const e = await getExperiment(db, workspaceId, id);
   return withCounts(e, await armCounts(db, workspaceId, id));
 }

@@ -150,7 +150,9 @@ export function stepExperiment(
     kind: 'journey_step',
     subjectId: `${journeyId}/${stepId}`,
     name: `${journeyId}: split ${stepId}`,
-    salt: `${journeyId}\u0000${stepId}`,
+    // The stepper hashes `<journey>`, NUL, `<step>` with the person (journeys/core/holdout.ts);
+    // a text column cannot hold NUL (PostgreSQL refuses it), so the salt shown uses a slash.
+    salt: `${journeyId}/${stepId}`,
     arms: arms.map((a, i) => ({ name: `arm:${i}`, weight: a.weight, variant: a.name })),
     // The first arm is the control by convention: write the current version first.
     controlArm: 'arm:0',

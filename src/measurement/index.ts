@@ -11,9 +11,21 @@ export {
   ExperimentList,
 } from './experiment.js';
 export { createExperiment, getExperiment, updateExperiment } from './experiments-repo.js';
-export { listExperiments, experimentWithCounts } from './experiments-list.js';
+export {
+  listExperiments,
+  experimentWithCounts,
+  syncJourneyExperiments,
+} from './experiments-list.js';
 export { ExperimentReport, experimentReport, programReport } from './report.js';
 export { maturityReport, effectivenessReport } from './scorecards.js';
 export { MaturityReport, EffectivenessReport } from './scorecard-schemas.js';
 export { templateVariantFor } from './template-variants.js';
 export { PlacementAssignments } from './placement-arms.js';
+export { trainJourneyUplift, journeysDueForUplift } from './journey-uplift.js';
+export { UpliftStatus, upliftStatus, loadUpliftScorers } from './uplift-models-repo.js';
+export {
+  recordRecommendationExposure,
+  recommendationExposuresOf,
+  erasePersonRecommendationExposures,
+  deleteRecommendationExposuresBefore,
+} from './recommendation-exposures.js';

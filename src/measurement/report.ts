@@ -50,7 +50,11 @@ export function unitsOf(
   });
 }
 
-async function assignmentsOf(db: Kysely<Database>, workspaceId: string, experimentId: string) {
+export async function assignmentsOf(
+  db: Kysely<Database>,
+  workspaceId: string,
+  experimentId: string,
+) {
   const out: { profileId: string; arm: string; assignedAt: number }[] = [];
   let after = '';
   for (;;) {

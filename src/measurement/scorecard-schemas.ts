@@ -44,6 +44,9 @@ const Effectiveness = z.object({
       value: z.number(),
       engaged: z.number().int(),
       withinHours: z.number().int(),
+      expected: z
+        .number()
+        .describe("engagements the recipients' baselines predict for these messages"),
     }),
     channel: z.object({
       value: z.number(),

@@ -4,6 +4,7 @@ import { countLiveProfiles, type ModelCache } from '../profiles/index.js';
 import type { Database } from '../store/index.js';
 import {
   effectiveness,
+  engagementBaselines,
   KEY_TRAITS,
   preferredChannel,
   type PersonQuality,
@@ -78,6 +79,9 @@ export async function effectivenessReport(
     });
     preferred.set(profileId, preferredChannel(own, stated));
   }
+  // Each person's baseline comes from every message they were sent, so a journey is
+  // measured against what its people give the whole program.
+  const baselines = engagementBaselines(messages);
   const byJourney = new Map<string, SentMessage[]>();
   for (const m of messages) {
     const key = m.journeyId ?? '';
@@ -88,12 +92,12 @@ export async function effectivenessReport(
       from: new Date(now - SCORECARD_DAYS * DAY).toISOString(),
       to: new Date(now).toISOString(),
     },
-    overall: effectiveness(messages, quality, preferred),
+    overall: effectiveness(messages, quality, preferred, baselines),
     journeys: [...byJourney]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([journeyId, ms]) => ({
         journeyId: journeyId === '' ? null : journeyId,
-        ...effectiveness(ms, quality, preferred),
+        ...effectiveness(ms, quality, preferred, baselines),
       })),
   };
 }

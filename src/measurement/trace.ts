@@ -9,6 +9,8 @@ import { eventsOfPeople } from '../profiles/index.js';
 import type { Database } from '../store/index.js';
 import { assembleTrace, type TraceMessage } from './core/trace/assemble.js';
 import type { ExtraTraceEntry, PersonTrace } from './core/trace/trace-entry.js';
+import { recommendationExposuresOf } from './recommendation-exposures.js';
+import { messageRecommendations, servedRecommendations } from './trace-recommendations.js';
 
 /**
  * A source of extra trace entries another module keeps, such as decisions (policy,
@@ -25,6 +27,7 @@ const PAGE = 500;
 
 async function messagesOf(db: Kysely<Database>, workspaceId: string, profileId: string) {
   const out: TraceMessage[] = [];
+  const recommendations: ExtraTraceEntry[] = [];
   let cursor: string | undefined;
   do {
     const page = await listMessages(db, workspaceId, {
@@ -33,6 +36,7 @@ async function messagesOf(db: Kysely<Database>, workspaceId: string, profileId: 
       ...(cursor ? { cursor } : {}),
     });
     for (const m of page.messages) {
+      recommendations.push(...messageRecommendations(m));
       out.push({
         id: m.id,
         journeyId: m.journeyId,
@@ -51,7 +55,7 @@ async function messagesOf(db: Kysely<Database>, workspaceId: string, profileId: 
     }
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
-  return out;
+  return { messages: out, recommendations };
 }
 
 /** The trace of one (live) profile, with the entries of each extra source (`extraSources`: the hook). */
@@ -63,8 +67,13 @@ export async function personTrace(
 ): Promise<PersonTrace> {
   const events = (await eventsOfPeople(db, [profileId])).get(profileId) ?? [];
   const runs = await runsOfProfile(db, workspaceId, profileId);
-  const messages = await messagesOf(db, workspaceId, profileId);
-  const extra = (await Promise.all(extraSources.map((s) => s(db, workspaceId, profileId)))).flat();
+  const { messages, recommendations } = await messagesOf(db, workspaceId, profileId);
+  const served = servedRecommendations(await recommendationExposuresOf(db, workspaceId, profileId));
+  const extra = [
+    ...recommendations,
+    ...served,
+    ...(await Promise.all(extraSources.map((s) => s(db, workspaceId, profileId)))).flat(),
+  ];
   const entries = assembleTrace({
     events: events
       .filter((e) => e.workspaceId === workspaceId)

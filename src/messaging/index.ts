@@ -1,4 +1,4 @@
-export { MessageQuery, MessagePage, type OutgoingMessage } from './message.js';
+export { MessageQuery, MessagePage, type MessageOut, type OutgoingMessage } from './message.js';
 export { enqueueMessages, listMessages, messageCountsByStatus } from './outbox.js';
 export { OutboxSender, type Deliver } from './sender.js';
 export { webhookChannel } from './webhook-channel.js';

@@ -6,10 +6,17 @@ export {
   unknownComputedPath,
   WorkspaceModel,
   defaultWorkspaceModel,
+  UpliftScorer,
+  UPLIFT_FEATURES,
+  UPLIFT_FEATURE_NAMES,
+  OTHER_LEVEL,
+  encodeUplift,
+  upliftFeatures,
 } from './computed/index.js';
 export { ProfileProcessor } from './processor.js';
 export type { ProfileChange, PipelineStage, CommittedHook } from './pipeline-stage.js';
 export { ModelCache } from './model-cache.js';
+export { traitsAsOf } from './refold.js';
 export { ProfileKind, ProfileView, ProfileList, ProfileListQuery } from './profile-view.js';
 export {
   emailAddressesOf,

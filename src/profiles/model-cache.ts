@@ -7,7 +7,14 @@ import {
   fitWorkspaceModel,
   WorkspaceModel,
   type ProfileFacts,
+  type UpliftScorer,
 } from './computed/index.js';
+
+/** Reads a workspace's journey uplift scorers (kept by the measurement module). */
+export type UpliftScorers = (
+  db: Kysely<Database>,
+  workspaceId: string,
+) => Promise<Record<string, UpliftScorer>>;
 
 const KIND = 'profiles';
 
@@ -24,7 +31,24 @@ export class ModelCache {
     private readonly clock: Clock,
     /** How long a process trusts its copy before re-reading the store. */
     private readonly ttlMs = 60_000,
+    /** The `uplift.<journey>` scorers to attach; none without. */
+    private readonly upliftScorers?: UpliftScorers,
   ) {}
+
+  private async withUplift(
+    db: Kysely<Database>,
+    workspaceId: string,
+    model: WorkspaceModel,
+  ): Promise<WorkspaceModel> {
+    if (!this.upliftScorers) return model;
+    const uplift = await this.upliftScorers(db, workspaceId);
+    return Object.keys(uplift).length > 0 ? { ...model, uplift } : model;
+  }
+
+  /** Drops this process's copy: the next read sees a newly trained uplift model. */
+  forget(workspaceId: string): void {
+    this.cache.delete(workspaceId);
+  }
 
   /**
    * Inside a transaction pass its handle: on SQLite the transaction holds the only
@@ -41,7 +65,11 @@ export class ModelCache {
       .where('kind', '=', KIND)
       .executeTakeFirst();
     const parsed = row ? WorkspaceModel.safeParse(JSON.parse(row.model)) : null;
-    const model = parsed?.success ? parsed.data : defaultWorkspaceModel(now);
+    const model = await this.withUplift(
+      db,
+      workspaceId,
+      parsed?.success ? parsed.data : defaultWorkspaceModel(now),
+    );
     this.cache.set(workspaceId, { at: now, model });
     return model;
   }
@@ -74,8 +102,8 @@ export class ModelCache {
     for await (const page of eachLiveProfilePage(this.db, workspaceId, 5000)) {
       for (const p of page) facts.push(p.facts);
     }
-    const model = fitWorkspaceModel(facts, now);
-    const text = JSON.stringify(model);
+    const fitted = fitWorkspaceModel(facts, now);
+    const text = JSON.stringify(fitted);
     await this.db
       .insertInto('workspace_models')
       .values({ workspace_id: workspaceId, kind: KIND, model: text, fitted_at: now })
@@ -83,6 +111,7 @@ export class ModelCache {
         oc.columns(['workspace_id', 'kind']).doUpdateSet({ model: text, fitted_at: now }),
       )
       .execute();
+    const model = await this.withUplift(this.db, workspaceId, fitted);
     this.cache.set(workspaceId, { at: now, model });
     for (const listener of this.refitListeners) await listener(workspaceId);
     return model;

@@ -1,6 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/index.js';
-import { applyEvent, emptyFacts, type ProfileFacts } from './computed/index.js';
+import {
+  applyEvent,
+  deriveTraits,
+  emptyFacts,
+  foldEvents,
+  type ComputedTraits,
+  type ProfileFacts,
+  type WorkspaceModel,
+} from './computed/index.js';
 import { toLoggedEvent, type LoggedEvent } from './stored-event.js';
 
 /** Re-derives the facts of these profiles from the events the log attributes to them. */
@@ -33,4 +41,19 @@ export async function refoldFacts(
     after = rows[rows.length - 1]!.id;
   }
   return out;
+}
+
+/**
+ * A person's computed traits as they stood at `at`, from their logged events up to then
+ * (what a model of "before the journey" must see: nothing the journey caused). The
+ * uplift traits are left out: a model is not trained on other models' scores.
+ */
+export function traitsAsOf(
+  events: readonly LoggedEvent[],
+  at: number,
+  model: WorkspaceModel,
+): ComputedTraits {
+  const base: WorkspaceModel = { ...model };
+  delete base.uplift;
+  return deriveTraits(foldEvents(events.filter((e) => e.timestamp <= at)), at, base);
 }

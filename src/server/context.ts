@@ -4,6 +4,7 @@ import type { EventWriter, IngestService, RejectedKeeper } from '../ingest/index
 import type { JourneyStage } from '../journeys/index.js';
 import type { DecisionService } from '../decisions/index.js';
 import type { EngagementResult, OutboxSender, SendDeps } from '../messaging/index.js';
+import type { UpliftStatus } from '../measurement/index.js';
 import type { ModelCache, ProfileProcessor } from '../profiles/index.js';
 import type { RecommendationService } from '../recommend/index.js';
 import type { SegmentRegistry, SegmentStage } from '../segments/index.js';
@@ -71,6 +72,8 @@ export interface AppContext {
   linkSecrets: LinkSecrets;
   /** Records an open or click from a signed tracking token; gives a click's destination. */
   track(token: string, kind: 'open' | 'click'): Promise<EngagementResult>;
+  /** Trains a journey's uplift model now; segments reading its trait are repaired. */
+  trainUplift(workspaceId: string, journeyId: string): Promise<UpliftStatus>;
   /** Tells this process's segment back-fill that a segment was created or changed. */
   wakeSegmentBackfill(): void;
 }

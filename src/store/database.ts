@@ -8,7 +8,7 @@ import type {
   PlacementsTable,
 } from './decision-tables.js';
 
-import type { ExperimentAssignmentsTable, ExperimentsTable } from './experiment-tables.js';
+import type * as Measurement from './experiment-tables.js';
 import type { EncryptionKeysTable } from './encryption-tables.js';
 import type { ErasureJobsTable, ErasureTombstonesTable } from './erasure-tables.js';
 import type { AllowedOriginsTable } from './origin-tables.js';
@@ -29,8 +29,10 @@ export interface Database {
   events: EventsTable;
   rejected_events: RejectedEventsTable;
   audit_log: AuditLogTable;
-  experiments: ExperimentsTable;
-  experiment_assignments: ExperimentAssignmentsTable;
+  experiments: Measurement.ExperimentsTable;
+  experiment_assignments: Measurement.ExperimentAssignmentsTable;
+  uplift_models: Measurement.UpliftModelsTable;
+  recommendation_exposures: Measurement.RecommendationExposuresTable;
   profiles: ProfilesTable;
   identities: IdentitiesTable;
   profile_merges: ProfileMergesTable;

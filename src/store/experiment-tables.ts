@@ -31,3 +31,31 @@ export interface ExperimentAssignmentsTable {
   /** The first exposure; a later record never replaces it. */
   assigned_at: number;
 }
+
+export interface UpliftModelsTable {
+  workspace_id: string;
+  journey_id: string;
+  /** `trained` | `insufficient_data` | `failed`: the latest attempt. */
+  status: string;
+  /** One sentence: what was trained on, or what is missing. */
+  detail: string;
+  /** JSON: people and conversions per arm the attempt saw. */
+  sample: string;
+  /** JSON: average effect and held-out Qini, AUUC, uplift@k per model; null until trained. */
+  metrics: string | null;
+  /** JSON `UpliftScorer` of the last successful training; null until one. */
+  scorer: string | null;
+  attempted_at: number;
+  trained_at: number | null;
+}
+
+export interface RecommendationExposuresTable {
+  id: string;
+  workspace_id: string;
+  profile_id: string;
+  /** Where they were served: `api` (GET /v1/recommendations). */
+  source: string;
+  /** JSON `[{ itemId, strategy, reason: { code, text, itemId? } }]`. */
+  items: string;
+  served_at: number;
+}

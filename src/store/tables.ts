@@ -22,6 +22,8 @@ export const TABLES = {
   workspace_settings: true,
   allowed_origins: true,
   sessions: true,
+  uplift_models: true,
+  recommendation_exposures: true,
   workspace_models: true,
   segments: true,
   segment_members: true,

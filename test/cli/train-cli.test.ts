@@ -78,6 +78,12 @@ describe.each(STORE_KINDS)('rapport train (%s)', (kind) => {
       ).json()) as { items: { itemId: string }[] };
       expect(recs.items.map((i) => i.itemId)).toEqual(['a', 'b']);
 
+      // --uplift trains a journey's uplift model: an unknown journey is named back.
+      const uplift = await runCli(['train', '--url', server.url, '--uplift', 'nope'], {
+        RAPPORT_ADMIN_KEY: ADMIN,
+      });
+      expect(uplift.code).not.toBe(0);
+      expect(uplift.stderr).toContain('No journey "nope"');
       const noKey = await runCli(['train', '--url', server.url], { RAPPORT_ADMIN_KEY: '' });
       expect(noKey.code).not.toBe(0);
       expect(noKey.stderr).toContain('--key');

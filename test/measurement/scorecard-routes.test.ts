@@ -78,7 +78,12 @@ describe.each(STORE_KINDS)(
       const { overall, journeys } = eff.json();
       // No personalized blocks: no evidence on relevance. Every open within 4 hours.
       expect(overall.factors.relevance.value).toBe(0.5);
-      expect(overall.factors.timing).toEqual({ value: 1, engaged: 5, withinHours: 5 });
+      expect(overall.factors.timing).toEqual({
+        value: 1,
+        engaged: 5,
+        withinHours: 5,
+        expected: 5,
+      });
       // Everyone engaged on e-mail or not at all: those who did prefer it (5 of 5 known
       // match), their engagement 1 against 1 overall.
       expect(overall.factors.channel).toMatchObject({ value: 1, known: 5, matched: 5 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { effectiveness, preferredChannel } from '../../src/measurement/effectiveness.js';
+import {
+  effectiveness,
+  engagementBaselines,
+  preferredChannel,
+  timing,
+} from '../../src/measurement/effectiveness.js';
 import { maturity } from '../../src/measurement/maturity.js';
 import type { SentMessage } from '../../src/messaging/index.js';
 
@@ -133,8 +138,8 @@ describe('effectiveness', () => {
     const r = effectiveness(ms, quality, preferred);
     // Relevance: E_p = 2/2, E_c = 1/3 → 1 / (1 + 1/3).
     expect(r.factors.relevance.value).toBe(0.75);
-    // Timing: 3 engaged, 2 within 4 hours.
-    expect(r.factors.timing.value).toBe(0.6667);
+    // Timing: baselines A 2/3, B 1/2 → E = 3 · 2/3 + 2 · 1/2 = 3; 2 within 4 hours.
+    expect(r.factors.timing).toEqual({ value: 0.6667, engaged: 3, withinHours: 2, expected: 3 });
     // Channel: 4 of 5 on the preferred channel; engagement there 3/4 ≥ overall 3/5 → × 1.
     expect(r.factors.channel).toMatchObject({ value: 0.8, known: 5, matched: 4 });
     // Data quality: A (1 + 1 + 1) / 3 = 1, B (0 + 0 + 0.5) / 3 → mean 0.5833.
@@ -148,5 +153,45 @@ describe('effectiveness', () => {
     expect(none.factors.timing.value).toBe(0.5);
     expect(none.factors.channel.value).toBe(0);
     expect(preferredChannel([msg({})], 'push')).toBe('push');
+  });
+
+  it("measures timing against each person's baseline from all their messages", () => {
+    // P engages with 3 of their 4 messages (baseline 0.75), Q with 1 of 2 (0.5).
+    const all = [
+      msg({ profileId: 'P', journeyId: 'dull', engagedAt: 1 * H }),
+      msg({ profileId: 'P', journeyId: 'dull' }),
+      msg({ profileId: 'Q', journeyId: 'dull' }),
+      msg({ profileId: 'P', journeyId: 'other', engagedAt: 2 * H }),
+      msg({ profileId: 'P', journeyId: 'other', engagedAt: 3 * H }),
+      msg({ profileId: 'Q', journeyId: 'other', engagedAt: 30 * H }),
+    ];
+    const baselines = engagementBaselines(all);
+    expect(baselines).toEqual(
+      new Map([
+        ['P', 0.75],
+        ['Q', 0.5],
+      ]),
+    );
+    const of = (j: string) => all.filter((m) => m.journeyId === j);
+    // dull: its one engaged message was prompt (the old "share of engaged within 4 h" said
+    // 1), but P and Q usually give 0.75 + 0.75 + 0.5 = 2 engagements for these three.
+    expect(timing(of('dull'), baselines)).toEqual({
+      value: 0.5,
+      engaged: 1,
+      withinHours: 1,
+      expected: 2,
+    });
+    // other: 2 prompt against 2 expected (Q's came after 30 hours): 1.
+    expect(timing(of('other'), baselines)).toEqual({
+      value: 1,
+      engaged: 3,
+      withinHours: 2,
+      expected: 2,
+    });
+    // Overall: 3 prompt of the 4 these people give as a rule.
+    expect(timing(all, baselines).value).toBe(0.75);
+    // Prompt engagement beyond the baseline is capped at 1; nobody engaging is no evidence.
+    expect(timing([msg({ profileId: 'P', engagedAt: H })], new Map([['P', 0.2]])).value).toBe(1);
+    expect(timing([msg({ profileId: 'R' })], new Map([['R', 0]])).value).toBe(0.5);
   });
 });

@@ -141,11 +141,13 @@ describe.each(STORE_KINDS)('the "why this, why now" trace (%s)', (kind) => {
     const statuses = entries.filter((e) => e.causeId === message.id);
     expect(statuses.map((e) => e.kind)).toEqual([
       'message_status',
+      'consent_check',
       'message_status',
       'event',
       'engagement',
     ]);
-    expect(statuses[1]!.summary).toMatch(/^Sent: consent and delivery policies allowed it/);
+    expect(statuses[1]!.detail).toMatchObject({ outcome: 'allowed', channel: 'email' });
+    expect(statuses[2]!.summary).toMatch(/^Sent: consent and delivery policies allowed it/);
     expect(entries.filter((e) => e.kind === 'event').map((e) => [e.summary, e.causeId])).toEqual([
       ['Was identified (traits or identity sent).', null],
       ['Did "Product Added".', null],

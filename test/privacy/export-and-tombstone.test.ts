@@ -24,6 +24,7 @@ const EXPORTED_AS: Record<string, (b: Record<string, unknown>) => number> = {
   push_subscriptions: (b) => (b.pushSubscriptions as unknown[]).length,
   segment_members: (b) => (b.segmentMemberships as unknown[]).length,
   audit_log: (b) => (b.auditEntries as unknown[]).length,
+  recommendation_exposures: (b) => (b.recommendationsShown as unknown[]).length,
 };
 /** Rows erasure removes that are not the person's data: scheduling state, and its own. */
 const NOT_EXPORTED = new Set(['segment_checks', 'journey_schedules', 'erasure_tombstones']);

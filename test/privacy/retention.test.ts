@@ -1,3 +1,4 @@
+import { recordRecommendationExposure } from '../../src/measurement/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RETENTION_STEPS } from '../../src/app/personal-data.js';
 import { RetentionRunner } from '../../src/erasure/index.js';
@@ -41,7 +42,18 @@ describe.each(STORE_KINDS)('retention (%s)', (kind) => {
     }>().computed;
     expect(computedBefore.order_count).toBe(5);
 
+    // Recommendations shown to the person over HTTP: one now (old by the run), one later.
+    const show = (id: string) =>
+      recordRecommendationExposure(
+        t.ctx.store.db,
+        'default',
+        'prf-u-old',
+        { request: { strategy: 'popular' }, items: [] },
+        clock.now(),
+      ).then(() => id);
+    await show('old');
     clock.set(clock.now() + 40 * DAY);
+    await show('new');
     expect((await track('new-1')).statusCode).toBe(200);
     await t.ctx.profiles.drain();
     const settings = (await send(t, 'GET', '/v1/admin/settings', admin)).json<
@@ -55,7 +67,17 @@ describe.each(STORE_KINDS)('retention (%s)', (kind) => {
 
     const runner = new RetentionRunner(t.ctx.store, clock, RETENTION_STEPS, 2);
     const deleted = await runner.runWorkspace('default', clock.now());
-    expect(deleted).toEqual({ events: 6, messages: 0, rejected_events: 5 });
+    expect(deleted).toEqual({
+      events: 6,
+      messages: 0,
+      rejected_events: 5,
+      recommendation_exposures: 1,
+    });
+    expect(
+      (
+        await t.ctx.store.db.selectFrom('recommendation_exposures').select('served_at').execute()
+      ).map((r) => r.served_at),
+    ).toEqual([clock.now()]);
     const left = await t.ctx.store.db.selectFrom('events').select('message_id').execute();
     expect(left.map((e) => e.message_id)).toEqual(['new-1']);
     expect(await t.ctx.store.db.selectFrom('rejected_events').select('id').execute()).toHaveLength(

@@ -103,6 +103,8 @@ export function routeCases(a: WorkspaceA): Record<string, RouteCase> {
     'POST /v1/journeys/{id}/archive': { expect: 'not_found' },
     'GET /v1/journeys/{id}/stats': { expect: 'not_found' },
     'GET /v1/experiments': { expect: 'own' },
+    'GET /v1/journeys/{id}/uplift': { expect: 'not_found' },
+    'POST /v1/journeys/{id}/uplift/train': { expect: 'not_found' },
     'GET /v1/experiments/{id}': { expect: 'not_found' },
     'GET /v1/experiments/{id}/report': { expect: 'not_found' },
     'PUT /v1/experiments/{id}': { expect: 'not_found', body: { name: 'bravo experiment' } },

@@ -58,5 +58,10 @@ export const ComputedTraits = z.object({
   last_touch: Touch.nullable(),
   /** Stated traits (identify), unset ones omitted. */
   traits: z.record(z.string(), z.unknown()),
+  /**
+   * Predicted uplift of each journey with a trained uplift model, by journey id:
+   * P(convert | treated) − P(convert | held out). Absent while no journey has a model.
+   */
+  uplift: z.record(z.string(), z.number()).optional(),
 });
 export type ComputedTraits = z.infer<typeof ComputedTraits>;

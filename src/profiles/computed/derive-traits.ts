@@ -10,6 +10,7 @@ import { lifecycleStage } from './lifecycle.js';
 import { median, purchaseHistory, purchaseSummary, spendSummary } from './purchase-history.js';
 import { toObject } from './records.js';
 import { rfmScores } from './rfm.js';
+import { upliftTraits } from './uplift-trait.js';
 import type { WorkspaceModel } from './workspace-model.js';
 
 /** Stated traits with tombstones (null) dropped. */
@@ -80,7 +81,7 @@ export function deriveTraits(
   const timezone = facts.timezone?.value ?? null;
   const half = settings.affinity_half_life_days;
   const top = settings.affinity_top;
-  return {
+  const traits: ComputedTraits = {
     first_seen: facts.first_seen,
     last_seen: facts.last_seen,
     event_counts: toObject(facts.event_counts),
@@ -121,4 +122,6 @@ export function deriveTraits(
     last_touch: facts.last_touch,
     traits: statedTraits(facts),
   };
+  const uplift = upliftTraits(model.uplift, traits);
+  return uplift ? { ...traits, uplift } : traits;
 }

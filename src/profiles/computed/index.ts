@@ -25,6 +25,16 @@ export {
   normalName,
 } from './event-kinds.js';
 export { deriveTraits } from './derive-traits.js';
+export {
+  UpliftScorer,
+  UpliftColumn,
+  UPLIFT_FEATURES,
+  UPLIFT_FEATURE_NAMES,
+  OTHER_LEVEL,
+  encodeUplift,
+  scoreUplift,
+  upliftFeatures,
+} from './uplift-trait.js';
 export { traitsChangeAt } from './trait-expiry.js';
 export { ComputedTraits, AffinityScore } from './computed-traits.js';
 export { unknownComputedPath, type UnknownComputedPath } from './computed-paths.js';

@@ -5,6 +5,7 @@ import type { ProfileFacts } from './facts-schema.js';
 import { GammaGammaFit, fitGammaGamma, type SpendSummary } from './gamma-gamma.js';
 import { median, purchaseHistory, purchaseSummary, spendSummary } from './purchase-history.js';
 import { RfmBoundaries, rfmBoundaries, type RfmInput } from './rfm.js';
+import { UpliftScorer } from './uplift-trait.js';
 
 /** Read-time settings of a workspace, with every default in one place. */
 export const ModelSettings = z.object({
@@ -41,6 +42,11 @@ export const WorkspaceModel = z.object({
   gamma_gamma: GammaGammaFit.nullable(),
   /** Median over repeat customers of their median gap between purchase occasions. */
   default_gap_days: z.number().positive(),
+  /**
+   * The journeys' uplift scorers, by journey id (`uplift.<journey id>` traits). Trained and
+   * stored by the measurement module, attached when the model is read (ModelCache).
+   */
+  uplift: z.record(z.string(), UpliftScorer).optional(),
 });
 export type WorkspaceModel = z.infer<typeof WorkspaceModel>;
 

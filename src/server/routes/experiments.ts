@@ -44,7 +44,7 @@ export function experimentRoutes(ctx: AppContext): RouteDef[] {
       auth: 'read',
       responses: { 200: ExperimentList },
       handler: async ({ principal }) => ({
-        experiments: await listExperiments(ctx.store.db, ctx.clock, principal.workspaceId),
+        experiments: await listExperiments(ctx.store.db, principal.workspaceId),
       }),
     }),
     defineRoute({
@@ -56,7 +56,7 @@ export function experimentRoutes(ctx: AppContext): RouteDef[] {
       params: IdParams,
       responses: { 200: ExperimentWithCounts, 404: z.unknown() },
       handler: async ({ params, principal }) =>
-        experimentWithCounts(ctx.store.db, ctx.clock, principal.workspaceId, params.id),
+        experimentWithCounts(ctx.store.db, principal.workspaceId, params.id),
     }),
     defineRoute({
       method: 'GET',
@@ -175,7 +175,7 @@ export function experimentRoutes(ctx: AppContext): RouteDef[] {
             return { result: after, before, after };
           },
         );
-        return experimentWithCounts(ctx.store.db, ctx.clock, principal.workspaceId, params.id);
+        return experimentWithCounts(ctx.store.db, principal.workspaceId, params.id);
       },
     }),
   ];

@@ -19,6 +19,7 @@ import { eventRoutes } from './events.js';
 import { overviewRoutes } from './overview.js';
 import { sessionRoutes } from './session.js';
 import { experimentRoutes } from './experiments.js';
+import { upliftRoutes } from './uplift.js';
 import { ingestRoutes } from './ingest.js';
 import { identityRoutes } from './identity.js';
 import { systemRoutes } from './system.js';
@@ -40,6 +41,7 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...segmentRoutes(ctx),
     ...journeyRoutes(ctx),
     ...experimentRoutes(ctx),
+    ...upliftRoutes(ctx),
     ...catalogRoutes(ctx),
     ...recommendationRoutes(ctx),
     ...decisionRoutes(ctx),

@@ -16,6 +16,7 @@ import {
   simulateJourney,
   updateJourney,
 } from '../../journeys/index.js';
+import { syncJourneyExperiments } from '../../measurement/index.js';
 import { listMessages, MessagePage, MessageQuery } from '../../messaging/index.js';
 import { findProfileId, ProfileKind } from '../../profiles/index.js';
 import { NotFoundError, ValidationError } from '../../shared/index.js';
@@ -65,6 +66,9 @@ export function journeyRoutes(ctx: AppContext): RouteDef[] {
               params.id,
               to,
             );
+            // Activating (re)states the holdout and split experiments: saved, not read.
+            if (to === 'active')
+              await syncJourneyExperiments(db, ctx.clock, principal.workspaceId, params.id);
             const was = 'status' in before ? { status: before.status } : before;
             return { result: after, before: was, after: { status: to } };
           },
@@ -102,6 +106,8 @@ export function journeyRoutes(ctx: AppContext): RouteDef[] {
             await assertJourneySensitive(db, principal.workspaceId, after.definition);
             if (after.status === 'active')
               await assertEmailReady(ctx, db, principal.workspaceId, after.definition);
+            // Its holdout and split steps become experiments now, in the same transaction.
+            await syncJourneyExperiments(db, ctx.clock, principal.workspaceId, after.id);
             return { result: after, targetId: after.id, after };
           },
         );
@@ -161,6 +167,7 @@ export function journeyRoutes(ctx: AppContext): RouteDef[] {
             await assertJourneySensitive(db, principal.workspaceId, after.definition);
             if (after.status === 'active')
               await assertEmailReady(ctx, db, principal.workspaceId, after.definition);
+            await syncJourneyExperiments(db, ctx.clock, principal.workspaceId, params.id);
             const changed = !('version' in before) || after.version !== before.version;
             return { result: after, before, after, changed };
           },

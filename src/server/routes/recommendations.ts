@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { loadConsents, readSettings } from '../../messaging/index.js';
+import { recordRecommendationExposure } from '../../measurement/index.js';
 import { mayPersonalize } from '../../privacy/index.js';
 import { findProfileId } from '../../profiles/index.js';
 import {
@@ -78,6 +79,32 @@ export function recommendationRoutes(ctx: AppContext): RouteDef[] {
             ...(profileId && personalized ? { userId: profileId } : {}),
           }),
         );
+        // What an identified person was shown, and why, for their trace. A failed record
+        // is logged and the answer still goes.
+        if (profileId)
+          await recordRecommendationExposure(
+            ctx.store.db,
+            ws,
+            profileId,
+            {
+              request: {
+                strategy: personalized ? (query.strategy ?? 'auto') : 'popular',
+                personalized,
+                limit: query.limit,
+                ...(query.itemId ? { itemId: query.itemId } : {}),
+                ...(query.category ? { category: query.category } : {}),
+              },
+              items: answer.items.map((i) => ({
+                itemId: i.itemId,
+                title: i.title ?? null,
+                strategy: i.strategy,
+                reason: i.reason,
+              })),
+            },
+            ctx.clock.now(),
+          ).catch((err: unknown) =>
+            ctx.logger.warn({ err }, 'recommendations served but not recorded for the trace'),
+          );
         return {
           ...answer,
           personalized,

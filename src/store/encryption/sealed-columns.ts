@@ -21,4 +21,6 @@ export const SEALED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   consents: ['consents'],
   // Not the endpoint: it is unique per workspace and looked up by equality.
   push_subscriptions: ['keys'],
+  // Which items were shown to the person and why ("Because you bought ...").
+  recommendation_exposures: ['items'],
 };

@@ -17,6 +17,7 @@ import * as m0015 from './0015-decisions.js';
 import * as m0016 from './0016-experiments.js';
 import * as m0018 from './0018-encryption.js';
 import * as m0017 from './0017-erasure.js';
+import * as m0019 from './0019-uplift-and-recommendation-exposures.js';
 import * as m0021 from './0021-allowed-origins.js';
 import * as m0024 from './0024-events-by-name.js';
 import * as m0026 from './0026-sessions.js';
@@ -44,6 +45,7 @@ export const MIGRATIONS: Record<string, AppMigration> = {
   '0016-experiments': m0016,
   '0018-encryption': m0018,
   '0017-erasure': m0017,
+  '0019-uplift-and-recommendation-exposures': m0019,
   '0021-allowed-origins': m0021,
   '0024-events-by-name': m0024,
   '0026-sessions': m0026,

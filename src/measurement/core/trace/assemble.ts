@@ -251,6 +251,20 @@ function messageEntries(
       if ((h.status === 'opened' || h.status === 'clicked') && engaged.has(`${m.id}:${h.status}`))
         return;
       const kind = statusKind(h.status, h.detail);
+      // The sender checks consent and suppressions just before sending: a sent message
+      // passed that check, told as its own entry so the trace shows it was made.
+      if (h.status === 'sent' && m.kind === 'send')
+        out.push({
+          id: `${entry}:${n}:consent`,
+          at: h.at,
+          kind: 'consent_check',
+          summary: `Consent checked before sending: the person may receive ${m.channel}${
+            m.topic ? ` on topic "${m.topic}"` : ''
+          }, and no suppression applies.`,
+          causeId: entry,
+          refs,
+          detail: { outcome: 'allowed', channel: m.channel, topic: m.topic },
+        });
       const gate =
         kind === 'consent_check'
           ? 'Not sent: consent or suppression said no'

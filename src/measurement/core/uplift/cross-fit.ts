@@ -76,6 +76,27 @@ export function assignFolds(n: number, folds: number, seed: number): number[] {
 }
 
 export function evaluateUplift(data: UpliftData, options: UpliftOptions = {}): UpliftEvaluation {
+  const encoding = learnEncoding(data.featureNames, data.features);
+  const x = data.features.map((cells) => encodeRow(encoding, cells));
+  return evaluateUpliftDesign(
+    { names: encoding.names, x, treated: data.treated, outcome: data.outcome },
+    options,
+  );
+}
+
+/** An experiment already encoded: design rows (intercept first) and their column names. */
+export interface UpliftDesign {
+  readonly names: readonly string[];
+  readonly x: readonly (readonly number[])[];
+  readonly treated: readonly boolean[];
+  readonly outcome: readonly number[];
+}
+
+/** `evaluateUplift` on rows already encoded (the in-product models encode computed traits). */
+export function evaluateUpliftDesign(
+  data: UpliftDesign,
+  options: UpliftOptions = {},
+): UpliftEvaluation {
   const n = data.outcome.length;
   const folds = options.folds ?? DEFAULT_FOLDS;
   const models = options.models ?? UPLIFT_MODELS;
@@ -87,8 +108,7 @@ export function evaluateUplift(data: UpliftData, options: UpliftOptions = {}): U
     );
   }
   const binary = data.outcome.every((y) => y === 0 || y === 1);
-  const encoding = learnEncoding(data.featureNames, data.features);
-  const x = data.features.map((cells) => encodeRow(encoding, cells));
+  const x = data.x;
   const fold = assignFolds(n, folds, options.seed ?? 1);
 
   const scores: Record<string, ModelScores> = {};
@@ -126,7 +146,7 @@ export function evaluateUplift(data: UpliftData, options: UpliftOptions = {}): U
     binary,
     ate: averageEffect(treatedY, controlY),
     folds,
-    design: encoding.names,
+    design: data.names,
     models: scores,
   };
 }

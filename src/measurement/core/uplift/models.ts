@@ -55,6 +55,27 @@ function treatedShare(train: UpliftTrainingSet): number {
   return t / Math.max(1, train.treated.length);
 }
 
+/** The coefficients of a T-learner's two outcome models, to store and score later. */
+export interface TLearnerFit {
+  readonly link: 'logistic' | 'identity';
+  readonly treated: Coefficients;
+  readonly control: Coefficients;
+}
+
+/** Fits the two outcome models of a T-learner and keeps their coefficients. */
+export function fitTLearner(train: UpliftTrainingSet): TLearnerFit {
+  const t = subset(train, true);
+  const c = subset(train, false);
+  const fit = train.binary
+    ? (x: Design, y: readonly number[]) => fitLogistic(x, y, { l2: L2 })
+    : (x: Design, y: readonly number[]) => fitRidge(x, y, { l2: L2 });
+  return {
+    link: train.binary ? 'logistic' : 'identity',
+    treated: fit(t.x, t.y),
+    control: fit(c.x, c.y),
+  };
+}
+
 /** Two models, one per arm; uplift is the difference of their predictions. */
 export const tLearner: UpliftModel = {
   name: 't_learner',
