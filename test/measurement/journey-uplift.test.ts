@@ -36,7 +36,16 @@ describe.each(STORE_KINDS)('a journey trains its own uplift model (%s)', (kind) 
   let clock: ManualClock;
   beforeEach(async () => {
     clock = new ManualClock(T0);
-    t = await createTestApp(kind, { clock });
+    // E-mail set up as activating an e-mail journey requires; nothing is sent (no loops).
+    t = await createTestApp(kind, {
+      clock,
+      smtpUrl: 'smtp://127.0.0.1:9',
+      publicUrl: 'https://r.example.com',
+    });
+    const settings = await send(t, 'PUT', '/v1/admin/settings', t.keys.admin, {
+      email: { from: 'hello@shop.example.com' },
+    });
+    expect(settings.statusCode).toBe(200);
   });
   afterEach(() => t.close());
 
