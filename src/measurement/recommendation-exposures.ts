@@ -39,7 +39,13 @@ export async function recordRecommendationExposure(
   shown: { request: Record<string, unknown>; items: readonly ShownItem[] },
   now: number,
 ): Promise<void> {
-  const items = shown.items.slice(0, EXPOSURE_ITEMS).map((i) => ShownItem.parse(i));
+  // Typed by the caller: copied field by field rather than re-validated on the serving path.
+  const items = shown.items.slice(0, EXPOSURE_ITEMS).map(({ itemId, title, strategy, reason }) => ({
+    itemId,
+    title: title ?? null,
+    strategy,
+    reason,
+  }));
   await db
     .insertInto('recommendation_exposures')
     .values({
@@ -51,25 +57,23 @@ export async function recordRecommendationExposure(
       served_at: now,
     })
     .execute();
-  const old = await db
-    .selectFrom('recommendation_exposures')
-    .select('id')
-    .where('workspace_id', '=', workspaceId)
-    .where('profile_id', '=', profileId)
-    .orderBy('served_at', 'desc')
-    .orderBy('id', 'desc')
-    .offset(EXPOSURES_PER_PERSON)
-    .limit(1000)
+  // One statement trims the person's records past the bound: no ids travel to the client.
+  await db
+    .deleteFrom('recommendation_exposures')
+    .where(
+      'id',
+      'in',
+      db
+        .selectFrom('recommendation_exposures')
+        .select('id')
+        .where('workspace_id', '=', workspaceId)
+        .where('profile_id', '=', profileId)
+        .orderBy('served_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(1000)
+        .offset(EXPOSURES_PER_PERSON),
+    )
     .execute();
-  if (old.length > 0)
-    await db
-      .deleteFrom('recommendation_exposures')
-      .where(
-        'id',
-        'in',
-        old.map((r) => r.id),
-      )
-      .execute();
 }
 
 /** A person's recorded exposures, oldest first (trace, export). */

@@ -1,4 +1,5 @@
 import { recordRecommendationExposure } from '../../src/measurement/index.js';
+import { EXPOSURES_PER_PERSON } from '../../src/measurement/recommendation-exposures.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RETENTION_STEPS } from '../../src/app/personal-data.js';
 import { RetentionRunner } from '../../src/erasure/index.js';
@@ -99,6 +100,41 @@ describe.each(STORE_KINDS)('retention (%s)', (kind) => {
     await runner.step();
     expect((await t.ctx.store.db.selectFrom('events').select('id').execute()).length).toBe(0);
   }, 120_000);
+
+  it("keeps a person's newest 200 recommendation records and trims the rest", async () => {
+    const clock = new ManualClock(Date.UTC(2026, 9, 1, 12));
+    t = await createTestApp(kind, { clock });
+    const record = (who: string) =>
+      recordRecommendationExposure(
+        t.ctx.store.db,
+        'default',
+        who,
+        { request: { strategy: 'popular' }, items: [] },
+        clock.now(),
+      );
+    await record('prf-other');
+    for (let i = 0; i < EXPOSURES_PER_PERSON + 3; i++) {
+      clock.advance(1_000);
+      await record('prf-busy');
+    }
+    const kept = await t.ctx.store.db
+      .selectFrom('recommendation_exposures')
+      .select(['profile_id', 'served_at'])
+      .where('profile_id', '=', 'prf-busy')
+      .orderBy('served_at')
+      .execute();
+    expect(kept).toHaveLength(EXPOSURES_PER_PERSON);
+    // The three oldest went; the newest stayed.
+    expect(kept[0]!.served_at).toBe(Date.UTC(2026, 9, 1, 12) + 4_000);
+    expect(kept.at(-1)!.served_at).toBe(clock.now());
+    // Someone else's record is not theirs to trim.
+    const other = await t.ctx.store.db
+      .selectFrom('recommendation_exposures')
+      .select('id')
+      .where('profile_id', '=', 'prf-other')
+      .execute();
+    expect(other).toHaveLength(1);
+  });
 
   it('refuses a retention of no days, naming the field', async () => {
     t = await createTestApp(kind);
