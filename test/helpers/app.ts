@@ -143,3 +143,23 @@ export function send(
 
 export const basic = (key: string) => `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
 export const bearer = (key: string) => `Bearer ${key}`;
+
+/**
+ * A test app where e-mail journeys may be activated (SMTP, an https public URL and a
+ * sender set); nothing is sent unless the test runs the sender against a real server.
+ */
+export async function createEmailReadyApp(
+  kind: StoreKind,
+  options: Omit<Parameters<typeof createTestApp>[1] & object, 'smtpUrl' | 'publicUrl'> = {},
+): Promise<TestApp> {
+  const t = await createTestApp(kind, {
+    ...options,
+    smtpUrl: 'smtp://127.0.0.1:9',
+    publicUrl: 'https://r.example.com',
+  });
+  const settings = await send(t, 'PUT', '/v1/admin/settings', t.keys.admin, {
+    email: { from: 'hello@shop.example.com' },
+  });
+  if (settings.statusCode !== 200) throw new Error(`settings refused: ${settings.body}`);
+  return t;
+}

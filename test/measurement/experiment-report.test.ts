@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recordExposures } from '../../src/measurement/assignments.js';
 import { ManualClock } from '../../src/shared/clock.js';
-import { createTestApp, send, type TestApp } from '../helpers/app.js';
+import { createEmailReadyApp, send, type TestApp } from '../helpers/app.js';
 import { STORE_KINDS } from '../helpers/stores.js';
 
 const DAY = 86_400_000;
@@ -18,16 +18,7 @@ describe.each(STORE_KINDS)('experiment reports through the store (%s)', (kind) =
   let clock: ManualClock;
   beforeEach(async () => {
     clock = new ManualClock(T0);
-    // E-mail set up as activating an e-mail journey requires; nothing is sent (no loops).
-    t = await createTestApp(kind, {
-      clock,
-      smtpUrl: 'smtp://127.0.0.1:9',
-      publicUrl: 'https://r.example.com',
-    });
-    const settings = await send(t, 'PUT', '/v1/admin/settings', t.keys.admin, {
-      email: { from: 'hello@shop.example.com' },
-    });
-    expect(settings.statusCode).toBe(200);
+    t = await createEmailReadyApp(kind, { clock });
   });
   afterEach(() => t.close());
 
