@@ -8,7 +8,7 @@ import {
   type Tx,
 } from '../store/index.js';
 import { refundBudget, spendBudget } from './budget.js';
-import { claimCode, codeOf } from './codes.js';
+import { claimCode, codeOf, freeCodes } from './codes.js';
 import { decisionByKey, type DecisionRow, type DecisionWriter } from './decision-log.js';
 import type { LiveOffer, LivePlacement } from './snapshot.js';
 
@@ -22,6 +22,8 @@ export interface CommitTarget {
   store: Store;
   writer: DecisionWriter;
   tx?: Tx | undefined;
+  /** A preview: check what the commit would meet, write nothing (see `previewCommit`). */
+  dryRun?: boolean | undefined;
 }
 
 /**
@@ -33,6 +35,7 @@ export async function commitDecision(
   offer: LiveOffer | undefined,
   row: DecisionRow,
 ): Promise<Outcome> {
+  if (target.dryRun) return previewCommit(target, offer, row);
   const needsTx = offer?.def.codes || offer?.def.budget !== undefined || row.dedupe_key !== null;
   if (!needsTx) {
     if (target.tx) await target.tx.insertInto('decisions').values(row).execute();
@@ -79,6 +82,44 @@ export async function commitDecision(
     await tx.insertInto('decisions').values(done).execute();
     return { kind: 'ok', row: done };
   });
+}
+
+/**
+ * What `commitDecision` would meet, read without a write: a budget with no room left, an
+ * empty code pool (unless the person already holds a code, which they would be shown
+ * again). Nothing is spent, claimed or logged, so a preview is no exposure; the code a
+ * preview shows is only one the person already holds.
+ */
+async function previewCommit(
+  target: CommitTarget,
+  offer: LiveOffer | undefined,
+  row: DecisionRow,
+): Promise<Outcome> {
+  if (!offer) return { kind: 'ok', row };
+  const db = target.tx ?? target.store.db;
+  const { budget, codes, value } = offer.def;
+  if (budget !== undefined) {
+    const r = await db
+      .selectFrom('offers')
+      .select(['spent_count', 'spent_amount'])
+      .where('workspace_id', '=', row.workspace_id)
+      .where('id', '=', offer.id)
+      .executeTakeFirst();
+    const count = r?.spent_count ?? 0;
+    const amount = r?.spent_amount ?? 0;
+    if (
+      !r ||
+      (budget.count !== undefined && count + 1 > budget.count) ||
+      (budget.spend !== undefined && amount + value > budget.spend)
+    )
+      return { kind: 'budget' };
+  }
+  if (!codes) return { kind: 'ok', row };
+  const held = row.profile_id ? await codeOf(db, row.workspace_id, offer.id, row.profile_id) : null;
+  if (held) return { kind: 'ok', row: { ...row, code: held.code } };
+  return (await freeCodes(db, row.workspace_id, offer.id)) > 0
+    ? { kind: 'ok', row }
+    : { kind: 'no_codes' };
 }
 
 /** What a decision's row is made of besides the fields every decision shares. */

@@ -42,6 +42,8 @@ export type PlacementArms = (
   placement: { id: string; holdoutPercent: number; default: string },
   person: { profileId: string | null; otherId: string | undefined },
   now: number,
+  /** False for a preview: read the arm a person has or would get, record nothing. */
+  record: boolean,
 ) => Promise<PlacementArm | null>;
 
 export interface DecideRequest {
@@ -59,6 +61,11 @@ export interface DecideRequest {
   decisionId?: string;
   /** Decide inside this transaction (a journey step in the pipeline's). */
   tx?: Tx;
+  /**
+   * A preview (the dashboard's): choose exactly as a decision would, but log nothing,
+   * spend no budget, claim no code and record no experiment arm.
+   */
+  dryRun?: boolean;
 }
 
 export interface DecisionServiceOptions {
@@ -125,7 +132,12 @@ export class DecisionService {
     const profileId = req.profileId !== undefined ? req.profileId : await this.resolve(db, req);
     const context = req.context ?? {};
     const now = this.clock.now();
-    const target: CommitTarget = { store: this.store, writer: this.writer, tx: req.tx };
+    const target: CommitTarget = {
+      store: this.store,
+      writer: this.writer,
+      tx: req.tx,
+      dryRun: req.dryRun,
+    };
     const arm = await this.armOf(db, ws, placement, profileId, req, now);
     // The arm is recorded with the experiment (measurement); the control arm is the holdout.
     if (arm?.control)
@@ -255,6 +267,7 @@ export class DecisionService {
         },
         { profileId, otherId },
         now,
+        req.dryRun !== true,
       );
     const pct = placement.def.holdoutPercent;
     if (pct <= 0) return null;

@@ -11,6 +11,11 @@ export const DecideInput = z
     context: z.record(z.string(), z.json()).default({}),
     /** The channel the offer is shown on: offers limited to other channels are skipped. */
     channel: OfferChannel.optional(),
+    /**
+     * A preview: the offer this person would get now, with nothing logged, spent, claimed
+     * or recorded (no exposure, no budget, no code, no experiment arm). Not for public keys.
+     */
+    dryRun: z.boolean().default(false),
   })
   .refine((d) => d.userId !== undefined || d.anonymousId !== undefined, {
     path: ['userId'],
@@ -46,3 +51,10 @@ export const DecideResult = z.object({
   reasons: z.array(z.string()),
 });
 export type DecideResult = z.infer<typeof DecideResult>;
+
+/** A dry run's answer: the same choice, but no decision was logged, so it has no id. */
+export const DecidePreview = DecideResult.extend({
+  decisionId: z.null(),
+  dryRun: z.literal(true),
+});
+export type DecidePreview = z.infer<typeof DecidePreview>;

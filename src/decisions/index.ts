@@ -14,9 +14,11 @@ export {
   CodesResult,
 } from './offer.js';
 export { Placement, PlacementInput, CreatePlacement, PlacementList } from './placement.js';
-export { DecideInput, DecideResult } from './decision.js';
+export { DecideInput, DecidePreview, DecideResult } from './decision.js';
 export { listOffers, getOffer, createOffer, updateOffer } from './offers-repo.js';
 export { deleteOffer } from './delete-offer.js';
+export { offerVersions, OfferVersions } from './offer-versions.js';
+export { placementStats, PlacementStats } from './placement-stats.js';
 export {
   listPlacements,
   getPlacement,

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { TtlCache, type Clock } from '../shared/index.js';
 import type { Database } from '../store/index.js';
 import { armAt, assignArm, holdoutArms } from './assign.js';
-import { expose } from './assignments.js';
+import { assignmentOf, expose } from './assignments.js';
 import type { Experiment } from './experiment.js';
 import { ensureExperiment, experimentFor, type ImplicitExperiment } from './experiments-repo.js';
 
@@ -63,13 +63,18 @@ export class PlacementAssignments {
     placement: { id: string; holdoutPercent: number; default: string },
     person: { profileId: string | null; otherId: string | undefined },
     now: number,
+    record = true,
   ): Promise<PlacementArm | null> => {
-    const e = await this.experimentOf(db, workspaceId, placement, now);
+    const e = await this.experimentOf(db, workspaceId, placement, now, record);
     if (!e) return null;
     if (e === 'everyone')
       return { experimentId: placementExperimentId(placement.id), arm: 'control', control: true };
     let arm: string;
-    if (person.profileId) {
+    if (person.profileId && !record) {
+      // A preview: the recorded arm, else the one the first exposure would record.
+      const known = await assignmentOf(db, workspaceId, e.id, person.profileId);
+      arm = known?.arm ?? assignArm(e.salt, person.profileId, e.arms);
+    } else if (person.profileId) {
       const profileId = person.profileId;
       arm = await this.recorded.get(`${workspaceId}\u0000${e.id}\u0000${profileId}`, () =>
         expose(db, workspaceId, e, profileId, now),
@@ -89,6 +94,7 @@ export class PlacementAssignments {
     workspaceId: string,
     placement: { id: string; holdoutPercent: number; default: string },
     now: number,
+    record: boolean,
   ): Promise<Subject | 'everyone' | null> {
     const pct = placement.holdoutPercent;
     const found = await this.experiments.get(`${workspaceId}\u0000${placement.id}`, () =>
@@ -100,7 +106,7 @@ export class PlacementAssignments {
     if (pct >= 100) return 'everyone';
     const implied = placementExperiment(placement.id, pct, placement.default);
     const key = `${workspaceId}\u0000${placement.id}\u0000${pct}\u0000${placement.default}`;
-    if (!this.ensured.has(key)) {
+    if (record && !this.ensured.has(key)) {
       await ensureExperiment(db, workspaceId, implied, now);
       if (this.ensured.size >= 10_000) this.ensured.clear();
       this.ensured.add(key);

@@ -63,16 +63,35 @@ export function ingestClaim({ body }: { body: unknown }): PublicClaim {
   return { userIds };
 }
 
-/** Reads for one person by `userId` or `anonymousId` in the query (recommendations). */
+/**
+ * Reads for one person by `userId` or `anonymousId` in the query (recommendations). A
+ * `preview` leaves no exposure in the person's trace: the dashboard's, not a browser's.
+ */
 export function queryClaim({ query }: { query: unknown }): PublicClaim {
   const userId = isRecord(query) ? str(query.userId) : null;
-  return { userIds: userId ? [userId] : [] };
+  const userIds = userId ? [userId] : [];
+  if (isRecord(query) && query.preview !== undefined)
+    return {
+      userIds,
+      refusal: { path: 'preview', problem: 'a public key may not preview recommendations' },
+    };
+  return { userIds };
 }
 
-/** Decides for one person by `userId` or `anonymousId` in the JSON body (decide). */
+/**
+ * Decides for one person by `userId` or `anonymousId` in the JSON body (decide). A
+ * preview (`dryRun`) is for the dashboard: from a browser it would show offers without
+ * their caps or budget ever counting them.
+ */
 export function bodyClaim({ body }: { body: unknown }): PublicClaim {
   const userId = isRecord(body) ? str(body.userId) : null;
-  return { userIds: userId ? [userId] : [] };
+  const userIds = userId ? [userId] : [];
+  if (isRecord(body) && body.dryRun === true)
+    return {
+      userIds,
+      refusal: { path: 'dryRun', problem: 'a public key may not preview decisions' },
+    };
+  return { userIds };
 }
 
 /**

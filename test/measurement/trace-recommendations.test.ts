@@ -274,4 +274,45 @@ describe.each(STORE_KINDS)('recommendations in the trace (%s)', (kind) => {
       await t.ctx.store.db.selectFrom('recommendation_exposures').selectAll().execute(),
     ).toEqual([]);
   });
+
+  it("records nothing for the dashboard's preview, which a public key may not ask for", async () => {
+    await send(t, 'PUT', '/v1/catalog/items', t.keys.admin, {
+      items: [
+        { id: 'p1', title: 'Linen shirt' },
+        { id: 'p2', title: 'Linen trousers' },
+      ],
+    });
+    for (const [user, item] of [
+      ['bo', 'p1'],
+      ['cy', 'p2'],
+    ] as const)
+      await post('/v1/track', {
+        userId: user,
+        event: 'Product Viewed',
+        properties: { product_id: item },
+      });
+    await settle();
+    await t.ctx.recommendations.train('default');
+    const url = '/v1/recommendations?userId=bo&strategy=popular&limit=2';
+    const previewed = await send(t, 'GET', `${url}&preview=true`, t.keys.read);
+    expect(previewed.statusCode, previewed.body).toBe(200);
+    const served = await send(t, 'GET', url, t.keys.read);
+    expect(previewed.json().items).toEqual(served.json().items);
+    // Only the real request is in the trace.
+    expect(
+      await t.ctx.store.db.selectFrom('recommendation_exposures').selectAll().execute(),
+    ).toHaveLength(1);
+    const bad = await send(t, 'GET', `${url}&preview=yes`, t.keys.read);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('preview');
+    const key = await send(t, 'POST', '/v1/admin/keys', t.keys.admin, { scope: 'public' });
+    const refused = await send(
+      t,
+      'GET',
+      '/v1/recommendations?anonymousId=a-1&preview=true',
+      key.json<{ key: string }>().key,
+    );
+    expect(refused.statusCode).toBe(403);
+    expect(refused.body).toContain('preview');
+  });
 });

@@ -147,6 +147,7 @@ export function routeCases(a: WorkspaceA): Record<string, RouteCase> {
     'POST /v1/offers': { expect: 'own', body: { id: 'bravo-offer', ...offer } },
     'GET /v1/offers': { expect: 'own' },
     'GET /v1/offers/{id}': { expect: 'not_found' },
+    'GET /v1/offers/{id}/versions': { expect: 'not_found' },
     'PUT /v1/offers/{id}': { expect: 'not_found', body: offer },
     'DELETE /v1/offers/{id}': { expect: 'not_found' },
     'POST /v1/offers/{id}/codes': { expect: 'not_found', body: { codes: ['BRAVO-1'] } },
@@ -161,6 +162,7 @@ export function routeCases(a: WorkspaceA): Record<string, RouteCase> {
     },
     'GET /v1/placements': { expect: 'own' },
     'GET /v1/placements/{name}': { expect: 'not_found' },
+    'GET /v1/placements/{name}/stats': { expect: 'not_found' },
     'PUT /v1/placements/{name}': {
       expect: 'not_found',
       body: { candidates: [a.offerId], default: a.offerId, policy: { kind: 'fixed' } },

@@ -7,6 +7,7 @@ import {
   CreateOffer,
   CreatePlacement,
   DecideInput,
+  DecidePreview,
   DecideResult,
   deleteOffer,
   deletePlacement,
@@ -19,9 +20,13 @@ import {
   Offer,
   OfferInput,
   OfferList,
+  offerVersions,
+  OfferVersions,
   Placement,
   PlacementInput,
   PlacementList,
+  placementStats,
+  PlacementStats,
   updateOffer,
   updatePlacement,
 } from '../../decisions/index.js';
@@ -43,21 +48,24 @@ export function decisionRoutes(ctx: AppContext): RouteDef[] {
       method: 'POST',
       url: '/v1/decide',
       summary:
-        "Choose a placement's offer for a person (eligibility, caps, budgets, codes, policy)",
+        "Choose a placement's offer for a person (eligibility, caps, budgets, codes, policy); dryRun previews it without logging or spending anything",
       tag: 'decisions',
       auth: 'read',
       publicKey: bodyClaim,
       body: DecideInput,
-      responses: { 200: DecideResult },
-      handler: ({ body, principal }) =>
-        ctx.decisions.decide({
+      responses: { 200: z.union([DecideResult, DecidePreview]) },
+      handler: async ({ body, principal }) => {
+        const result = await ctx.decisions.decide({
           workspaceId: principal.workspaceId,
           placement: body.placement,
           userId: body.userId,
           anonymousId: body.anonymousId,
           context: body.context,
           channel: body.channel,
-        }),
+          dryRun: body.dryRun,
+        });
+        return body.dryRun ? { ...result, decisionId: null, dryRun: true } : result;
+      },
     }),
     defineRoute({
       method: 'POST',
@@ -104,6 +112,17 @@ export function decisionRoutes(ctx: AppContext): RouteDef[] {
       params: IdParams,
       responses: { 200: Offer, 404: z.unknown() },
       handler: ({ params, principal }) => getOfferWithCodes(ctx, principal.workspaceId, params.id),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/v1/offers/:id/versions',
+      summary: 'What each version of an offer said, newest first (decisions name their version)',
+      tag: 'decisions',
+      auth: 'read',
+      params: IdParams,
+      responses: { 200: OfferVersions, 404: z.unknown() },
+      handler: ({ params, principal }) =>
+        offerVersions(ctx.store.db, principal.workspaceId, params.id),
     }),
     defineRoute({
       method: 'PUT',
@@ -230,6 +249,18 @@ export function decisionRoutes(ctx: AppContext): RouteDef[] {
       responses: { 200: Placement, 404: z.unknown() },
       handler: ({ params, principal }) =>
         getPlacement(ctx.store.db, principal.workspaceId, params.name),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/v1/placements/:name/stats',
+      summary:
+        "What a placement's policy has learned per offer, and the last 30 days' decisions, clicks, conversions and revenue per offer",
+      tag: 'decisions',
+      auth: 'read',
+      params: NameParams,
+      responses: { 200: PlacementStats, 404: z.unknown() },
+      handler: ({ params, principal }) =>
+        placementStats(ctx.store.db, ctx.clock, principal.workspaceId, params.name),
     }),
     defineRoute({
       method: 'PUT',

@@ -18,6 +18,8 @@ const RecsQuery = z.strictObject({
   userId: z.string().min(1).optional(),
   anonymousId: z.string().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(10),
+  /** The dashboard's preview: answers the same, records no exposure in the person's trace. */
+  preview: z.enum(['true', 'false'], 'must be true or false').optional(),
   ...recommendParamShape,
 });
 
@@ -79,9 +81,9 @@ export function recommendationRoutes(ctx: AppContext): RouteDef[] {
             ...(profileId && personalized ? { userId: profileId } : {}),
           }),
         );
-        // What an identified person was shown, and why, for their trace. A failed record
-        // is logged and the answer still goes.
-        if (profileId)
+        // What an identified person was shown, and why, for their trace (a preview showed
+        // them nothing). A failed record is logged and the answer still goes.
+        if (profileId && query.preview !== 'true')
           await recordRecommendationExposure(
             ctx.store.db,
             ws,
