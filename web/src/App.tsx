@@ -11,6 +11,12 @@ import { SegmentBuilder } from './pages/SegmentBuilder';
 import { Journeys } from './pages/Journeys';
 import { JourneyPage } from './pages/Journey';
 import { Messages } from './pages/Messages';
+import { Recommendations } from './pages/Recommendations';
+import { Offers } from './pages/Offers';
+import { OfferPage } from './pages/Offer';
+import { OfferForm } from './pages/OfferForm';
+import { PlacementPage } from './pages/Placement';
+import { ExperimentPage, Experiments } from './pages/Experiments';
 
 const NAV = [
   ['/', 'Overview'],
@@ -18,6 +24,9 @@ const NAV = [
   ['/segments', 'Segments'],
   ['/journeys', 'Journeys'],
   ['/messages', 'Messages'],
+  ['/recommendations', 'Recommendations'],
+  ['/offers', 'Offers'],
+  ['/experiments', 'Experiments'],
 ] as const;
 
 export function App() {
@@ -102,6 +111,19 @@ function Page({ session }: { session: Session }) {
       return <Journeys canChange={canChange} />;
     case 'messages':
       return <Messages canChange={canChange} />;
+    case 'recommendations':
+      return <Recommendations canChange={canChange} />;
+    case 'offers':
+      if (parts[1] === 'new' && canChange) return <OfferForm />;
+      if (parts[1] && parts[2] === 'edit' && canChange) return <OfferForm id={parts[1]} />;
+      if (parts[1]) return <OfferPage id={parts[1]} canChange={canChange} />;
+      return <Offers canChange={canChange} />;
+    case 'placements':
+      if (parts[1]) return <PlacementPage name={parts[1]} />;
+      return <Offers canChange={canChange} />;
+    case 'experiments':
+      if (parts[1]) return <ExperimentPage id={parts[1]} />;
+      return <Experiments />;
     default:
       return (
         <section>

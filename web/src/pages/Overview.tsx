@@ -1,7 +1,9 @@
 import { useEffect, useMemo } from 'react';
 import { api } from '../api';
 import { TimeChart } from '../Chart';
+import { Link } from '../router';
 import { formatNumber, Status, useLoad } from '../ui';
+import { intervalText, liftText, type Maturity, type Report } from './experiment-types';
 
 interface Overview {
   at: string;
@@ -25,6 +27,7 @@ export function Overview() {
     <section>
       <h1>Overview</h1>
       <Status state={state}>{(o) => <OverviewBody overview={o} />}</Status>
+      <ProgramAndMaturity />
     </section>
   );
 }
@@ -69,6 +72,54 @@ function OverviewBody({ overview: o }: { overview: Overview }) {
       </div>
       <p className="muted">As of {new Date(o.at).toISOString()}; refreshed every 15 seconds.</p>
     </>
+  );
+}
+
+/** The program's lift against the global control group, and the maturity level. */
+function ProgramAndMaturity() {
+  const program = useLoad(() => api<Report>('GET', '/v1/reports/program'), 'program');
+  const maturity = useLoad(() => api<Maturity>('GET', '/v1/reports/maturity'), 'maturity');
+  return (
+    <div className="columns">
+      <div>
+        <h2>Program lift</h2>
+        <Status state={program}>
+          {(r) => {
+            const c = r.comparisons[0];
+            const people = r.arms.reduce((n, a) => n + a.people, 0);
+            const control = r.arms.find((a) => a.arm === r.experiment.controlArm);
+            return c && control?.people ? (
+              <p>
+                <strong className="tile-value" data-testid="program-lift">
+                  {liftText(c.conversion.lift.value)}
+                </strong>{' '}
+                conversion lift of everyone against the global control group (95% interval{' '}
+                {intervalText(c.conversion.lift.ci)}; {formatNumber(people)} people).{' '}
+                <Link href="/experiments">Experiments</Link>
+              </p>
+            ) : (
+              <p className="muted" data-testid="program-lift">
+                No global control group yet: set measurement.globalControlPercent to measure the
+                whole program.
+              </p>
+            );
+          }}
+        </Status>
+      </div>
+      <div>
+        <h2>Maturity</h2>
+        <Status state={maturity}>
+          {(m) => (
+            <p>
+              <strong className="tile-value" data-testid="maturity-level">
+                {m.level}
+              </strong>{' '}
+              <span data-testid="maturity-next">Next step: {m.nextStep}</span>
+            </p>
+          )}
+        </Status>
+      </div>
+    </div>
   );
 }
 
