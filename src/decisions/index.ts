@@ -18,6 +18,7 @@ export { DecideInput, DecidePreview, DecideResult } from './decision.js';
 export { listOffers, getOffer, createOffer, updateOffer } from './offers-repo.js';
 export { deleteOffer } from './delete-offer.js';
 export { offerVersions, OfferVersions } from './offer-versions.js';
+export { checkOffer, OfferCheck, OfferCheckInput } from './offer-check.js';
 export { placementStats, PlacementStats } from './placement-stats.js';
 export {
   listPlacements,

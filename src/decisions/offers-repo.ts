@@ -44,7 +44,7 @@ export function toOffer(r: Row): Offer {
 }
 
 /** Validates an offer body: its shape, then its eligibility against the live segments. */
-async function checked(
+export async function checked(
   db: Kysely<Database>,
   workspaceId: string,
   body: unknown,

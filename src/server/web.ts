@@ -12,13 +12,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../dist/web', import.meta.url));
 
 /**
- * The dashboard's own security headers: it loads nothing from elsewhere, and no other
- * site may frame it (a signed-in page must not be clickjacked).
+ * The dashboard's own security headers: it loads nothing from elsewhere but the
+ * catalog's product images (https, as the shop hosts them: an image runs no code), and
+ * no other site may frame it (a signed-in page must not be clickjacked).
  */
 const PAGE_HEADERS = {
   'cache-control': 'no-cache',
   'content-security-policy':
-    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    "default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
   'x-frame-options': 'DENY',
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'same-origin',

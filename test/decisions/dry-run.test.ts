@@ -182,4 +182,65 @@ describe.each(STORE_KINDS)('decide previews and placement stats (%s)', (kind) =>
     expect(bad.statusCode).toBe(400);
     expect(paths(bad.body)).toEqual(['params.name']);
   });
+
+  it('validates an offer without saving it: the problems a save would answer 400 with', async () => {
+    await offer(t, 'ten', { value: 10, budget: { count: 5 } });
+    await placement(t, 'hero', { candidates: ['ten'], default: 'none' });
+    await person(t, 'ann');
+    await decide(t, { placement: 'hero', userId: 'ann' });
+    const check = async (body: unknown) => {
+      const res = await send(t, 'POST', '/v1/offers/validate', t.keys.admin, body);
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json<{ ok: boolean; problems: { path: string; problem: string }[] }>();
+    };
+    const good = { name: 'Ten', kind: 'discount_code', value: 10 };
+    expect(await check({ offer: { id: 'new1', ...good } })).toEqual({ ok: true, problems: [] });
+    expect((await check({ offer: { id: 'ten', ...good } })).problems).toEqual([
+      { path: 'id', problem: 'already exists' },
+    ]);
+    const bad = await check({
+      id: 'ten',
+      offer: {
+        ...good,
+        caps: { perPerson: { max: 1, within: 'seven days' } },
+        budget: { count: 0 },
+      },
+    });
+    expect(bad.ok).toBe(false);
+    expect(bad.problems.map((p) => p.path)).toEqual(['caps.perPerson.within']);
+    expect((await check({ id: 'ten', offer: { ...good, budget: { count: 0 } } })).problems).toEqual(
+      [{ path: 'budget.count', problem: 'is below what was already spent (1)' }],
+    );
+    expect(
+      (
+        await check({
+          offer: {
+            id: 'x',
+            ...good,
+            validFrom: '2026-12-01T00:00:00Z',
+            validUntil: '2026-11-01T00:00:00Z',
+          },
+        })
+      ).problems,
+    ).toEqual([{ path: 'validUntil', problem: 'must be after validFrom' }]);
+    // Nothing was saved; an unknown offer to change is a 404; the envelope is checked.
+    expect((await send(t, 'GET', '/v1/offers/new1', t.keys.read)).statusCode).toBe(404);
+    expect((await send(t, 'GET', '/v1/offers/ten', t.keys.read)).json()).toMatchObject({
+      version: 1,
+      budget: { count: 5 },
+    });
+    const ghost = await send(t, 'POST', '/v1/offers/validate', t.keys.admin, {
+      id: 'ghost',
+      offer: good,
+    });
+    expect(ghost.statusCode).toBe(404);
+    const envelope = await send(t, 'POST', '/v1/offers/validate', t.keys.admin, {
+      offer: good,
+      extra: 1,
+    });
+    expect(envelope.statusCode).toBe(400);
+    expect(envelope.body).toContain('extra');
+    const readOnly = await send(t, 'POST', '/v1/offers/validate', t.keys.read, { offer: good });
+    expect(readOnly.statusCode).toBe(403);
+  });
 });

@@ -146,6 +146,7 @@ export function routeCases(a: WorkspaceA): Record<string, RouteCase> {
     'POST /v1/decide': { expect: 'refused', body: { placement: a.placement, userId } },
     'POST /v1/offers': { expect: 'own', body: { id: 'bravo-offer', ...offer } },
     'GET /v1/offers': { expect: 'own' },
+    'POST /v1/offers/validate': { expect: 'not_found', body: { id: a.offerId, offer } },
     'GET /v1/offers/{id}': { expect: 'not_found' },
     'GET /v1/offers/{id}/versions': { expect: 'not_found' },
     'PUT /v1/offers/{id}': { expect: 'not_found', body: offer },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  checkOffer,
   CodesInput,
   CodesResult,
   createOffer,
@@ -18,6 +19,8 @@ import {
   listOffers,
   listPlacements,
   Offer,
+  OfferCheck,
+  OfferCheckInput,
   OfferInput,
   OfferList,
   offerVersions,
@@ -91,6 +94,17 @@ export function decisionRoutes(ctx: AppContext): RouteDef[] {
         reply.code(201);
         return offer;
       },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/v1/offers/validate',
+      summary:
+        'What a create or change of an offer would be refused for, without saving (200 with the problems)',
+      tag: 'decisions',
+      auth: 'admin',
+      body: OfferCheckInput,
+      responses: { 200: OfferCheck, 404: z.unknown() },
+      handler: ({ body, principal }) => checkOffer(ctx.store.db, principal.workspaceId, body),
     }),
     defineRoute({
       method: 'GET',

@@ -156,6 +156,13 @@ function Form({ before }: { before: Offer | undefined }) {
     setProblems({});
     try {
       const body = bodyOf(d, before, creating);
+      // Asked first, so a refused offer is a 200 listing problems, not a failed request.
+      const check = await api<{ ok: boolean; problems: { path: string; problem: string }[] }>(
+        'POST',
+        '/v1/offers/validate',
+        { offer: body, ...(before ? { id: before.id } : {}) },
+      );
+      if (!check.ok) throw new ApiError(400, 'invalid_request', 'Invalid offer', check.problems);
       const saved = creating
         ? await api<Offer>('POST', '/v1/offers', body)
         : await api<Offer>('PUT', `/v1/offers/${enc(before.id)}`, body);

@@ -134,7 +134,9 @@ function Items({ answer }: { answer: Answer }) {
       <ol className="rec-items" aria-label="Recommended items">
         {answer.items.map((i) => (
           <li key={i.itemId} className="rec-item" data-item={i.itemId}>
-            {i.image ? <img src={i.image} alt="" loading="lazy" /> : null}
+            {i.image && /^(https:\/\/|data:image\/)/.test(i.image) ? (
+              <img src={i.image} alt="" loading="lazy" />
+            ) : null}
             <div>
               <strong>
                 {i.url ? <a href={i.url}>{i.title ?? i.itemId}</a> : (i.title ?? i.itemId)}
