@@ -114,7 +114,7 @@ function Page({ session }: { session: Session }) {
     case 'recommendations':
       return <Recommendations canChange={canChange} />;
     case 'offers':
-      if (parts[1] === 'new' && canChange) return <OfferForm />;
+      if (parts[1] === 'new') return canChange ? <OfferForm /> : <Offers canChange={false} />;
       if (parts[1] && parts[2] === 'edit' && canChange) return <OfferForm id={parts[1]} />;
       if (parts[1]) return <OfferPage id={parts[1]} canChange={canChange} />;
       return <Offers canChange={canChange} />;
