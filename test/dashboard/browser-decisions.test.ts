@@ -78,9 +78,12 @@ describe('the recommendation, offer and experiment pages in a browser', { timeou
     expect(await page.getByTestId('maturity-next').textContent()).toBe(
       `Next step: ${maturity.nextStep}`,
     );
-    // The test app has no global control group: the overview says how to get one.
-    expect(await page.getByTestId('program-lift').textContent()).toContain(
-      'measurement.globalControlPercent',
+    const program = await read<{
+      comparisons: { conversion: { lift: { value: number | null } } }[];
+    }>('/v1/reports/program');
+    const lift = program.comparisons[0]!.conversion.lift.value;
+    expect(await page.getByTestId('program-lift').textContent()).toBe(
+      lift === null ? '—' : `${lift >= 0 ? '+' : ''}${(lift * 100).toFixed(1)}%`,
     );
     await shot('overview-lift-maturity');
   });
@@ -181,6 +184,27 @@ describe('the recommendation, offer and experiment pages in a browser', { timeou
       caps: { perPerson: { max: 1, within: 'P30D' }, neverAfterRedeemed: false },
       budget: { count: 500, spend: 10000 },
     });
+  });
+
+  it('creates an offer, naming an id that is taken next to its field', async () => {
+    await nav(page, 'Offers');
+    await page.getByRole('link', { name: 'New offer' }).click();
+    await page.getByRole('heading', { name: 'New offer' }).waitFor();
+    await page.getByLabel('Id', { exact: true }).fill('ship');
+    await page.getByLabel('Name').fill('Spring sale');
+    await page.getByLabel('Kind').selectOption('content_block');
+    await page.getByLabel('web', { exact: true }).check();
+    await page.getByLabel('Budget: decisions').fill('50');
+    await page.getByRole('button', { name: 'Create offer' }).click();
+    await expect.poll(() => page.getByTestId('problem-id').textContent()).toBe('already exists');
+    await page.getByLabel('Id', { exact: true }).fill('spring');
+    await page.getByRole('button', { name: 'Create offer' }).click();
+    await page.getByRole('heading', { name: 'Spring sale', level: 1 }).waitFor();
+    expect(await page.getByTestId('budget-count').textContent()).toBe('0 of 50');
+    const created = await read<{ kind: string; channels: string[]; version: number }>(
+      '/v1/offers/spring',
+    );
+    expect(created).toMatchObject({ kind: 'content_block', channels: ['web'], version: 1 });
   });
 
   it('shows a placement, what its policy learned, and previews a decision without logging it', async () => {

@@ -1,5 +1,7 @@
 import { expect } from 'vitest';
 import { learnStep } from '../../src/decisions/index.js';
+import { inGlobalControl } from '../../src/measurement/index.js';
+import { findProfileId } from '../../src/profiles/index.js';
 import type { ManualClock } from '../../src/shared/clock.js';
 import { send, type TestApp } from '../helpers/app.js';
 
@@ -22,7 +24,8 @@ export interface SeededDecisions {
 /**
  * A catalog with orders (bought together), trained recommendation models; two offers and
  * a Thompson placement with a 50% holdout decided for 24 shoppers, some of whom clicked
- * and ordered, so the placement's experiment has a lift and its policy learned.
+ * and ordered, so the placement's experiment has a lift and its policy learned; half of
+ * them are in the global control group, so the program has a lift too.
  */
 export async function seedDecisions(t: TestApp, clock: ManualClock): Promise<SeededDecisions> {
   await ok(
@@ -78,6 +81,10 @@ export async function seedDecisions(t: TestApp, clock: ManualClock): Promise<See
     const d = await ok(send(t, 'POST', '/v1/decide', t.keys.read, { placement: 'hero', userId }));
     (d.holdout ? held : treated).push(userId);
     decided.set(userId, String(d.decisionId));
+    // Half of them in the global control group, as their first marketing message would
+    // put them: the program report then compares the rest with them.
+    const profileId = await findProfileId(t.ctx.store.db, 'default', 'user_id', userId);
+    await inGlobalControl(t.ctx.store.db, 'default', profileId!, 50, clock.now());
   }
   clock.advance(60_000);
   // The policy's people order more than the held-out ones: a positive lift.
