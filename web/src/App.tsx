@@ -11,6 +11,9 @@ import { SegmentBuilder } from './pages/SegmentBuilder';
 import { Journeys } from './pages/Journeys';
 import { JourneyPage } from './pages/Journey';
 import { Messages } from './pages/Messages';
+import { Templates } from './pages/Templates';
+import { TemplateEditor } from './pages/TemplateEditor';
+import { Settings } from './pages/Settings';
 
 const NAV = [
   ['/', 'Overview'],
@@ -18,6 +21,8 @@ const NAV = [
   ['/segments', 'Segments'],
   ['/journeys', 'Journeys'],
   ['/messages', 'Messages'],
+  ['/templates', 'Templates'],
+  ['/settings', 'Settings'],
 ] as const;
 
 export function App() {
@@ -102,6 +107,12 @@ function Page({ session }: { session: Session }) {
       return <Journeys canChange={canChange} />;
     case 'messages':
       return <Messages canChange={canChange} />;
+    case 'templates':
+      if (parts[1] === 'new' && canChange) return <TemplateEditor id={null} canChange />;
+      if (parts[1]) return <TemplateEditor id={parts[1]} canChange={canChange} />;
+      return <Templates canChange={canChange} />;
+    case 'settings':
+      return <Settings canChange={canChange} />;
     default:
       return (
         <section>

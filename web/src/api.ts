@@ -4,6 +4,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The fields the API names, so a form can show each problem beside its field. */
+    readonly details: { path: string; problem: string }[] = [],
   ) {
     super(message);
   }
@@ -68,6 +70,7 @@ export async function api<T>(
       res.status,
       error?.code ?? 'http_error',
       [error?.message ?? `${method} ${path} answered ${res.status}.`, ...details].join(' '),
+      error?.details ?? [],
     );
   }
   return data as T;

@@ -43,6 +43,13 @@ async function withDeadline<T>(work: Promise<T>, ms: number, late: () => T): Pro
   }
 }
 
+/** nodemailer's words with what they mean: its timeout says only "Timeout". */
+function explain(r: { error: string; code?: string }, timeoutMs: number): string {
+  if (r.code === 'ETIMEDOUT')
+    return `no greeting or reply from the server within ${timeoutMs} ms (ETIMEDOUT: ${r.error})`;
+  return r.code ? `${r.code}: ${r.error}` : r.error;
+}
+
 /**
  * Connects, reads the greeting, says EHLO and logs in when the configuration has a user:
  * `ok`, or `failed` with the server's or the network's words.
@@ -60,7 +67,8 @@ export async function checkSmtp(config: SmtpConfig, timeoutMs: number): Promise<
       kind: 'failed' as const,
       error: `no answer within ${timeoutMs * 3} ms`,
     }));
-    return r.kind === 'ok' ? { kind: 'ok', ms: elapsed() } : { ...r, ms: elapsed() };
+    if (r.kind === 'ok') return { kind: 'ok', ms: elapsed() };
+    return { kind: 'failed', error: explain(r, timeoutMs), ms: elapsed() };
   } finally {
     sender.close();
   }
