@@ -66,7 +66,11 @@ export function TemplateEditor({ id, canChange }: { id: string | null; canChange
         <Link href="/templates">← Templates</Link>
       </p>
       <Status state={state}>
-        {(stored) => <Editor key={id ?? ''} stored={stored} canChange={canChange} />}
+        {(stored) => (
+          // Keyed by what loaded: after "Create" navigates here, the blank form's data is
+          // still shown until the saved template arrives, which must replace it whole.
+          <Editor key={stored?.template.id ?? ''} stored={stored} canChange={canChange} />
+        )}
       </Status>
     </section>
   );

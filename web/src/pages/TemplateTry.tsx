@@ -192,7 +192,7 @@ function TestSend({
   return (
     <>
       <h2>Send a test</h2>
-      <form className="inline" onSubmit={(e) => void submit(e)} aria-label="Send a test">
+      <form className="inline" onSubmit={(e) => void submit(e)} aria-label="Send a test" noValidate>
         <TextField
           id="test-to"
           label="Send to (e-mail address)"
