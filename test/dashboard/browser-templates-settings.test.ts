@@ -201,6 +201,9 @@ describe('the templates and settings pages in a browser', { timeout: 90_000 }, (
     expect(await warnings.textContent()).toContain(
       'profile.traits.plann is missing for this person; did you mean profile.traits.plan?',
     );
+    // A frame below the fold may not be painted in a full-page shot: bring it into view.
+    await frame.scrollIntoViewIfNeeded();
+    await page.getByTestId('preview').screenshot({ path: join(shots, 'template-preview.png') });
     await shot('template');
   });
 

@@ -63,6 +63,11 @@ const NO_SMTP: ErrorDetail = {
     'is not set: start Rapport with SMTP_URL=smtp://user:password@host:587 (or smtps://…:465)',
 };
 
+const NO_SENDER: ErrorDetail = {
+  path: 'settings.email.from',
+  problem: 'no sender address: PUT /v1/admin/settings with {"email": {"from": "shop@example.com"}}',
+};
+
 /** SMTP_URL, or a 409 naming it: nothing an API call can fix, but the operator can. */
 function smtpOf(ctx: AppContext, action: string): SmtpConfig {
   if (!ctx.email.smtp) throw new ConflictError(`Cannot ${action}: SMTP_URL is not set.`, [NO_SMTP]);
@@ -140,23 +145,24 @@ export function emailCheckRoutes(ctx: AppContext): RouteDef[] {
           ]);
         }
         // The public URL is not needed: a test carries no working unsubscribe link.
-        const missing = (
-          await emailNotReady(db, ws, { smtp: ctx.email.configured, publicUrl: ctx.publicUrl })
-        ).filter((d) => d.path !== 'RAPPORT_PUBLIC_URL');
-        if (missing.length > 0) {
+        const settings = await readSettings(db, ws);
+        const from = settings.email.from;
+        const missing: ErrorDetail[] = [
+          ...(ctx.email.smtp ? [] : [NO_SMTP]),
+          ...(from ? [] : [NO_SENDER]),
+        ];
+        if (!ctx.email.smtp || !from) {
           throw new ConflictError(
             `Cannot send a test e-mail yet: set ${missing.map((d) => d.path).join(', ')} (see details).`,
             missing,
           );
         }
-        const smtp = smtpOf(ctx, 'send a test e-mail');
+        const smtp = ctx.email.smtp;
         await assertTemplateSensitive(db, ws, stored.template);
         const person = body.person
           ? await personId(db, ws, body.person.kind, body.person.value)
           : null;
         const rendered = await renderForPerson(ctx, ws, stored.template, person);
-        const settings = await readSettings(db, ws);
-        const from = settings.email.from!;
         const subject = `[Test] ${rendered.fields.subject ?? ''}`;
         const result = await sendOnce(smtp, ctx.email.checkTimeoutMs, {
           from: settings.email.fromName ? { name: settings.email.fromName, address: from } : from,
