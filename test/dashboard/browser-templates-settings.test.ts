@@ -148,8 +148,13 @@ describe('the templates and settings pages in a browser', { timeout: 90_000 }, (
     await row.getByRole('button', { name: 'Revoke reporting' }).click();
     await row.getByRole('button', { name: 'Cancel' }).click();
     expect(await row.getByTestId('key-status').textContent()).toBe('active');
-    await row.getByRole('button', { name: 'Revoke reporting' }).click();
-    await row.getByRole('button', { name: 'Yes, revoke reporting' }).click();
+    // By keyboard: the confirmation takes the focus, Enter answers it.
+    await row.getByRole('button', { name: 'Revoke reporting' }).focus();
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.textContent))
+      .toBe('Yes, revoke reporting');
+    await page.keyboard.press('Enter');
     await expect.poll(() => row.getByTestId('key-status').textContent()).toBe('revoked');
     expect((await send(t, 'GET', '/v1/segments', rotated)).statusCode).toBe(401);
   });

@@ -1,4 +1,4 @@
-import { useState, type SyntheticEvent } from 'react';
+import { useEffect, useRef, useState, type SyntheticEvent } from 'react';
 import { api, enc } from '../api';
 import { NO_PROBLEMS, problemsAt, problemsOf, TextField, type Problems } from '../form';
 import { ErrorBox, messageOf, Status, useLoad, when } from '../ui';
@@ -171,6 +171,11 @@ function KeyActions({
 }) {
   const [asking, setAsking] = useState<'rotate' | 'revoke'>();
   const [error, setError] = useState<string>();
+  const confirm = useRef<HTMLButtonElement>(null);
+  // Keyboard users land on the question they just raised; Cancel is one Tab away.
+  useEffect(() => {
+    if (asking) confirm.current?.focus();
+  }, [asking]);
   const label = info.name ?? info.id;
   const act = async () => {
     setError(undefined);
@@ -194,7 +199,7 @@ function KeyActions({
             ? `Revoke "${label}"? It stops working at once, in every process.`
             : `Rotate "${label}"? A new key replaces it; the old one works one more day.`}
         </p>
-        <button type="button" onClick={() => void act()}>
+        <button type="button" ref={confirm} onClick={() => void act()}>
           Yes, {asking} {label}
         </button>{' '}
         <button type="button" className="secondary" onClick={() => setAsking(undefined)}>
