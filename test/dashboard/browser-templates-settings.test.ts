@@ -152,7 +152,7 @@ describe('the templates and settings pages in a browser', { timeout: 90_000 }, (
     await row.getByRole('button', { name: 'Revoke reporting' }).focus();
     await page.keyboard.press('Enter');
     await expect
-      .poll(() => page.evaluate(() => document.activeElement?.textContent))
+      .poll(() => page.evaluate('document.activeElement?.textContent'))
       .toBe('Yes, revoke reporting');
     await page.keyboard.press('Enter');
     await expect.poll(() => row.getByTestId('key-status').textContent()).toBe('revoked');
