@@ -1,5 +1,11 @@
 import type { Logger } from 'pino';
-import { EmailSender, PushSender, RenderPool, type RenderPoolOptions } from '../channels/index.js';
+import {
+  EmailSender,
+  parseSmtpUrl,
+  PushSender,
+  RenderPool,
+  type RenderPoolOptions,
+} from '../channels/index.js';
 import { DEFAULTS, defaultPublicUrl, type RejectedLimits } from '../config/index.js';
 import { EventWriter, IngestService, RejectedKeeper } from '../ingest/index.js';
 import { DecisionService } from '../decisions/index.js';
@@ -67,6 +73,8 @@ export interface AppOptions {
    * https public URL, no sender). On unless false.
    */
   checkEmailOnActivate?: boolean;
+  /** How long an SMTP check or test send waits on each step (default 10 s; tests lower it). */
+  smtpCheckTimeoutMs?: number;
   /** Replaces or adds delivery channels (benchmarks, custom channels). */
   channels?: Record<string, Deliver>;
   /**
@@ -298,9 +306,12 @@ export function buildApp(options: AppOptions): App {
       /\/+$/,
       '',
     ),
+    publicUrlFrom: options.publicUrl ? 'config' : 'listening address',
     email: {
       configured: options.smtpUrl !== undefined,
       checkOnActivate: options.checkEmailOnActivate ?? true,
+      ...(options.smtpUrl ? { smtp: parseSmtpUrl(options.smtpUrl) } : {}),
+      checkTimeoutMs: options.smtpCheckTimeoutMs ?? 10_000,
     },
     emitTo,
     linkSecrets,

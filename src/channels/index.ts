@@ -21,7 +21,7 @@ export {
   type BlockCall,
 } from './templates/index.js';
 export { RenderPool, type RenderPoolOptions, type TemplateRenderer } from './render/index.js';
-export { EmailSender } from './email/index.js';
+export { EmailSender, checkSmtp, sendOnce, parseSmtpUrl, type SmtpConfig } from './email/index.js';
 export { PushSubscription, PushSender } from './push/index.js';
 export { WebhookSender } from './webhook/index.js';
 export { RetryPolicy, DEFAULT_RETRY_POLICY, nextRetryAt } from './retry/index.js';

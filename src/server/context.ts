@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { RenderPool } from '../channels/index.js';
+import type { RenderPool, SmtpConfig } from '../channels/index.js';
 import type { EventWriter, IngestService, RejectedKeeper } from '../ingest/index.js';
 import type { JourneyStage } from '../journeys/index.js';
 import type { DecisionService } from '../decisions/index.js';
@@ -50,11 +50,17 @@ export interface AppContext {
   decisions: DecisionService;
   /** Where people reach this server (links in messages); set once the server listens. */
   publicUrl: string;
+  /** Where `publicUrl` comes from: RAPPORT_PUBLIC_URL (or the flag), or the listening address. */
+  publicUrlFrom: 'config' | 'listening address';
   email: {
     /** SMTP_URL is set. */
     configured: boolean;
     /** Refuse to activate an e-mail journey while e-mail cannot go out (see email-guard). */
     checkOnActivate: boolean;
+    /** SMTP_URL parsed (its password too: never answered), for the operator's checks. */
+    smtp?: SmtpConfig;
+    /** The longest an SMTP check or test send waits on each step before answering. */
+    checkTimeoutMs: number;
   };
   /** Feeds an event Rapport observed about a person into their log, through the pipeline. */
   emitTo(

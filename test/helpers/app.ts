@@ -67,6 +67,8 @@ export async function createTestApp(
     logger?: Logger;
     /** The built dashboard to serve at / (dist/web of the checkout when not given). */
     webRoot?: string;
+    /** How long an SMTP check or test send waits on each step. */
+    smtpCheckTimeoutMs?: number;
   } = {},
 ): Promise<TestApp> {
   const testStore = await openTestStore(kind);
@@ -96,6 +98,7 @@ export async function createTestApp(
     rejected: options.rejected,
     extraStages: options.stages ?? [],
     globalControl: options.globalControl ?? false,
+    ...(options.smtpCheckTimeoutMs ? { smtpCheckTimeoutMs: options.smtpCheckTimeoutMs } : {}),
   });
   await ensureDefaultTemplates(testStore.store.db, clock, 'default');
   const mk = async (scope: 'write' | 'read' | 'admin') =>

@@ -174,6 +174,10 @@ export function routeCases(a: WorkspaceA): Record<string, RouteCase> {
     'GET /v1/templates/{id}': { expect: 'not_found' },
     'PUT /v1/templates/{id}': { expect: 'not_found', body: { id: a.templateId, ...template } },
     'POST /v1/templates/{id}/preview': { expect: 'not_found', body: { value: userId } },
+    'POST /v1/templates/{id}/test-send': {
+      expect: 'not_found',
+      body: { to: 'bravo@example.com', person: { value: userId } },
+    },
     'GET /v1/profiles/{kind}/{value}/consent': { expect: 'not_found' },
     'PUT /v1/profiles/{kind}/{value}/consent': { expect: 'not_found', body: { email: 'denied' } },
     'POST /v1/push/subscriptions': {
@@ -195,6 +199,9 @@ export function routeCases(a: WorkspaceA): Record<string, RouteCase> {
     'POST /v1/admin/quarantine/{eventId}/retry': { expect: 'not_found' },
     'DELETE /v1/admin/quarantine/{eventId}': { expect: 'not_found' },
     'GET /v1/admin/settings': { expect: 'own' },
+    'GET /v1/admin/settings/email-setup': { expect: 'own' },
+    // No SMTP_URL in this app: a 409 naming it, for any workspace.
+    'POST /v1/admin/settings/smtp-test': { expect: 'own' },
     'PUT /v1/admin/settings': {
       expect: 'own',
       body: { webhook: { url: 'https://bravo.example/settings' } },

@@ -17,6 +17,9 @@ import { OfferPage } from './pages/Offer';
 import { OfferForm } from './pages/OfferForm';
 import { PlacementPage } from './pages/Placement';
 import { ExperimentPage, Experiments } from './pages/Experiments';
+import { Templates } from './pages/Templates';
+import { TemplateEditor } from './pages/TemplateEditor';
+import { Settings } from './pages/Settings';
 
 const NAV = [
   ['/', 'Overview'],
@@ -27,6 +30,8 @@ const NAV = [
   ['/recommendations', 'Recommendations'],
   ['/offers', 'Offers'],
   ['/experiments', 'Experiments'],
+  ['/templates', 'Templates'],
+  ['/settings', 'Settings'],
 ] as const;
 
 export function App() {
@@ -124,6 +129,12 @@ function Page({ session }: { session: Session }) {
     case 'experiments':
       if (parts[1]) return <ExperimentPage id={parts[1]} />;
       return <Experiments />;
+    case 'templates':
+      if (parts[1] === 'new' && canChange) return <TemplateEditor id={null} canChange />;
+      if (parts[1]) return <TemplateEditor id={parts[1]} canChange={canChange} />;
+      return <Templates canChange={canChange} />;
+    case 'settings':
+      return <Settings canChange={canChange} />;
     default:
       return (
         <section>

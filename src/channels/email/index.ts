@@ -7,3 +7,4 @@ export {
   type EmailAddress,
 } from './build-email.js';
 export { EmailSender, classifySmtpError, type EmailResult, type SmtpErrorLike } from './sender.js';
+export { checkSmtp, sendOnce, type SmtpCheck } from './smtp-check.js';

@@ -130,12 +130,18 @@ export class EmailSender {
   }
 
   /** Checks the connection and credentials (for start-up and the settings page). */
-  async verify(): Promise<{ kind: 'ok' } | { kind: 'failed'; error: string }> {
+  async verify(): Promise<{ kind: 'ok' } | { kind: 'failed'; error: string; code?: string }> {
     try {
       await this.transport.verify();
       return { kind: 'ok' };
     } catch (error) {
-      return { kind: 'failed', error: error instanceof Error ? error.message : String(error) };
+      const code = (error as SmtpErrorLike).code;
+      return {
+        kind: 'failed',
+        error: error instanceof Error ? error.message : String(error),
+        // nodemailer's class of error (ETIMEDOUT, ECONNECTION, EAUTH...): what to fix.
+        ...(typeof code === 'string' ? { code } : {}),
+      };
     }
   }
 

@@ -1,45 +1,22 @@
 import { z } from 'zod';
 import {
-  compileTemplate,
-  variableWarnings,
-  type RenderResult,
-  type TemplateError,
-} from '../../channels/index.js';
-import {
-  cartLink,
-  completeItems,
-  workspaceScope,
   listTemplates,
   loadConsents,
-  loadRecipient,
   recordConsent,
-  readSettings,
   requireTemplate,
   saveSubscription,
   saveTemplate,
   SubscriptionInput,
   assertTemplateSensitive,
 } from '../../messaging/index.js';
-import {
-  changesFromUpdate,
-  ConsentUpdate,
-  Consents,
-  mayPersonalize,
-  withoutSensitiveTraits,
-} from '../../privacy/index.js';
+import { changesFromUpdate, ConsentUpdate, Consents } from '../../privacy/index.js';
 import { findProfileId, ProfileKind } from '../../profiles/index.js';
-import {
-  CorruptDataError,
-  NotFoundError,
-  RenderLimitError,
-  ValidationError,
-} from '../../shared/index.js';
+import { CorruptDataError, NotFoundError, ValidationError } from '../../shared/index.js';
 import { workspaceSecrets } from '../../workspaces/index.js';
-import type { Kysely } from 'kysely';
-import type { Database } from '../../store/index.js';
 import { audited } from '../audited.js';
 import type { AppContext } from '../context.js';
 import { defineRoute, type RouteDef } from '../route.js';
+import { personId, renderForPerson } from '../template-render.js';
 
 const IdParams = z.object({ id: z.string().min(1).max(200) });
 const PersonParams = z.object({ kind: ProfileKind, value: z.string().min(1).max(1024) });
@@ -76,35 +53,6 @@ const PreviewInput = z.object({
 /** The id of a saved template, for its audit entry. */
 const templateId = (saved: { template: Record<string, unknown> }): string =>
   typeof saved.template.id === 'string' ? saved.template.id : '';
-
-const problem = (e: TemplateError) => ({
-  path: e.field,
-  problem: e.line !== undefined ? `line ${e.line}, column ${e.col ?? 0}: ${e.message}` : e.message,
-});
-
-/** A render that failed: a limit is a 422 naming it, any other error a 400. */
-function renderError(errors: TemplateError[]): Error {
-  // A limit's message names it and its value: "exceeded the render time limit of 1000 ms".
-  const limited = errors.find((e) => e.limit !== undefined);
-  if (limited) {
-    return new RenderLimitError(
-      `The template ${limited.message} for this person.`,
-      errors.map(problem),
-    );
-  }
-  return new ValidationError('The template does not render for this person.', errors.map(problem));
-}
-
-async function personId(
-  db: Kysely<Database>,
-  workspaceId: string,
-  kind: ProfileKind,
-  value: string,
-): Promise<string> {
-  const id = await findProfileId(db, workspaceId, kind, value);
-  if (!id) throw new NotFoundError(`No profile with ${kind} "${value}".`);
-  return id;
-}
 
 export function channelRoutes(ctx: AppContext): RouteDef[] {
   return [
@@ -201,47 +149,7 @@ export function channelRoutes(ctx: AppContext): RouteDef[] {
         const stored = await requireTemplate(ctx.store.db, ws, params.id);
         await assertTemplateSensitive(ctx.store.db, ws, stored.template);
         const id = await personId(ctx.store.db, ws, body.kind, body.value);
-        const now = ctx.clock.now();
-        const r = await loadRecipient(ctx.store.db, ctx.models, ws, id, now);
-        if (!r) throw new NotFoundError(`No profile "${id}".`);
-        const settings = await readSettings(ctx.store.db, ws);
-        const personalized = mayPersonalize(r.consents, settings.consent);
-        const cart = cartLink(settings, body.key);
-        const items = await completeItems(
-          ctx.store.db,
-          ws,
-          (body.items ?? []).filter(
-            (i): i is Record<string, unknown> =>
-              typeof i === 'object' && i !== null && !Array.isArray(i),
-          ),
-          settings,
-        );
-        const context = {
-          profile: {
-            id: r.profileId,
-            traits: withoutSensitiveTraits(settings.sensitive, 'templates', r.traits),
-            computed: r.computed,
-          },
-          ...(body.event ? { event: body.event } : {}),
-          links: {
-            unsubscribe: `${ctx.publicUrl}/unsubscribe/preview`,
-            preferences: `${ctx.publicUrl}/preferences/preview`,
-            ...(cart ? { cart } : {}),
-          },
-          message: { id: 'preview', key: body.key ?? null, items },
-          workspace: workspaceScope(settings),
-        };
-        const result: RenderResult = await ctx.renderer.render(stored.template, context, {
-          personalized,
-          now,
-          ...(ctx.recommendFor ? { recommend: ctx.recommendFor(ws, id) } : {}),
-        });
-        if (result.kind !== 'ok') throw renderError(result.errors);
-        // Stored templates parsed when saved; parsing again here costs what that did.
-        const compiled = compileTemplate(stored.template);
-        const warnings =
-          compiled.kind === 'ok' ? variableWarnings(compiled.compiled, context, personalized) : [];
-        return { personalized, fields: result.fields, blocks: result.blocks, warnings };
+        return renderForPerson(ctx, ws, stored.template, id, body);
       },
     }),
     defineRoute({

@@ -4,6 +4,7 @@ import { adminRoutes } from './admin.js';
 import { auditRoutes } from './audit.js';
 import { catalogRoutes } from './catalog.js';
 import { channelRoutes } from './channels.js';
+import { emailCheckRoutes } from './email-checks.js';
 import { publicRoutes } from './public-pages.js';
 import { journeyRoutes } from './journeys.js';
 import { keyRoutes } from './keys.js';
@@ -46,6 +47,7 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...recommendationRoutes(ctx),
     ...decisionRoutes(ctx),
     ...channelRoutes(ctx),
+    ...emailCheckRoutes(ctx),
     ...publicRoutes(ctx),
     ...onsiteScriptRoutes(ctx),
     ...sessionRoutes(ctx),
