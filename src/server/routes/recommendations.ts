@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadConsents, readSettings } from '../../messaging/index.js';
+import { readSettings } from '../../messaging/index.js';
 import { recordRecommendationExposure } from '../../measurement/index.js';
 import { mayPersonalize } from '../../privacy/index.js';
 import { findProfileId } from '../../profiles/index.js';
@@ -69,7 +69,7 @@ export function recommendationRoutes(ctx: AppContext): RouteDef[] {
             ws,
             async () => (await readSettings(ctx.store.db, ws)).consent,
           );
-          personalized = mayPersonalize(await loadConsents(ctx.store.db, ws, profileId), policy);
+          personalized = mayPersonalize(await ctx.consents.get(ctx.store.db, ws, profileId), policy);
         }
         // Someone who opted out gets what everyone gets: popular items, none of their history.
         const answer = ctx.recommendations.recommend(
