@@ -32,6 +32,7 @@ import {
   PlacementAssignments,
   loadUpliftScorers,
   templateVariantFor,
+  ExposureLog,
 } from '../measurement/index.js';
 import { trainUplift, upliftTrainingStep } from './uplift-training.js';
 import { RecommendationService } from '../recommend/index.js';
@@ -134,6 +135,9 @@ export function buildApp(options: AppOptions): App {
   // Cross-process invalidation for the serving caches: keys and people's consent.
   const changes = openChangeFeed(store, () => clock.now());
   const consents = new ConsentCache(changes);
+  const exposures = new ExposureLog(store, (err) =>
+    logger.warn({ err }, 'recommendations served but not recorded for the trace'),
+  );
   const decisions = new DecisionService(store, clock, models, consentLookup(clock, consents), {
     arms: new PlacementAssignments(clock).armOf,
   });
@@ -288,6 +292,7 @@ export function buildApp(options: AppOptions): App {
     keys: new KeyResolver(store.db, clock, options.adminKey, options.platformKey, changes),
     changes,
     consents,
+    exposures,
     writer,
     ingest,
     rejects,
@@ -326,6 +331,7 @@ export function buildApp(options: AppOptions): App {
     erasure,
     erasureStatus: (workspaceId, id) => readJob(store.db, workspaceId, id),
     exportPerson: async (db, workspaceId, kind, value) => {
+      await exposures.flush();
       const person = await resolvePerson(db, workspaceId, ProfileKind.parse(kind), value);
       if (!person) return null;
       const live = person.profileIds[0]!;
@@ -368,5 +374,6 @@ export async function closeApp(app: App): Promise<void> {
   await Promise.all([...app.loops.worker, ...app.loops.serving].map((l) => l.stop()));
   // After the loops: a sender still rendering gets its answer instead of a closed pool.
   await app.renderer.close();
+  await app.exposures.flush();
   await app.changes.close();
 }

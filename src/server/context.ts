@@ -9,7 +9,7 @@ import type {
   OutboxSender,
   SendDeps,
 } from '../messaging/index.js';
-import type { UpliftStatus } from '../measurement/index.js';
+import type { ExposureLog, UpliftStatus } from '../measurement/index.js';
 import type { ModelCache, ProfileProcessor } from '../profiles/index.js';
 import type { RecommendationService } from '../recommend/index.js';
 import type { SegmentRegistry, SegmentStage } from '../segments/index.js';
@@ -29,6 +29,8 @@ export interface AppContext {
   keys: KeyResolver;
   /** Cross-process invalidation of serving caches; synced as each request is authenticated. */
   changes: ChangeFeed;
+  /** What recommendations people were shown over HTTP, written off the request path. */
+  exposures: ExposureLog;
   /** People's consent for serving paths, dropped on change (see ConsentCache). */
   consents: ConsentCache;
   writer: EventWriter;
