@@ -10,11 +10,11 @@
 // recorded decide response (same bytes) to every request. Every decide writes its row
 // to the decision log, so this measures the log's group commit too.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { cpuMs } from './_cpu.js';
 import { openLoop, type OpenLoopResult } from './_open-loop.js';
 import { report } from './_report.js';
 import { openBenchStore, parseStores } from './_stores.js';
@@ -160,16 +160,6 @@ function bodies(): string[] {
       context: { device: DEVICES[i % 3], cart_value: (i % 7) * 10 },
     }),
   );
-}
-
-/** CPU time (user + system) a process has used, in ms, from /proc (Linux). */
-function cpuMs(pid: number): number {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
-  } catch {
-    return NaN;
-  }
 }
 
 async function flatOut(url: string, list: string[], seconds: number, pid: number) {
