@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { cpuMs } from './_cpu.js';
 import { openLoop, type OpenLoopResult } from './_open-loop.js';
 import { report } from './_report.js';
 import { openBenchStore, parseStores } from './_stores.js';
@@ -54,7 +55,7 @@ function spawnNode(args: string[], env: Record<string, string>, pattern: RegExp)
       child.on('close', () => r());
       child.kill('SIGTERM');
     });
-  return { found, stop };
+  return { found, stop, pid: child.pid! };
 }
 
 function build(): Promise<void> {
@@ -76,7 +77,7 @@ async function startBare(body: string) {
     app.listen({ port: 0, host: '127.0.0.1' }).then((a) => console.log('listening ' + a));
     process.on('SIGTERM', () => app.close().then(() => process.exit(0)));`;
   const s = spawnNode(['-e', script], { BARE_BODY: body }, /listening (http:\/\/\S+)/);
-  return { url: await s.found, stop: s.stop };
+  return { url: await s.found, stop: s.stop, pid: s.pid };
 }
 
 async function api(url: string, method: string, path: string, body?: unknown) {
@@ -161,8 +162,9 @@ function bodies(): string[] {
   );
 }
 
-async function flatOut(url: string, list: string[], seconds: number) {
+async function flatOut(url: string, list: string[], seconds: number, pid: number) {
   let i = 0;
+  const cpu0 = cpuMs(pid);
   const result = await autocannon({
     url,
     connections: 16,
@@ -175,8 +177,10 @@ async function flatOut(url: string, list: string[], seconds: number) {
       },
     ],
   });
+  const requests = result.requests.total;
   return {
     rps: result.requests.average,
+    cpuMsPerRequest: Number(((cpuMs(pid) - cpu0) / requests).toFixed(4)),
     p50: result.latency.p50,
     p99: result.latency.p99,
     non2xx: result.non2xx,
@@ -230,8 +234,8 @@ export async function main(args: string[]): Promise<void> {
     const sample = await api(url, 'POST', '/v1/decide', JSON.parse(list[0]!));
     const bare = await startBare(sample);
     process.stderr.write(`decide bench: ${kind}: flat out (${seconds}s each)...\n`);
-    const rapportMax = await flatOut(url, list, seconds);
-    const bareMax = await flatOut(bare.url, list, seconds);
+    const rapportMax = await flatOut(url, list, seconds, server.pid);
+    const bareMax = await flatOut(bare.url, list, seconds, bare.pid);
     const steady: Record<string, { rapport: OpenLoopResult; bare: OpenLoopResult }> = {};
     for (const rate of rates) {
       process.stderr.write(`decide bench: ${kind}: ${rate} requests/s (${seconds}s each)...\n`);
@@ -248,7 +252,7 @@ export async function main(args: string[]): Promise<void> {
     lines.push(
       `${kind} ${Math.round(rapportMax.rps).toLocaleString('en')} decides/s = ${ratio.toFixed(2)}x bare Fastify (${Math.round(bareMax.rps).toLocaleString('en')}); ` +
         `p99 ${rates.map((r) => `${steady[r]!.rapport.p99} ms at ${r}/s`).join(', ')} ` +
-        `(bare ${top.bare.p99} ms at ${Math.max(...rates)}/s; non-2xx ${rapportMax.non2xx + top.rapport.non2xx})`,
+        `(bare ${top.bare.p99} ms at ${Math.max(...rates)}/s; CPU ${rapportMax.cpuMsPerRequest} ms/decide vs ${bareMax.cpuMsPerRequest} bare; non-2xx ${rapportMax.non2xx + top.rapport.non2xx})`,
     );
   }
   report('decide', { seconds, rates, results }, `decide: ${lines.join('; ')}`);

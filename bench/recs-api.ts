@@ -6,13 +6,14 @@
 // machine: requests/s flat out (autocannon, 16 connections), then latency p50/p99 at
 // steady rates from an open-loop generator (the issue's goal: p99 < 10 ms at 1,000/s).
 // The server is the compiled build `npm start` runs (built first). Side by side, in the
-// same run and the same way, a bare node:http process answering a precomputed response
-// of the same size: the reference.
+// same run and the same way, a bare Fastify process answering the recorded response (the
+// same bytes) to every request: the reference. Each side's CPU per request is reported.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { cpuMs } from './_cpu.js';
 import { openLoop, type OpenLoopResult } from './_open-loop.js';
 import { report } from './_report.js';
 import { openBenchStore, parseStores } from './_stores.js';
@@ -46,16 +47,14 @@ function build(): Promise<void> {
   });
 }
 
-/** A node:http server in its own process, like Rapport's, answering `body` to everything. */
+/** A bare Fastify server in its own process, like Rapport's, answering `body` to every GET. */
 async function startBare(body: string) {
   const script = `
+    const app = require('fastify')();
     const body = process.env.BARE_BODY;
-    const s = require('node:http').createServer((_q, r) => {
-      r.setHeader('content-type', 'application/json');
-      r.end(body);
-    });
-    s.listen(0, '127.0.0.1', () => console.log('port ' + s.address().port));
-    process.on('SIGTERM', () => s.close(() => process.exit(0)));`;
+    app.get('/*', (_q, r) => { r.header('content-type', 'application/json'); r.send(body); });
+    app.listen({ port: 0, host: '127.0.0.1' }).then(() => console.log('port ' + app.server.address().port));
+    process.on('SIGTERM', () => app.close().then(() => process.exit(0)));`;
   const child = spawn(process.execPath, ['-e', script], {
     env: { ...process.env, BARE_BODY: body },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -69,6 +68,7 @@ async function startBare(body: string) {
   });
   return {
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
     stop: () =>
       new Promise<void>((r) => {
         child.removeAllListeners('close');
@@ -102,6 +102,7 @@ async function start(env: Record<string, string>) {
   });
   return {
     url,
+    pid: child.pid!,
     stop: () =>
       new Promise<void>((r) => {
         child.on('close', () => r());
@@ -110,8 +111,9 @@ async function start(env: Record<string, string>) {
   };
 }
 
-async function flatOut(url: string, paths: string[], seconds: number) {
+async function flatOut(url: string, paths: string[], seconds: number, pid: number) {
   let i = 0;
+  const cpu0 = cpuMs(pid);
   const result = await autocannon({
     url,
     connections: 16,
@@ -121,6 +123,7 @@ async function flatOut(url: string, paths: string[], seconds: number) {
   });
   return {
     rps: result.requests.average,
+    cpuMsPerRequest: Number(((cpuMs(pid) - cpu0) / result.requests.total).toFixed(4)),
     p50: result.latency.p50,
     p99: result.latency.p99,
     non2xx: result.non2xx,
@@ -194,8 +197,8 @@ export async function main(args: string[]): Promise<void> {
     const bare = await startBare(sample);
 
     process.stderr.write(`recs-api bench: ${kind}: flat out (${seconds}s each)...\n`);
-    const rapportMax = await flatOut(server.url, paths, seconds);
-    const bareMax = await flatOut(bare.url, paths, seconds);
+    const rapportMax = await flatOut(server.url, paths, seconds, server.pid);
+    const bareMax = await flatOut(bare.url, paths, seconds, bare.pid);
     const steady: Record<string, { rapport: OpenLoopResult; bare: OpenLoopResult }> = {};
     for (const rate of rates) {
       process.stderr.write(`recs-api bench: ${kind}: ${rate} requests/s (${seconds}s each)...\n`);
@@ -215,9 +218,9 @@ export async function main(args: string[]): Promise<void> {
     };
     const top = steady[Math.max(...rates)]!;
     lines.push(
-      `${kind} ${Math.round(rapportMax.rps).toLocaleString('en')} req/s = ${(rapportMax.rps / bareMax.rps).toFixed(2)}x bare (${Math.round(bareMax.rps).toLocaleString('en')}); ` +
+      `${kind} ${Math.round(rapportMax.rps).toLocaleString('en')} req/s = ${(rapportMax.rps / bareMax.rps).toFixed(2)}x bare Fastify (${Math.round(bareMax.rps).toLocaleString('en')}); ` +
         `p99 ${rates.map((r) => `${steady[r]!.rapport.p99} ms at ${r}/s`).join(', ')} ` +
-        `(bare ${top.bare.p99} ms at ${Math.max(...rates)}/s); training ${training.seconds.toFixed(1)} s`,
+        `(bare ${top.bare.p99} ms at ${Math.max(...rates)}/s); CPU ${rapportMax.cpuMsPerRequest} ms/request vs ${bareMax.cpuMsPerRequest} bare; training ${training.seconds.toFixed(1)} s`,
     );
   }
   report('recs-api', { seconds, rates, results }, `recs-api: ${lines.join('; ')}`);

@@ -56,6 +56,7 @@ export const tableOwners = {
   uplift_models: ['measurement'],
   recommendation_exposures: ['measurement'],
   encryption_keys: ['store'],
+  change_log: ['store'],
   erasure_jobs: ['erasure'],
   erasure_tombstones: ['profiles'],
 };

@@ -11,6 +11,7 @@ import { EventWriter, IngestService, RejectedKeeper } from '../ingest/index.js';
 import { DecisionService } from '../decisions/index.js';
 import { JourneyStage } from '../journeys/index.js';
 import {
+  ConsentCache,
   emailChannel,
   withPreferredChannel,
   OutboxSender,
@@ -37,6 +38,7 @@ import {
   PlacementAssignments,
   loadUpliftScorers,
   templateVariantFor,
+  ExposureLog,
 } from '../measurement/index.js';
 import { trainUplift, upliftTrainingStep } from './uplift-training.js';
 import { RecommendationService } from '../recommend/index.js';
@@ -46,7 +48,7 @@ import type { Clock } from '../shared/index.js';
 import type { Store } from '../store/index.js';
 import { KeyResolver, LinkSecrets, listWorkspaceIds } from '../workspaces/index.js';
 import { ErasureRunner, readJob, RetentionRunner } from '../erasure/index.js';
-import { flushErased } from '../store/index.js';
+import { flushErased, openChangeFeed } from '../store/index.js';
 import { buildLoops, type Loops } from './loops.js';
 import { ERASE_STEPS, exportPerson, RETENTION_STEPS } from './personal-data.js';
 import { pipelineStages } from './pipeline.js';
@@ -138,7 +140,13 @@ export function buildApp(options: AppOptions): App {
   // A journey step that updates a profile re-evaluates the person's segments in its own
   // transaction.
   // A placement's holdout or experiment is a measurement experiment, recorded at first exposure.
-  const decisions = new DecisionService(store, clock, models, consentLookup(clock), {
+  // Cross-process invalidation for the serving caches: keys and people's consent.
+  const changes = openChangeFeed(store, () => clock.now());
+  const consents = new ConsentCache(changes);
+  const exposures = new ExposureLog(store, (err) =>
+    logger.warn({ err }, 'recommendations served but not recorded for the trace'),
+  );
+  const decisions = new DecisionService(store, clock, models, consentLookup(clock, consents), {
     arms: new PlacementAssignments(clock).armOf,
   });
   const journeys = new JourneyStage(store, clock, models, {
@@ -289,7 +297,10 @@ export function buildApp(options: AppOptions): App {
     clock,
     logger,
     metrics,
-    keys: new KeyResolver(store.db, clock, options.adminKey, options.platformKey),
+    keys: new KeyResolver(store.db, clock, options.adminKey, options.platformKey, changes),
+    changes,
+    consents,
+    exposures,
     writer,
     ingest,
     rejects,
@@ -331,6 +342,7 @@ export function buildApp(options: AppOptions): App {
     erasure,
     erasureStatus: (workspaceId, id) => readJob(store.db, workspaceId, id),
     exportPerson: async (db, workspaceId, kind, value) => {
+      await exposures.flush();
       const person = await resolvePerson(db, workspaceId, ProfileKind.parse(kind), value);
       if (!person) return null;
       const live = person.profileIds[0]!;
@@ -373,4 +385,6 @@ export async function closeApp(app: App): Promise<void> {
   await Promise.all([...app.loops.worker, ...app.loops.serving].map((l) => l.stop()));
   // After the loops: a sender still rendering gets its answer instead of a closed pool.
   await app.renderer.close();
+  await app.exposures.flush();
+  await app.changes.close();
 }

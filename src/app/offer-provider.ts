@@ -1,16 +1,17 @@
 import type { DecidedOffer, OfferProvider } from '../channels/index.js';
 import { OfferChannel, type ConsentLookup, type DecisionService } from '../decisions/index.js';
 import type { JourneyDecide } from '../journeys/index.js';
-import { loadConsents, readSettings } from '../messaging/index.js';
+import { readSettings, type ConsentCache } from '../messaging/index.js';
 import { mayPersonalize } from '../privacy/index.js';
 import { TtlCache, ValidationError, type Clock } from '../shared/index.js';
 
 /**
  * What decide needs to know of consent: whether the person may be personalized, and the
- * topics they refused. The person's statements are read fresh (a "no" counts at once);
- * the workspace's policy is cached for a few seconds.
+ * topics they refused. The person's consents come from the cache that every consent
+ * change drops in every process (a "no" counts from the next request); the workspace's
+ * policy is cached for a few seconds.
  */
-export function consentLookup(clock: Clock): ConsentLookup {
+export function consentLookup(clock: Clock, cache: ConsentCache): ConsentLookup {
   const policies = new TtlCache<Awaited<ReturnType<typeof readSettings>>['consent']>(clock, 5_000);
   return async (db, workspaceId, profileId) => {
     const policy = await policies.get(
@@ -19,7 +20,7 @@ export function consentLookup(clock: Clock): ConsentLookup {
     );
     if (!profileId)
       return { personalized: policy.personalization === 'opt_out', deniedTopics: new Set() };
-    const consents = await loadConsents(db, workspaceId, profileId);
+    const consents = await cache.get(db, workspaceId, profileId);
     const denied = Object.entries(consents.topics)
       .filter(([, e]) => e?.state === 'denied')
       .map(([topic]) => topic);

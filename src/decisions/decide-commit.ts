@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import { newId } from '../shared/index.js';
+import { newTimeOrderedId } from '../shared/index.js';
 import {
   storeInTransaction,
   withRetriedTransaction,
@@ -146,7 +146,7 @@ export function decisionRow(
   fields: DecisionFields,
 ): DecisionRow {
   return {
-    id: req.decisionId ?? newId('dec'),
+    id: req.decisionId ?? newTimeOrderedId('dec', now),
     workspace_id: req.workspaceId,
     profile_id: profileId,
     placement_id: placement.id,

@@ -73,6 +73,22 @@ export interface DecisionServiceOptions {
   arms?: PlacementArms;
 }
 
+/** What `decide` learned on the way, for what it keeps after answering. */
+interface Seen {
+  profileId?: string | null;
+  now?: number;
+  history?: CapHistory;
+}
+
+/** A person's decisions that caps count, of the capped offers in `capped`. */
+interface CapHistory {
+  capped: Set<string>;
+  rows: { offer_id: string; created_at: number; redeemed_at: number | null }[];
+}
+
+/** How long a person's cap history serves decisions before it is read again. */
+const HISTORY_TTL_MS = 2_000;
+
 /** Distributions of context-free policies, per placement state and candidate set. */
 const MAX_DISTRIBUTIONS = 64;
 
@@ -81,6 +97,7 @@ export class DecisionService {
   private readonly writer: DecisionWriter;
   private readonly people: TtlCache<string | null>;
   private readonly persons: PersonCache;
+  private readonly histories: TtlCache<CapHistory>;
   private readonly random: Random;
   private readonly arms: PlacementArms | undefined;
   private readonly dists = new WeakMap<LivePlacement, Map<string, ActionDistribution>>();
@@ -99,6 +116,7 @@ export class DecisionService {
     this.writer = new DecisionWriter(store);
     this.people = new TtlCache(clock, 5_000);
     this.persons = new PersonCache(clock);
+    this.histories = new TtlCache(clock, HISTORY_TTL_MS, 20_000);
   }
 
   async close(): Promise<void> {
@@ -109,11 +127,31 @@ export class DecisionService {
   readonly onCommitted: CommittedHook = (changes) => {
     for (const c of changes) {
       this.persons.forget(c.workspaceId, c.profileId);
-      for (const m of c.merged) this.persons.forget(c.workspaceId, m);
+      this.histories.delete(`${c.workspaceId}\u0000${c.profileId}`);
+      for (const m of c.merged) {
+        this.persons.forget(c.workspaceId, m);
+        this.histories.delete(`${c.workspaceId}\u0000${m}`);
+      }
     }
   };
 
   async decide(req: DecideRequest): Promise<DecideResult> {
+    const seen: Seen = {};
+    const result = await this.decideOnce(req, seen);
+    // A shown offer counts against its caps at this process's next decision for the person
+    // (a preview showed nothing).
+    if (seen.profileId && !result.holdout && result.offer && req.dryRun !== true) {
+      const key = `${req.workspaceId}\u0000${seen.profileId}`;
+      const h = seen.history;
+      if (h && !req.tx) {
+        if (h.capped.has(result.offer.id))
+          h.rows.push({ offer_id: result.offer.id, created_at: seen.now!, redeemed_at: null });
+      } else this.histories.delete(key);
+    }
+    return result;
+  }
+
+  private async decideOnce(req: DecideRequest, seen: Seen): Promise<DecideResult> {
     const db = req.tx ?? this.store.db;
     const ws = req.workspaceId;
     const snap = await this.snapshots.get(ws, db);
@@ -132,6 +170,8 @@ export class DecisionService {
     const profileId = req.profileId !== undefined ? req.profileId : await this.resolve(db, req);
     const context = req.context ?? {};
     const now = this.clock.now();
+    seen.profileId = profileId;
+    seen.now = now;
     const target: CommitTarget = {
       store: this.store,
       writer: this.writer,
@@ -165,17 +205,9 @@ export class DecisionService {
       .map((id) => `excluded:${id}:gone`);
     const consent = await this.consent(db, ws, profileId);
     const person = await this.person(db, ws, profileId, candidates, context, now, req.tx);
-    let eligible = await this.eligible(
-      db,
-      ws,
-      profileId,
-      candidates,
-      person,
-      consent,
-      req,
-      now,
-      reasons,
-    );
+    const history = await this.historyOf(db, ws, profileId, candidates, now, req.tx);
+    seen.history = history;
+    let eligible = this.eligible(candidates, person, consent, req, now, reasons, history.rows);
     const personalized = consent.personalized;
     if (!personalized) reasons.push('not_personalized');
     const features = personalized ? buildFeatures(person.computed, context, now) : {};
@@ -307,26 +339,50 @@ export class DecisionService {
       : this.people.get(key, () => findProfileId(db, req.workspaceId, kind, value));
   }
 
-  private async eligible(
+  /**
+   * The person's decisions of the capped candidates that caps can still count, read once
+   * and kept for a couple of seconds with this process's own decisions added as they are
+   * made (see `decide`): one read serves a burst of decisions for the person. This
+   * process's pipeline forgets the person when their profile changes (a redemption);
+   * decisions another process makes are counted within the TTL. In a transaction (a
+   * journey step) it is read afresh through it.
+   */
+  private async historyOf(
     db: Kysely<Database>,
     ws: string,
     profileId: string | null,
+    candidates: readonly LiveOffer[],
+    now: number,
+    tx: Tx | undefined,
+  ): Promise<CapHistory> {
+    const capped = candidates
+      .filter((o) => o.capWindowMs !== null || o.def.caps?.neverAfterRedeemed)
+      .map((o) => o.id);
+    if (!profileId || capped.length === 0) return { capped: new Set(), rows: [] };
+    const windows = candidates.flatMap((o) => (o.capWindowMs === null ? [] : [o.capWindowMs]));
+    const since = now - Math.max(0, ...windows);
+    const read = async (): Promise<CapHistory> => ({
+      capped: new Set(capped),
+      rows: await capHistory(db, ws, profileId, capped, since),
+    });
+    if (tx) return read();
+    const key = `${ws}\u0000${profileId}`;
+    const cached = await this.histories.get(key, read);
+    // Read for another set of capped offers (another placement): read for this one.
+    if (capped.every((id) => cached.capped.has(id))) return cached;
+    this.histories.delete(key);
+    return this.histories.get(key, read);
+  }
+
+  private eligible(
     candidates: LiveOffer[],
     person: DecisionPerson,
     consent: ConsentView,
     req: DecideRequest,
     now: number,
     reasons: string[],
-  ): Promise<LiveOffer[]> {
-    const windows = candidates.flatMap((o) => (o.capWindowMs === null ? [] : [o.capWindowMs]));
-    const capped = candidates
-      .filter((o) => o.capWindowMs !== null || o.def.caps?.neverAfterRedeemed)
-      .map((o) => o.id);
-    // One read of the person's decisions (of capped offers only) serves every cap.
-    const history =
-      profileId && capped.length > 0
-        ? await capHistory(db, ws, profileId, capped, now - Math.max(0, ...windows))
-        : [];
+    history: CapHistory['rows'],
+  ): LiveOffer[] {
     const out: LiveOffer[] = [];
     for (const o of candidates) {
       const why = exclusion(o, person, consent, req.channel, now, history);

@@ -25,6 +25,7 @@ export { trainJourneyUplift, journeysDueForUplift } from './journey-uplift.js';
 export { UpliftStatus, upliftStatus, loadUpliftScorers } from './uplift-models-repo.js';
 export {
   recordRecommendationExposure,
+  ExposureLog,
   recommendationExposuresOf,
   erasePersonRecommendationExposures,
   deleteRecommendationExposuresBefore,

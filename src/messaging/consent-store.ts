@@ -13,7 +13,7 @@ import {
   type Suppression,
 } from '../privacy/index.js';
 import { emailAddressesOf, liveProfileId, type ProfileFacts } from '../profiles/index.js';
-import { encryptionOf, type Database } from '../store/index.js';
+import { encryptionOf, recordChanges, type Database } from '../store/index.js';
 import type { IdentifierHasher } from '../workspaces/index.js';
 
 /** Whose statement it is: a person, or an address whoever holds it. */
@@ -130,6 +130,7 @@ async function refold(
       oc.columns(['workspace_id', 'profile_id']).doUpdateSet({ consents: text, updated_at: now }),
     )
     .execute();
+  await recordChanges(db, [{ workspaceId, topic: 'consent', subject: profileId }], now);
   return consents;
 }
 
@@ -139,7 +140,24 @@ export async function loadConsents(
   workspaceId: string,
   profileId: string,
 ): Promise<Consents> {
-  profileId = (await liveProfileId(db, workspaceId, profileId)) ?? profileId;
+  return (await consentsOfLive(db, workspaceId, profileId)).consents;
+}
+
+/** As `loadConsents`, with the profile whose consents they are (the survivor of a merge). */
+export async function consentsOfLive(
+  db: Kysely<Database>,
+  workspaceId: string,
+  asked: string,
+): Promise<{ profileId: string; consents: Consents }> {
+  const profileId = (await liveProfileId(db, workspaceId, asked)) ?? asked;
+  return { profileId, consents: await consentsRow(db, workspaceId, profileId) };
+}
+
+async function consentsRow(
+  db: Kysely<Database>,
+  workspaceId: string,
+  profileId: string,
+): Promise<Consents> {
   const row = await db
     .selectFrom('consents')
     .select('consents')
@@ -204,6 +222,12 @@ export async function mergeConsents(
   now: number,
 ): Promise<void> {
   if (loserIds.length === 0) return;
+  // Even with nothing to move: a cache may hold a merged profile's (empty) consents.
+  await recordChanges(
+    db,
+    loserIds.map((id) => ({ workspaceId, topic: 'consent' as const, subject: id })),
+    now,
+  );
   const moved = await db
     .updateTable('consent_statements')
     .set({ subject: profileSubject(winnerId) })

@@ -3,6 +3,7 @@ export { enqueueMessages, listMessages, messageCountsByStatus } from './outbox.j
 export { OutboxSender, type Deliver } from './sender.js';
 export { webhookChannel } from './webhook-channel.js';
 export { loadConsents, recordConsent } from './consent-store.js';
+export { ConsentCache } from './consent-cache.js';
 export { consentStage } from './consent-stage.js';
 export {
   requireTemplate,

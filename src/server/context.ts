@@ -3,13 +3,18 @@ import type { RenderPool, SmtpConfig } from '../channels/index.js';
 import type { EventWriter, IngestService, RejectedKeeper } from '../ingest/index.js';
 import type { JourneyStage } from '../journeys/index.js';
 import type { DecisionService } from '../decisions/index.js';
-import type { EngagementResult, OutboxSender, SendDeps } from '../messaging/index.js';
-import type { UpliftStatus } from '../measurement/index.js';
+import type {
+  ConsentCache,
+  EngagementResult,
+  OutboxSender,
+  SendDeps,
+} from '../messaging/index.js';
+import type { ExposureLog, UpliftStatus } from '../measurement/index.js';
 import type { ModelCache, ProfileProcessor } from '../profiles/index.js';
 import type { RecommendationService } from '../recommend/index.js';
 import type { SegmentRegistry, SegmentStage } from '../segments/index.js';
 import type { Clock } from '../shared/index.js';
-import type { Store } from '../store/index.js';
+import type { ChangeFeed, Store } from '../store/index.js';
 import type { KeyResolver, LinkSecrets } from '../workspaces/index.js';
 import type { ErasureJob, ErasureRunner } from '../erasure/index.js';
 import type { Metrics } from './metrics.js';
@@ -22,6 +27,12 @@ export interface AppContext {
   logger: Logger;
   metrics: Metrics;
   keys: KeyResolver;
+  /** Cross-process invalidation of serving caches; synced as each request is authenticated. */
+  changes: ChangeFeed;
+  /** What recommendations people were shown over HTTP, written off the request path. */
+  exposures: ExposureLog;
+  /** People's consent for serving paths, dropped on change (see ConsentCache). */
+  consents: ConsentCache;
   writer: EventWriter;
   ingest: IngestService;
   /** Caps, cuts and expires stored refusals (GET /v1/admin/rejected). */

@@ -13,7 +13,7 @@ export {
 } from './errors.js';
 export { zodDetails, decodeJson, type Decoded } from './zod-details.js';
 export { type Clock, systemClock } from './clock.js';
-export { newId } from './ids.js';
+export { newId, newTimeOrderedId } from './ids.js';
 export { VERSION } from './version.js';
 export { TtlCache } from './ttl-cache.js';
 export { lowerThreadPriority } from './background-priority.js';

@@ -67,6 +67,16 @@ export interface Database {
   encryption_keys: EncryptionKeysTable;
   erasure_jobs: ErasureJobsTable;
   erasure_tombstones: ErasureTombstonesTable;
+  change_log: ChangeLogTable;
+}
+
+/** Changes to cached things, for other processes' caches (SQLite; see change-feed.ts). */
+export interface ChangeLogTable {
+  seq: Generated<number>;
+  workspace_id: string;
+  topic: string;
+  subject: string;
+  created_at: number;
 }
 
 export interface WorkspacesTable {

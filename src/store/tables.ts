@@ -51,6 +51,7 @@ export const TABLES = {
   encryption_keys: true,
   erasure_jobs: true,
   erasure_tombstones: true,
+  change_log: true,
 } as const satisfies Record<keyof Database, true>;
 
 export type TableName = keyof typeof TABLES;

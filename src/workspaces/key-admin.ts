@@ -1,4 +1,4 @@
-import { withTransaction, type Store, type Tx } from '../store/index.js';
+import { recordChanges, withTransaction, type Store, type Tx } from '../store/index.js';
 import type { Clock } from '../shared/index.js';
 import { createApiKey, keyInfo, keyStatus, type ApiKeyInfo, type CreatedKey } from './keys.js';
 
@@ -83,6 +83,7 @@ export async function revokeApiKey(
       if (others.length === 0) return { kind: 'last_admin' };
     }
     await tx.updateTable('api_keys').set({ revoked_at: now }).where('id', '=', id).execute();
+    await recordChanges(tx, [{ workspaceId, topic: 'key', subject: id }], now);
     return { kind: 'revoked', key: keyInfo({ ...row, revoked_at: now }, now) };
   });
 }
@@ -114,6 +115,7 @@ export async function rotateApiKey(
     });
     const retiresAt = Math.min(row.expires_at ?? Infinity, now + options.graceMs);
     await tx.updateTable('api_keys').set({ expires_at: retiresAt }).where('id', '=', id).execute();
+    await recordChanges(tx, [{ workspaceId, topic: 'key', subject: id }], now);
     return { kind: 'rotated', created, previous: keyInfo({ ...row, expires_at: retiresAt }, now) };
   });
 }

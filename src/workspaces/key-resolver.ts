@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../store/index.js';
+import type { ChangeFeed, Database } from '../store/index.js';
 import type { Clock } from '../shared/index.js';
 import { DEFAULT_WORKSPACE_ID } from './workspaces.js';
 import { hashKey, type KeyScope } from './keys.js';
@@ -42,12 +42,14 @@ const MAX_ENTRIES = 10_000;
 /**
  * Resolves presented API keys to a workspace and scope.
  *
- * A key that works is looked up in the store on every request, never cached: revoking a
- * key, or its expiry, must take effect on the very next request in every process sharing
- * the store (an API process and a worker on one PostgreSQL; the CLI beside a server on
- * SQLite), and only the store knows about a revocation made elsewhere. The lookup is one
- * unique-index read (`key_hash`): measured 0.035 ms on SQLite and 0.37 ms on a local
- * PostgreSQL, against 1.7 and 2.6 ms for a whole `POST /v1/track` (docs/keys.md).
+ * Revoking a key, or its expiry, must take effect on the very next request in every
+ * process sharing the store (an API process and a worker on one PostgreSQL; the CLI
+ * beside a server on SQLite). Working keys are cached with their expiry, and every
+ * resolution first syncs the store's change feed: a revocation or rotation announces
+ * itself in its transaction (`key-admin.ts`), so it drops the cached key before the next
+ * request anywhere is resolved. Syncing is also what lets the request's other caches
+ * (people's consent) trust what they hold. Without a feed (tests of this class alone),
+ * working keys are read from the store every time.
  *
  * Refusals are cached briefly, so a client retrying with a bad key cannot hammer the
  * store. That is safe because none of them can become valid: keys are 192-bit random
@@ -55,6 +57,9 @@ const MAX_ENTRIES = 10_000;
  */
 export class KeyResolver {
   private readonly cache = new Map<string, CacheEntry>();
+  private readonly working = new Map<string, { principal: Principal; expiresAt: number | null }>();
+  /** Bumped by every drop: a read that overlapped one may be stale and is not kept. */
+  private epoch = 0;
   private readonly adminKeyHash: string | undefined;
   private readonly platformKeyHash: string | undefined;
 
@@ -68,9 +73,17 @@ export class KeyResolver {
     private readonly clock: Clock,
     adminKey?: string,
     platformKey?: string,
+    private readonly feed?: ChangeFeed,
   ) {
     this.adminKeyHash = adminKey ? hashKey(adminKey) : undefined;
     this.platformKeyHash = platformKey ? hashKey(platformKey) : undefined;
+    feed?.subscribe('key', (change) => {
+      this.epoch++;
+      if (change === null) this.working.clear();
+      else
+        for (const [hash, w] of this.working)
+          if (w.principal.keyId === change.subject) this.working.delete(hash);
+    });
   }
 
   async resolve(key: string): Promise<KeyResolution> {
@@ -79,6 +92,7 @@ export class KeyResolver {
 
   /** As `resolve`, from the key's hash: a session re-checks the key that opened it. */
   async resolveHash(hash: string): Promise<KeyResolution> {
+    if (this.feed) await this.feed.sync();
     if (hash === this.platformKeyHash) {
       return { kind: 'ok', principal: { scope: 'platform', keyId: 'env:RAPPORT_PLATFORM_KEY' } };
     }
@@ -93,6 +107,10 @@ export class KeyResolver {
     const now = this.clock.now();
     const cached = this.cache.get(hash);
     if (cached && cached.expiresAt > now) return cached.refusal;
+    const known = this.working.get(hash);
+    if (known && (known.expiresAt === null || known.expiresAt > now))
+      return { kind: 'ok', principal: known.principal };
+    const epoch = this.epoch;
 
     const row = await this.db
       .selectFrom('api_keys')
@@ -105,10 +123,12 @@ export class KeyResolver {
     else if (row.expires_at !== null && row.expires_at <= now) {
       refusal = { kind: 'expired', at: row.expires_at };
     } else {
-      return {
-        kind: 'ok',
-        principal: { workspaceId: row.workspace_id, scope: row.scope, keyId: row.id },
-      };
+      const principal = { workspaceId: row.workspace_id, scope: row.scope, keyId: row.id };
+      if (this.feed && epoch === this.epoch) {
+        if (this.working.size >= MAX_ENTRIES) this.working.clear();
+        this.working.set(hash, { principal, expiresAt: row.expires_at });
+      }
+      return { kind: 'ok', principal };
     }
     if (this.cache.size >= MAX_ENTRIES) this.cache.clear();
     this.cache.set(hash, { refusal, expiresAt: now + REFUSAL_TTL_MS });

@@ -2,6 +2,7 @@
 // seen in what POST /v1/decide answers and in the decision log (issue #15).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/shared/clock.js';
+import { withTransaction } from '../../src/store/index.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { STORE_KINDS } from '../helpers/stores.js';
 import { decide, offer, person, placement } from './fixtures.js';
@@ -42,6 +43,27 @@ describe.each(STORE_KINDS)('decide (%s)', (kind) => {
     expect((await decide(t, { placement: 'hero', userId: 'bob' })).offer?.id).toBe('best');
     clock.advance(31 * DAY);
     expect((await decide(t, { placement: 'hero', userId: 'ann' })).offer?.id).toBe('best');
+  });
+
+  it('counts a decision made in a transaction (a journey step) at the next decide of the API', async () => {
+    await offer(t, 'twice', { priority: 10, caps: { perPerson: { max: 2, within: 'P30D' } } });
+    await offer(t, 'next', { priority: 5 });
+    await placement(t, 'hero', { candidates: ['next', 'twice'], default: 'none' });
+    await person(t, 'cy');
+    // The API decides once: Cy's cap history (one decision) is now kept by the service.
+    expect((await decide(t, { placement: 'hero', userId: 'cy' })).offer?.id).toBe('twice');
+    const { profile_id: profileId } = await t.ctx.store.db
+      .selectFrom('identities')
+      .select('profile_id')
+      .where('value', '=', 'cy')
+      .executeTakeFirstOrThrow();
+    const inTx = await withTransaction(t.ctx.store, (tx) =>
+      t.ctx.decisions.decide({ workspaceId: 'default', placement: 'hero', profileId, tx }),
+    );
+    expect(inTx.offer?.id).toBe('twice');
+    const after = await decide(t, { placement: 'hero', userId: 'cy' });
+    expect(after.offer?.id).toBe('next');
+    expect(after.reasons).toContain('excluded:twice:capped');
   });
 
   it('applies eligibility over traits and request context', async () => {

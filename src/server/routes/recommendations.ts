@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { loadConsents, readSettings } from '../../messaging/index.js';
-import { recordRecommendationExposure } from '../../measurement/index.js';
+import { readSettings } from '../../messaging/index.js';
 import { mayPersonalize } from '../../privacy/index.js';
 import { findProfileId } from '../../profiles/index.js';
 import {
@@ -71,7 +70,10 @@ export function recommendationRoutes(ctx: AppContext): RouteDef[] {
             ws,
             async () => (await readSettings(ctx.store.db, ws)).consent,
           );
-          personalized = mayPersonalize(await loadConsents(ctx.store.db, ws, profileId), policy);
+          personalized = mayPersonalize(
+            await ctx.consents.get(ctx.store.db, ws, profileId),
+            policy,
+          );
         }
         // Someone who opted out gets what everyone gets: popular items, none of their history.
         const answer = ctx.recommendations.recommend(
@@ -82,10 +84,9 @@ export function recommendationRoutes(ctx: AppContext): RouteDef[] {
           }),
         );
         // What an identified person was shown, and why, for their trace (a preview showed
-        // them nothing). A failed record is logged and the answer still goes.
+        // them nothing). Written off the request path; a failed record is logged.
         if (profileId && query.preview !== 'true')
-          await recordRecommendationExposure(
-            ctx.store.db,
+          ctx.exposures.record(
             ws,
             profileId,
             {
@@ -96,16 +97,9 @@ export function recommendationRoutes(ctx: AppContext): RouteDef[] {
                 ...(query.itemId ? { itemId: query.itemId } : {}),
                 ...(query.category ? { category: query.category } : {}),
               },
-              items: answer.items.map((i) => ({
-                itemId: i.itemId,
-                title: i.title ?? null,
-                strategy: i.strategy,
-                reason: i.reason,
-              })),
+              items: answer.items,
             },
             ctx.clock.now(),
-          ).catch((err: unknown) =>
-            ctx.logger.warn({ err }, 'recommendations served but not recorded for the trace'),
           );
         return {
           ...answer,

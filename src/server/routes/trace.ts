@@ -66,6 +66,8 @@ export function traceRoutes(ctx: AppContext): RouteDef[] {
       params: z.object({ kind: ProfileKind, value: z.string().min(1).max(1024) }),
       responses: { 200: PersonTrace, 404: z.unknown() },
       handler: async ({ params, principal }) => {
+        // What this process served and has not written yet belongs in the trace.
+        await ctx.exposures.flush();
         const ws = principal.workspaceId;
         const id = await findProfileId(ctx.store.db, ws, params.kind, params.value);
         if (!id) throw new NotFoundError(`No profile with ${params.kind} "${params.value}".`);
