@@ -7,6 +7,7 @@ export type { Model } from './model.js';
 export { train } from './train.js';
 export { Recommender } from './recommender.js';
 export { evaluate, type Evaluation } from './evaluate.js';
+export { TuningReport, describeTuning } from './tuning-report.js';
 export type { RowProblem } from './interactions-csv.js';
 export { readInteractionsCsv, type ReadResult } from './read-interactions.js';
 export { heldOutTruth, itemPopularity, recommendAll } from './offline-eval.js';

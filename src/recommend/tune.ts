@@ -88,15 +88,68 @@ export function tailSplit(interactions: readonly Interaction[], share: number) {
   return { cut, before, tail, tailDays };
 }
 
+/** Scores of one setting on the validation tail. */
+export interface Score {
+  ndcg: number;
+  recall: number;
+}
+
+/**
+ * The validation side of tuning: a time-based tail split of `interactions`, and a
+ * function scoring any setting on it (train before the cut, recommend to the people who
+ * came back in the tail, NDCG@10 and Recall@20 as `rapport eval recs` reports them).
+ * `score` is null when the tail holds too few people to compare settings.
+ */
+export function validationSplit(
+  config: PersonalizedConfig,
+  interactions: readonly Interaction[],
+  catalog: readonly CatalogItem[],
+  algorithm: 'ease' | 'als',
+  options: TuneOptions = {},
+) {
+  const share = options.tailShare ?? 0.15;
+  const split = tailSplit(interactions, share);
+  const truthAll = heldOutTruth(split.before, split.tail);
+  const minPeople = options.minPeople ?? 50;
+  const summary = {
+    cut: split.cut,
+    tailDays: split.tailDays,
+    trainInteractions: split.before.length,
+    tailInteractions: split.tail.length,
+    people: truthAll.size,
+  };
+  if (truthAll.size < minPeople) {
+    const reason =
+      `too little data to validate on: ${truthAll.size} people bought or viewed something new ` +
+      `in the latest ${Math.round(share * 100)}% of interactions, ${minPeople} are needed`;
+    return { summary, reason, score: null };
+  }
+  const truth = samplePeople(truthAll, options.maxPeople ?? 2000, options.seed ?? 1);
+  let now = -Infinity;
+  for (const x of split.before) if (x.timestamp > now) now = x.timestamp;
+  const table = buildFeedbackTable(split.before);
+  const fixed: Model[] = [
+    trainHistory(HistoryConfig.parse({ strategy: 'history' }), split.before, now, table),
+    trainPopularity(PopularConfig.parse({ strategy: 'popular' }), split.before, now),
+  ];
+  const score = (p: TunedParams): Score => {
+    const model = trainCandidate(withParams(config, p), algorithm, table, now, options);
+    const recommender = new Recommender({ catalog, models: [...fixed, model] });
+    const recs = recommendAll(recommender, truth.keys(), 'personalized', K, now);
+    const e = evaluate(recs, truth, { k: K, ndcgK: 10, bootstrap: 0, catalog: [] });
+    return { ndcg: e.ndcg.value, recall: e.recall.value };
+  };
+  return { summary, reason: null, score, table, now };
+}
+
 /**
  * Chooses the personalized model's half-life, regularization, minimum support and
- * feedback weights on a time-based validation tail of the data themselves: train on
- * everything before the cut, recommend to the people who came back in the tail, score by
- * NDCG@10 (as `rapport eval recs` does), keep the best. Pure and deterministic. When the
- * tail holds fewer than `minPeople` people with new items, the defaults are kept and the
- * report says why.
+ * feedback weights on a time-based validation tail of the data themselves (see
+ * `validationSplit`), one coordinate at a time from the defaults. Pure and
+ * deterministic. When the tail holds fewer than `minPeople` people with new items, the
+ * defaults are kept and the report says why.
  * @example
- * const report = tunePersonalized(PersonalizedConfig.parse({ strategy: 'personalized' }), interactions, [], 'ease');
+ * const report = tunePersonalized(PersonalizedConfig.parse({ strategy: 'personalized' }), interactions, catalog, 'ease');
  * report.chosen.halfLifeDays; // e.g. 10
  */
 export function tunePersonalized(
@@ -108,27 +161,13 @@ export function tunePersonalized(
 ): TuningReport {
   const started = performance.now();
   const defaults = paramsOf(config, algorithm);
-  const split = tailSplit(interactions, options.tailShare ?? 0.15);
-  const truthAll = heldOutTruth(split.before, split.tail);
-  const minPeople = options.minPeople ?? 50;
-  const base = {
-    metric: 'ndcg@10' as const,
-    split: {
-      cut: split.cut,
-      tailDays: split.tailDays,
-      trainInteractions: split.before.length,
-      tailInteractions: split.tail.length,
-      people: truthAll.size,
-    },
-    defaults,
-  };
-  if (truthAll.size < minPeople) {
+  const v = validationSplit(config, interactions, catalog, algorithm, options);
+  const base = { metric: 'ndcg@10' as const, split: v.summary, defaults };
+  if (!v.score) {
     return {
       ...base,
       status: 'skipped',
-      reason:
-        `too little data to validate on: ${truthAll.size} people bought or viewed something new ` +
-        `in the latest ${Math.round((options.tailShare ?? 0.15) * 100)}% of interactions, ${minPeople} are needed`,
+      reason: v.reason,
       chosen: defaults,
       defaultScore: null,
       chosenScore: null,
@@ -136,14 +175,7 @@ export function tunePersonalized(
       seconds: (performance.now() - started) / 1000,
     };
   }
-  const truth = samplePeople(truthAll, options.maxPeople ?? 2000, options.seed ?? 1);
-  let now = -Infinity;
-  for (const x of split.before) if (x.timestamp > now) now = x.timestamp;
-  const table = buildFeedbackTable(split.before);
-  const fixed: Model[] = [
-    trainHistory(HistoryConfig.parse({ strategy: 'history' }), split.before, now, table),
-    trainPopularity(PopularConfig.parse({ strategy: 'popular' }), split.before, now),
-  ];
+  const { score, table, now } = v;
   const candidates: TuningCandidate[] = [];
   const tried = new Map<string, TuningCandidate>();
   const tryParams = (p: TunedParams): TuningCandidate => {
@@ -151,16 +183,7 @@ export function tunePersonalized(
     const seen = tried.get(key);
     if (seen) return seen;
     const t0 = performance.now();
-    const model = trainCandidate(withParams(config, p), algorithm, table, now, options);
-    const recommender = new Recommender({ catalog, models: [...fixed, model] });
-    const recs = recommendAll(recommender, truth.keys(), 'personalized', K, now);
-    const e = evaluate(recs, truth, { k: K, ndcgK: 10, bootstrap: 0, catalog: [] });
-    const c = {
-      params: p,
-      ndcg: e.ndcg.value,
-      recall: e.recall.value,
-      seconds: (performance.now() - t0) / 1000,
-    };
+    const c = { params: p, ...score(p), seconds: (performance.now() - t0) / 1000 };
     tried.set(key, c);
     candidates.push(c);
     return c;

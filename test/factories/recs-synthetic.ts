@@ -81,7 +81,8 @@ export function syntheticLog(o: SyntheticOptions): Interaction[] {
     let t = T0 + random() * 0.8 * o.days * DAY;
     while (t < end) {
       if (o.drift > 0) {
-        if (random() < o.drift) current = (current + (random() < 0.5 ? o.topics - 1 : 1)) % o.topics;
+        if (random() < o.drift)
+          current = (current + (random() < 0.5 ? o.topics - 1 : 1)) % o.topics;
       } else {
         current = favourites[Math.floor(random() * 3)]!;
       }
