@@ -1,6 +1,11 @@
 import { buildFeedbackTable } from './feedback.js';
 import type { ModelBundle } from './model.js';
-import { defaultModelConfigs, ModelConfig, type ModelConfigInput } from './model-config.js';
+import {
+  defaultModelConfigs,
+  ModelConfig,
+  type ModelConfigInput,
+  type PersonalizedConfig,
+} from './model-config.js';
 import type { CatalogItemInput, Interaction } from './schemas.js';
 import { checkInteractions, parseCatalog, trainModels } from './train.js';
 import { resolveAlgorithm, tunePersonalized, withParams, type TuneOptions } from './tune.js';
@@ -32,11 +37,28 @@ export function trainTuned(
   if (tune === false || !parsed?.success || parsed.data.strategy !== 'personalized') {
     return { bundle: trainModels(list, interactions, catalog, now), tuning: null };
   }
+  const tuned = tuneConfig(parsed.data, interactions, catalog, now, tune);
+  list[at] = tuned.config;
+  return { bundle: trainModels(list, interactions, catalog, now), tuning: tuned.tuning };
+}
+
+/**
+ * A personalized config with its parameters chosen on a validation tail of
+ * `interactions` (see `tunePersonalized`), and the report of how.
+ * @throws ValidationError for a bad catalog or interaction, as `trainModels`.
+ * @example
+ * const { config, tuning } = tuneConfig(PersonalizedConfig.parse({ strategy: 'personalized' }), rows, catalog, now, {});
+ */
+export function tuneConfig(
+  config: PersonalizedConfig,
+  interactions: readonly Interaction[],
+  catalog: readonly CatalogItemInput[],
+  now: number,
+  options: TuneOptions,
+): { config: PersonalizedConfig; tuning: TuningReport } {
   checkInteractions(interactions);
   const items = parseCatalog(catalog);
-  const config = parsed.data;
   const algorithm = resolveAlgorithm(config, buildFeedbackTable(interactions), now);
-  const tuning = tunePersonalized(config, interactions, items, algorithm, tune);
-  list[at] = withParams(config, tuning.chosen);
-  return { bundle: trainModels(list, interactions, catalog, now), tuning };
+  const tuning = tunePersonalized(config, interactions, items, algorithm, options);
+  return { config: withParams(config, tuning.chosen), tuning };
 }

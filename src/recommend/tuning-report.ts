@@ -71,3 +71,27 @@ export function describeTuning(r: TuningReport): string {
     ` against ${r.defaultScore!.ndcg.toFixed(4)} with the defaults`
   );
 }
+
+/**
+ * The report as text for a terminal: the one-line summary, then (when tuned) one row per
+ * setting tried with its validation scores, the chosen one marked.
+ */
+export function formatTuning(r: TuningReport): string {
+  const lines = [`Personalized: ${describeTuning(r)}.`];
+  if (r.status === 'tuned') {
+    const reg = (p: TunedParams) =>
+      p.algorithm === 'ease' ? `λ ${p.lambda}` : `reg ${p.regularization}`;
+    lines.push(
+      `  ${'half-life'.padEnd(11)}${'regularization'.padEnd(16)}${'min support'.padEnd(13)}${'view/cart'.padEnd(11)}${'NDCG@10'.padEnd(9)}Recall@20`,
+    );
+    for (const c of r.candidates) {
+      const p = c.params;
+      const mark = JSON.stringify(p) === JSON.stringify(r.chosen) ? ' *' : '';
+      lines.push(
+        `  ${days(p.halfLifeDays).padEnd(11)}${reg(p).padEnd(16)}${String(p.minSupport).padEnd(13)}${`${p.weights.view}/${p.weights.cart}`.padEnd(11)}${c.ndcg.toFixed(4).padEnd(9)}${c.recall.toFixed(4)}${mark}`,
+      );
+    }
+    lines.push(`  (* chosen; tuning took ${r.seconds.toFixed(1)} s)`);
+  }
+  return `${lines.join('\n')}\n`;
+}
