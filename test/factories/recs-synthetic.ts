@@ -127,13 +127,13 @@ export const RATINGS: Omit<SyntheticOptions, 'seed'> = {
   ratings: true,
 };
 
-/** A shop's baskets over half a year: views, carts, purchases, interest that drifts. */
+/** A shop's baskets over four months: views, carts, purchases, interest that drifts. */
 export const BASKET: Omit<SyntheticOptions, 'seed'> = {
-  people: 5000,
-  items: 2500,
-  topics: 50,
-  days: 180,
-  visitGapDays: 4,
+  people: 3000,
+  items: 2000,
+  topics: 40,
+  days: 120,
+  visitGapDays: 7,
   itemsPerVisit: 3,
   drift: 0.5,
   browsing: true,
