@@ -9,7 +9,7 @@ import { HistoryConfig, PopularConfig, type PersonalizedConfig } from './model-c
 import { heldOutTruth, recommendAll } from './offline-eval.js';
 import { trainPopularity } from './popularity.js';
 import { Recommender } from './recommender.js';
-import { DAY_MS, type CatalogItem, type Interaction } from './schemas.js';
+import { CatalogItem, DAY_MS, type Interaction } from './schemas.js';
 import type { TunedParams, TuningCandidate, TuningReport } from './tuning-report.js';
 
 export interface TuneOptions {
@@ -132,9 +132,12 @@ export function validationSplit(
     trainHistory(HistoryConfig.parse({ strategy: 'history' }), split.before, now, table),
     trainPopularity(PopularConfig.parse({ strategy: 'popular' }), split.before, now),
   ];
+  // Only catalog items are ever recommended; a workspace without a catalog yet still has
+  // its interactions' items to compare settings on.
+  const items = catalog.length > 0 ? catalog : table.itemIds.map((id) => CatalogItem.parse({ id }));
   const score = (p: TunedParams): Score => {
     const model = trainCandidate(withParams(config, p), algorithm, table, now, options);
-    const recommender = new Recommender({ catalog, models: [...fixed, model] });
+    const recommender = new Recommender({ catalog: items, models: [...fixed, model] });
     const recs = recommendAll(recommender, truth.keys(), 'personalized', K, now);
     const e = evaluate(recs, truth, { k: K, ndcgK: 10, bootstrap: 0, catalog: [] });
     return { ndcg: e.ndcg.value, recall: e.recall.value };
