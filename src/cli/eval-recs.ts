@@ -1,13 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { SingleBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
 import { ValidationError } from '../shared/index.js';
+import { Progress } from './eval-progress.js';
 import {
   CatalogItem,
   Recommender,
   evaluate,
+  formatTuning,
   heldOutTruth,
+  PersonalizedConfig,
+  tuneConfig,
   itemPopularity,
   readInteractionsCsv,
   recommendAll,
@@ -18,6 +21,7 @@ import {
   type ModelConfigInput,
   type ReadResult,
   type RowProblem,
+  type TuningReport,
 } from '../recommend/index.js';
 
 /** Strategies `rapport eval recs --strategy` accepts. */
@@ -39,8 +43,13 @@ export interface EvalRecsOptions {
   k: number;
   out?: string | undefined;
   catalog?: string | undefined;
-  /** JSON object merged into the chosen strategy's model config. */
+  /** JSON object merged into the chosen strategy's model config (no tuning then). */
   params?: string | undefined;
+  /**
+   * Choose personalized's parameters on a validation tail of TRAIN first (default on;
+   * `auto` and `personalized` only; `--params` turns it off).
+   */
+  tune?: boolean | undefined;
   bootstrap: number;
   seed: number;
   strict: boolean;
@@ -58,64 +67,18 @@ export interface EvalRecsResult {
   baselineTrainingSeconds: number;
   strategyMetrics: Evaluation;
   popularityMetrics: Evaluation;
-}
-
-/** Progress on stderr: a bar in a terminal, a line per 10% otherwise. */
-class Progress {
-  private bar: SingleBar | null = null;
-  private lastTenth = -1;
-  private total = 0;
-  private label = '';
-  constructor(private readonly quiet: boolean) {}
-  start(label: string, total: number): void {
-    this.stop();
-    this.label = label;
-    this.total = total;
-    this.lastTenth = -1;
-    if (this.quiet) return;
-    if (process.stderr.isTTY) {
-      this.bar = new SingleBar(
-        {
-          format: `${label.padEnd(24)} [{bar}] {percentage}% | {value}/{total}`,
-          stream: process.stderr,
-        },
-        Presets.shades_classic,
-      );
-      this.bar.start(total, 0);
-    } else {
-      process.stderr.write(`${label}...\n`);
-    }
-  }
-  update(value: number): void {
-    if (this.bar) {
-      this.bar.update(value);
-      return;
-    }
-    const tenth = this.total > 0 ? Math.floor((10 * value) / this.total) : 10;
-    if (!this.quiet && tenth > this.lastTenth && tenth < 10) {
-      this.lastTenth = tenth;
-      process.stderr.write(`${this.label}: ${tenth * 10}%\n`);
-    }
-  }
-  stop(): void {
-    this.bar?.stop();
-    this.bar = null;
-  }
-  /** A progress note (quiet with --json). */
-  note(text: string): void {
-    this.stop();
-    if (!this.quiet) process.stderr.write(`${text}\n`);
-  }
-  /** A warning, always shown on stderr. */
-  warn(text: string): void {
-    this.stop();
-    process.stderr.write(`${text}\n`);
-  }
+  /** How personalized's parameters were chosen on TRAIN's tail (null: not tuned). */
+  tuning: TuningReport | null;
 }
 
 /** The models the chosen strategy needs (its chain and the popularity fill). */
-function modelsFor(strategy: string, params: Record<string, unknown>): ModelConfigInput[] {
-  const withParams = (c: ModelConfigInput) => ({ ...c, ...params });
+function modelsFor(
+  strategy: string,
+  params: Record<string, unknown>,
+  personalized: ModelConfigInput | null,
+): ModelConfigInput[] {
+  const withParams = (c: ModelConfigInput) =>
+    c.strategy === 'personalized' && personalized ? personalized : { ...c, ...params };
   const history: ModelConfigInput = { strategy: 'history', maxItemsPerUser: 1_000_000 };
   const popular: ModelConfigInput = { strategy: 'popular' };
   switch (strategy) {
@@ -230,9 +193,26 @@ export async function runEvalRecs(o: EvalRecsOptions): Promise<EvalRecsResult> {
   let now = -Infinity;
   for (const x of trainRows) if (x.timestamp > now) now = x.timestamp;
 
+  // Explicit parameters are the caller's choice: tuning would override them.
+  let tuning: TuningReport | null = null;
+  let personalized: ModelConfigInput | null = null;
+  const tunable = o.strategy === 'auto' || o.strategy === 'personalized';
+  if (tunable && o.tune !== false && o.params === undefined) {
+    progress.note('tuning personalized on the latest 15% of TRAIN...');
+    const tuned = tuneConfig(
+      PersonalizedConfig.parse({ strategy: 'personalized' }),
+      trainRows,
+      catalog,
+      now,
+      {},
+    );
+    ({ tuning } = tuned);
+    personalized = tuned.config;
+  }
+
   const models: Model[] = [];
   const trainingSeconds: Record<string, number> = {};
-  for (const config of modelsFor(o.strategy, params)) {
+  for (const config of modelsFor(o.strategy, params, personalized)) {
     const name = config.name ?? config.strategy;
     progress.note(`training ${name}...`);
     const t0 = performance.now();
@@ -283,6 +263,7 @@ export async function runEvalRecs(o: EvalRecsOptions): Promise<EvalRecsResult> {
     baselineTrainingSeconds,
     strategyMetrics: evaluate(recs, truth, evalOptions),
     popularityMetrics: evaluate(popular, truth, evalOptions),
+    tuning,
   };
 }
 
@@ -327,7 +308,7 @@ export function formatEvalReport(r: EvalRecsResult): string {
   if (r.trainRows.skipped || r.testRows.skipped) {
     lines.push(`Skipped bad rows: train ${r.trainRows.skipped}, test ${r.testRows.skipped}.`);
   }
-  return `${lines.join('\n')}\n`;
+  return `${lines.join('\n')}\n${r.tuning ? formatTuning(r.tuning) : ''}`;
 }
 
 /**
@@ -355,7 +336,11 @@ export function registerEvalCommand(program: Command): void {
     .option('--k <n>', 'list length (Recall@k; NDCG and HitRate at min(10, k))', '20')
     .option('--out <file>', 'write {"user","items"} JSON lines here')
     .option('--catalog <file>', 'JSON lines of catalog items (default: the items in TRAIN)')
-    .option('--params <json>', 'model parameters for the strategy, e.g. {"lambda":300}')
+    .option(
+      '--params <json>',
+      'model parameters for the strategy, e.g. {"lambda":300} (then no tuning)',
+    )
+    .option('--no-tune', "keep personalized's defaults instead of tuning on TRAIN's tail")
     .option('--bootstrap <n>', 'bootstrap resamples for the intervals', '1000')
     .option('--seed <n>', 'bootstrap seed', '1')
     .option('--strict', 'stop at the first bad CSV row instead of skipping it')
@@ -378,6 +363,7 @@ export function registerEvalCommand(program: Command): void {
         out: opts.out as string | undefined,
         catalog: opts.catalog as string | undefined,
         params: opts.params as string | undefined,
+        tune: opts.tune !== false,
         bootstrap: num('bootstrap'),
         seed: num('seed'),
         strict: opts.strict === true,

@@ -1,4 +1,5 @@
 import { createProgress } from '../importer/index.js';
+import { formatTuning, type TuningReport } from '../recommend/index.js';
 import { ValidationError } from '../shared/index.js';
 
 /**
@@ -48,12 +49,15 @@ export async function runTrain(flags: {
     interactions?: number;
     items?: number;
     seconds?: number;
+    tuning?: TuningReport | null;
     error?: { message: string };
   };
   if (!res.ok) throw new Error(body.error?.message ?? `training failed with HTTP ${res.status}`);
   process.stdout.write(
     `Trained version ${body.version} from ${body.interactions?.toLocaleString('en')} interactions over ${body.items?.toLocaleString('en')} items in ${body.seconds?.toFixed(1)} s; it now serves.\n`,
   );
+  // The choice of the personalized model's parameters and the scores behind it.
+  if (body.tuning) process.stdout.write(formatTuning(body.tuning));
 }
 
 /** `rapport train --uplift JOURNEY`: trains the journey's uplift model now and says how it went. */

@@ -2,6 +2,7 @@ import type { ModelBundle } from './model.js';
 import { Recommender } from './recommender.js';
 import type { RecommendRequestInput, RecommendResponse } from './request.js';
 import type { CatalogItemInput, Interaction } from './schemas.js';
+import type { TuningReport } from './tuning-report.js';
 
 export interface RegistryOptions {
   catalog: readonly CatalogItemInput[];
@@ -18,6 +19,8 @@ export interface VersionInfo {
   trainedThrough: number | null;
   current: boolean;
   note: string | undefined;
+  /** How the personalized model's parameters were chosen (null: not tuned). */
+  tuning: TuningReport | null;
 }
 
 interface Entry {
@@ -26,6 +29,7 @@ interface Entry {
   recommender: Recommender;
   publishedAt: number;
   note: string | undefined;
+  tuning: TuningReport | null;
   /** Sequence number of the last observed interaction applied to this recommender. */
   applied: number;
   /** False after a catalog change until the recommender is rebuilt. */
@@ -82,13 +86,15 @@ export class ModelRegistry {
    * Makes a newly trained bundle current and returns its version number. Observed
    * interactions later than the bundle's `trainedThrough` are replayed into it first.
    * A `catalog` given here replaces the registry's (the other versions are rebuilt with
-   * it when restored), without rebuilding the outgoing version first.
+   * it when restored), without rebuilding the outgoing version first. `tuning` is kept
+   * with the version and listed by `versions()`.
    */
   publish(
     bundle: ModelBundle,
     now: number,
     note?: string,
     catalog?: readonly CatalogItemInput[],
+    tuning: TuningReport | null = null,
   ): number {
     if (catalog) this.replaceCatalog(catalog);
     const recommender = this.build(bundle);
@@ -98,6 +104,7 @@ export class ModelRegistry {
       recommender,
       publishedAt: now,
       note,
+      tuning,
       applied: this.seq,
       fresh: true,
       servedAt: ++this.swaps,
@@ -181,6 +188,7 @@ export class ModelRegistry {
       trainedThrough: e.bundle.trainedThrough,
       current: e === this.active,
       note: e.note,
+      tuning: e.tuning,
     }));
   }
 

@@ -4,7 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { AppError, lowerThreadPriority } from '../shared/index.js';
 import type { Interaction } from './schemas.js';
-import { trainModels } from './train.js';
+import { trainTuned } from './train-tuned.js';
 import {
   buffersOf,
   unpackInteractions,
@@ -36,8 +36,8 @@ let reply: TrainReply;
 let transfer: ArrayBuffer[] = [];
 try {
   const interactions = await interactionsOf(job.interactions);
-  const bundle = trainModels(job.configs, interactions, job.catalog, job.now);
-  reply = { kind: 'ok', bundle, interactions: interactions.length };
+  const { bundle, tuning } = trainTuned(job.configs, interactions, job.catalog, job.now, job.tune);
+  reply = { kind: 'ok', bundle, interactions: interactions.length, tuning };
   transfer = buffersOf(bundle.models);
 } catch (error) {
   reply = {

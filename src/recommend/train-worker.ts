@@ -3,6 +3,8 @@ import { ValidationError, workerScript, type ErrorDetail } from '../shared/index
 import type { Model, ModelBundle } from './model.js';
 import type { ModelConfigInput } from './model-config.js';
 import type { CatalogItemInput, Interaction, InteractionKind } from './schemas.js';
+import type { TuneOptions } from './tune.js';
+import type { TuningReport } from './tuning-report.js';
 import type { StoreAddress } from '../store/index.js';
 
 /** Interactions packed column-wise so they cross to the worker as a few transferred buffers. */
@@ -81,11 +83,13 @@ export interface TrainJob {
   interactions: PackedInteractions | LogSource;
   catalog: readonly CatalogItemInput[];
   now: number;
+  /** Tune the personalized model on a validation tail first (false: train as configured). */
+  tune: TuneOptions | false;
 }
 
 /** What the worker sends back. */
 export type TrainReply =
-  | { kind: 'ok'; bundle: ModelBundle; interactions: number }
+  | { kind: 'ok'; bundle: ModelBundle; interactions: number; tuning: TuningReport | null }
   | { kind: 'error'; message: string; details: ErrorDetail[] | null };
 
 /** The distinct ArrayBuffers under a value, for a transfer list. */
@@ -104,6 +108,18 @@ export interface TrainInWorkerOptions {
   signal?: AbortSignal;
   /** Heap limit for the worker, in MB (EASE needs ~16·n² bytes for n items). */
   maxOldGenerationSizeMb?: number;
+  /**
+   * Choose the personalized model's parameters on a validation tail before training
+   * (see `tunePersonalized`); default: off for `trainInWorker`, on for `trainFromLog`.
+   */
+  tune?: TuneOptions | false;
+}
+
+/** What a training in the worker produced. */
+export interface TrainedFromLog {
+  bundle: ModelBundle;
+  interactions: number;
+  tuning: TuningReport | null;
 }
 
 /**
@@ -125,7 +141,13 @@ export async function trainInWorker(
   options: TrainInWorkerOptions = {},
 ): Promise<ModelBundle> {
   const packed = packInteractions(interactions);
-  const job: TrainJob = { configs, interactions: packed, catalog, now };
+  const job: TrainJob = {
+    configs,
+    interactions: packed,
+    catalog,
+    now,
+    tune: options.tune ?? false,
+  };
   const transfer = [
     packed.user.buffer,
     packed.item.buffer,
@@ -139,22 +161,24 @@ export async function trainInWorker(
 /**
  * Trains the default models from a workspace's interactions in the log, which the worker
  * reads itself (the calling thread only sends the catalog and receives the models).
- * Resolves with the bundle and how many interactions it was trained on.
+ * Resolves with the bundle, how many interactions it was trained on and how the
+ * personalized model was tuned.
  */
 export function trainFromLog(
   source: LogSource,
   catalog: readonly CatalogItemInput[],
   now: number,
   options: TrainInWorkerOptions = {},
-): Promise<{ bundle: ModelBundle; interactions: number }> {
-  return runWorker({ configs: undefined, interactions: source, catalog, now }, [], options);
+): Promise<TrainedFromLog> {
+  const tune = options.tune ?? {};
+  return runWorker({ configs: undefined, interactions: source, catalog, now, tune }, [], options);
 }
 
 function runWorker(
   job: TrainJob,
   transferList: ArrayBuffer[],
   options: TrainInWorkerOptions,
-): Promise<{ bundle: ModelBundle; interactions: number }> {
+): Promise<TrainedFromLog> {
   const { script, eval: isEval } = workerScript('train-worker-entry', import.meta.url);
   return new Promise((resolve, reject) => {
     if (options.signal?.aborted) {
@@ -185,7 +209,7 @@ function runWorker(
     worker.once('message', (reply: TrainReply) => {
       finish(() => {
         if (reply.kind === 'ok')
-          resolve({ bundle: reply.bundle, interactions: reply.interactions });
+          resolve({ bundle: reply.bundle, interactions: reply.interactions, tuning: reply.tuning });
         else if (reply.details) reject(new ValidationError(reply.message, reply.details));
         else reject(new Error(reply.message));
       });

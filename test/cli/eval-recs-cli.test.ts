@@ -1,7 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { TuningReport } from '../../src/recommend/index.js';
+import { BASKET, syntheticLog } from '../factories/recs-synthetic.js';
 import { ROOT, runCli } from '../helpers/cli.js';
 
 /** The JSON `rapport eval recs --json` prints (see src/cli/eval-recs.ts). */
@@ -12,6 +14,7 @@ interface EvalRecsResult {
   trainingSeconds: Record<string, number>;
   strategyMetrics: { recall: { value: number }; ndcg: { value: number }; coverage: number };
   popularityMetrics: { ndcg: { value: number } };
+  tuning: TuningReport | null;
 }
 
 const FIX = join(ROOT, 'test/fixtures/recs');
@@ -84,7 +87,62 @@ describe('rapport eval recs', () => {
     expect(res.stdout).toMatch(/Recall@3\s+\d\.\d{4} \[\d\.\d{4}, \d\.\d{4}\]/);
     expect(res.stdout).toMatch(/NDCG@3 /);
     expect(res.stdout).toMatch(/Training: history \d+\.\d\d s, personalized \d+\.\d\d s/);
+    // Tuning is on by default; three people are far too few to validate on.
+    expect(res.stdout).toMatch(
+      /\nPersonalized: kept the defaults: too little data to validate on: \d+ people .* 50 are needed\.\n$/,
+    );
   });
+
+  it(
+    'tunes personalized on the tail of TRAIN by default; --params and --no-tune keep what is given',
+    {
+      timeout: 120_000,
+    },
+    async () => {
+      // Drifting interest: a short half-life suits these data better than the default 30 days.
+      const log = syntheticLog({
+        ...BASKET,
+        seed: 3,
+        people: 300,
+        items: 150,
+        topics: 15,
+        days: 90,
+        visitGapDays: 6,
+        itemsPerVisit: 2,
+        drift: 0.7,
+      });
+      const cut = log[Math.floor(log.length * 0.85)]!.timestamp;
+      const csv = (rows: typeof log) =>
+        'user_id,item_id,timestamp,event_type\n' +
+        rows.map((x) => `${x.userId},${x.itemId},${x.timestamp / 1000},${x.kind}`).join('\n');
+      const train = join(dir, 'drift-train.csv');
+      const test = join(dir, 'drift-test.csv');
+      writeFileSync(train, csv(log.filter((x) => x.timestamp < cut)));
+      writeFileSync(test, csv(log.filter((x) => x.timestamp >= cut)));
+      const args = [
+        '--train',
+        train,
+        '--test',
+        test,
+        '--strategy',
+        'personalized',
+        '--bootstrap',
+        '0',
+      ];
+      const tuned = await run([...args, '--json']);
+      expect(tuned.code, tuned.stderr).toBe(0);
+      const t = (JSON.parse(tuned.stdout) as EvalRecsResult).tuning!;
+      expect(t.status).toBe('tuned');
+      expect(t.candidates.length).toBeGreaterThanOrEqual(6);
+      expect(t.chosen.halfLifeDays).not.toBe(30);
+      expect(t.chosenScore!.ndcg).toBeGreaterThan(t.defaultScore!.ndcg);
+      const given = await run([...args, '--json', '--params', '{"halfLifeDays":30}']);
+      expect((JSON.parse(given.stdout) as EvalRecsResult).tuning).toBeNull();
+      const untuned = await run([...args, '--no-tune']);
+      expect(untuned.code).toBe(0);
+      expect(untuned.stdout).not.toContain('Personalized:');
+    },
+  );
 
   it('fails with the line and reason in strict mode, and on a bad header', async () => {
     const strict = await run([...files, '--strict']);

@@ -69,7 +69,7 @@ describe.each(STORE_KINDS)('rapport train (%s)', (kind) => {
       ).toBe(true);
       expect(res.code).toBe(0);
       expect(res.stdout).toMatch(
-        /^Trained version \d+ from 18 interactions over 3 items in [\d.]+ s; it now serves\.\n$/,
+        /^Trained version \d+ from 18 interactions over 3 items in [\d.]+ s; it now serves\.\nPersonalized: kept the defaults: too little data to validate on: \d+ people bought or viewed something new in the latest 15% of interactions, 50 are needed\.\n$/,
       );
       const recs = (await (
         await fetch(`${server.url}/v1/recommendations?strategy=popular&limit=2`, {

@@ -149,6 +149,18 @@ describe.each(STORE_KINDS)('recommendations over HTTP (%s)', (kind) => {
     expect((await recs('strategy=popular&limit=3')).items[0]!.itemId).toBe(top);
   });
 
+  it('lists how each version was tuned: too few people here, so the defaults and why', async () => {
+    const listed = await send(t, 'GET', '/v1/admin/recommendations/versions', t.keys.admin);
+    const [v] = listed.json<{
+      versions: {
+        tuning: { status: string; reason: string; chosen: unknown; defaults: unknown };
+      }[];
+    }>().versions;
+    expect(v!.tuning.status).toBe('skipped');
+    expect(v!.tuning.reason).toMatch(/^too little data to validate on: \d+ people/);
+    expect(v!.tuning.chosen).toEqual(v!.tuning.defaults);
+  });
+
   it('swaps in a retrained version and rolls back', async () => {
     expect(
       (await send(t, 'POST', '/v1/admin/recommendations/train', t.keys.admin)).json().version,

@@ -6,6 +6,8 @@ import type { Store } from '../../store/index.js';
 import { ModelRegistry, type VersionInfo } from '../registry.js';
 import type { RecommendRequestInput, RecommendResponse } from '../request.js';
 import { trainFromLog } from '../train-worker.js';
+import type { TuneOptions } from '../tune.js';
+import { describeTuning, type TuningReport } from '../tuning-report.js';
 import { interactionsOf, loadInteractions, toRecommendable } from './interactions.js';
 
 /** Events a log must grow by, at least, before it retrains ahead of its schedule. */
@@ -16,6 +18,8 @@ export interface TrainResult {
   interactions: number;
   items: number;
   seconds: number;
+  /** How the personalized model's parameters were chosen (null: not tuned). */
+  tuning: TuningReport | null;
 }
 
 /**
@@ -37,14 +41,20 @@ export class RecommendationService {
   /** Per workspace: the log id its current model was trained through. */
   private readonly trainedThrough = new Map<string, number>();
   private readonly retrainAfterEvents: number;
+  private readonly tune: TuneOptions | false;
 
+  /**
+   * `tune` (default on) chooses the personalized model's parameters at each training on
+   * a validation tail of the workspace's own interactions; `false` keeps the defaults.
+   */
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly logger?: Logger,
-    options: { retrainAfterEvents?: number } = {},
+    options: { retrainAfterEvents?: number; tune?: TuneOptions | false } = {},
   ) {
     this.retrainAfterEvents = options.retrainAfterEvents ?? RETRAIN_AFTER_EVENTS;
+    this.tune = options.tune ?? {};
   }
 
   /**
@@ -100,10 +110,11 @@ export class RecommendationService {
     // Read before the items: a change made in between then shows at the next check.
     const signature = await catalogSignature(this.store.db, workspaceId);
     const catalog = toRecommendable(await allItems(this.store.db, workspaceId));
-    const { bundle, interactions } = await trainFromLog(
+    const { bundle, interactions, tuning } = await trainFromLog(
       { store: this.store.address, workspaceId, through },
       catalog,
       now,
+      { tune: this.tune },
     );
     let registry = this.registries.get(workspaceId);
     if (!registry) {
@@ -115,6 +126,7 @@ export class RecommendationService {
       now,
       `${interactions} interactions, ${catalog.length} items`,
       catalog,
+      tuning,
     );
     this.catalogChecked.set(workspaceId, now);
     this.catalogSeen.set(workspaceId, signature);
@@ -122,10 +134,17 @@ export class RecommendationService {
     this.trainedThrough.set(workspaceId, through);
     const seconds = (performance.now() - started) / 1000;
     this.logger?.info(
-      { workspaceId, version, interactions, items: catalog.length, seconds },
-      'recommendation models trained',
+      {
+        workspaceId,
+        version,
+        interactions,
+        items: catalog.length,
+        seconds,
+        ...(tuning ? { tuning: tuningLog(tuning) } : {}),
+      },
+      `recommendation models trained${tuning ? `; personalized: ${describeTuning(tuning)}` : ''}`,
     );
-    return { version, interactions, items: catalog.length, seconds };
+    return { version, interactions, items: catalog.length, seconds, tuning };
   }
 
   /** Answers from memory; an empty answer until the workspace's first training. */
@@ -193,4 +212,24 @@ export class RecommendationService {
       this.catalogSeen.set(workspaceId, signature);
     }
   }
+}
+
+/** The tuning in a log line: the choice and every candidate's score, without the noise. */
+function tuningLog(t: TuningReport) {
+  return {
+    status: t.status,
+    reason: t.reason,
+    chosen: t.chosen,
+    chosenNdcg: t.chosenScore?.ndcg ?? null,
+    defaultNdcg: t.defaultScore?.ndcg ?? null,
+    candidates: t.candidates.map((c) => ({
+      halfLifeDays: c.params.halfLifeDays,
+      lambda: c.params.lambda,
+      regularization: c.params.regularization,
+      minSupport: c.params.minSupport,
+      weights: c.params.weights,
+      ndcg: c.ndcg,
+    })),
+    seconds: t.seconds,
+  };
 }

@@ -6,6 +6,7 @@ import {
   recommendParamShape,
   RecommendResponse,
   requestFromParams,
+  TuningReport,
 } from '../../recommend/index.js';
 import { NotFoundError, TtlCache, ValidationError } from '../../shared/index.js';
 import type { AppContext } from '../context.js';
@@ -27,6 +28,23 @@ const TrainOut = z.object({
   interactions: z.number().int(),
   items: z.number().int(),
   seconds: z.number(),
+  tuning: TuningReport.nullable().describe(
+    "How the personalized model's parameters were chosen on a validation tail (null: not tuned)",
+  ),
+});
+
+const VersionsOut = z.object({
+  versions: z.array(
+    z.object({
+      version: z.number().int(),
+      publishedAt: z.number(),
+      trainedAt: z.number(),
+      trainedThrough: z.number().nullable(),
+      current: z.boolean(),
+      note: z.string().optional(),
+      tuning: TuningReport.nullable(),
+    }),
+  ),
 });
 
 export function recommendationRoutes(ctx: AppContext): RouteDef[] {
@@ -120,9 +138,10 @@ export function recommendationRoutes(ctx: AppContext): RouteDef[] {
     defineRoute({
       method: 'GET',
       url: '/v1/admin/recommendations/versions',
-      summary: 'Model versions kept in memory, and which one serves',
+      summary: 'Model versions kept in memory, which one serves, and how each was tuned',
       tag: 'recommendations',
       auth: 'admin',
+      responses: { 200: VersionsOut },
       handler: async ({ principal }) => ({
         versions: ctx.recommendations.versions(principal.workspaceId),
       }),
