@@ -6,6 +6,7 @@ import {
   toDefinition,
   updateAt,
   type Group,
+  type Row,
 } from '../../web/src/pages/rule-builder.js';
 import { fromDefinition } from '../../web/src/pages/rule-parse.js';
 
@@ -73,7 +74,11 @@ describe('the segment rule builder', () => {
     rule = updateAt(rule, [0], () => ({ ...emptyRow(), name: 'plan', value: 'pro' }));
     rule = { ...rule, items: [...rule.items, emptyGroup('any')] };
     expect(problemsOf(rule)).toEqual(['Condition 2.1: the trait path is empty.']);
-    rule = updateAt(rule, [1, 0], (r) => ({ ...r, kind: 'event', name: 'Order Completed' }));
+    rule = updateAt(rule, [1, 0], (r) => ({
+      ...(r as Row),
+      kind: 'event',
+      name: 'Order Completed',
+    }));
     rule = updateAt(rule, [1], (g) => ({
       ...(g as Group),
       negate: true,

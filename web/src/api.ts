@@ -4,6 +4,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Each problem with the field it names (`definition.steps.2.next`), for forms. */
+    readonly details: { path: string; problem: string }[] = [],
   ) {
     super(message);
   }
@@ -68,6 +70,7 @@ export async function api<T>(
       res.status,
       error?.code ?? 'http_error',
       [error?.message ?? `${method} ${path} answered ${res.status}.`, ...details].join(' '),
+      error?.details ?? [],
     );
   }
   return data as T;

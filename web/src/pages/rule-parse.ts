@@ -1,4 +1,4 @@
-import { emptyRow, OPERATORS, operand, type Group, type Item, type Operator } from './rule-builder';
+import { emptyRow, OPERATORS, operand, type Group, type Item, type Operator } from './rule-builder.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
