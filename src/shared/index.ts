@@ -31,4 +31,4 @@ export { mulberry32, seededRandom, type Random } from './random.js';
 export { pushTo, groupBy } from './group-by.js';
 export { didYouMean } from './did-you-mean.js';
 export { PersonRef, removedCount, identifierValues, type Removed } from './personal-data.js';
-export { csvCell, csvLine, type CsvValue } from './csv-write.js';
+export { csvLine } from './csv-write.js';

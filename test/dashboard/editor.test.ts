@@ -214,7 +214,7 @@ describe('the dashboard editors in a browser', { timeout: 120_000 }, () => {
     // Edited again, the rule comes back into the builder as it was saved.
     await page.getByRole('link', { name: 'Edit the rule' }).click();
     await page.getByRole('group', { name: 'Condition 2.2' }).waitFor();
-    await page.getByText('Rule as JSON', { exact: true }).click();
+    await page.getByText('Rule as JSON').click();
     expect(JSON.parse((await page.getByTestId('rule-json').textContent()) ?? '')).toEqual(
       mine.definition,
     );

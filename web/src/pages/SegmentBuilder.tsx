@@ -134,7 +134,7 @@ export function SegmentBuilder({ id }: { id?: string }) {
           <pre className="content" data-testid="rule-json">
             {JSON.stringify(definition, null, 2)}
           </pre>
-          <label htmlFor="seg-paste">Paste a rule as JSON</label>
+          <label htmlFor="seg-paste">Load a rule from JSON (paste it here)</label>
           <textarea
             id="seg-paste"
             rows={4}

@@ -1,4 +1,11 @@
-import { emptyRow, OPERATORS, operand, type Group, type Item, type Operator } from './rule-builder.js';
+import {
+  emptyRow,
+  OPERATORS,
+  operand,
+  type Group,
+  type Item,
+  type Operator,
+} from './rule-builder.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
