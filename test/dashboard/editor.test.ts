@@ -234,6 +234,23 @@ describe('the dashboard editors in a browser', { timeout: 120_000 }, () => {
     await shot('customers-by-name');
   });
 
+  it('shows a read key the graph and the simulation, but nothing to change', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const reader = await context.newPage();
+    const readerErrors = consoleErrors(reader);
+    await signIn(reader, base, t.keys.read);
+    await reader.goto(`${base}/journeys/${journeyId}`);
+    await reader.locator('.react-flow__node[data-id="send_reminder"]').click();
+    const panel = reader.getByRole('complementary', { name: 'Step send_reminder' });
+    expect(await panel.getByLabel('Step name').isDisabled()).toBe(true);
+    expect(await reader.getByRole('button', { name: /Save|Add|Remove/ }).count()).toBe(0);
+    await reader.getByRole('button', { name: 'Simulate the last 30 days' }).click();
+    await reader.getByRole('table', { name: 'Simulated people per step' }).waitFor();
+    expect(await reader.getByRole('heading', { name: 'Start from a recipe' }).count()).toBe(0);
+    expect(readerErrors).toEqual([]);
+    await context.close();
+  });
+
   it('logged no console error on any page but the two refusals it asked for', () => {
     // Chromium logs every 4xx answer; the gallery's bad id and the editor's bad URL are two.
     const refused = errors.filter((e) => e.includes('status of 400 (Bad Request)'));

@@ -55,15 +55,44 @@ describe.each(STORE_KINDS)('finding people by name and e-mail (%s)', (kind) => {
 
   it('pages a name search with the cursor, each person once', async () => {
     await start(false);
-    const first = await find('name=ada&limit=1');
-    expect(first.profiles).toHaveLength(1);
-    expect(first.nextCursor).not.toBeNull();
-    const second = await find(`name=ada&limit=1&cursor=${first.nextCursor}`);
-    expect(second.profiles).toHaveLength(1);
-    expect(second.profiles[0]!.id).not.toBe(first.profiles[0]!.id);
-    const third = await find(`name=ada&limit=1&cursor=${second.nextCursor}`);
-    expect(third.profiles).toHaveLength(0);
-    expect(third.nextCursor).toBeNull();
+    const found: string[] = [];
+    let cursor: string | null = null;
+    for (let pages = 0; pages < 5; pages++) {
+      const page: Found = await find(`name=ada&limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.profiles.length).toBeLessThanOrEqual(1);
+      found.push(...page.profiles.map((p) => p.name ?? ''));
+      cursor = page.nextCursor;
+      if (cursor === null) break;
+    }
+    expect(cursor).toBeNull();
+    expect(found.sort()).toEqual(['Ada Lovelace', 'Adam Smith']);
+  });
+
+  it('reads at most 2,000 people a request and goes on from the cursor', async () => {
+    await start(false);
+    const batch = Array.from({ length: 2001 }, (_, i) => ({
+      type: 'identify',
+      userId: `bulk-${i}`,
+      messageId: `bulk-${i}`,
+      traits: { name: i === 2000 ? 'Ada Byron' : `Person ${i}` },
+    }));
+    for (let i = 0; i < batch.length; i += 1000) {
+      const part = { batch: batch.slice(i, i + 1000) };
+      expect((await send(t, 'POST', '/v1/batch', t.keys.write, part)).statusCode).toBe(200);
+    }
+    await t.ctx.profiles.drain();
+    const seen = new Set<string>();
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page: Found = await find(`name=ada${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.scanned).toBeLessThanOrEqual(2000);
+      for (const p of page.profiles) seen.add(p.name ?? '');
+      cursor = page.nextCursor;
+      pages++;
+    } while (cursor !== null);
+    expect(pages).toBe(2);
+    expect([...seen].sort()).toEqual(['Ada Byron', 'Ada Lovelace', 'Adam Smith']);
   });
 
   it.each([false, true])('finds a whole e-mail address (encrypted: %s)', async (encrypted) => {
