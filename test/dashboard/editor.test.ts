@@ -93,7 +93,7 @@ describe('the dashboard editors in a browser', { timeout: 120_000 }, () => {
     await expect
       .poll(() => panel.getByRole('alert').first().textContent())
       .toBe('url: must be an http:// or https:// URL');
-    expect(await page.locator('.step-node.invalid').count()).toBe(1);
+    await expect.poll(() => page.locator('.step-node.invalid').count()).toBe(1);
     await shot('journey-editor-problem');
     await panel.getByLabel('Webhook URL (webhook channel)').fill('https://hooks.example/remind');
     await panel.getByLabel('Step name').fill('Remind them');

@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { validateJourney } from '../../src/journeys/core/validate.js';
 import {
+  addOutcome,
   asDefinition,
   connect,
   insertStep,
   problemsByStep,
   removeStep,
   renameStep,
+  setWaitMode,
   slotsOf,
   STEP_KINDS,
+  waitModeOf,
   type Definition,
 } from '../../web/src/pages/journey-model.js';
 import { layoutSteps } from '../../web/src/pages/journey-layout.js';
@@ -96,6 +99,36 @@ describe('the journey editor model', () => {
     expect(problemsByStep(open, [{ path: 'definition.trigger.type', problem: 'x' }])).toEqual([
       { stepId: null, field: 'trigger.type', problem: 'x' },
     ]);
+  });
+
+  it.each(['event', 'until', 'duration'] as const)(
+    'turns a wait into its %s form, keeping where it leads',
+    (mode) => {
+      const { def } = insertStep(journey(), 'wait', 'ping');
+      const turned = {
+        ...def,
+        steps: def.steps.map((s) => (s.id === 'wait_1' ? setWaitMode(s, mode) : s)),
+      };
+      const wait = turned.steps.find((s) => s.id === 'wait_1')!;
+      expect(waitModeOf(wait)).toBe(mode);
+      expect(slotsOf(wait).map((s) => s.to)).toEqual(
+        mode === 'event' ? ['done', 'done'] : ['done'],
+      );
+      expect(valid(turned)).toBe('ok');
+    },
+  );
+
+  it('adds a case to a branch and an arm to a split, each still valid', () => {
+    for (const kind of ['branch', 'split'] as const) {
+      const { def } = insertStep(journey(), kind, 'ping');
+      const grown = {
+        ...def,
+        steps: def.steps.map((s) => (s.id === `${kind}_1` ? addOutcome(s) : s)),
+      };
+      const step = grown.steps.find((s) => s.id === `${kind}_1`)!;
+      expect(slotsOf(step)).toHaveLength(3);
+      expect(valid(grown)).toBe('ok');
+    }
   });
 
   it('lays steps out by distance from the start, keeping dragged ones where they were put', () => {

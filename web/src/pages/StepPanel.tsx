@@ -1,13 +1,24 @@
 import { useEffect, useState } from 'react';
 import {
+  addOutcome,
   connect,
   removeStep,
   renameStep,
+  setWaitMode,
   slotsOf,
+  waitModeOf,
   type Definition,
   type Problem,
   type StepJson,
+  type WaitMode,
 } from './journey-model';
+
+/** The fields of each form of a wait step. */
+const WAIT_FIELDS: Record<WaitMode, string[]> = {
+  duration: ['duration'],
+  until: ['until'],
+  event: ['event', 'timeout'],
+};
 import { Field, fieldKey, JOURNEY_FIELDS, problemsOf, STEP_FIELDS } from './step-fields';
 
 /**
@@ -96,7 +107,10 @@ function StepSettings({
 }) {
   const [newId, setNewId] = useState(step.id);
   useEffect(() => setNewId(step.id), [step.id]);
-  const fields = STEP_FIELDS[step.type] ?? [];
+  const mode = waitModeOf(step);
+  const fields = (STEP_FIELDS[step.type] ?? []).filter(
+    (spec) => step.type !== 'wait' || WAIT_FIELDS[mode].includes(String(spec.path[0])),
+  );
   const slots = slotsOf(step);
   const setStep = (next: StepJson) =>
     onChange({ ...def, steps: def.steps.map((s) => (s.id === step.id ? next : s)) });
@@ -145,6 +159,21 @@ function StepSettings({
         idPrefix="step"
         disabled={!canChange}
       />
+      {step.type === 'wait' ? (
+        <>
+          <label htmlFor="wait-mode">Wait</label>
+          <select
+            id="wait-mode"
+            value={mode}
+            disabled={!canChange}
+            onChange={(e) => setStep(setWaitMode(step, e.target.value as WaitMode))}
+          >
+            <option value="duration">for a time</option>
+            <option value="until">until a local time or weekday</option>
+            <option value="event">until an event, at most a timeout</option>
+          </select>
+        </>
+      ) : null}
       {fields.map((spec) => (
         <Field
           key={fieldKey(spec.path)}
@@ -156,6 +185,11 @@ function StepSettings({
           disabled={!canChange}
         />
       ))}
+      {canChange && (step.type === 'branch' || step.type === 'split') ? (
+        <button type="button" onClick={() => setStep(addOutcome(step))}>
+          {step.type === 'branch' ? 'Add a case' : 'Add an arm'}
+        </button>
+      ) : null}
       {slots.map((slot) => (
         <div key={slot.key}>
           <label htmlFor={`slot-${slot.key}`}>Then ({slot.label}) go to</label>

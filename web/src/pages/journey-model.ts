@@ -262,3 +262,52 @@ export function problemsByStep(
     return { stepId: null, field: path, problem: d.problem };
   });
 }
+
+export type WaitMode = 'duration' | 'until' | 'event';
+
+/** Which of its three forms a wait step has (the first present; duration when none). */
+export function waitModeOf(step: StepJson): WaitMode {
+  if (step.until !== undefined) return 'until';
+  if (step.event !== undefined) return 'event';
+  return 'duration';
+}
+
+/**
+ * A wait step turned into another form, keeping where it leads: an event wait needs a
+ * timeout and two slots (on event, on timeout), the other forms one `next`.
+ */
+export function setWaitMode(step: StepJson, mode: WaitMode): StepJson {
+  const to = slotsOf(step)[0]?.to ?? '';
+  const WAIT_FIELDS = new Set(['duration', 'until', 'event', 'timeout', 'next']);
+  const rest = Object.fromEntries(
+    Object.entries(step).filter(([k]) => !WAIT_FIELDS.has(k)),
+  ) as StepJson;
+  switch (mode) {
+    case 'duration':
+      return { ...rest, duration: 'P1D', next: to };
+    case 'until':
+      return { ...rest, until: { time: '09:00' }, next: to };
+    case 'event':
+      return {
+        ...rest,
+        event: { event: 'Order Completed' },
+        timeout: 'P1D',
+        next: { event: to, timeout: to },
+      };
+  }
+}
+
+/** A branch with one more case (before `default`), or a split with one more arm. */
+export function addOutcome(step: StepJson): StepJson {
+  const to = slotsOf(step).at(-1)?.to ?? '';
+  if (step.type === 'branch' && Array.isArray(step.cases)) {
+    const n = step.cases.length + 1;
+    const added = { name: `Case ${n}`, condition: { trait: 'plan', eq: 'pro' }, next: to };
+    return { ...step, cases: [...step.cases, added] };
+  }
+  if (step.type === 'split' && Array.isArray(step.arms)) {
+    const name = String.fromCharCode(65 + (step.arms.length % 26));
+    return { ...step, arms: [...step.arms, { name, weight: 50, next: to }] };
+  }
+  return step;
+}
