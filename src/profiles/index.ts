@@ -38,6 +38,7 @@ export {
   type DerivedEvent,
 } from './derived-events.js';
 export { statedTraits } from './stated-traits.js';
+export { personName } from './person-name.js';
 export {
   QuarantineFilter,
   QuarantinePage,

@@ -2,9 +2,16 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/index.js';
 import { deriveTraits, type ProfileFacts, type WorkspaceModel } from './computed/index.js';
 import { normalizeEmail, normalizePhone, type IdentityKind } from './identity/index.js';
-import type { ProfileKind, ProfileList, ProfileListQuery, ProfileView } from './profile-view.js';
+import {
+  NAME_SCAN_LIMIT,
+  type ProfileKind,
+  type ProfileList,
+  type ProfileListQuery,
+  type ProfileView,
+} from './profile-view.js';
 import { readFactsOf } from './profile-reads.js';
 import { statedTraits } from './stated-traits.js';
+import { nameMatches, personName } from './person-name.js';
 import { clearValue, lookupValues } from './identity/stored-value.js';
 import { toLoggedEvent } from './stored-event.js';
 
@@ -136,13 +143,16 @@ export async function profileView(
 
 /**
  * Live profiles by id; `q` finds people by any identifier (case-insensitive prefix),
- * which covers user ids, e-mail addresses, phone numbers and anonymous ids.
+ * which covers user ids, e-mail addresses, phone numbers and anonymous ids. With
+ * encryption at rest, e-mails and phones are stored as a blind index that no prefix
+ * matches: a whole address or number in `q` is then found through its index.
  */
 export async function listProfiles(
   db: Kysely<Database>,
   workspaceId: string,
   query: ProfileListQuery,
 ): Promise<ProfileList> {
+  if (query.name !== undefined) return searchByName(db, workspaceId, query.name, query);
   let q = db
     .selectFrom('profiles')
     .select(['profiles.id', 'profiles.updated_at'])
@@ -151,13 +161,19 @@ export async function listProfiles(
   if (query.cursor) q = q.where('profiles.id', '>', query.cursor);
   if (query.q) {
     const pattern = `${query.q.toLowerCase().replace(/[%_\\]/g, '')}%`;
+    const exact = exactIndexValues(db, query.q);
     q = q.where((eb) =>
       eb.exists(
         eb
           .selectFrom('identities')
           .select('identities.profile_id')
           .whereRef('identities.profile_id', '=', 'profiles.id')
-          .where(sql<string>`lower(identities.value)`, 'like', pattern),
+          .where((w) =>
+            w.or([
+              w(sql<string>`lower(identities.value)`, 'like', pattern),
+              ...(exact.length > 0 ? [w('identities.value', 'in', exact)] : []),
+            ]),
+          ),
       ),
     );
   }
@@ -166,6 +182,28 @@ export async function listProfiles(
     .limit(query.limit + 1)
     .execute();
   const page = rows.slice(0, query.limit);
+  return {
+    profiles: await summariesOf(db, workspaceId, page),
+    nextCursor: rows.length > query.limit ? page[page.length - 1]!.id : null,
+  };
+}
+
+/** The blind indexes a whole e-mail or phone in `q` is stored under (none without a key). */
+function exactIndexValues(db: Kysely<Database>, q: string): string[] {
+  const out: string[] = [];
+  const email = normalizeEmail(q);
+  if (email) out.push(...lookupValues(db, 'email', email).filter((v) => v !== email));
+  const phone = normalizePhone(q);
+  if (phone) out.push(...lookupValues(db, 'phone', phone).filter((v) => v !== phone));
+  return out;
+}
+
+/** Each person of a page with their identifiers in clear. */
+async function summariesOf(
+  db: Kysely<Database>,
+  workspaceId: string,
+  page: readonly { id: string; updated_at: number; name?: string | null }[],
+): Promise<ProfileList['profiles']> {
   const ids = page.length
     ? await db
         .selectFrom('identities')
@@ -178,15 +216,54 @@ export async function listProfiles(
         )
         .execute()
     : [];
+  return page.map((p) => ({
+    id: p.id,
+    identities: ids
+      .filter((i) => i.profile_id === p.id)
+      .map((i) => ({ kind: i.kind, value: clearValue(i) })),
+    updatedAt: iso(p.updated_at),
+    ...(p.name === undefined ? {} : { name: p.name }),
+  }));
+}
+
+/**
+ * People whose name (stated traits) has words starting with each word of `name`. Names
+ * live inside each profile's facts (sealed with encryption at rest), which no index
+ * reaches, so one request reads at most NAME_SCAN_LIMIT people in id order from the
+ * cursor; `nextCursor` continues the scan until it is null. Encrypted or not, the same
+ * search works: facts are opened in memory and nothing is stored in clear for it.
+ */
+async function searchByName(
+  db: Kysely<Database>,
+  workspaceId: string,
+  name: string,
+  query: ProfileListQuery,
+): Promise<ProfileList> {
+  let q = db
+    .selectFrom('profiles')
+    .select(['id', 'workspace_id', 'facts', 'updated_at'])
+    .where('workspace_id', '=', workspaceId)
+    .where('merged_into', 'is', null);
+  if (query.cursor) q = q.where('id', '>', query.cursor);
+  const rows = await q.orderBy('id').limit(NAME_SCAN_LIMIT).execute();
+  const facts = await readFactsOf(db, rows);
+  const found: { id: string; updated_at: number; name: string }[] = [];
+  let scanned = 0;
+  for (const row of rows) {
+    scanned++;
+    const f = facts.get(row.id);
+    const full = f ? personName(statedTraits(f.facts).traits) : null;
+    if (full && nameMatches(full, name)) {
+      found.push({ id: row.id, updated_at: row.updated_at, name: full });
+      if (found.length === query.limit) break;
+    }
+  }
+  const stoppedEarly = scanned < rows.length;
+  const more = stoppedEarly || rows.length === NAME_SCAN_LIMIT;
   return {
-    profiles: page.map((p) => ({
-      id: p.id,
-      identities: ids
-        .filter((i) => i.profile_id === p.id)
-        .map((i) => ({ kind: i.kind, value: clearValue(i) })),
-      updatedAt: iso(p.updated_at),
-    })),
-    nextCursor: rows.length > query.limit ? page[page.length - 1]!.id : null,
+    profiles: await summariesOf(db, workspaceId, found),
+    nextCursor: more && scanned > 0 ? rows[scanned - 1]!.id : null,
+    scanned,
   };
 }
 

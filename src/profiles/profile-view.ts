@@ -36,16 +36,31 @@ export const ProfileSummary = z.object({
   id: z.string(),
   identities: z.array(z.object({ kind: z.string(), value: z.string() })),
   updatedAt: z.string(),
+  /** With `name`: the person's name as their traits give it. */
+  name: z.string().nullable().optional(),
 });
 export const ProfileList = z.object({
   profiles: z.array(ProfileSummary),
   nextCursor: z.string().nullable(),
+  /** With `name`: how many people this page looked at (at most NAME_SCAN_LIMIT). */
+  scanned: z.number().int().optional(),
 });
 export type ProfileList = z.infer<typeof ProfileList>;
 
-export const ProfileListQuery = z.object({
-  q: z.string().min(1).max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.string().min(1).optional(),
-});
+/** People a name search reads per request: names are inside facts, which no index reaches. */
+export const NAME_SCAN_LIMIT = 2000;
+
+export const ProfileListQuery = z
+  .object({
+    /** Identifier prefix (user id, e-mail, phone, anonymous id), or a whole e-mail or phone. */
+    q: z.string().min(1).max(200).optional(),
+    /** Words starting the person's name (`name`, `first_name`, `last_name` traits). */
+    name: z.string().trim().min(1, 'must not be empty').max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    cursor: z.string().min(1).optional(),
+  })
+  .refine((query) => query.q === undefined || query.name === undefined, {
+    path: ['name'],
+    message: 'search by q or by name, not both',
+  });
 export type ProfileListQuery = z.infer<typeof ProfileListQuery>;

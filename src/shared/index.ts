@@ -31,3 +31,4 @@ export { mulberry32, seededRandom, type Random } from './random.js';
 export { pushTo, groupBy } from './group-by.js';
 export { didYouMean } from './did-you-mean.js';
 export { PersonRef, removedCount, identifierValues, type Removed } from './personal-data.js';
+export { csvLine } from './csv-write.js';

@@ -93,6 +93,7 @@ export function routeCases(a: WorkspaceA): Record<string, RouteCase> {
     },
     'DELETE /v1/segments/{id}': { expect: 'not_found' },
     'GET /v1/segments/{id}/members': { expect: 'not_found' },
+    'GET /v1/segments/{id}/members.csv': { expect: 'not_found' },
     'GET /v1/journey-recipes': { expect: 'own' },
     'POST /v1/journeys': { expect: 'own', body: { definition: journey } },
     'GET /v1/journeys': { expect: 'own' },

@@ -109,7 +109,8 @@ function Page({ session }: { session: Session }) {
       return <Customers />;
     case 'segments':
       if (parts[1] === 'new' && canChange) return <SegmentBuilder />;
-      if (parts[1]) return <SegmentPage id={parts[1]} />;
+      if (parts[1] && parts[2] === 'edit' && canChange) return <SegmentBuilder id={parts[1]} />;
+      if (parts[1]) return <SegmentPage id={parts[1]} canChange={canChange} />;
       return <Segments canChange={canChange} />;
     case 'journeys':
       if (parts[1]) return <JourneyPage id={parts[1]} canChange={canChange} />;

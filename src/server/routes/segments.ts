@@ -1,5 +1,9 @@
+import { Readable } from 'node:stream';
 import { z } from 'zod';
 import {
+  assertSegmentExists,
+  membersCsv,
+  MembersCsvQuery,
   createSegment,
   deleteSegment,
   getSegment,
@@ -168,6 +172,45 @@ export function segmentRoutes(ctx: AppContext): RouteDef[] {
       responses: { 200: MemberPage, 404: z.unknown() },
       handler: ({ params, query, principal }) =>
         listMembers(ctx.store.db, principal.workspaceId, params.id, query),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/v1/segments/:id/members.csv',
+      summary: "A segment's members as CSV (streamed; audited as a personal-data export)",
+      tag: 'segments',
+      auth: 'read',
+      params: IdParams,
+      query: MembersCsvQuery,
+      produces: 'text/csv',
+      responses: { 200: z.string() },
+      handler: async ({ params, query, principal, request, reply }) => {
+        const ws = principal.workspaceId;
+        // The entry is written before the first row leaves: an export cut short by the
+        // client is still on record, as it may already hold personal data.
+        await audited(
+          ctx,
+          principal,
+          request,
+          { action: 'segment.export', kind: 'segment', id: params.id },
+          async ({ db }) => {
+            await assertSegmentExists(db, ws, params.id);
+            return { result: null, after: { format: 'csv', limit: query.limit } };
+          },
+        );
+        const rows = membersCsv(ctx.store.db, ws, params.id, {
+          limit: query.limit,
+          now: ctx.clock.now(),
+          model: await ctx.models.get(ws),
+        });
+        reply.type('text/csv; charset=utf-8');
+        reply.header(
+          'content-disposition',
+          `attachment; filename="segment-${params.id.replace(/[^A-Za-z0-9_-]/g, '_')}.csv"`,
+        );
+        reply.header('cache-control', 'no-store');
+        reply.header('x-rapport-row-limit', String(query.limit));
+        return reply.send(Readable.from(rows));
+      },
     }),
   ];
 }

@@ -1,4 +1,4 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { api, enc } from '../api';
 import { Link } from '../router';
 import { formatNumber, Status, useLoad } from '../ui';
@@ -20,11 +20,14 @@ export interface JourneyStats {
 }
 
 // React Flow is most of the bundle's weight: loaded only when a journey is opened.
-const JourneyGraph = lazy(() =>
-  import('./JourneyGraph').then((m) => ({ default: m.JourneyGraph })),
+const JourneyEditor = lazy(() =>
+  import('./JourneyEditor').then((m) => ({ default: m.JourneyEditor })),
 );
 
-/** One journey: status, per-step counts and its graph. */
+/** How often the per-step counts refresh while the page is open. */
+const STATS_EVERY_MS = 10_000;
+
+/** One journey: status, live per-step counts and its graph (an editor for admins). */
 export function JourneyPage({ id, canChange }: { id: string; canChange: boolean }) {
   const journey = useLoad(() => api<Journey>('GET', `/v1/journeys/${enc(id)}`), id);
   const stats = useLoad(() => api<JourneyStats>('GET', `/v1/journeys/${enc(id)}/stats`), id);
@@ -32,6 +35,11 @@ export function JourneyPage({ id, canChange }: { id: string; canChange: boolean 
     journey.reload();
     stats.reload();
   };
+  const reloadStats = stats.reload;
+  useEffect(() => {
+    const timer = setInterval(reloadStats, STATS_EVERY_MS);
+    return () => clearInterval(timer);
+  }, [reloadStats]);
   return (
     <section>
       <p>
@@ -99,7 +107,12 @@ export function JourneyPage({ id, canChange }: { id: string; canChange: boolean 
               <>
                 <h2>Graph</h2>
                 <Suspense fallback={<p aria-busy="true">Loading the graph…</p>}>
-                  <JourneyGraph definition={journey.data.definition} stats={s} />
+                  <JourneyEditor
+                    journey={journey.data}
+                    stats={s}
+                    canChange={canChange}
+                    onSaved={reload}
+                  />
                 </Suspense>
               </>
             ) : null}

@@ -2,6 +2,8 @@ import { api, enc } from '../api';
 import { Link } from '../router';
 import { Status, useLoad, when } from '../ui';
 import { JourneyActions } from './journey-actions';
+import { JourneyGallery } from './JourneyGallery';
+import './editor.css';
 
 export interface Journey {
   id: string;
@@ -62,6 +64,7 @@ export function Journeys({ canChange }: { canChange: boolean }) {
           )
         }
       </Status>
+      {canChange ? <JourneyGallery /> : null}
     </section>
   );
 }

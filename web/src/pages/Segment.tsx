@@ -8,8 +8,8 @@ interface MemberPage {
   nextCursor: string | null;
 }
 
-/** One segment: its rule and its members. */
-export function SegmentPage({ id }: { id: string }) {
+/** One segment: its rule and its members, the members as CSV; admins edit the rule. */
+export function SegmentPage({ id, canChange }: { id: string; canChange: boolean }) {
   const segment = useLoad(() => api<Segment>('GET', `/v1/segments/${enc(id)}`), id);
   const members = useLoad(
     () => api<MemberPage>('GET', `/v1/segments/${enc(id)}/members?limit=100`),
@@ -29,6 +29,15 @@ export function SegmentPage({ id }: { id: string }) {
               {formatNumber(s.members ?? 0)} members
             </p>
             {s.description ? <p>{s.description}</p> : null}
+            <p className="actions">
+              {/* A plain link: the session cookie authorizes the download (a GET). */}
+              <a href={`/v1/segments/${enc(id)}/members.csv`} download>
+                Export members as CSV
+              </a>
+              {canChange && s.kind === 'custom' ? (
+                <Link href={`/segments/${enc(id)}/edit`}>Edit the rule</Link>
+              ) : null}
+            </p>
             <h2>Rule</h2>
             <pre className="content">{JSON.stringify(s.definition, null, 2)}</pre>
           </>
