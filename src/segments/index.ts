@@ -35,3 +35,4 @@ export { previewSegment } from './preview.js';
 export { unseenEventWarnings } from './typos.js';
 export { recomputeSegments } from './recompute.js';
 export { exportPersonSegments, erasePersonSegments } from './personal-data.js';
+export { oldestDueCheck } from './due-checks.js';
