@@ -18,6 +18,16 @@ export interface VersionInfo {
   trainedThrough: number | null;
   current: boolean;
   note: string | undefined;
+  /** `trained` in this process, or `loaded` from the store (another process's training). */
+  origin: 'trained' | 'loaded';
+  /** The store's version of this bundle (`recommendation_models`); null if never saved. */
+  stored: number | null;
+}
+
+/** Where a published bundle came from. */
+export interface BundleOrigin {
+  origin: 'trained' | 'loaded';
+  stored: number | null;
 }
 
 interface Entry {
@@ -26,6 +36,7 @@ interface Entry {
   recommender: Recommender;
   publishedAt: number;
   note: string | undefined;
+  source: BundleOrigin;
   /** Sequence number of the last observed interaction applied to this recommender. */
   applied: number;
   /** False after a catalog change until the recommender is rebuilt. */
@@ -89,6 +100,7 @@ export class ModelRegistry {
     now: number,
     note?: string,
     catalog?: readonly CatalogItemInput[],
+    source: BundleOrigin = { origin: 'trained', stored: null },
   ): number {
     if (catalog) this.replaceCatalog(catalog);
     const recommender = this.build(bundle);
@@ -98,6 +110,7 @@ export class ModelRegistry {
       recommender,
       publishedAt: now,
       note,
+      source,
       applied: this.seq,
       fresh: true,
       servedAt: ++this.swaps,
@@ -181,6 +194,7 @@ export class ModelRegistry {
       trainedThrough: e.bundle.trainedThrough,
       current: e === this.active,
       note: e.note,
+      ...e.source,
     }));
   }
 
