@@ -55,6 +55,7 @@ export const tableOwners = {
   experiment_assignments: ['measurement'],
   uplift_models: ['measurement'],
   recommendation_exposures: ['measurement'],
+  recommendation_models: ['recommend'],
   encryption_keys: ['store'],
   change_log: ['store'],
   erasure_jobs: ['erasure'],

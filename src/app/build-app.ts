@@ -49,6 +49,7 @@ import type { Store } from '../store/index.js';
 import { KeyResolver, LinkSecrets, listWorkspaceIds } from '../workspaces/index.js';
 import { ErasureRunner, readJob, RetentionRunner } from '../erasure/index.js';
 import { flushErased, openChangeFeed } from '../store/index.js';
+import { readBacklog } from './backlog.js';
 import { buildLoops, type Loops } from './loops.js';
 import { ERASE_STEPS, exportPerson, RETENTION_STEPS } from './personal-data.js';
 import { pipelineStages } from './pipeline.js';
@@ -118,6 +119,7 @@ export function buildApp(options: AppOptions): App {
   const { store, clock, logger } = options;
   const metrics = new Metrics();
   metrics.countQuarantine(() => countQuarantined(store.db));
+  metrics.observeBacklog(clock, () => readBacklog(store.db, clock.now()));
   // Journeys' uplift models ride with the workspace model: `uplift.<journey>` traits.
   const models = new ModelCache(store.db, clock, undefined, loadUpliftScorers);
   // A stored definition that does not decode is left out of the pipeline, with a warning.

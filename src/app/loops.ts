@@ -65,18 +65,15 @@ export function buildLoops(p: LoopParts): Loops {
       250,
     ),
   );
-  const lastTrained = new Map<string, number>();
+  // Loads what another process trained and saved, trains what is due (at start: only
+  // workspaces without saved models), picks up catalog changes.
   const recommendations = loop(
     'recommendations',
     async () => {
-      for (const id of await listWorkspaceIds(p.store.db)) {
-        const now = p.clock.now();
-        const due = now - (lastTrained.get(id) ?? -Infinity) >= p.recommendationsTrainMs;
-        if (!due && !(await p.recommendations.grewSinceTraining(id))) continue;
-        lastTrained.set(id, now);
-        await p.recommendations.train(id);
-      }
-      await p.recommendations.refreshCatalogs();
+      await p.recommendations.scheduled(
+        await listWorkspaceIds(p.store.db),
+        p.recommendationsTrainMs,
+      );
       return false;
     },
     60_000,

@@ -33,6 +33,7 @@ import {
   exportPersonExperiments,
   recommendationExposuresOf,
 } from '../measurement/index.js';
+import { erasePersonModels } from '../recommend/index.js';
 import { erasePersonSegments, exportPersonSegments } from '../segments/index.js';
 import type { PersonRef } from '../shared/index.js';
 import type { Database } from '../store/index.js';
@@ -92,6 +93,12 @@ export const ERASE_STEPS: readonly EraseStep[] = [
   },
   { name: 'quarantine', tables: ['quarantined_events'], run: erasePersonQuarantine },
   { name: 'events', tables: ['events'], run: erasePersonEvents },
+  // After the events: a training that starts from here on no longer sees the person.
+  {
+    name: 'recommendation_models',
+    tables: ['recommendation_models'],
+    run: (db, p) => erasePersonModels(db, p),
+  },
   { name: 'rejected', tables: ['rejected_events'], run: erasePersonRejected },
   { name: 'audit', tables: ['audit_log'], run: erasePersonAudit },
   {

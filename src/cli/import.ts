@@ -46,6 +46,7 @@ export async function runImportCommand(
         store: app.ctx.store,
         writer: app.ctx.writer,
         processor: app.ctx.profiles,
+        logger: app.ctx.logger,
         models: app.ctx.models,
         clock: app.ctx.clock,
       },

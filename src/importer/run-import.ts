@@ -1,4 +1,5 @@
 import { createWriteStream, statSync, type WriteStream } from 'node:fs';
+import type { Logger } from 'pino';
 import { basename, dirname, join, resolve } from 'node:path';
 import { upsertItems, type CatalogItemInput } from '../catalog/index.js';
 import { normalizeEvent, type EventWriter, type NormalizedEvent } from '../ingest/index.js';
@@ -7,6 +8,7 @@ import { ValidationError, type Clock } from '../shared/index.js';
 import { withTransaction, type Store } from '../store/index.js';
 import { csvRowToEvent, derivedMessageId, rowToItem, type Mapping } from './mapping.js';
 import { OnlineRetailPreset, type PresetOutput } from './presets/online-retail.js';
+import { ImportLog, PROGRESS_EVERY } from './import-log.js';
 import { createProgress } from './progress.js';
 import { detectFormat, readRows } from './read-rows.js';
 import { dayShift, latestEventTime, shifted } from './shift.js';
@@ -33,6 +35,8 @@ export interface ImportOptions {
    * historical file then reads as recent activity, for RFM, journeys and windows.
    */
   shiftToNow?: boolean | undefined;
+  /** Rows read (and events folded) between two `import.progress` log lines; 100,000. */
+  logEvery?: number;
 }
 
 /**
@@ -58,6 +62,8 @@ export interface ImportDeps {
   processor: ProfileProcessor;
   models: ModelCache;
   clock: Clock;
+  /** Where `import.started`, `import.progress`, `import.finished` lines go (none if absent). */
+  logger?: Logger;
 }
 
 export interface ImportSummary {
@@ -87,6 +93,30 @@ const ITEM_CHUNK = 1000;
  */
 export async function runImport(deps: ImportDeps, options: ImportOptions): Promise<ImportSummary> {
   const started = Date.now();
+  const log = new ImportLog(
+    deps.logger,
+    options.workspaceId,
+    options.kind,
+    options.logEvery ?? PROGRESS_EVERY,
+  );
+  let rows = 0;
+  try {
+    const summary = await importFiles(deps, options, started, log, (n) => (rows = n));
+    log.finished(summary);
+    return summary;
+  } catch (error) {
+    log.failed(error, rows, Date.now() - started);
+    throw error;
+  }
+}
+
+async function importFiles(
+  deps: ImportDeps,
+  options: ImportOptions,
+  started: number,
+  log: ImportLog,
+  onRows: (rows: number) => void,
+): Promise<ImportSummary> {
   const formats = options.files.map((f) => detectFormat(f, options.format));
   if (options.preset && formats.some((f) => f !== 'csv')) {
     throw new ValidationError('The online-retail preset reads the CSV files.', [
@@ -127,6 +157,7 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
     summary.shiftedDays = Math.round(shift / 86_400_000);
   }
   const totalBytes = options.files.reduce((s, f) => s + sizeOf(f), 0);
+  log.started(options.files, totalBytes, options.preset);
   const bar = createProgress(`import ${options.kind}`, totalBytes, {
     unit: ' B',
     ...(options.progress ? { stream: options.progress } : {}),
@@ -212,8 +243,14 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
       bytes += n;
     })) {
       summary.rows++;
+      onRows(summary.rows);
       if (summary.rows % 5000 === 0)
         bar.update(bytes, { rows: summary.rows, rejected: summary.rejected });
+      log.progress('read', summary.rows, summary.rows - 1, () => ({
+        bytes,
+        events: summary.events,
+        rejected: summary.rejected,
+      }));
       if (row.kind === 'bad') {
         reject(file, row.line, row.reason, row.text);
         continue;
@@ -266,6 +303,7 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
       });
       let done = 0;
       summary.processed = await deps.processor.drain((r) => {
+        log.progress('profiles', done + r.events, done, () => ({ pending }));
         done += r.events;
         p.update(done);
       });

@@ -9,6 +9,6 @@ export {
 } from './journey-repo.js';
 export { CreateJourney, JourneyOut, JourneyList, JourneyStats } from './journey.js';
 export { journeyStats, runsOfProfile } from './stats.js';
-export { journeyCountsByStatus } from './journey-counts.js';
+export { journeyCountsByStatus, oldestDueTimer } from './journey-counts.js';
 export { simulateJourney, SimulateInput } from './simulate-journey.js';
 export { exportPersonJourneys, erasePersonJourneys } from './personal-data.js';

@@ -14,3 +14,18 @@ export async function journeyCountsByStatus(
     .execute();
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }
+
+/**
+ * When the oldest timer that is due at `now` fell due (null: none is), over every
+ * workspace: how far the journey-timers loop is behind. One probe of the `journey_runs_due`
+ * partial index.
+ */
+export async function oldestDueTimer(db: Kysely<Database>, now: number): Promise<number | null> {
+  const row = await db
+    .selectFrom('journey_runs')
+    .select((eb) => eb.fn.min<number | string | null>('wake_at').as('oldest'))
+    .where('wake_at', 'is not', null)
+    .where('wake_at', '<=', now)
+    .executeTakeFirstOrThrow();
+  return row.oldest === null ? null : Number(row.oldest);
+}

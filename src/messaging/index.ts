@@ -29,3 +29,4 @@ export {
   deleteMessagesBefore,
 } from './personal-data.js';
 export { retryFailedMessages, RETRYABLE_STATUSES, type RetryableStatus } from './retry-failed.js';
+export { outboxBacklog } from './outbox-backlog.js';

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { DEFAULT_RETRY_POLICY, nextRetryAt, type RetryPolicy } from '../channels/index.js';
 import type { Clock } from '../shared/index.js';
 import { skipLocked, withRetriedTransaction, type Store, type Tx } from '../store/index.js';
+import { DeliveryLog } from './delivery-log.js';
 import type { MessageStatus } from './message.js';
 import { decodeOutboxEntry, type OutboxEntry } from './outbox-payload.js';
 
@@ -63,6 +64,7 @@ export class OutboxSender {
   private readonly batchSize: number;
   private readonly concurrency: number;
   private readonly retry: RetryPolicy;
+  private readonly log: DeliveryLog | undefined;
 
   constructor(
     private readonly store: Store,
@@ -74,6 +76,7 @@ export class OutboxSender {
     this.batchSize = options.batchSize ?? 100;
     this.concurrency = options.concurrency ?? 16;
     this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
+    this.log = options.logger && new DeliveryLog(options.logger, clock);
   }
 
   /** Delivers one batch of due messages; resolves true if there was any. */
@@ -110,6 +113,7 @@ export class OutboxSender {
     // One transaction records the whole batch: a commit (an fsync on SQLite) per batch,
     // not two per message.
     await withRetriedTransaction(this.store, (tx) => writeOutcomes(tx, outcomes, this.clock.now()));
+    this.log?.summary();
     return true;
   }
 
@@ -164,7 +168,19 @@ export class OutboxSender {
         const entry = decodeOutboxEntry(r.kind, r.payload);
         if (entry.kind === 'corrupt') {
           const reason = `unreadable payload: ${entry.problem}`;
-          this.options.logger?.warn({ messageId: r.id, reason }, 'outbox message failed');
+          this.options.logger?.warn(
+            {
+              event: 'message.failed',
+              workspace: r.workspace_id,
+              messageId: r.id,
+              journeyId: r.journey_id,
+              channel: r.channel,
+              final: true,
+              reason: 'unreadable_payload',
+              error: reason,
+            },
+            'message failed',
+          );
           unreadable.push({ id: r.id, status: 'failed', nextAttemptAt: null, reason });
           continue;
         }
@@ -189,6 +205,8 @@ export class OutboxSender {
   private async deliver(m: ClaimedMessage): Promise<Outcome> {
     const channel = this.channels[m.channel];
     let outcome: Delivery;
+    // Real time, not the clock: how long the receiver took is what an operator wants.
+    const started = performance.now();
     try {
       outcome = channel
         ? await channel(m)
@@ -198,6 +216,13 @@ export class OutboxSender {
       outcome = { kind: 'retry', error: error instanceof Error ? error.message : String(error) };
     }
     const recorded = this.record(m, outcome);
+    this.log?.outcome(
+      m,
+      outcome,
+      recorded.status,
+      performance.now() - started,
+      recorded.reason ?? undefined,
+    );
     return outcome.channel ? { ...recorded, channel: outcome.channel } : recorded;
   }
 

@@ -15,3 +15,4 @@ export { readInteractionsCsv, type ReadResult } from './read-interactions.js';
 export { heldOutTruth, itemPopularity, recommendAll } from './offline-eval.js';
 // The serving shell: training from the log, per-workspace registries, live updates.
 export { RecommendationService } from './serving/index.js';
+export { erasePersonModels } from './serving/model-store.js';

@@ -72,6 +72,19 @@ export function deserializeBundle(text: string): ModelBundle {
   if (!parsed.success) {
     throw new ValidationError('model bundle is malformed', zodDetails(parsed.error));
   }
+  return validateBundle(parsed.data);
+}
+
+/**
+ * Checks a decoded bundle (typed arrays already revived) against the models' schemas and
+ * the array shapes the types cannot state. The JSON and the binary encodings share it.
+ * @throws ValidationError naming the field at fault.
+ */
+export function validateBundle(raw: unknown): ModelBundle {
+  const parsed = BundleBody.safeParse(raw);
+  if (!parsed.success) {
+    throw new ValidationError('model bundle is malformed', zodDetails(parsed.error));
+  }
   const { models, trainedAt, trainedThrough } = parsed.data;
   const bundle: ModelBundle = { models, trainedAt, trainedThrough };
   const problems = bundle.models.flatMap((m, i) => checkModel(m, `models.${i}`));
@@ -180,12 +193,14 @@ const ModelSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 
-const BundleSchema = z.object({
-  format: z.literal(FORMAT),
-  formatVersion: z.literal(1),
+const BundleBody = z.object({
   models: z.array(ModelSchema),
   trainedAt: z.number(),
   trainedThrough: z.number().nullable(),
+});
+const BundleSchema = BundleBody.extend({
+  format: z.literal(FORMAT),
+  formatVersion: z.literal(1),
 });
 
 /** Checks the array shapes that the types cannot: CSR pointers and index ranges. */

@@ -21,6 +21,16 @@ export interface VersionInfo {
   note: string | undefined;
   /** How the personalized model's parameters were chosen (null: not tuned). */
   tuning: TuningReport | null;
+  /** `trained` in this process, or `loaded` from the store (another process's training). */
+  origin: 'trained' | 'loaded';
+  /** The store's version of this bundle (`recommendation_models`); null if never saved. */
+  stored: number | null;
+}
+
+/** Where a published bundle came from. */
+export interface BundleOrigin {
+  origin: 'trained' | 'loaded';
+  stored: number | null;
 }
 
 interface Entry {
@@ -30,6 +40,7 @@ interface Entry {
   publishedAt: number;
   note: string | undefined;
   tuning: TuningReport | null;
+  source: BundleOrigin;
   /** Sequence number of the last observed interaction applied to this recommender. */
   applied: number;
   /** False after a catalog change until the recommender is rebuilt. */
@@ -95,6 +106,7 @@ export class ModelRegistry {
     note?: string,
     catalog?: readonly CatalogItemInput[],
     tuning: TuningReport | null = null,
+    source: BundleOrigin = { origin: 'trained', stored: null },
   ): number {
     if (catalog) this.replaceCatalog(catalog);
     const recommender = this.build(bundle);
@@ -105,6 +117,7 @@ export class ModelRegistry {
       publishedAt: now,
       note,
       tuning,
+      source,
       applied: this.seq,
       fresh: true,
       servedAt: ++this.swaps,
@@ -189,6 +202,7 @@ export class ModelRegistry {
       current: e === this.active,
       note: e.note,
       tuning: e.tuning,
+      ...e.source,
     }));
   }
 

@@ -36,3 +36,4 @@ export { unseenEventWarnings } from './typos.js';
 export { recomputeSegments } from './recompute.js';
 export { exportPersonSegments, erasePersonSegments } from './personal-data.js';
 export { membersCsv, MembersCsvQuery, assertSegmentExists } from './export-members.js';
+export { oldestDueCheck } from './due-checks.js';

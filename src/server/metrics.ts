@@ -1,5 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { IngestCounters, RejectedCounters } from '../ingest/index.js';
+import type { Clock } from '../shared/index.js';
+import { registerBacklogGauges, type Backlog } from './backlog-metrics.js';
 
 /** The process's Prometheus metrics, in a registry of its own (no global state). */
 export class Metrics {
@@ -86,6 +88,14 @@ export class Metrics {
         this.set(await count());
       },
     });
+  }
+
+  /**
+   * Reads the backlog from the store when scraped (outbox depth, pipeline, journey and
+   * segment lag), at most once per `cacheMs` of the clock.
+   */
+  observeBacklog(clock: Clock, read: () => Promise<Backlog>, cacheMs = 5_000): void {
+    registerBacklogGauges(this.registry, clock, read, cacheMs);
   }
 
   constructor() {

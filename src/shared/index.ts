@@ -16,6 +16,8 @@ export { type Clock, systemClock } from './clock.js';
 export { newId, newTimeOrderedId } from './ids.js';
 export { VERSION } from './version.js';
 export { TtlCache } from './ttl-cache.js';
+export { LogBudget } from './log-budget.js';
+export { redactContacts } from './redact-contacts.js';
 export { lowerThreadPriority } from './background-priority.js';
 export { workerScript } from './worker-script.js';
 export { isValidTimeZone, resolveTimeZone, Zone, addDays, localDateString } from './time-zone.js';

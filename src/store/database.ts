@@ -7,20 +7,19 @@ import type {
   OfferVersionsTable,
   PlacementsTable,
 } from './decision-tables.js';
-
 import type * as Measurement from './experiment-tables.js';
 import type { EncryptionKeysTable } from './encryption-tables.js';
 import type { ErasureJobsTable, ErasureTombstonesTable } from './erasure-tables.js';
 import type { AllowedOriginsTable } from './origin-tables.js';
+import type { RecommendationModelsTable } from './recommend-tables.js';
 import type { SessionsTable } from './session-tables.js';
 
 export type { DecisionsTable } from './decision-tables.js';
 export type { ExperimentsTable } from './experiment-tables.js';
 
 /**
- * The hand-written schema of every table, shared by both stores. Times are epoch
- * milliseconds in BIGINT columns; JSON is stored as text so both stores hold the
- * client's bytes unchanged.
+ * The hand-written schema of every table, shared by both stores. Times are epoch ms in
+ * BIGINT columns; JSON is stored as text so both stores hold the client's bytes unchanged.
  */
 export interface Database {
   workspaces: WorkspacesTable;
@@ -33,6 +32,7 @@ export interface Database {
   experiment_assignments: Measurement.ExperimentAssignmentsTable;
   uplift_models: Measurement.UpliftModelsTable;
   recommendation_exposures: Measurement.RecommendationExposuresTable;
+  recommendation_models: RecommendationModelsTable;
   profiles: ProfilesTable;
   identities: IdentitiesTable;
   profile_merges: ProfileMergesTable;

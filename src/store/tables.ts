@@ -24,6 +24,7 @@ export const TABLES = {
   sessions: true,
   uplift_models: true,
   recommendation_exposures: true,
+  recommendation_models: true,
   workspace_models: true,
   segments: true,
   segment_members: true,

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 
 export interface TestSmtp {
   url: string;
@@ -9,8 +9,11 @@ export interface TestSmtp {
   close(): Promise<void>;
 }
 
-/** A real SMTP server on 127.0.0.1 and a random port, keeping what it accepts. */
-export async function startSmtp(): Promise<TestSmtp> {
+/**
+ * A real SMTP server on 127.0.0.1 and a random port, keeping what it accepts; `options`
+ * adds handlers (an `onRcptTo` that refuses some recipients).
+ */
+export async function startSmtp(options: Partial<SMTPServerOptions> = {}): Promise<TestSmtp> {
   const mails: ParsedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -24,6 +27,7 @@ export async function startSmtp(): Promise<TestSmtp> {
         })
         .catch(callback);
     },
+    ...options,
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.server.address() as AddressInfo;

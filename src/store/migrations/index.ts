@@ -21,6 +21,7 @@ import * as m0019 from './0019-uplift-and-recommendation-exposures.js';
 import * as m0021 from './0021-allowed-origins.js';
 import * as m0024 from './0024-events-by-name.js';
 import * as m0026 from './0026-sessions.js';
+import * as m0031 from './0031-recommendation-models.js';
 import * as m0033 from './0033-change-log.js';
 
 export interface AppMigration {
@@ -50,5 +51,6 @@ export const MIGRATIONS: Record<string, AppMigration> = {
   '0021-allowed-origins': m0021,
   '0024-events-by-name': m0024,
   '0026-sessions': m0026,
+  '0031-recommendation-models': m0031,
   '0033-change-log': m0033,
 };
