@@ -289,12 +289,32 @@ class PostgresChangeFeed implements ChangeFeed {
   }
 }
 
-/** The store's change feed: a LISTEN connection on PostgreSQL, the log table on SQLite. */
+/**
+ * The store's change feed: a LISTEN connection on PostgreSQL, the log table on SQLite.
+ * Opened at the first sync (a process's first request), not at construction: building
+ * an app touches no store, and a process that serves nothing never listens.
+ */
 export function openChangeFeed(store: Store, now: () => number): ChangeFeed {
-  if (store.kind === 'postgres') {
-    if (store.address.kind !== 'postgres') throw new Error('a PostgreSQL store without a URL');
-    return new PostgresChangeFeed({ connectionString: store.address.url });
-  }
-  if (!store.sqlite) throw new Error('an SQLite store without its handle');
-  return new SqliteChangeFeed(store.sqlite, now);
+  const subs: [ChangeTopic, ChangeHandler][] = [];
+  let feed: ChangeFeed | null = null;
+  const open = (): ChangeFeed => {
+    if (feed) return feed;
+    if (store.kind === 'postgres') {
+      if (store.address.kind !== 'postgres') throw new Error('a PostgreSQL store without a URL');
+      feed = new PostgresChangeFeed({ connectionString: store.address.url });
+    } else {
+      if (!store.sqlite) throw new Error('an SQLite store without its handle');
+      feed = new SqliteChangeFeed(store.sqlite, now);
+    }
+    for (const [topic, handler] of subs) feed.subscribe(topic, handler);
+    return feed;
+  };
+  return {
+    subscribe: (topic, handler) => {
+      subs.push([topic, handler]);
+      feed?.subscribe(topic, handler);
+    },
+    sync: () => open().sync(),
+    close: () => feed?.close() ?? Promise.resolve(),
+  };
 }
