@@ -95,12 +95,16 @@ export async function runDemo(flags: DemoFlags): Promise<void> {
   const url = defaultPublicUrl(config.host, Number(new URL(running.address).port));
   const adminKey = config.adminKey ?? state.adminKey;
 
+  // The server's loop trains the recommendations from the log as it starts: on the full
+  // year that takes longer than everything else, and nothing on the first screens waits
+  // for it, so the demo says when it is done instead of waiting.
+  void firstTraining(running.app).then((seconds) =>
+    say(`Recommendations trained, ${seconds.toFixed(0)} s after the server started.`),
+  );
   if (state.stage === 'preparing') {
     try {
-      const waited = await firstTraining(running.app);
       if (adminKey === null) throw new Error('no admin key: set RAPPORT_ADMIN_KEY');
       await setUpShop(url, adminKey);
-      say(`Recommendations trained (${waited.toFixed(1)} s); journeys on.`);
     } catch (error) {
       // The folder stays "preparing": the next run prepares again (the import is idempotent).
       await running.stop();
