@@ -2,9 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { OpenedApp } from '../app/index.js';
-import { ensureDefaultTemplates } from '../messaging/index.js';
 import { runImport } from '../importer/index.js';
-import { ensureBuiltIns } from '../segments/index.js';
 import { CorruptDataError, decodeJson } from '../shared/index.js';
 import { DEFAULT_WORKSPACE_ID } from '../workspaces/index.js';
 import { demoContact, HOLD_BACK_DAYS } from './demo-data.js';
@@ -29,10 +27,10 @@ export interface Imported {
  * Imports the shop through `rapport import`'s own path (the online-retail preset,
  * `--shift-to-now`, profiles built and the workspace model fitted before it returns),
  * with two demo twists: the last weeks are held back into `replay.jsonl` instead of
- * imported, and every customer gets a made-up address. The built-in segments come after
- * the profiles, filled in one back-fill pass: evaluated with every batch of the year
- * instead, they made building profiles several times slower, each customer walking
- * through a year of lifecycle changes nobody will see.
+ * imported, and every customer gets a made-up address. The built-in segments are made
+ * after it, by the server as it starts, and filled by its back-fill loop: evaluated
+ * with every batch of the year instead, they made building profiles about twice as slow,
+ * each customer walking through a year of lifecycle changes nobody will see.
  */
 export async function importShop(app: App, files: string[], dir: string): Promise<Imported> {
   const held: string[] = [];
@@ -57,12 +55,6 @@ export async function importShop(app: App, files: string[], dir: string): Promis
     },
   );
   writeFileSync(join(dir, REPLAY_FILE), held.map((line) => `${line}\n`).join(''));
-  await ensureDefaultTemplates(app.store.db, app.clock, DEFAULT_WORKSPACE_ID);
-  await ensureBuiltIns(app.store.db, app.clock, DEFAULT_WORKSPACE_ID);
-  process.stderr.write('segments: filling the built-in lifecycle and RFM segments\n');
-  await app.segments.backfillAll();
-  // The Segment Entered events of the back-fill, through the pipeline before any journey is on.
-  await app.profiles.drain();
   return {
     shiftedDays: summary.shiftedDays,
     from: Math.floor(app.clock.now() / DAY_MS) * DAY_MS,

@@ -32,6 +32,34 @@ export const DEMO_JOURNEYS: readonly { recipe: string; params: Record<string, un
   },
 ];
 
+const SegmentList = z.object({
+  segments: z.array(z.object({ id: z.string(), ready: z.boolean() })),
+});
+
+/**
+ * Waits until the server has filled every segment from the profiles (its back-fill loop,
+ * `ready` in GET /v1/segments), reporting how many are done; journeys go on after, so
+ * that nobody enters one for a membership that was only being computed.
+ */
+export async function segmentsFilled(
+  url: string,
+  adminKey: string,
+  onProgress: (ready: number, total: number) => void,
+): Promise<void> {
+  for (;;) {
+    const r = await fetch(`${url}/v1/segments`, {
+      headers: { authorization: `Bearer ${adminKey}` },
+    });
+    const text = await r.text();
+    if (!r.ok) throw new Error(`GET /v1/segments answered ${r.status}: ${text.slice(0, 300)}`);
+    const { segments } = decoded('GET /v1/segments', SegmentList, text);
+    const ready = segments.filter((s) => s.ready).length;
+    onProgress(ready, segments.length);
+    if (ready === segments.length) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
 /**
  * Sets the shop up through its own admin API, as a person would: the sender and brand
  * (PUT /v1/admin/settings), then each journey from its recipe, active. A journey of

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { pino } from 'pino';
 import { openConfiguredApp, startApp, type RunningApp } from '../app/index.js';
 import { defaultPublicUrl, loadConfig, type Config } from '../config/index.js';
-import { createProgress } from '../importer/index.js';
+import { createProgress, type Progress } from '../importer/index.js';
 import { parseIsoDuration, systemClock, ValidationError } from '../shared/index.js';
 import type { Store } from '../store/index.js';
 import { createApiKey, DEFAULT_WORKSPACE_ID } from '../workspaces/index.js';
@@ -12,7 +12,7 @@ import { BUNDLED_DATA, dataFiles, HOLD_BACK_DAYS } from './demo-data.js';
 import { inspectDemoFolder, saveDemoState, type DemoState } from './demo-folder.js';
 import { firstTraining, importShop, readReplay } from './demo-prepare.js';
 import { startReplay, type Replay } from './demo-replay.js';
-import { setUpShop } from './demo-setup.js';
+import { segmentsFilled, setUpShop } from './demo-setup.js';
 
 interface DemoFlags {
   port?: string;
@@ -104,6 +104,15 @@ export async function runDemo(flags: DemoFlags): Promise<void> {
   if (state.stage === 'preparing') {
     try {
       if (adminKey === null) throw new Error('no admin key: set RAPPORT_ADMIN_KEY');
+      say(
+        `Dashboard at ${url}/ (admin key ${config.adminKey ? 'RAPPORT_ADMIN_KEY' : adminKey}): the profiles are in; the segments are filling.`,
+      );
+      let bar: Progress | undefined;
+      await segmentsFilled(url, adminKey, (ready, total) => {
+        bar ??= createProgress('fill segments', total, { unit: ' segments' });
+        bar.update(ready);
+      });
+      bar?.stop();
       await setUpShop(url, adminKey);
     } catch (error) {
       // The folder stays "preparing": the next run prepares again (the import is idempotent).

@@ -72,9 +72,12 @@ function startDemo(dir: string, env: NodeJS.ProcessEnv = {}): Demo {
   return { child, output: () => out, exited, waitFor };
 }
 
-/** Polls `read` until `done` holds of its value (the pipeline and the sender are asynchronous). */
+/**
+ * Polls `read` until `done` holds of its value (the pipeline and the sender are
+ * asynchronous; the first send starts the render threads, slow on a busy machine).
+ */
 async function eventually<T>(read: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 50_000;
   for (;;) {
     const value = await read();
     if (done(value) || Date.now() > deadline) return value;
@@ -171,7 +174,7 @@ describe('rapport demo', () => {
     const header = (name: string) => mail?.headerLines.find((h) => h.key === name)?.line;
     expect(header('list-unsubscribe')?.replace(/\s+/g, '')).toContain(`<${url}/unsubscribe/`);
     expect(header('list-unsubscribe-post')).toBeUndefined();
-  });
+  }, 60_000);
 
   it('stops on SIGINT and resumes the folder without importing again', async () => {
     demo.child.kill('SIGINT');
