@@ -37,10 +37,11 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 
 /**
  * `rapport demo`: `rapport start` on a prepared demo folder. A new folder gets the Online
- * Retail year imported (its last weeks held back), profiles, models and recommendations
- * built and the ready-made e-mail journeys switched on; then the held-back weeks are
- * replayed as live traffic while the dashboard is open. E-mail goes to a catcher on
- * loopback whose messages stay in the folder. A demo folder is resumed, not rebuilt.
+ * Retail year imported (its last weeks held back) and its profiles and model built; the
+ * server then fills the segments and trains the recommendations, the ready-made e-mail
+ * journeys are switched on, and the held-back weeks are replayed as live traffic while
+ * the dashboard is open. E-mail goes to a catcher on loopback whose messages stay in the
+ * folder. A demo folder is resumed, not rebuilt.
  */
 export async function runDemo(flags: DemoFlags): Promise<void> {
   const started = Date.now();
@@ -131,9 +132,9 @@ export async function runDemo(flags: DemoFlags): Promise<void> {
 }
 
 /**
- * Fills the folder: keys (kept in demo.json), the import with its held-back weeks, the
- * profiles, segments and model. A folder left "preparing" by an interrupted run keeps
- * its keys and is imported again (nothing is stored twice).
+ * Fills the folder before the server starts: keys (kept in demo.json), the import with
+ * its held-back weeks, the profiles and the workspace model. A folder left "preparing"
+ * by an interrupted run keeps its keys and is imported again (nothing is stored twice).
  */
 async function prepare(
   config: Config,
