@@ -38,14 +38,10 @@ const SegmentList = z.object({
 
 /**
  * Waits until the server has filled every segment from the profiles (its back-fill loop,
- * `ready` in GET /v1/segments), reporting how many are done; journeys go on after, so
- * that nobody enters one for a membership that was only being computed.
+ * `ready` in GET /v1/segments); journeys go on after, so that nobody enters one for a
+ * membership that was only being computed.
  */
-export async function segmentsFilled(
-  url: string,
-  adminKey: string,
-  onProgress: (ready: number, total: number) => void,
-): Promise<void> {
+export async function segmentsFilled(url: string, adminKey: string): Promise<void> {
   for (;;) {
     const r = await fetch(`${url}/v1/segments`, {
       headers: { authorization: `Bearer ${adminKey}` },
@@ -53,9 +49,7 @@ export async function segmentsFilled(
     const text = await r.text();
     if (!r.ok) throw new Error(`GET /v1/segments answered ${r.status}: ${text.slice(0, 300)}`);
     const { segments } = decoded('GET /v1/segments', SegmentList, text);
-    const ready = segments.filter((s) => s.ready).length;
-    onProgress(ready, segments.length);
-    if (ready === segments.length) return;
+    if (segments.every((s) => s.ready)) return;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
