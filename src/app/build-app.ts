@@ -69,6 +69,11 @@ export interface AppOptions {
   /** How often workers retrain each workspace's recommendation models. */
   recommendationsTrainMs?: number;
   smtpUrl?: string | undefined;
+  /**
+   * `smtpUrl` is a mail catcher on this machine (`rapport demo`): the sender refuses any
+   * other address, and e-mail needs no https public URL since nothing leaves the machine.
+   */
+  emailCapture?: boolean;
   /** Where people reach this server; `defaultPublicUrl` of the configuration when not set. */
   publicUrl?: string | undefined;
   /**
@@ -191,7 +196,9 @@ export function buildApp(options: AppOptions): App {
     get publicUrl() {
       return app.publicUrl;
     },
-    ...(options.smtpUrl ? { email: new EmailSender(options.smtpUrl) } : {}),
+    ...(options.smtpUrl
+      ? { email: new EmailSender(options.smtpUrl, { capture: options.emailCapture === true }) }
+      : {}),
     // Subscriptions are validated when stored: https, or http on loopback for testing.
     push: new PushSender({ clock, allowHttp: true }),
     recommend: recommendProvider(recommendations, store.db),
@@ -322,6 +329,7 @@ export function buildApp(options: AppOptions): App {
     publicUrlFrom: options.publicUrl ? 'config' : 'listening address',
     email: {
       configured: options.smtpUrl !== undefined,
+      capture: options.emailCapture === true,
       checkOnActivate: options.checkEmailOnActivate ?? true,
       ...(options.smtpUrl ? { smtp: parseSmtpUrl(options.smtpUrl) } : {}),
       checkTimeoutMs: options.smtpCheckTimeoutMs ?? 10_000,

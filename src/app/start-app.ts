@@ -20,9 +20,14 @@ export interface RunningApp {
 /**
  * Runs Rapport as configured: the store (migrated), the default workspace with its
  * built-in segments and templates, the system, its HTTP server on the configured port and
- * the background work of its role.
+ * the background work of its role. `options.mailCatcher` (`rapport demo` only) sends
+ * e-mail to that loopback SMTP catcher instead of SMTP_URL (see `AppOptions.emailCapture`).
  */
-export async function startApp(config: Config, logger: Logger): Promise<RunningApp> {
+export async function startApp(
+  config: Config,
+  logger: Logger,
+  options: { mailCatcher?: string } = {},
+): Promise<RunningApp> {
   const store = await openStore(config);
   await ensureDefaultWorkspace(store.db, systemClock);
   await ensureBuiltIns(store.db, systemClock, DEFAULT_WORKSPACE_ID);
@@ -34,7 +39,8 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     adminKey: config.adminKey,
     platformKey: config.platformKey,
     outboxLeaseMs: config.outboxLeaseMs,
-    smtpUrl: config.smtpUrl,
+    smtpUrl: options.mailCatcher ?? config.smtpUrl,
+    emailCapture: options.mailCatcher !== undefined,
     publicUrl: config.publicUrl,
     rejected: config,
   });

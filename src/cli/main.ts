@@ -13,6 +13,7 @@ import { runJourneysList, runJourneysShow, runJourneysStats } from './journeys.j
 import { runOffersImportCodes } from './offers.js';
 import { runMigrate } from './migrate.js';
 import { runMessagesRetry } from './messages.js';
+import { runDemo } from './demo.js';
 import { runDoctor } from './doctor.js';
 import { runKeysCreate, runKeysList, runKeysRevoke, runKeysRotate } from './keys.js';
 import { runProfilesRebuild } from './profiles.js';
@@ -49,6 +50,22 @@ export function buildCli(): Command {
     )
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent')
     .action(runStart);
+
+  program
+    .command('demo')
+    .description(
+      'A demo shop in a folder of its own: the Online Retail year imported, journeys on, its last weeks replayed live; e-mail captured locally (docs/demo.md).',
+    )
+    .option('--port <port>', 'HTTP port (env RAPPORT_PORT, default 4700)')
+    .option('--host <host>', 'interface to bind (env RAPPORT_HOST, default 127.0.0.1)')
+    .option(
+      '--data <dir>',
+      'the demo folder: new, empty, or a demo to resume (default ./rapport-demo)',
+    )
+    .option('--replay-over <duration>', 'replay the held-back weeks over this long (default PT10M)')
+    .option('--source <dir>', 'Online Retail CSV files to use instead of the bundled year')
+    .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (default warn)')
+    .action(runDemo);
 
   const keys = program.command('keys').description('Manage API keys.');
   keys

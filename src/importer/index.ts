@@ -7,3 +7,4 @@ export {
 } from './run-import.js';
 export { parseMappings } from './mapping.js';
 export { createProgress, type Progress } from './progress.js';
+export { eventTimeOf } from './shift.js';

@@ -11,7 +11,7 @@ import { OnlineRetailPreset, type PresetOutput } from './presets/online-retail.j
 import { ImportLog, PROGRESS_EVERY } from './import-log.js';
 import { createProgress } from './progress.js';
 import { detectFormat, readRows } from './read-rows.js';
-import { dayShift, latestEventTime, shifted } from './shift.js';
+import { dayShift, eventTimeOf, latestEventTime, shifted } from './shift.js';
 
 export type ImportKind = 'events' | 'profiles' | 'catalog';
 export const PRESETS = ['online-retail'] as const;
@@ -37,6 +37,15 @@ export interface ImportOptions {
   shiftToNow?: boolean | undefined;
   /** Rows read (and events folded) between two `import.progress` log lines; 100,000. */
   logEvery?: number;
+  /**
+   * Leaves the data's last `days` days (UTC) out of the import and hands each of their
+   * events, shifted and with its messageId, to `onEvent` in file order (`rapport demo`
+   * replays them as live traffic). With `shiftToNow` the first held-back day becomes
+   * today, so everything imported happened before today.
+   */
+  holdBack?: { days: number; onEvent: (event: Record<string, unknown>) => void } | undefined;
+  /** Changes each event before it is checked (the demo gives its customers addresses). */
+  amend?: ((event: Record<string, unknown>) => Record<string, unknown>) | undefined;
 }
 
 /**
@@ -78,11 +87,14 @@ export interface ImportSummary {
   pending: number;
   /** Days every event was moved by --shift-to-now (0 without it). */
   shiftedDays: number;
+  /** Events of the held-back days, handed to `holdBack.onEvent` instead of imported. */
+  heldBack: number;
   rejectsPath: string | null;
   seconds: number;
 }
 
 const EVENT_CHUNK = 2000;
+const DAY_MS = 86_400_000;
 const ITEM_CHUNK = 1000;
 
 /**
@@ -133,6 +145,7 @@ async function importFiles(
     processed: 0,
     pending: 0,
     shiftedDays: 0,
+    heldBack: 0,
     rejectsPath: null,
     seconds: 0,
   };
@@ -147,14 +160,22 @@ async function importFiles(
   const wantsEvents = options.kind !== 'catalog';
   const wantsItems = options.kind !== 'profiles';
   let shift = 0;
-  if (options.shiftToNow && wantsEvents) {
+  // Events at or after this (shifted) time are held back; never without `holdBack`.
+  let holdFrom = Infinity;
+  if ((options.shiftToNow || options.holdBack) && wantsEvents) {
     const latest = await latestEventTime(options.files, formats, {
       preset: options.preset !== undefined,
       mapping: options.mapping,
       type: options.kind === 'profiles' ? 'identify' : (options.type ?? 'track'),
     });
-    if (latest !== null) shift = dayShift(latest, deps.clock.now());
-    summary.shiftedDays = Math.round(shift / 86_400_000);
+    if (latest !== null) {
+      const days = options.holdBack?.days ?? 0;
+      const cutoff = (Math.floor(latest / DAY_MS) - days + 1) * DAY_MS;
+      if (options.shiftToNow)
+        shift = dayShift(options.holdBack ? cutoff : latest, deps.clock.now());
+      if (options.holdBack) holdFrom = cutoff + shift;
+    }
+    summary.shiftedDays = Math.round(shift / DAY_MS);
   }
   const totalBytes = options.files.reduce((s, f) => s + sizeOf(f), 0);
   log.started(options.files, totalBytes, options.preset);
@@ -194,6 +215,12 @@ async function importFiles(
     value = shifted(value, shift);
     if (value.messageId === undefined || value.messageId === null || value.messageId === '') {
       value = { ...value, messageId: derivedMessageId(options.kind, text) };
+    }
+    if (options.amend) value = options.amend(value);
+    if (options.holdBack && (eventTimeOf(value) ?? -Infinity) >= holdFrom) {
+      summary.heldBack++;
+      options.holdBack.onEvent(value);
+      return;
     }
     const raw = JSON.stringify(value);
     const result = normalizeEvent({

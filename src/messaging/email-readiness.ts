@@ -9,6 +9,11 @@ export interface EmailSetup {
   smtp: boolean;
   /** Where people reach this server: the links in every e-mail. */
   publicUrl: string;
+  /**
+   * SMTP_URL is the local catcher of `rapport demo`: mail never leaves the machine, so
+   * its links need not be https (nobody's mail client will POST to them).
+   */
+  capture?: boolean;
 }
 
 /**
@@ -16,7 +21,8 @@ export interface EmailSetup {
  * fixes it: SMTP_URL, an https RAPPORT_PUBLIC_URL (every e-mail carries a one-click
  * unsubscribe link, which RFC 8058 requires to be https) and the sender address. Empty
  * when e-mail can go out. Checked when an e-mail journey is activated and at start-up,
- * so the problem shows then and not as failed messages later.
+ * so the problem shows then and not as failed messages later. Only the demo's catcher
+ * (`setup.capture`) does without https.
  */
 export async function emailNotReady(
   db: Kysely<Database>,
@@ -30,7 +36,7 @@ export async function emailNotReady(
       problem:
         'is not set: start Rapport with SMTP_URL=smtp://user:password@host:587 (or smtps://…:465)',
     });
-  if (!setup.publicUrl.startsWith('https://'))
+  if (!setup.capture && !setup.publicUrl.startsWith('https://'))
     out.push({
       path: 'RAPPORT_PUBLIC_URL',
       problem: `must be an https:// URL people reach this server at (now ${setup.publicUrl}): e-mails carry one-click unsubscribe links, which must be https (RFC 8058)`,

@@ -66,6 +66,8 @@ export interface AppContext {
   email: {
     /** SMTP_URL is set. */
     configured: boolean;
+    /** E-mail goes to the local catcher of `rapport demo`, never out of the machine. */
+    capture: boolean;
     /** Refuse to activate an e-mail journey while e-mail cannot go out (see email-guard). */
     checkOnActivate: boolean;
     /** SMTP_URL parsed (its password too: never answered), for the operator's checks. */

@@ -35,6 +35,7 @@ export async function assertEmailReady(
   const details = await emailNotReady(db, workspaceId, {
     smtp: ctx.email.configured,
     publicUrl: ctx.publicUrl,
+    capture: ctx.email.capture,
   });
   if (details.length === 0) return;
   throw new ValidationError(

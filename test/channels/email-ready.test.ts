@@ -90,6 +90,20 @@ describe.each(STORE_KINDS)('activating an e-mail journey (%s)', (kind) => {
     expect(ok.json<{ status: string }>().status).toBe('active');
   });
 
+  it("in capture mode (rapport demo's loopback catcher) needs no https public URL", async () => {
+    t = await createTestApp(kind, { smtpUrl: smtp.url, emailCapture: true });
+    const refused = await send(t, 'POST', '/v1/journeys', t.keys.admin, emailJourney(true));
+    expect(refused.json<ErrorBody>().error.details.map((d) => d.path)).toEqual([
+      'settings.email.from',
+    ]);
+    await send(t, 'PUT', '/v1/admin/settings', t.keys.admin, {
+      email: { from: 'hello@shop.example.com' },
+    });
+    expect(t.ctx.publicUrl).toBe('http://127.0.0.1:4700');
+    const ok = await send(t, 'POST', '/v1/journeys', t.keys.admin, emailJourney(true));
+    expect(ok.statusCode).toBe(201);
+  });
+
   it('lets a journey without e-mail activate with nothing set up', async () => {
     t = await createTestApp(kind);
     const def = emailJourney(true);

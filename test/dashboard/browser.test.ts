@@ -201,6 +201,54 @@ describe('the dashboard in a browser', { timeout: 90_000 }, () => {
     await page.getByText('No messages.').waitFor();
   });
 
+  it('shows a sent e-mail as it went out, in a frame that loads nothing', async () => {
+    // A sent e-mail as the sender logs it; its open pixel must not fire when read here.
+    const pixel = `${base}/t/o/not-a-token`;
+    const opened: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/t/o/')) opened.push(r.url());
+    });
+    const message = await t.ctx.store.db
+      .selectFrom('messages')
+      .select(['id', 'payload'])
+      .executeTakeFirstOrThrow();
+    const rendered = {
+      subject: 'Thank you for your order',
+      text: 'We got your order.',
+      html: `<p>We got <b>your order</b>.</p><img src="${pixel}" alt=""><script>document.title='ran'</script>`,
+    };
+    await t.ctx.store.db
+      .updateTable('messages')
+      .set({
+        status: 'sent',
+        payload: JSON.stringify({
+          ...(JSON.parse(message.payload) as object),
+          to: 'ada@example.com',
+          rendered,
+        }),
+      })
+      .where('id', '=', message.id)
+      .execute();
+    await page.goto(`${base}/messages?status=sent`);
+    const row = page.getByRole('row', { name: /sent/ });
+    await row.getByText('History and content').click();
+    const sent = row.getByLabel('Sent content');
+    await expect
+      .poll(() => sent.innerText())
+      .toContain('As sent to ada@example.com: Thank you for your order');
+    expect(await sent.locator('pre').innerText()).toBe('We got your order.');
+    const frame = sent.locator('iframe');
+    expect(await frame.getAttribute('sandbox')).toBe('');
+    await expect
+      .poll(() => page.frameLocator('iframe.sent-html').locator('b').innerText())
+      .toBe('your order');
+    await shot('message-sent');
+    expect(opened).toEqual([]);
+    // The frame's refusals (the pixel, the script) are the point; any other error is not.
+    const refusals = errors.filter((e) => /Content Security Policy|sandboxed/.test(e));
+    errors.splice(0, errors.length, ...errors.filter((e) => !refusals.includes(e)));
+  });
+
   it('logged no console error on any page', () => {
     expect(errors).toEqual([]);
   });

@@ -48,6 +48,8 @@ export async function createTestApp(
     role?: 'all' | 'api' | 'worker';
     background?: boolean;
     smtpUrl?: string;
+    /** `smtpUrl` is a loopback catcher (`rapport demo`'s capture mode). */
+    emailCapture?: boolean;
     publicUrl?: string;
     rejected?: RejectedLimits;
     /** Pipeline stages run after the declared ones (a stage that fails on purpose). */
@@ -94,6 +96,7 @@ export async function createTestApp(
     adminKey: ADMIN_KEY,
     platformKey: options.platform ? PLATFORM_KEY : undefined,
     smtpUrl: options.smtpUrl,
+    ...(options.emailCapture ? { emailCapture: true } : {}),
     publicUrl: options.publicUrl,
     rejected: options.rejected,
     extraStages: options.stages ?? [],

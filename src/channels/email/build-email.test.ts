@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../shared/index.js';
+import { ConfigError, ValidationError } from '../../shared/index.js';
 import type { EmailInput } from './build-email.js';
-import { buildEmail, messageIdFor, preheaderHtml } from './build-email.js';
-import { classifySmtpError } from './sender.js';
+import { buildEmail, isLoopback, messageIdFor, preheaderHtml } from './build-email.js';
+import { classifySmtpError, EmailSender } from './sender.js';
 
 const input: EmailInput = {
   from: 'Shop <news@Shop.Example.com>',
@@ -56,6 +56,37 @@ describe('buildEmail', () => {
     ).toEqual({
       'List-Unsubscribe': '<mailto:u@shop.example.com>',
     });
+  });
+
+  it('keeps an http unsubscribe link to loopback only for a captured message, without one-click', () => {
+    const local = { url: 'http://127.0.0.1:4700/unsubscribe/T' };
+    expect(buildEmail({ ...input, unsubscribe: local }, { captured: true }).headers).toEqual({
+      'List-Unsubscribe': '<http://127.0.0.1:4700/unsubscribe/T>',
+    });
+    expect(() => buildEmail({ ...input, unsubscribe: local })).toThrow(ValidationError);
+    const remote = { url: 'http://rapport.example.com/unsubscribe/T' };
+    expect(() => buildEmail({ ...input, unsubscribe: remote }, { captured: true })).toThrow(
+      ValidationError,
+    );
+  });
+
+  it.each([
+    ['127.0.0.1', true],
+    ['127.1.2.3', true],
+    ['[::1]', true],
+    ['LOCALHOST', true],
+    ['10.0.0.1', false],
+    ['127.example.com', false],
+    ['mail.example.com', false],
+  ])('isLoopback(%s) is %s', (host, expected) => {
+    expect(isLoopback(host)).toBe(expected);
+  });
+
+  it('refuses a catcher that is not on this machine', () => {
+    expect(() => new EmailSender('smtp://mail.example.com:25', { capture: true })).toThrow(
+      ConfigError,
+    );
+    expect(() => new EmailSender('smtp://127.0.0.1:2525', { capture: true })).not.toThrow();
   });
 
   it('keeps extra headers, flattens the subject, sets the bounce envelope', () => {

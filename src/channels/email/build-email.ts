@@ -30,6 +30,20 @@ export interface EmailInput {
   date?: Date | undefined;
 }
 
+export interface BuildOptions {
+  /**
+   * The message goes to a catcher on this machine (`rapport demo`), never to a person:
+   * an http unsubscribe link to a loopback address is allowed, for clicking locally.
+   */
+  captured?: boolean;
+}
+
+/** 127.0.0.0/8, ::1 and localhost: addresses that never leave this machine. */
+export function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
 // A pragmatic address check: one @, no spaces or brackets, a dot in the domain part, a
 // sane length. The SMTP server is the final judge; this keeps obvious junk out of headers.
 const ADDRESS = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
@@ -124,7 +138,9 @@ function listUri(uri: string): string {
  * (multipart/alternative), the preheader hidden at the top of the HTML, a stable
  * Message-ID, and `List-Unsubscribe` (`<mailto:…>, <https://…>`, RFC 2369) with
  * `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058) when an https URL is
- * given. Throws a `ValidationError` naming each bad field.
+ * given. Throws a `ValidationError` naming each bad field. For a message to a local
+ * catcher (`options.captured`) an http unsubscribe URL on loopback is kept too, without
+ * the one-click header.
  *
  * @example
  * buildEmail({
@@ -133,7 +149,7 @@ function listUri(uri: string): string {
  *   unsubscribe: { url: 'https://rapport.example.com/u/TOKEN', mailto: 'unsubscribe@shop.example.com' },
  * }).messageId // '<msg_42@shop.example.com>'
  */
-export function buildEmail(input: EmailInput): Mail.Options {
+export function buildEmail(input: EmailInput, options: BuildOptions = {}): Mail.Options {
   const problems: ErrorDetail[] = [];
   const from = address(input.from, 'from', problems);
   const to = address(input.to, 'to', problems);
@@ -161,6 +177,7 @@ export function buildEmail(input: EmailInput): Mail.Options {
   }
 
   const unsubscribe: string[] = [];
+  let oneClick = false;
   const { url, mailto } = input.unsubscribe ?? {};
   if (mailto !== undefined) {
     const target = mailto.replace(/^mailto:/i, '');
@@ -177,14 +194,17 @@ export function buildEmail(input: EmailInput): Mail.Options {
       parsed = undefined;
     }
     // RFC 8058 one-click needs an HTTPS URI; mail clients POST to it without asking.
-    if (parsed?.protocol !== 'https:')
-      problems.push({ path: 'unsubscribe.url', problem: 'must be an https:// URL (RFC 8058)' });
-    else unsubscribe.push(listUri(parsed.href));
+    if (parsed?.protocol === 'https:') {
+      oneClick = true;
+      unsubscribe.push(listUri(parsed.href));
+    } else if (options.captured && parsed?.protocol === 'http:' && isLoopback(parsed.hostname))
+      unsubscribe.push(listUri(parsed.href));
+    else problems.push({ path: 'unsubscribe.url', problem: 'must be an https:// URL (RFC 8058)' });
   }
   if (problems.length > 0) throw new ValidationError('The e-mail cannot be built.', problems);
 
   if (unsubscribe.length > 0) headers['List-Unsubscribe'] = unsubscribe.join(', ');
-  if (url !== undefined) headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+  if (oneClick) headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
 
   const html =
     input.html === undefined || input.preheader === undefined || input.preheader.trim() === ''

@@ -1,8 +1,8 @@
 import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer/index.js';
-import { ValidationError } from '../../shared/index.js';
+import { ConfigError, ValidationError } from '../../shared/index.js';
 import type { EmailInput } from './build-email.js';
-import { buildEmail } from './build-email.js';
+import { buildEmail, isLoopback } from './build-email.js';
 import type { SmtpConfig } from './smtp-url.js';
 import { parseSmtpUrl } from './smtp-url.js';
 
@@ -89,8 +89,22 @@ function queueId(response: string): string | undefined {
  */
 export class EmailSender {
   private readonly transport: Mail;
+  private readonly captured: boolean;
 
-  constructor(transport: string | SmtpConfig | Mail) {
+  /**
+   * `capture`: the SMTP server is a local catcher (`rapport demo`); anything but a
+   * loopback `smtp://` address is refused, so nothing can leave the machine.
+   */
+  constructor(transport: string | SmtpConfig | Mail, options: { capture?: boolean } = {}) {
+    this.captured = options.capture === true;
+    if (this.captured) {
+      const host = typeof transport === 'string' ? parseSmtpUrl(transport).host : null;
+      if (host === null || !isLoopback(host)) {
+        throw new ConfigError('A mail catcher must listen on this machine.', [
+          { path: 'SMTP_URL', problem: 'must be a loopback address to capture mail' },
+        ]);
+      }
+    }
     if (typeof transport === 'string') {
       this.transport = nodemailer.createTransport(parseSmtpUrl(transport));
     } else if ('sendMail' in transport) {
@@ -103,7 +117,7 @@ export class EmailSender {
   async send(input: EmailInput): Promise<EmailResult> {
     let message: Mail.Options;
     try {
-      message = buildEmail(input);
+      message = buildEmail(input, { captured: this.captured });
     } catch (error) {
       if (error instanceof ValidationError) {
         return {

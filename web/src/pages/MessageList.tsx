@@ -14,7 +14,12 @@ export interface Message {
   status: string;
   reason: string | null;
   attempts: number;
-  payload: { message?: { templateId?: string; content?: Record<string, unknown> } };
+  payload: {
+    message?: { templateId?: string; content?: Record<string, unknown> };
+    /** Where an e-mail went and what it said, as rendered at send time. */
+    to?: string;
+    rendered?: { subject?: string; text?: string; html?: string };
+  };
   createdAt: string;
   sentAt: string | null;
   history: { status: string; at: string; detail: string | null }[];
@@ -79,6 +84,7 @@ export function MessageList({
                     </li>
                   ))}
                 </ol>
+                {m.payload.rendered ? <SentContent message={m} /> : null}
                 {m.payload.message?.content ? (
                   <pre className="content">
                     {JSON.stringify(m.payload.message.content, null, 2)}
@@ -97,8 +103,32 @@ export function MessageList({
 }
 
 /**
- * The message's template rendered now with the person's current data (a preview: the
- * sent message was rendered at send time and is not stored).
+ * An e-mail as it was sent: subject, recipient, text part, and the HTML part in a frame
+ * that runs no script and loads nothing (its open pixel must not count the reader).
+ */
+function SentContent({ message }: { message: Message }) {
+  const { to, rendered = {} } = message.payload;
+  return (
+    <div className="rendered" aria-label="Sent content">
+      <p className="muted">
+        As sent{to ? ` to ${to}` : ''}: <strong>{rendered.subject ?? '(no subject)'}</strong>
+      </p>
+      {rendered.html ? (
+        <iframe
+          title={`Message ${message.id}`}
+          className="sent-html"
+          sandbox=""
+          srcDoc={`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">${rendered.html}`}
+        />
+      ) : null}
+      {rendered.text ? <pre className="content">{rendered.text}</pre> : null}
+    </div>
+  );
+}
+
+/**
+ * The message's template rendered now with the person's current data (a preview; what
+ * was sent, when the log keeps it, is shown above it).
  */
 function Rendered({ templateId, profileId }: { templateId: string; profileId: string }) {
   const [fields, setFields] = useState<Record<string, string>>();
