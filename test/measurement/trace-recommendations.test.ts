@@ -298,7 +298,8 @@ describe.each(STORE_KINDS)('recommendations in the trace (%s)', (kind) => {
     expect(previewed.statusCode, previewed.body).toBe(200);
     const served = await send(t, 'GET', url, t.keys.read);
     expect(previewed.json().items).toEqual(served.json().items);
-    // Only the real request is in the trace.
+    // Only the real request is in the trace (written off the request path: flushed here).
+    await t.ctx.exposures.flush();
     expect(
       await t.ctx.store.db.selectFrom('recommendation_exposures').selectAll().execute(),
     ).toHaveLength(1);
