@@ -3,12 +3,7 @@ import type { RenderPool, SmtpConfig } from '../channels/index.js';
 import type { EventWriter, IngestService, RejectedKeeper } from '../ingest/index.js';
 import type { JourneyStage } from '../journeys/index.js';
 import type { DecisionService } from '../decisions/index.js';
-import type {
-  ConsentCache,
-  EngagementResult,
-  OutboxSender,
-  SendDeps,
-} from '../messaging/index.js';
+import type { ConsentCache, EngagementResult, OutboxSender, SendDeps } from '../messaging/index.js';
 import type { ExposureLog, UpliftStatus } from '../measurement/index.js';
 import type { ModelCache, ProfileProcessor } from '../profiles/index.js';
 import type { RecommendationService } from '../recommend/index.js';

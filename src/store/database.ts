@@ -12,6 +12,8 @@ import type { EncryptionKeysTable } from './encryption-tables.js';
 import type { ErasureJobsTable, ErasureTombstonesTable } from './erasure-tables.js';
 import type { AllowedOriginsTable } from './origin-tables.js';
 import type { RecommendationModelsTable } from './recommend-tables.js';
+import type { AuditLogTable } from './audit-tables.js';
+import type { ChangeLogTable } from './change-log-table.js';
 import type { SessionsTable } from './session-tables.js';
 
 export type { DecisionsTable } from './decision-tables.js';
@@ -68,15 +70,6 @@ export interface Database {
   erasure_jobs: ErasureJobsTable;
   erasure_tombstones: ErasureTombstonesTable;
   change_log: ChangeLogTable;
-}
-
-/** Changes to cached things, for other processes' caches (SQLite; see change-feed.ts). */
-export interface ChangeLogTable {
-  seq: Generated<number>;
-  workspace_id: string;
-  topic: string;
-  subject: string;
-  created_at: number;
 }
 
 export interface WorkspacesTable {
@@ -389,22 +382,4 @@ export interface ConsentStatementsTable {
   at: number;
   recorded_at: number;
   origin_profile_id: string | null;
-}
-
-export interface AuditLogTable {
-  id: Generated<number>;
-  workspace_id: string;
-  at: number;
-  /** The API key's id; `env:RAPPORT_ADMIN_KEY` for the environment's admin key. */
-  key_id: string | null;
-  /** `segment.update`, `key.create`, ... */
-  action: string;
-  target_kind: string;
-  target_id: string;
-  /** JSON text, secrets left out, at most 64 KiB; null when there was nothing. */
-  before: string | null;
-  after: string | null;
-  request_id: string | null;
-  /** `PUT /v1/segments/:id` */
-  route: string | null;
 }
