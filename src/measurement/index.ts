@@ -24,7 +24,6 @@ export { PlacementAssignments } from './placement-arms.js';
 export { trainJourneyUplift, journeysDueForUplift } from './journey-uplift.js';
 export { UpliftStatus, upliftStatus, loadUpliftScorers } from './uplift-models-repo.js';
 export {
-  recordRecommendationExposure,
   ExposureLog,
   recommendationExposuresOf,
   erasePersonRecommendationExposures,

@@ -1,4 +1,4 @@
-import { recordRecommendationExposure } from '../../src/measurement/index.js';
+import { recordRecommendationExposure } from '../../src/measurement/recommendation-exposures.js';
 import { EXPOSURES_PER_PERSON } from '../../src/measurement/recommendation-exposures.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RETENTION_STEPS } from '../../src/app/personal-data.js';

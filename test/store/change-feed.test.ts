@@ -2,11 +2,11 @@
 // transaction reaches another process's subscribers at its next sync once it commits,
 // never before, and never silently late.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Change } from '../../src/store/change-feed.js';
 import {
   openChangeFeed,
   recordChanges,
   withTransaction,
-  type Change,
   type ChangeFeed,
   type Store,
 } from '../../src/store/index.js';
