@@ -26,8 +26,16 @@ const EXPORTED_AS: Record<string, (b: Record<string, unknown>) => number> = {
   audit_log: (b) => (b.auditEntries as unknown[]).length,
   recommendation_exposures: (b) => (b.recommendationsShown as unknown[]).length,
 };
-/** Rows erasure removes that are not the person's data: scheduling state, and its own. */
-const NOT_EXPORTED = new Set(['segment_checks', 'journey_schedules', 'erasure_tombstones']);
+/**
+ * Rows erasure removes that are not exported: scheduling state, its own, and the saved
+ * recommendation models (derived from the events the export holds; docs/privacy.md).
+ */
+const NOT_EXPORTED = new Set([
+  'segment_checks',
+  'journey_schedules',
+  'erasure_tombstones',
+  'recommendation_models',
+]);
 
 async function erase(t: TestApp, value: string) {
   const res = await send(t, 'DELETE', `/v1/profiles/user_id/${value}`, t.keys.admin);
