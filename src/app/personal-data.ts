@@ -114,7 +114,8 @@ export const ERASE_STEPS: readonly EraseStep[] = [
  */
 export const NO_PERSONAL_DATA: Readonly<Record<string, string>> = {
   workspaces: 'workspace names',
-  change_log: 'cache invalidations: ids of changed keys and profiles, kept ten minutes',
+  change_log:
+    'cache invalidations: ids of changed keys and profiles, kept ten minutes; an erasure removes those naming the person',
   api_keys: 'hashes of API keys',
   sessions: 'dashboard sessions: hashes of their tokens and keys, and times',
   workspace_settings: "the shop's own settings",

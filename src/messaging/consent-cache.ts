@@ -23,7 +23,8 @@ export class ConsentCache {
   constructor(feed: ChangeFeed) {
     feed.subscribe('consent', (change) => {
       this.epoch++;
-      if (change === null) {
+      // Null: anything may have changed; '' (an erasure): the workspace's people, all of them.
+      if (change === null || change.subject === '') {
         this.people.clear();
         this.aliases.clear();
         return;

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { normalizeAddress, type ConsentChannel } from '../privacy/index.js';
 import { decodeJson, type PersonRef, type Removed } from '../shared/index.js';
-import { recordChanges, type Database } from '../store/index.js';
+import { forgetSubjects, recordChanges, type Database } from '../store/index.js';
 import type { IdentifierHasher } from '../workspaces/index.js';
 import { z } from 'zod';
 import { addressConsents, emailSubject, erasedAddressKey, storedAddress } from './consent-store.js';
@@ -220,11 +220,10 @@ export async function erasePersonConsent(
     .where('workspace_id', '=', ws)
     .where('profile_id', 'in', person.profileIds)
     .executeTakeFirst();
-  await recordChanges(
-    db,
-    person.profileIds.map((id) => ({ workspaceId: ws, topic: 'consent' as const, subject: id })),
-    now,
-  );
+  // Every process drops the workspace's cached consents (the change names no one, so the
+  // log keeps no trace of the person), and earlier changes naming them go.
+  await forgetSubjects(db, ws, person.profileIds);
+  await recordChanges(db, [{ workspaceId: ws, topic: 'consent', subject: '' }], now);
   const subscriptions = await db
     .deleteFrom('push_subscriptions')
     .where('workspace_id', '=', ws)

@@ -73,6 +73,24 @@ export async function recordChanges(
     .execute();
 }
 
+/**
+ * Removes logged changes naming `subjects` (an erased person's profile ids): the log must
+ * not outlive what it names. Other processes read the gap as "anything may have
+ * changed" and drop their caches whole. PostgreSQL's notifications are never stored.
+ */
+export async function forgetSubjects(
+  db: Kysely<Database>,
+  workspaceId: string,
+  subjects: readonly string[],
+): Promise<void> {
+  if (subjects.length === 0 || isPostgres(db)) return;
+  await db
+    .deleteFrom('change_log')
+    .where('workspace_id', '=', workspaceId)
+    .where('subject', 'in', [...subjects])
+    .execute();
+}
+
 /** Subscribers by topic; `null` reaches all of them. */
 class Subscribers {
   private readonly byTopic = new Map<ChangeTopic, ChangeHandler[]>();

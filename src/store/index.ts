@@ -28,4 +28,4 @@ export { assignEvents } from './sql/assign-events.js';
 export { encryptionOf } from './encryption/install.js';
 export { reencryptAll, rotateEncryption } from './encryption/reencrypt.js';
 export { flushErased } from './flush-erased.js';
-export { openChangeFeed, recordChanges, type ChangeFeed } from './change-feed.js';
+export { forgetSubjects, openChangeFeed, recordChanges, type ChangeFeed } from './change-feed.js';
